@@ -1,0 +1,3 @@
+from pyproj_doctor.cli import main
+
+raise SystemExit(main())

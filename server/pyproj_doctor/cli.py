@@ -1,0 +1,321 @@
+"""``pyproj-doctor``: the engine as a command for terminals, CI and pre-commit.
+
+Exit status: 0 when nothing is at or above ``--fail-on``, 1 when something is,
+2 for a usage error, a path or file that cannot be read, or a refused write.
+This module must stay light to import: no pygls, no LSP types.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import Optional, TextIO
+
+from pyproj_doctor import __version__
+from pyproj_doctor.model import Finding, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"pyproj-doctor: error: {message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pyproj-doctor",
+        description="Find why imports are unresolved or tests are not discovered, and fix it.",
+    )
+    parser.add_argument("--version", action="version", version=f"pyproj-doctor {__version__}")
+    parser.add_argument("--explain", metavar="CODE", help="explain a rule and exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="check projects (default: the current folder)")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    mode = check.add_mutually_exclusive_group()
+    mode.add_argument("--fix", action="store_true", help="apply every safe fix, then report what is left")
+    mode.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    _add_selection(check)
+    check.add_argument(
+        "--fail-on",
+        choices=[s.label for s in Severity],
+        default=None,
+        help="lowest severity that makes the exit status 1 (default: warning)",
+    )
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    rules = sub.add_parser("rules", help="list the rules, or explain some")
+    rules.add_argument("codes", nargs="*", metavar="CODE")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    configure = sub.add_parser("configure", help="apply the full recommended setup to a project")
+    configure.add_argument("path", nargs="?", default=".", metavar="PATH")
+    configure.add_argument("--diff", action="store_true", help="show what would change; write nothing")
+    _add_selection(configure)
+
+    sub.add_parser("lsp", help="serve the language server over stdio")
+    return parser
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--select", type=_codes, default=None, metavar="CODES", help="only these codes or prefixes")
+    parser.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="skip these codes or prefixes")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.explain:
+            return _rules([args.explain], "text", sys.stdout)
+        if args.command == "rules":
+            return _rules(args.codes, args.format, sys.stdout)
+        if args.command == "configure":
+            return _configure(args)
+        if args.command == "lsp":
+            return _lsp()
+        if args.command is None:
+            args = parser.parse_args(["check", *(argv if argv is not None else sys.argv[1:])])
+        return _check(args)
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _lsp() -> int:
+    try:
+        from pyproj_doctor.lsp.server import serve  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as error:
+        sys.stderr.write(f"pyproj-doctor: error: the language server is not available: {error}\n")
+        return EXIT_ERROR
+    serve()
+    return EXIT_OK
+
+
+def _rules(codes: Sequence[str], fmt: str, out: TextIO) -> int:
+    from pyproj_doctor.rules import RULES
+
+    wanted = [c.upper() for c in codes]
+    unknown = [c for c in wanted if c not in RULES]
+    if unknown:
+        sys.stderr.write(f"pyproj-doctor: error: unknown rule {', '.join(unknown)}\n")
+        return EXIT_ERROR
+    selected = [RULES[c] for c in wanted] if wanted else list(RULES.values())
+    if fmt == "json":
+        import json
+
+        out.write(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity.label,
+                        "summary": r.summary,
+                        "explanation": r.explanation,
+                        "fixable": r.fixable,
+                    }
+                    for r in selected
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
+        return EXIT_OK
+    if wanted:
+        for r in selected:
+            fix = "has a fix" if r.fixable else "no automatic fix"
+            out.write(f"{r.code} {r.name} ({r.severity.label}, {fix})\n\n{r.summary}.\n\n{_wrap(r.explanation)}\n\n")
+        return EXIT_OK
+    for r in selected:
+        marker = "*" if r.fixable else " "
+        out.write(f"{r.code} {marker} {r.severity.label:<11} {r.name:<38} {r.summary}\n")
+    out.write("\n* has an automatic fix. `pyproj-doctor rules CODE` explains a rule.\n")
+    return EXIT_OK
+
+
+def _wrap(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=88)
+
+
+def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from pyproj_doctor.engine import Options
+    from pyproj_doctor.rules import RULES
+
+    for key in ("select", "ignore"):
+        for code in getattr(args, key) or []:
+            if not code.startswith("PD") or not any(c.startswith(code) for c in RULES):
+                raise _UsageError(f"--{key}: unknown rule or prefix {code!r}")
+    fail_on = getattr(args, "fail_on", None)
+    return Options(
+        select=tuple(args.select or ()),
+        ignore=tuple(args.ignore or ()),
+        fail_on=Severity.parse(fail_on) if fail_on else Severity.WARNING,
+    ), fail_on is not None
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _root_error(path: str) -> Optional[str]:
+    if not os.path.exists(path):
+        return f"{path}: no such file or folder"
+    if not os.path.isdir(path):
+        return f"{path}: not a folder (pass the project folder)"
+    if not os.access(path, os.R_OK | os.X_OK):
+        return f"{path}: permission denied"
+    return None
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pyproj_doctor import engine, output
+
+    try:
+        base, explicit_fail_on = _options(args)
+    except _UsageError as error:
+        sys.stderr.write(f"pyproj-doctor: error: {error}\n")
+        return EXIT_ERROR
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    status = EXIT_OK
+    results: list[tuple[str, list[Finding]]] = []
+    for label in args.paths:
+        problem = _root_error(label)
+        if problem:
+            sys.stderr.write(f"pyproj-doctor: error: {problem}\n")
+            status = EXIT_ERROR
+            continue
+        try:
+            options = engine.project_options(engine.Snapshot(label), base)
+        except engine.ConfigError as error:
+            sys.stderr.write(f"{output.display_path(label, error.path)}: error: {error.message}\n")
+            status = EXIT_ERROR
+            continue
+        if explicit_fail_on:
+            options.fail_on = base.fail_on
+        if args.fix or args.diff:
+            result = engine.fix_all(label, options)
+            report = result.report
+            for path, reason in result.blocked:
+                sys.stderr.write(f"{output.display_path(label, path)}: error: not fixed: {reason}\n")
+                status = EXIT_ERROR
+            if args.diff:
+                diff = _diff(label, result)
+                sys.stdout.write(diff)
+                if diff and status == EXIT_OK:
+                    status = EXIT_FINDINGS
+            else:
+                for path, reason in engine.write_changes(label, result):
+                    sys.stderr.write(f"{output.display_path(label, path)}: error: {reason}\n")
+                    status = EXIT_ERROR
+                if args.format == "text" and result.after:
+                    for path in sorted(result.after):
+                        verb = "created" if result.before.get(path) is None else "fixed"
+                        sys.stderr.write(f"{verb} {output.display_path(label, path)}\n")
+        else:
+            report = engine.check(label, options)
+        for problem_item in report.problems:
+            sys.stderr.write(f"{output.display_path(label, problem_item.path)}: error: {problem_item.message}\n")
+            status = EXIT_ERROR
+        findings = report.findings
+        results.append((label, findings))
+        if any(f.severity >= options.fail_on for f in findings) and status == EXIT_OK:
+            status = EXIT_FINDINGS
+    _print(args.format, results, colour, show_summary=not args.diff)
+    return status
+
+
+def _print(fmt: str, results: list[tuple[str, list[Finding]]], colour: bool, show_summary: bool) -> None:
+    from pyproj_doctor import output
+
+    out = sys.stdout
+    if fmt == "json":
+        out.write(output.to_json(results) + "\n")
+    elif fmt == "sarif":
+        out.write(output.to_sarif(results) + "\n")
+    elif fmt == "github":
+        for label, findings in results:
+            for item in findings:
+                out.write(output.github_line(label, item) + "\n")
+    else:
+        stream = out if show_summary else sys.stderr
+        all_findings = [f for _, findings in results for f in findings]
+        for label, findings in results:
+            for item in findings:
+                stream.write(output.text_line(label, item, colour) + "\n")
+        stream.write(output.summary(all_findings, colour) + "\n")
+
+
+def _diff(label: str, result) -> str:  # type: ignore[no-untyped-def]
+    import difflib
+
+    from pyproj_doctor import output
+
+    chunks: list[str] = []
+    for path in sorted(result.after):
+        old = result.before.get(path)
+        shown = path if os.path.isabs(label) else output.display_path(label, path)
+        old_lines = (old or "").splitlines(keepends=True)
+        new_lines = result.after[path].splitlines(keepends=True)
+        fromfile = "/dev/null" if old is None else f"a/{shown}"
+        lines = list(difflib.unified_diff(old_lines, new_lines, fromfile, f"b/{shown}"))
+        for line in lines:
+            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(chunks)
+
+
+def _configure(args: argparse.Namespace) -> int:
+    from pyproj_doctor import engine, output
+
+    try:
+        base, _ = _options(args)
+    except _UsageError as error:
+        sys.stderr.write(f"pyproj-doctor: error: {error}\n")
+        return EXIT_ERROR
+    label = args.path
+    problem = _root_error(label)
+    if problem:
+        sys.stderr.write(f"pyproj-doctor: error: {problem}\n")
+        return EXIT_ERROR
+    try:
+        result = engine.fix_all(label, base)
+    except engine.ConfigError as error:
+        sys.stderr.write(f"{output.display_path(label, error.path)}: error: {error.message}\n")
+        return EXIT_ERROR
+    status = EXIT_OK
+    for path, reason in result.blocked:
+        sys.stderr.write(f"{output.display_path(label, path)}: error: not fixed: {reason}\n")
+        status = EXIT_ERROR
+    if args.diff:
+        sys.stdout.write(_diff(label, result))
+        return status
+    for path, reason in engine.write_changes(label, result):
+        sys.stderr.write(f"{output.display_path(label, path)}: error: {reason}\n")
+        status = EXIT_ERROR
+    if not result.after:
+        sys.stdout.write("Nothing to change: the project already has the recommended setup.\n")
+    for item in result.applied:
+        sys.stdout.write(f"{item.code} {item.fix.description if item.fix else ''}\n")
+    remaining = [f for f in result.report.findings if f.severity >= Severity.WARNING]
+    if remaining:
+        sys.stdout.write(f"{len(remaining)} finding(s) need a decision only you can make:\n")
+        for item in remaining:
+            sys.stdout.write(output.text_line(label, item, colour=False) + "\n")
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,216 @@
+"""The one place findings are computed: every face (CLI, language server) calls this."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Optional
+
+from pyproj_doctor.model import FileChange, Finding, Severity
+from pyproj_doctor.rules import RULES, Context, Settings
+from pyproj_doctor.text import BOM, FileProblem, apply_edits
+from pyproj_doctor.workspace.model import Workspace
+from pyproj_doctor.workspace.snapshot import Snapshot
+
+PARSE_CODES = ("PD901", "PD902")
+
+
+class ConfigError(Exception):
+    """``[tool.pyproj-doctor]`` holds something we cannot use."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+@dataclass
+class Options:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity = Severity.WARNING
+    extra_recommendations: tuple[str, ...] = ()
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+
+    def enabled(self, code: str) -> bool:
+        if self.select and not any(code.startswith(p) for p in self.select):
+            return False
+        return not any(code.startswith(p) for p in self.ignore)
+
+
+@dataclass
+class Report:
+    root: str
+    findings: list[Finding]
+    problems: list[FileProblem]
+    blocked: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of refused writes
+
+
+def _codes(value: object, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor] {key} must be a list of rule codes")
+    codes = tuple(v.strip().upper() for v in value)
+    for code in codes:
+        if not code.startswith("PD") or not any(c.startswith(code) for c in RULES):
+            raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor] {key}: unknown rule or prefix {code!r}")
+    return codes
+
+
+def project_options(snapshot: Snapshot, base: Options) -> Options:
+    """Merge ``[tool.pyproj-doctor]`` of the root pyproject.toml under explicit options.
+
+    Keys: ``select``, ``ignore``, ``fail-on``, ``extra-recommendations``,
+    ``severity`` (a table of code → severity). Command-line values win.
+    """
+    doc = snapshot.toml("pyproject.toml")
+    table = doc.get("tool", "pyproj-doctor") if doc is not None and doc.ok else None
+    if not isinstance(table, dict):
+        return base
+    options = Options(
+        base.select, base.ignore, base.fail_on, base.extra_recommendations, dict(base.severity_overrides)
+    )
+    if not base.select and "select" in table:
+        options.select = _codes(table["select"], "select")
+    if not base.ignore and "ignore" in table:
+        options.ignore = _codes(table["ignore"], "ignore")
+    if "fail-on" in table:
+        try:
+            options.fail_on = Severity.parse(str(table["fail-on"]))
+        except ValueError as error:
+            raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor] fail-on: {error}") from None
+    extra = table.get("extra-recommendations")
+    if extra is not None:
+        if not isinstance(extra, list) or not all(isinstance(e, str) for e in extra):
+            raise ConfigError("pyproject.toml", "[tool.pyproj-doctor] extra-recommendations must be a list")
+        options.extra_recommendations = tuple(base.extra_recommendations) + tuple(extra)
+    overrides = table.get("severity")
+    if isinstance(overrides, dict):
+        for code, name in overrides.items():
+            if code not in RULES:
+                raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor.severity] unknown rule {code!r}")
+            try:
+                options.severity_overrides.setdefault(code, Severity.parse(str(name)))
+            except ValueError as error:
+                raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor.severity] {code}: {error}") from None
+    return options
+
+
+def check(root: str, options: Optional[Options] = None, overlay: Optional[dict[str, str]] = None) -> Report:
+    """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts)."""
+    snapshot = Snapshot(root, overlay)
+    options = project_options(snapshot, options or Options())
+    ws = Workspace(snapshot)
+    ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
+    findings: list[Finding] = []
+    for code, rule in RULES.items():
+        if options.enabled(code):
+            findings.extend(rule.check(ctx))
+    broken = {f.path for f in findings if f.code in PARSE_CODES}
+    kept: list[Finding] = []
+    blocked: list[tuple[str, str]] = []
+    for item in findings:
+        # A file that does not parse gets its PD9xx finding and nothing else.
+        if item.path in broken and item.code not in PARSE_CODES:
+            continue
+        if item.fix is not None:
+            outside = [c.path for c in item.fix.changes if not snapshot.inside(c.path)]
+            if outside:
+                blocked.extend((p, "resolves outside the workspace (a link leads out)") for p in outside)
+                item = Finding(item.code, item.severity, item.message, item.path, item.range, None, item.related)
+        override = options.severity_overrides.get(item.code)
+        if override is not None and item.severity != Severity.HINT:
+            item = Finding(item.code, override, item.message, item.path, item.range, item.fix, item.related)
+        kept.append(item)
+    kept.sort(key=lambda f: f.sort_key)
+    problems = [p for rel, p in sorted(snapshot.problems.items()) if p.position is None]
+    return Report(snapshot.root, kept, problems, sorted(set(blocked)))
+
+
+@dataclass
+class FixResult:
+    report: Report  # what is left after the fixes
+    applied: list[Finding]
+    before: dict[str, Optional[str]]  # original text (with BOM) of each changed file; None = new
+    after: dict[str, str]  # new text (with BOM when the original had one)
+    blocked: list[tuple[str, str]]
+
+
+def fix_all(root: str, options: Optional[Options] = None, max_rounds: int = 25) -> FixResult:
+    """Apply every safe fix in memory, re-checking after each round.
+
+    Each round applies at most one fix per file and then re-checks, so every
+    fix is computed against the text it edits and fixes never conflict. Nothing
+    is written here.
+    """
+    options = options or Options()
+    overlay: dict[str, str] = {}
+    before: dict[str, Optional[str]] = {}
+    applied: list[Finding] = []
+    blocked: list[tuple[str, str]] = []
+    seen: set[tuple[str, str, str]] = set()
+    snapshot_disk = Snapshot(root)
+    for _ in range(max_rounds):
+        report = check(root, options, overlay)
+        blocked.extend(report.blocked)
+        touched: set[str] = set()
+        progress = False
+        for item in report.findings:
+            if item.fix is None:
+                continue
+            key = (item.code, item.path, item.message)
+            paths = {c.path for c in item.fix.changes}
+            if key in seen or paths & touched:
+                continue
+            seen.add(key)
+            touched |= paths
+            for change in item.fix.changes:
+                _apply_change(snapshot_disk, overlay, before, change)
+            applied.append(item)
+            progress = True
+        if not progress:
+            break
+    final = check(root, options, overlay)
+    after = {rel: overlay[rel] for rel in before if before[rel] != overlay[rel]}
+    return FixResult(final, applied, {k: before[k] for k in after}, after, sorted(set(blocked)))
+
+
+def _apply_change(
+    disk: Snapshot, overlay: dict[str, str], before: dict[str, Optional[str]], change: FileChange
+) -> None:
+    rel = change.path
+    if rel in overlay:
+        current = overlay[rel]
+    else:
+        source = disk.source(rel)
+        current = None if source is None else (BOM if source.bom else "") + source.text
+        before[rel] = current
+        if current is None:
+            current = ""
+    bom = current.startswith(BOM)
+    body = current[1:] if bom else current
+    overlay[rel] = (BOM if bom else "") + apply_edits(body, change.edits)
+
+
+def write_changes(root: str, result: FixResult) -> list[tuple[str, str]]:
+    """Write fixed files atomically; returns (path, reason) for each refused or failed write."""
+    from pyproj_doctor.text import atomic_write
+
+    snapshot = Snapshot(root)
+    failures: list[tuple[str, str]] = []
+    for rel, text in sorted(result.after.items()):
+        if not snapshot.inside(rel):
+            failures.append((rel, "resolves outside the workspace (a link leads out)"))
+            continue
+        target = snapshot.abspath(rel)
+        folder = os.path.dirname(target)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            if not snapshot.inside(os.path.relpath(folder, snapshot.root).replace(os.sep, "/")):
+                failures.append((rel, "its folder resolves outside the workspace"))
+                continue
+            atomic_write(target, text.encode("utf-8"))
+        except OSError as error:
+            failures.append((rel, f"cannot be written: {error.strerror or error}"))
+    return failures

@@ -1,0 +1,131 @@
+"""Turning "this file should also say X" into minimal file changes.
+
+Each builder reads the current text from the snapshot (so unsaved buffers and
+earlier fixes in the same run are respected), applies one or more structural
+operations in memory, and returns the single smallest edit between the old and
+the new text. A file that does not parse raises ``FixUnavailable``: it is
+reported, never rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Callable
+
+from pyproj_doctor.formats import ini, jsonc, toml
+from pyproj_doctor.model import FileChange, TextEdit
+from pyproj_doctor.text import apply_edits, minimal_edit
+from pyproj_doctor.workspace.snapshot import Snapshot
+
+JsonOp = Callable[[str], list[TextEdit]]
+
+
+class FixUnavailable(Exception):
+    """The change cannot be made safely."""
+
+
+def _change(snapshot: Snapshot, rel: str, before: str | None, after: str) -> FileChange:
+    if before is None:
+        return FileChange(rel, (TextEdit(0, 0, after),), create=True)
+    edit = minimal_edit(before, after)
+    return FileChange(rel, (edit,) if edit else ())
+
+
+def _current(snapshot: Snapshot, rel: str) -> str | None:
+    if snapshot.is_file(rel):
+        text = snapshot.text(rel)
+        if text is None:
+            raise FixUnavailable(f"{rel} cannot be read")
+        return text
+    return None
+
+
+def json_ops(snapshot: Snapshot, rel: str, ops: Sequence[JsonOp]) -> FileChange:
+    """Apply JSON operations one after another; a missing file starts as ``{}``."""
+    before = _current(snapshot, rel)
+    text = before if before is not None else ""
+    if before is not None and not jsonc.parse(before).ok:
+        raise FixUnavailable(f"{rel} is not valid JSONC")
+    for op in ops:
+        text = apply_edits(text, op(text))
+    return _change(snapshot, rel, before, text)
+
+
+def json_set(path: jsonc.JsonPath, value: Any) -> JsonOp:
+    return lambda text: jsonc.set_value(text, path, value)
+
+
+def json_append(path: jsonc.JsonPath, value: Any) -> JsonOp:
+    return lambda text: jsonc.append_to_array(text, path, value)
+
+
+def json_remove(path: jsonc.JsonPath) -> JsonOp:
+    return lambda text: jsonc.remove_value(text, path)
+
+
+TomlOp = Callable[[toml.TomlDocument], list[TextEdit]]
+
+
+def toml_ops(snapshot: Snapshot, rel: str, ops: Sequence[TomlOp]) -> FileChange:
+    """Apply TOML operations one after another (each on a fresh parse of the result)."""
+    before = _current(snapshot, rel)
+    text = before if before is not None else ""
+    for op in ops:
+        doc = toml.parse(text)
+        if doc.error is not None:
+            raise FixUnavailable(f"{rel} is not valid TOML")
+        text = apply_edits(text, op(doc))
+    if toml.parse(text).error is not None:
+        raise FixUnavailable(f"the edit would make {rel} invalid")
+    return _change(snapshot, rel, before, text)
+
+
+def toml_set_key(table: tuple[str, ...], key: str, value: Any) -> TomlOp:
+    return lambda doc: toml.set_key(doc, table, key, value)
+
+
+def toml_append(path: tuple[str, ...], value: Any) -> TomlOp:
+    """Append to the array at ``path``; create ``key = [value]`` when it is missing."""
+
+    def op(doc: toml.TomlDocument) -> list[TextEdit]:
+        entry = doc.entry(*path)
+        if entry is None:
+            return toml.set_key(doc, path[:-1], path[-1], [value])
+        if entry.value.kind != "array":
+            raise FixUnavailable(f"{'.'.join(path)} is not an array")
+        return toml.append_item(doc, entry.value, value)
+
+    return op
+
+
+def toml_replace(path: tuple[str, ...], value: Any) -> TomlOp:
+    def op(doc: toml.TomlDocument) -> list[TextEdit]:
+        entry = doc.entry(*path)
+        if entry is None:
+            raise FixUnavailable(f"{'.'.join(path)} is missing")
+        return toml.replace_value(doc, entry.value, value)
+
+    return op
+
+
+def ini_change(snapshot: Snapshot, rel: str, section: str, key: str, word: str) -> FileChange:
+    """Add ``word`` to ``key`` in an INI section (adding the key when missing)."""
+    before = _current(snapshot, rel)
+    if before is None:
+        raise FixUnavailable(f"{rel} does not exist")
+    doc = ini.parse(before)
+    found = doc.section(section)
+    if found is None:
+        eol = "\r\n" if "\r\n" in before else "\n"
+        lead = "" if not before or before.endswith("\n") else eol
+        after = f"{before}{lead}[{section}]{eol}{key} = {word}{eol}"
+        return _change(snapshot, rel, before, after)
+    entry = found.get(key)
+    edits = ini.append_word(doc, entry, word) if entry else ini.add_entry(doc, found, key, word)
+    return _change(snapshot, rel, before, apply_edits(before, edits))
+
+
+def create_file(snapshot: Snapshot, rel: str, content: str) -> FileChange:
+    if snapshot.exists(rel):
+        raise FixUnavailable(f"{rel} already exists")
+    return FileChange(rel, (TextEdit(0, 0, content),), create=True)

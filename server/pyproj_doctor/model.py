@@ -1,0 +1,108 @@
+"""Plain data passed between the layers: findings, ranges, fixes and edits.
+
+No LSP types here: the CLI and the language server both translate from these.
+Positions are 0-based lines and code-point columns of the decoded text (BOM
+excluded); the LSP edge converts columns to UTF-16 code units.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``a >= b`` means "a is at least as serious as b"."""
+
+    HINT = 1
+    INFORMATION = 2
+    WARNING = 3
+    ERROR = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = "|".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected {names})") from None
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    line: int
+    character: int
+
+    def to_json(self) -> dict[str, int]:
+        return {"line": self.line, "character": self.character}
+
+
+@dataclass(frozen=True, order=True)
+class Range:
+    start: Position
+    end: Position
+
+    @classmethod
+    def of(cls, line: int, char: int, end_line: int, end_char: int) -> Range:
+        return cls(Position(line, char), Position(end_line, end_char))
+
+    def to_json(self) -> dict[str, dict[str, int]]:
+        return {"start": self.start.to_json(), "end": self.end.to_json()}
+
+
+START = Range.of(0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace ``text[start:end]`` (code-point offsets into the decoded text)."""
+
+    start: int
+    end: int
+    new_text: str
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """Edits to one file, relative to the workspace root (POSIX path).
+
+    ``create`` means the file does not exist yet: its content is ``new_text``
+    of the single edit at offset 0.
+    """
+
+    path: str
+    edits: tuple[TextEdit, ...]
+    create: bool = False
+
+
+@dataclass(frozen=True)
+class Fix:
+    description: str
+    changes: tuple[FileChange, ...]
+
+
+@dataclass(frozen=True)
+class Related:
+    path: str
+    range: Range
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    path: str
+    range: Range
+    fix: Optional[Fix] = None
+    related: tuple[Related, ...] = field(default=())
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.range.start.line, self.range.start.character, self.code)

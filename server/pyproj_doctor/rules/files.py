@@ -1,0 +1,94 @@
+"""PD9xx: configuration files that do not parse. They are reported, never rewritten."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pyproj_doctor.model import Finding, Position, Range, Severity
+from pyproj_doctor.rules.base import Context, finding, rule
+from pyproj_doctor.workspace.model import join
+
+
+def _toml_files(ctx: Context) -> list[str]:
+    found: list[str] = []
+    for project in ctx.ws.projects:
+        for folder in project.dirs:
+            for name in ("pyproject.toml", "pytest.toml", ".pytest.toml"):
+                if ctx.ws.has_file(folder, name):
+                    found.append(join(folder, name))
+    return sorted(set(found))
+
+
+def _json_files(ctx: Context) -> list[str]:
+    found = set(ctx.ws.code_workspaces)
+    for folder in ctx.ws.folders:
+        for rel in (folder.settings_path, folder.extensions_path, join(folder.dir, "pyrightconfig.json")):
+            if ctx.ws.snapshot.is_file(rel):
+                found.add(rel)
+    return sorted(found)
+
+
+def _point(ctx: Context, path: str, position: Position) -> Range:
+    index = ctx.ws.snapshot.line_index(path)
+    line = index.line_range(min(position.line, len(index.starts) - 1))
+    character = min(position.character, line.end.character)
+    end = min(character + 1, line.end.character)
+    return Range(Position(line.start.line, character), Position(line.start.line, end))
+
+
+@rule("PD901", "invalid-toml", Severity.ERROR, "A TOML configuration file is not valid TOML")
+def check_toml(ctx: Context) -> Iterator[Finding]:
+    """pip, uv, pytest, Ruff and Pylance all stop reading a ``pyproject.toml``
+    that is not valid TOML (or not UTF-8), so every setting in it is lost. The
+    finding points at the first error. No fix is offered: a file that does not
+    parse is never rewritten."""
+    for rel in _toml_files(ctx):
+        doc = ctx.ws.snapshot.toml(rel)
+        problem = ctx.ws.snapshot.problems.get(rel)
+        if problem is not None and problem.position is not None:
+            yield finding(
+                "PD901",
+                rel,
+                Range(problem.position, problem.position),
+                f"`{rel}` {problem.message}: no tool can read it, so none of its settings apply.",
+            )
+        elif doc is not None and doc.error is not None:
+            error = doc.error
+            yield finding(
+                "PD901",
+                rel,
+                _point(ctx, rel, Position(error.line, error.column)),
+                f"`{rel}` is not valid TOML: {error.message}. Tools reading it (pip, uv, pytest, "
+                "Pylance) stop here; it will not be edited until it parses.",
+            )
+
+
+@rule("PD902", "invalid-jsonc", Severity.ERROR, "A .vscode/*.json or *.code-workspace file is not valid JSONC")
+def check_jsonc(ctx: Context) -> Iterator[Finding]:
+    """VS Code reads its settings files as JSON with comments and trailing
+    commas. A syntax error makes it drop the settings from that point (or the
+    whole file), usually without telling anyone. The finding points at the
+    first error, as VS Code reports it. No fix is offered: a file that does not
+    parse is never rewritten."""
+    for rel in _json_files(ctx):
+        problem = ctx.ws.snapshot.problems.get(rel)
+        if problem is not None and problem.position is not None:
+            yield finding(
+                "PD902",
+                rel,
+                Range(problem.position, problem.position),
+                f"`{rel}` {problem.message}: VS Code cannot read its settings.",
+            )
+            continue
+        doc = ctx.ws.snapshot.jsonc(rel)
+        if doc is None or not doc.errors:
+            continue
+        error = doc.errors[0]
+        end = min(error.offset + error.length, len(doc.text))
+        yield finding(
+            "PD902",
+            rel,
+            ctx.range(rel, (error.offset, max(end, error.offset))),
+            f"`{rel}` is not valid JSONC: {error.message}. VS Code ignores its settings from here; "
+            "it will not be edited until it parses.",
+        )

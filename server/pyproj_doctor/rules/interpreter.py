@@ -1,0 +1,100 @@
+"""PD5xx: the Python version the project runs on."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Optional
+
+from pyproj_doctor.model import Finding, Severity
+from pyproj_doctor.rules.base import Context, finding, rule
+from pyproj_doctor.workspace.model import Project
+
+_VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+def _outside(spec_text: str, version: str) -> Optional[bool]:
+    """Whether ``version`` (``3.12`` or ``3.12.1``) is outside ``requires-python``; None if unknown."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        spec = SpecifierSet(spec_text)
+    except InvalidSpecifier:
+        return None
+    match = _VERSION.search(version)
+    if match is None:
+        return None
+    major, minor, patch = match.groups()
+    if patch is not None:
+        candidates = [f"{major}.{minor}.{patch}"]
+    else:
+        # "3.12" means any 3.12.x: outside only if no patch release fits.
+        candidates = [f"{major}.{minor}.{p}" for p in range(0, 40)]
+    return not any(spec.contains(c, prereleases=True) for c in candidates)
+
+
+def _requires_python(project: Project) -> Optional[str]:
+    doc = project.doc
+    value = doc.get("project", "requires-python") if doc else None
+    return value if isinstance(value, str) else None
+
+
+@rule(
+    "PD501",
+    "python-outside-requires-python",
+    Severity.WARNING,
+    ".python-version or .venv's Python is outside requires-python",
+)
+def check_python_version(ctx: Context) -> Iterator[Finding]:
+    """``requires-python`` says which Pythons the project supports; uv reads
+    ``.python-version`` to choose the interpreter for ``.venv``, and VS Code
+    usually selects ``.venv``. When either is outside ``requires-python``,
+    ``uv sync`` refuses or resolves for the wrong Python, and the editor
+    analyses the code against a version the project does not support. Change
+    ``.python-version`` (``uv python pin``) or recreate ``.venv``."""
+    seen: set[tuple[str, str]] = set()
+    for project in ctx.ws.projects:
+        spec = _requires_python(project)
+        if spec is None or project.pyproject is None or project.doc is None:
+            continue
+        entry = project.doc.entry("project", "requires-python")
+        spec_span = (entry.value.start, entry.value.end) if entry else (0, 0)
+        pin = project.python_version_file
+        if pin is not None and (pin, spec) not in seen:
+            seen.add((pin, spec))
+            text = ctx.ws.snapshot.text(pin) or ""
+            for line_start, line in _lines(text):
+                stripped = line.strip()
+                if not stripped or stripped.startswith("#"):
+                    continue
+                if _outside(spec, stripped):
+                    start = line_start + line.index(stripped)
+                    yield finding(
+                        "PD501",
+                        pin,
+                        ctx.range(pin, (start, start + len(stripped))),
+                        f"`{pin}` pins Python {stripped}, outside `requires-python = \"{spec}\"` of "
+                        f"{project.pyproject}: uv and VS Code would use an unsupported interpreter. "
+                        "Pin a supported version (`uv python pin`).",
+                        related=(ctx.related(project.pyproject, spec_span, "the supported versions"),),
+                    )
+                break
+        venv = project.venv
+        if venv is not None and venv.version and (venv.rel, spec) not in seen:
+            seen.add((venv.rel, spec))
+            if _outside(spec, venv.version):
+                yield finding(
+                    "PD501",
+                    project.pyproject,
+                    ctx.range(project.pyproject, spec_span),
+                    f"`{venv.rel}` was made with Python {venv.version}, outside `requires-python = "
+                    f"\"{spec}\"`: tests and the editor run on an unsupported interpreter. Recreate it "
+                    "(`uv sync` after `uv python pin`).",
+                )
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        yield offset, line.rstrip("\r\n")
+        offset += len(line)

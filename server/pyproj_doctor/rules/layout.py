@@ -1,0 +1,90 @@
+"""PD1xx: how the code is laid out on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pyproj_doctor.fixes.builders import create_file
+from pyproj_doctor.model import Finding, Severity
+from pyproj_doctor.rules.base import Context, finding, rule
+from pyproj_doctor.workspace.model import join
+
+
+@rule(
+    "PD101",
+    "package-without-init",
+    Severity.WARNING,
+    "A package folder under a source root holds modules but no __init__.py",
+    fixable=True,
+)
+def check_missing_init(ctx: Context) -> Iterator[Finding]:
+    """A folder inside a package (or a top-level folder of a src layout) that holds
+    Python modules but no ``__init__.py`` is an implicit namespace package. It
+    imports at run time, yet pytest's rootdir and module-name logic, coverage,
+    setuptools' package discovery and Pylance treat it differently from a
+    regular package, which shows up as tests that are not collected or imports
+    that resolve in one tool and not in another. The fix creates an empty
+    ``__init__.py``. Projects that declare namespace packages on purpose
+    (setuptools ``namespaces = true``, ``find_namespace:``) are left alone."""
+    ws = ctx.ws
+    for project in ws.projects:
+        if project.namespaces_declared:
+            continue
+        for root in project.source_roots:
+            for top in root.packages.values():
+                if top.endswith((".py", ".pyi")):
+                    continue
+                is_regular = ws.has_file(top, "__init__.py")
+                if root.layout == "flat" and not is_regular:
+                    continue
+                for folder in ws.index.walk(top):
+                    files = ws.files(folder)
+                    modules = [f for f in files if f.endswith(".py")]
+                    if not modules or "__init__.py" in files:
+                        continue
+                    name = folder.rsplit("/", 1)[-1]
+                    if not name.isidentifier():
+                        continue
+                    module = join(folder, modules[0])
+                    init = join(folder, "__init__.py")
+                    yield finding(
+                        "PD101",
+                        module,
+                        ctx.first_line(module),
+                        f"`{folder}` holds modules but no `__init__.py`, so it is a namespace "
+                        "package: pytest, coverage and Pylance can disagree about its name and "
+                        f"whether it is collected. The fix creates an empty `{init}`.",
+                        ctx.fix(f"Create {init}", lambda init=init: [create_file(ctx.snapshot, init, "")]),
+                    )
+
+
+@rule(
+    "PD102",
+    "src-is-a-package",
+    Severity.WARNING,
+    "src/__init__.py makes src itself a package (imports become src.pkg)",
+)
+def check_src_package(ctx: Context) -> Iterator[Finding]:
+    """In a src layout the ``src`` folder is a search-path root, not a package.
+    With ``src/__init__.py`` present, pytest's default import mode inserts the
+    folder above ``src`` into ``sys.path`` and names modules ``src.pkg…``, Pylance's
+    automatic ``src`` search path is switched off, and code ends up importing
+    ``from src.pkg import …``, which breaks once the project is installed. Delete
+    ``src/__init__.py`` (not done automatically: deleting files is left to you)."""
+    seen: set[str] = set()
+    for project in ctx.ws.projects:
+        for root in project.source_roots:
+            if root.layout == "flat" or root.path in seen:
+                continue
+            seen.add(root.path)
+            if root.path.rsplit("/", 1)[-1] != "src" or not ctx.ws.has_file(root.path, "__init__.py"):
+                continue
+            init = join(root.path, "__init__.py")
+            yield finding(
+                "PD102",
+                init,
+                ctx.first_line(init),
+                f"`{init}` makes `src` a package: modules are imported as `src.…`, pytest puts the "
+                "wrong folder on sys.path and Pylance stops searching `src` automatically. "
+                "Delete this file so `src` is only a source root.",
+            )

@@ -1,0 +1,678 @@
+"""PD3xx: what Pylance and the VS Code Test Explorer will see."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any, Optional
+
+from pyproj_doctor.fixes.builders import (
+    FixUnavailable,
+    json_append,
+    json_ops,
+    json_remove,
+    json_set,
+    toml_append,
+    toml_ops,
+)
+from pyproj_doctor.formats import jsonc, toml
+from pyproj_doctor.model import FileChange, Finding, Range, Severity, TextEdit
+from pyproj_doctor.rules.base import Context, finding, rule
+from pyproj_doctor.workspace.model import (
+    Project,
+    PyrightConfig,
+    SettingRef,
+    VsCodeFolder,
+    join,
+    relative,
+    within,
+)
+from pyproj_doctor.workspace.venv import Venv
+
+EXTRA_PATHS = "python.analysis.extraPaths"
+AUTO_SEARCH = "python.analysis.autoSearchPaths"
+ADD_PROJECT_PATHS = "python.analysis.addExtraPathsForPythonProjects"
+PYTEST_ENABLED = "python.testing.pytestEnabled"
+UNITTEST_ENABLED = "python.testing.unittestEnabled"
+PYTEST_ARGS = "python.testing.pytestArgs"
+TESTING_CWD = "python.testing.cwd"
+INTERPRETER = "python.defaultInterpreterPath"
+
+# Settings Pylance ignores once a pyright config file exists (it warns about them).
+IGNORED_WITH_PYRIGHT_CONFIG = (
+    EXTRA_PATHS,
+    AUTO_SEARCH,
+    "python.analysis.include",
+    "python.analysis.exclude",
+    "python.analysis.ignore",
+    "python.analysis.stubPath",
+    "python.analysis.typeCheckingMode",
+    "python.analysis.diagnosticSeverityOverrides",
+    "python.analysis.useLibraryCodeForTypes",
+)
+COMPARED_KEYS = (
+    EXTRA_PATHS,
+    AUTO_SEARCH,
+    PYTEST_ENABLED,
+    UNITTEST_ENABLED,
+    PYTEST_ARGS,
+    TESTING_CWD,
+    INTERPRETER,
+)
+# pytest options that take a separate value, so the next argument is not a path.
+VALUE_OPTIONS = frozenset(
+    "-k -m -c -p -o -W -n -r --rootdir --ignore --ignore-glob --deselect --confcutdir --basetemp "
+    "--import-mode --junitxml --junit-xml --cov --cov-report --cov-config --tb --maxfail "
+    "--log-level --log-cli-level --log-file --durations --capture --override-ini --config-file "
+    "--pyargs --dist --numprocesses".split()
+)
+_WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def _is_absolute(value: str) -> bool:
+    return value.startswith(("/", "~", "\\\\")) or bool(_WINDOWS_ABSOLUTE.match(value))
+
+
+def _resolve(ctx: Context, folder_dir: str, value: str) -> Optional[str]:
+    """An absolute path for a settings value; None for variables we cannot expand."""
+    base = ctx.ws.snapshot.abspath(folder_dir)
+    value = value.replace("${workspaceFolder}", base).replace("${workspaceRoot}", base)
+    if "${" in value:
+        return None
+    value = os.path.expanduser(value)
+    return os.path.normpath(value if os.path.isabs(value) else os.path.join(base, value))
+
+
+def _json_path(ref: SettingRef) -> tuple[str, ...]:
+    return (ref.key,) if ref.path.endswith("settings.json") else ("settings", ref.key)
+
+
+def _settings_anchor(ctx: Context, folder: VsCodeFolder, project: Project) -> tuple[str, Range]:
+    """The settings.json object when it exists, else where the project is declared."""
+    doc = ctx.ws.settings_doc(folder.settings_path)
+    if doc is not None and doc.root is not None:
+        return folder.settings_path, ctx.range(folder.settings_path, (doc.root.offset, doc.root.offset + 1))
+    return ctx.anchor(project)
+
+
+def _settings_writable(ctx: Context, folder: VsCodeFolder) -> bool:
+    rel = folder.settings_path
+    return not ctx.ws.snapshot.is_file(rel) or ctx.ws.settings_doc(rel) is not None
+
+
+def _selected_venv(ctx: Context, folder: VsCodeFolder, project: Project) -> Optional[Venv]:
+    ref = ctx.ws.setting(folder, INTERPRETER)
+    if ref is not None and isinstance(ref.value, str):
+        resolved = _resolve(ctx, folder.dir, ref.value)
+        root = ctx.ws.snapshot.root
+        if resolved and resolved.startswith(root + os.sep):
+            rel = os.path.relpath(resolved, root).replace(os.sep, "/")
+            parts = rel.split("/")
+            if len(parts) >= 3 and parts[-2] in ("bin", "Scripts"):
+                venv = ctx.ws.venv_at("/".join(parts[:-2]))
+                if venv is not None:
+                    return venv
+    return project.venv
+
+
+def _pyright_append(ctx: Context, pyright: PyrightConfig, values: list[str]) -> FileChange:
+    if pyright.kind == "json":
+        return json_ops(ctx.snapshot, pyright.path, [json_append(("extraPaths",), v) for v in values])
+    return toml_ops(ctx.snapshot, pyright.path, [toml_append(("tool", "pyright", "extraPaths"), v) for v in values])
+
+
+def _folder_label(folder: VsCodeFolder) -> str:
+    return "the workspace folder" if folder.dir == "." else f"folder `{folder.dir}`"
+
+
+@rule(
+    "PD301",
+    "source-root-not-searched",
+    Severity.WARNING,
+    "A source root is not on Pylance's import search path",
+    fixable=True,
+)
+def check_search_path(ctx: Context) -> Iterator[Finding]:
+    """Pylance resolves ``import pkg`` from the workspace folder, then
+    ``extraPaths``, then (with ``autoSearchPaths``, the default) ``<folder>/src``,
+    then the selected interpreter's site-packages, following path lines in
+    ``.pth`` files but not the import hooks of setuptools' editable installs. A
+    source root found by none of these makes every import of its packages
+    "unresolved" in the editor. The fix adds the folder to ``extraPaths`` where
+    Pylance reads it: the pyright config (``pyrightconfig.json`` or
+    ``[tool.pyright]``) when one exists (settings.json is then ignored), else
+    ``.vscode/settings.json``. A top-level ``src`` found only through the
+    ``autoSearchPaths`` default gets a hint to list it explicitly."""
+    ws = ctx.ws
+    for folder in ws.folders:
+        pyright = folder.pyright
+        if pyright is not None and pyright.execution_environments:
+            continue
+        ref = None if pyright is not None else ws.setting(folder, EXTRA_PATHS)
+        covered: set[str] = set()
+        if pyright is not None:
+            base = ws.snapshot.abspath(pyright.folder)
+            covered = {os.path.normpath(os.path.join(base, p)) for p, _, _ in pyright.extra_paths}
+        elif ref is not None and isinstance(ref.value, list):
+            for item in ref.value:
+                if isinstance(item, str):
+                    resolved = _resolve(ctx, folder.dir, item)
+                    if resolved:
+                        covered.add(resolved)
+        auto_ref = None if pyright is not None else ws.setting(folder, AUTO_SEARCH)
+        auto = auto_ref is None or auto_ref.value is not False
+        add_projects_ref = ws.setting(folder, ADD_PROJECT_PATHS)
+        add_projects = add_projects_ref is not None and add_projects_ref.value is True
+        for project in folder.projects:
+            venv = _selected_venv(ctx, folder, project)
+            for root in project.source_roots:
+                if root.path == folder.dir or not root.packages:
+                    continue
+                absolute = ws.snapshot.abspath(root.path)
+                if absolute in covered or (venv is not None and venv.covers(absolute)):
+                    continue
+                implicit = (
+                    auto and root.path == join(folder.dir, "src") and not ws.has_file(root.path, "__init__.py")
+                ) or (add_projects and root.layout != "flat")
+                yield _pd301(ctx, folder, project, root.path, sorted(root.packages), pyright, ref, implicit)
+
+
+def _pd301(
+    ctx: Context,
+    folder: VsCodeFolder,
+    project: Project,
+    root_path: str,
+    packages: list[str],
+    pyright: Optional[PyrightConfig],
+    ref: Optional[SettingRef],
+    implicit: bool,
+) -> Finding:
+    names = ", ".join(f"`{p}`" for p in packages[:3]) + (", …" if len(packages) > 3 else "")
+    if pyright is not None:
+        value = relative(root_path, pyright.folder)
+        path = pyright.path
+        range_ = ctx.range(path, pyright.extra_paths_span or pyright.span)
+        where = f"`extraPaths` in {pyright.path} (Pylance ignores settings.json while it exists)"
+        fix = ctx.fix(f"Add {value!r} to extraPaths in {path}", lambda: [_pyright_append(ctx, pyright, [value])])
+    else:
+        value = "./" + relative(root_path, folder.dir)
+        if ref is not None:
+            path, range_ = ref.path, ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end))
+            target, json_path = ref.path, _json_path(ref)
+        else:
+            path, range_ = _settings_anchor(ctx, folder, project)
+            target, json_path = folder.settings_path, (EXTRA_PATHS,)
+        where = f"`{EXTRA_PATHS}` in {target}"
+        fix = None
+        if ref is None or isinstance(ref.value, list):
+            fix = ctx.fix(
+                f"Add {value!r} to {EXTRA_PATHS} in {target}",
+                lambda: [json_ops(ctx.snapshot, target, [json_append(json_path, value)])],
+            )
+    if implicit:
+        return finding(
+            "PD301",
+            path,
+            range_,
+            f"`{root_path}` (with {names}) is found by Pylance only through the "
+            "`python.analysis.autoSearchPaths` default; listing it explicitly keeps imports "
+            f"resolved when that default changes. The fix adds {value!r} to {where}.",
+            fix,
+            severity=Severity.HINT,
+        )
+    return finding(
+        "PD301",
+        path,
+        range_,
+        f"`{root_path}` (with {names}) is not on Pylance's import search path for "
+        f"{_folder_label(folder)}: imports of {names} show as unresolved in the editor. "
+        f"The fix adds {value!r} to {where}.",
+        fix,
+    )
+
+
+def _extra_path_refs(ctx: Context, folder: VsCodeFolder) -> list[SettingRef]:
+    refs = []
+    own = ctx.ws.folder_setting(folder, EXTRA_PATHS)
+    if own is not None:
+        refs.append(own)
+    refs.extend(ctx.ws.workspace_settings(folder, EXTRA_PATHS))
+    return refs
+
+
+@rule(
+    "PD302",
+    "extra-path-invalid",
+    Severity.WARNING,
+    "An extraPaths entry is absolute, names a missing folder, or is not a list",
+    fixable=True,
+)
+def check_extra_paths(ctx: Context) -> Iterator[Finding]:
+    """``extraPaths`` entries are resolved against the workspace folder
+    (settings) or the config file's folder (pyright config). An absolute path
+    works only on the machine that wrote it; a missing folder adds nothing; a
+    single string instead of a list is ignored by Pylance. The fix rewrites an
+    absolute path inside the workspace as a relative one (``./src``) and wraps a
+    single string in a list. ``${workspaceFolder}`` paths that exist are fine."""
+    ws = ctx.ws
+    for folder in ws.folders:
+        folder_abs = ws.snapshot.abspath(folder.dir)
+        if folder.pyright is None:
+            for ref in _extra_path_refs(ctx, folder):
+                value_node = ref.prop.value_node
+                assert value_node is not None
+                json_path = _json_path(ref)
+                if isinstance(ref.value, str):
+                    yield finding(
+                        "PD302",
+                        ref.path,
+                        ctx.range(ref.path, (value_node.offset, value_node.end)),
+                        f"`{EXTRA_PATHS}` must be a list of paths; Pylance ignores a single string. "
+                        "The fix wraps it in a list.",
+                        ctx.fix(
+                            "Make extraPaths a list",
+                            lambda ref=ref, json_path=json_path: [
+                                json_ops(ctx.snapshot, ref.path, [json_set(json_path, [ref.value])])
+                            ],
+                        ),
+                    )
+                    continue
+                if value_node.type != "array":
+                    continue
+                for index, item in enumerate(value_node.children):
+                    if item.type != "string":
+                        continue
+                    yield from _check_entry(
+                        ctx, ref.path, item, folder.dir, folder_abs, "./", (*json_path, index)
+                    )
+        pyright = folder.pyright
+        if pyright is not None:
+            base = ws.snapshot.abspath(pyright.folder)
+            for index, (value, start, end) in enumerate(pyright.extra_paths):
+                node = jsonc.Node("string", start, end - start, value)
+                yield from _check_entry(ctx, pyright.path, node, pyright.folder, base, "", None, index, pyright)
+
+
+def _check_entry(
+    ctx: Context,
+    path: str,
+    item: jsonc.Node,
+    base_dir: str,
+    base_abs: str,
+    prefix: str,
+    json_path: Optional[tuple[Any, ...]],
+    index: int = 0,
+    pyright: Optional[PyrightConfig] = None,
+) -> Iterator[Finding]:
+    value = str(item.value)
+    range_ = ctx.range(path, (item.offset, item.end))
+    if value.startswith(("${workspaceFolder}", "${workspaceRoot}")) or not _is_absolute(value):
+        resolved = _resolve(ctx, base_dir, value)
+        if resolved is None or os.path.isdir(resolved):
+            return
+        yield finding(
+            "PD302",
+            path,
+            range_,
+            f"extraPaths entry {value!r} names a folder that does not exist: it adds nothing to "
+            "Pylance's search path. Correct or remove it.",
+        )
+        return
+    resolved = os.path.normpath(os.path.expanduser(value))
+    fix = None
+    message = (
+        f"extraPaths entry {value!r} is absolute: it only works on this machine. "
+        "Use a path relative to the workspace folder."
+    )
+    if resolved == base_abs or resolved.startswith(base_abs + os.sep):
+        rel = os.path.relpath(resolved, base_abs).replace(os.sep, "/")
+        new = prefix + rel if rel != "." else "."
+        message = f"extraPaths entry {value!r} is absolute: it only works on this machine. The fix replaces it with {new!r}."
+        if pyright is None and json_path is not None:
+            fix = ctx.fix(
+                f"Replace {value!r} with {new!r}",
+                lambda: [json_ops(ctx.snapshot, path, [json_set(json_path, new)])],
+            )
+        elif pyright is not None:
+            fix = ctx.fix(f"Replace {value!r} with {new!r}", lambda: [_replace_pyright_item(ctx, pyright, index, new)])
+    elif not os.path.isdir(resolved):
+        message = f"extraPaths entry {value!r} is absolute and does not exist here. Use a relative path."
+    yield finding("PD302", path, range_, message, fix)
+
+
+def _replace_pyright_item(ctx: Context, pyright: PyrightConfig, index: int, new: str) -> FileChange:
+    if pyright.kind == "json":
+        return json_ops(ctx.snapshot, pyright.path, [json_set(("extraPaths", index), new)])
+
+    def replace(doc: toml.TomlDocument) -> list[TextEdit]:
+        entry = doc.entry("tool", "pyright", "extraPaths")
+        if entry is None or index >= len(entry.value.items):
+            raise FixUnavailable("extraPaths changed")
+        return toml.replace_value(doc, entry.value.items[index], new)
+
+    return toml_ops(ctx.snapshot, pyright.path, [replace])
+
+
+@rule(
+    "PD303",
+    "settings-overridden-by-pyright-config",
+    Severity.WARNING,
+    "python.analysis.* search-path settings are overridden by a pyright config",
+    fixable=True,
+)
+def check_overridden(ctx: Context) -> Iterator[Finding]:
+    """When ``pyrightconfig.json`` or ``[tool.pyright]`` exists, Pylance takes
+    ``extraPaths``, ``include``, ``exclude`` and similar options only from that
+    file and ignores them in settings.json (it warns "cannot be set when a
+    pyrightconfig.json or pyproject.toml is being used"). Pylance's own "add to
+    extraPaths" quick fix still writes settings.json. For ``extraPaths`` our fix
+    moves the entries into the config file and removes the ignored setting."""
+    ws = ctx.ws
+    for folder in ws.folders:
+        pyright = folder.pyright
+        if pyright is None:
+            continue
+        for key in IGNORED_WITH_PYRIGHT_CONFIG:
+            refs = []
+            own = ws.folder_setting(folder, key)
+            if own is not None:
+                refs.append(own)
+            refs.extend(ws.workspace_settings(folder, key))
+            for ref in refs:
+                fix = None
+                if key == EXTRA_PATHS and isinstance(ref.value, list):
+                    fix = ctx.fix(
+                        f"Move extraPaths into {pyright.path}",
+                        lambda ref=ref: _move_extra_paths(ctx, folder, pyright, ref),
+                    )
+                yield finding(
+                    "PD303",
+                    ref.path,
+                    ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end)),
+                    f"`{key}` is ignored: {pyright.path} configures Pylance for this folder, and "
+                    "settings that file can express are then taken only from it."
+                    + (f" The fix moves the paths into {pyright.path}." if fix else ""),
+                    fix,
+                    related=(ctx.related(pyright.path, pyright.span, "the configuration Pylance uses"),),
+                )
+
+
+def _move_extra_paths(
+    ctx: Context, folder: VsCodeFolder, pyright: PyrightConfig, ref: SettingRef
+) -> list[FileChange]:
+    existing = {os.path.normpath(p) for p, _, _ in pyright.extra_paths}
+    values: list[str] = []
+    for item in ref.value:
+        if not isinstance(item, str):
+            continue
+        resolved = _resolve(ctx, folder.dir, item)
+        if resolved is None:
+            raise FixUnavailable(f"cannot move {item!r}")
+        rel = os.path.relpath(resolved, ctx.ws.snapshot.abspath(pyright.folder)).replace(os.sep, "/")
+        if os.path.normpath(rel) not in existing and rel not in values:
+            values.append(rel)
+    changes = [_pyright_append(ctx, pyright, values)] if values else []
+    changes.append(json_ops(ctx.snapshot, ref.path, [json_remove(_json_path(ref))]))
+    return changes
+
+
+def _pytest_projects(folder: VsCodeFolder) -> list[Project]:
+    return [p for p in folder.projects if p.test_modules and p.uses_pytest]
+
+
+def _pytest_args_for(ctx: Context, folder: VsCodeFolder, projects: list[Project]) -> list[str]:
+    """What "Configure Tests" should have written: [] when testpaths already says it."""
+    if all(p.pytest_config is not None and p.pytest_config.get("testpaths") for p in projects):
+        return []
+    dirs = sorted({d for p in projects for d in p.tests_dirs})
+    if dirs == [folder.dir]:
+        return []
+    return [relative(d, folder.dir) for d in dirs]
+
+
+@rule(
+    "PD304",
+    "test-explorer-not-pytest",
+    Severity.WARNING,
+    "Tests exist but python.testing.pytestEnabled is not true, or unittest is enabled for a pytest suite",
+    fixable=True,
+)
+def check_testing_enabled(ctx: Context) -> Iterator[Finding]:
+    """The Python extension discovers tests only when
+    ``python.testing.pytestEnabled`` is true (it defaults to false), and runs
+    unittest instead when ``unittestEnabled`` is true. The fix writes what
+    "Python: Configure Tests" would: ``pytestEnabled: true``,
+    ``unittestEnabled: false`` and ``pytestArgs`` naming the tests folder (an
+    empty list when ``testpaths`` already does, so discovery follows it)."""
+    ws = ctx.ws
+    for folder in ws.folders:
+        projects = _pytest_projects(folder)
+        if not projects:
+            continue
+        enabled = ws.setting(folder, PYTEST_ENABLED)
+        unittest = ws.setting(folder, UNITTEST_ENABLED)
+        if enabled is None or enabled.value is not True:
+            if enabled is not None:
+                value_node = enabled.prop.value_node
+                assert value_node is not None
+                path, range_ = enabled.path, ctx.range(enabled.path, (value_node.offset, value_node.end))
+                target, prefix = enabled.path, _json_path(enabled)[:-1]
+            else:
+                path, range_ = _settings_anchor(ctx, folder, projects[0])
+                target, prefix = folder.settings_path, ()
+            ops = [json_set((*prefix, PYTEST_ENABLED), True)]
+            if unittest is None or unittest.value is not False:
+                ops.append(json_set((*prefix, UNITTEST_ENABLED), False))
+            if ws.setting(folder, PYTEST_ARGS) is None:
+                ops.append(json_set((*prefix, PYTEST_ARGS), _pytest_args_for(ctx, folder, projects)))
+            count = sum(len(p.test_modules) for p in projects)
+            yield finding(
+                "PD304",
+                path,
+                range_,
+                f"{count} pytest test module(s) exist but `{PYTEST_ENABLED}` is not true for "
+                f"{_folder_label(folder)}: the Test Explorer will not discover them. The fix enables "
+                "pytest, disables unittest and sets `python.testing.pytestArgs`.",
+                ctx.fix(
+                    f"Enable pytest in {target}",
+                    lambda target=target, ops=ops: [json_ops(ctx.snapshot, target, ops)],
+                ),
+            )
+        elif unittest is not None and unittest.value is True:
+            value_node = unittest.prop.value_node
+            assert value_node is not None
+            yield finding(
+                "PD304",
+                unittest.path,
+                ctx.range(unittest.path, (value_node.offset, value_node.end)),
+                f"`{UNITTEST_ENABLED}` is true for a pytest suite: the Test Explorer runs unittest, "
+                "which does not understand pytest tests and fixtures. The fix sets it to false.",
+                ctx.fix(
+                    "Disable unittest",
+                    lambda unittest=unittest: [
+                        json_ops(ctx.snapshot, unittest.path, [json_set(_json_path(unittest), False)])
+                    ],
+                ),
+            )
+
+
+def _positional(args: list[Any]) -> list[tuple[int, str]]:
+    out = []
+    skip = False
+    for index, arg in enumerate(args):
+        if skip:
+            skip = False
+            continue
+        if not isinstance(arg, str):
+            continue
+        if arg.startswith("-"):
+            skip = arg in VALUE_OPTIONS
+            continue
+        out.append((index, arg))
+    return out
+
+
+@rule(
+    "PD305",
+    "pytest-args-path",
+    Severity.WARNING,
+    "python.testing.pytestArgs names a missing folder or misses the tests folder",
+    fixable=True,
+)
+def check_pytest_args(ctx: Context) -> Iterator[Finding]:
+    """Paths in ``python.testing.pytestArgs`` are passed to pytest as they are,
+    relative to ``python.testing.cwd`` (the workspace folder by default). A path
+    that does not exist makes discovery fail with "file or directory not found";
+    paths that do not include the tests folder hide the tests from the Test
+    Explorer. The fix points the argument at the tests folder."""
+    ws = ctx.ws
+    for folder in ws.folders:
+        ref = ws.setting(folder, PYTEST_ARGS)
+        if ref is None or not isinstance(ref.value, list):
+            continue
+        value_node = ref.prop.value_node
+        assert value_node is not None
+        cwd_ref = ws.setting(folder, TESTING_CWD)
+        cwd = _resolve(ctx, folder.dir, cwd_ref.value) if cwd_ref and isinstance(cwd_ref.value, str) else None
+        cwd = cwd or ws.snapshot.abspath(folder.dir)
+        projects = _pytest_projects(folder)
+        tests_dirs = sorted({d for p in projects for d in p.tests_dirs})
+        json_path = _json_path(ref)
+        positional = _positional(ref.value)
+        missing = False
+        for index, arg in positional:
+            target = os.path.normpath(os.path.join(cwd, arg.split("::", 1)[0]))
+            if os.path.exists(target):
+                continue
+            missing = True
+            fix = None
+            if len(tests_dirs) == 1:
+                new = os.path.relpath(ws.snapshot.abspath(tests_dirs[0]), cwd).replace(os.sep, "/")
+                fix = ctx.fix(
+                    f"Replace {arg!r} with {new!r}",
+                    lambda index=index, new=new: [
+                        json_ops(ctx.snapshot, ref.path, [json_set((*json_path, index), new)])
+                    ],
+                )
+            item = value_node.children[index]
+            yield finding(
+                "PD305",
+                ref.path,
+                ctx.range(ref.path, (item.offset, item.end)),
+                f"`{PYTEST_ARGS}` names {arg!r}, which does not exist: test discovery fails with "
+                "\"file or directory not found\"."
+                + (" The fix points it at the tests folder." if fix else ""),
+                fix,
+            )
+        if missing or not positional or not projects:
+            continue
+        roots = [os.path.normpath(os.path.join(cwd, arg.split("::", 1)[0])) for _, arg in positional]
+        modules = [ws.snapshot.abspath(m.path) for p in projects for m in p.test_modules]
+        if any(m == r or m.startswith(r + os.sep) for m in modules for r in roots):
+            continue
+        additions = [os.path.relpath(ws.snapshot.abspath(d), cwd).replace(os.sep, "/") for d in tests_dirs]
+        yield finding(
+            "PD305",
+            ref.path,
+            ctx.range(ref.path, (value_node.offset, value_node.end)),
+            f"`{PYTEST_ARGS}` does not include the tests folder ({', '.join(tests_dirs)}): the Test "
+            "Explorer will not discover those tests. The fix adds it.",
+            ctx.fix(
+                "Add the tests folder to pytestArgs",
+                lambda additions=additions: [
+                    json_ops(ctx.snapshot, ref.path, [json_append(json_path, a) for a in additions])
+                ],
+            ),
+        )
+
+
+@rule(
+    "PD306",
+    "interpreter-mismatch",
+    Severity.WARNING,
+    "python.defaultInterpreterPath points nowhere, or .venv exists and another interpreter is configured",
+    fixable=True,
+)
+def check_interpreter(ctx: Context) -> Iterator[Finding]:
+    """``python.defaultInterpreterPath`` picks the interpreter for the folder
+    until the user selects another. A path that does not exist silently falls
+    back to some other Python; one outside the project's ``.venv`` (made by
+    ``uv sync``) runs tests and analysis without the project's dependencies.
+    The fix points it at ``${workspaceFolder}/.venv``'s interpreter."""
+    ws = ctx.ws
+    for folder in ws.folders:
+        ref = ws.setting(folder, INTERPRETER)
+        if ref is None or not isinstance(ref.value, str) or not re.search(r"[\\/]", ref.value):
+            continue
+        resolved = _resolve(ctx, folder.dir, ref.value)
+        if resolved is None:
+            continue
+        venvs = {p.venv.rel: p.venv for p in folder.projects if p.venv is not None and within(p.venv.rel, folder.dir)}
+        value_node = ref.prop.value_node
+        assert value_node is not None
+        range_ = ctx.range(ref.path, (value_node.offset, value_node.end))
+        venv = venvs.get(join(folder.dir, ".venv")) or (next(iter(venvs.values())) if venvs else None)
+        fix = None
+        new = None
+        if venv is not None:
+            new = "${workspaceFolder}/" + relative(venv.interpreter, folder.dir)
+            fix = ctx.fix(
+                f"Use {new}",
+                lambda new=new, ref=ref: [json_ops(ctx.snapshot, ref.path, [json_set(_json_path(ref), new)])],
+            )
+        if not os.path.exists(resolved):
+            yield finding(
+                "PD306",
+                ref.path,
+                range_,
+                f"`{INTERPRETER}` is {ref.value!r}, which does not exist: VS Code falls back to "
+                "another interpreter without the project's dependencies."
+                + (f" The fix uses {new!r}." if new else ""),
+                fix,
+            )
+            continue
+        if venvs and not any(
+            resolved == v.abspath or resolved.startswith(v.abspath + os.sep) for v in venvs.values()
+        ):
+            assert venv is not None
+            yield finding(
+                "PD306",
+                ref.path,
+                range_,
+                f"`{INTERPRETER}` points outside `{venv.rel}`, the project's environment: tests and "
+                f"analysis run without the dependencies installed there. The fix uses {new!r}.",
+                fix,
+            )
+
+
+@rule(
+    "PD307",
+    "workspace-file-setting-overridden",
+    Severity.INFORMATION,
+    "A *.code-workspace file and the folder settings disagree (the folder wins)",
+)
+def check_workspace_file(ctx: Context) -> Iterator[Finding]:
+    """Settings in ``.vscode/settings.json`` of a folder override the same keys
+    in a ``*.code-workspace`` file (arrays are replaced, not merged). A value in
+    the workspace file that the folder overrides has no effect there, which is
+    confusing when one of them is edited. Keep the key in one place."""
+    ws = ctx.ws
+    for folder in ws.folders:
+        for key in COMPARED_KEYS:
+            own = ws.folder_setting(folder, key)
+            if own is None:
+                continue
+            for ref in ws.workspace_settings(folder, key):
+                if ref.value == own.value:
+                    continue
+                yield finding(
+                    "PD307",
+                    ref.path,
+                    ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end)),
+                    f"`{key}` in {ref.path} is overridden by {own.path} for {_folder_label(folder)} "
+                    f"({own.value!r} wins over {ref.value!r}): this value has no effect there.",
+                    related=(
+                        ctx.related(own.path, (own.prop.offset, own.prop.children[0].end), "the value VS Code uses"),
+                    ),
+                )

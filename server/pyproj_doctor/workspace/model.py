@@ -1,0 +1,557 @@
+"""The workspace model: projects, their source roots, tests, configs and environments.
+
+Built once per check from a ``Snapshot``; rules only read it. Paths are
+workspace-relative POSIX strings, ``"."`` for the workspace root.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from pyproj_doctor.formats import jsonc
+from pyproj_doctor.formats.toml import TomlDocument
+from pyproj_doctor.workspace import walk
+from pyproj_doctor.workspace.pytest_config import PytestConfig, find_config
+from pyproj_doctor.workspace.snapshot import Snapshot
+from pyproj_doctor.workspace.venv import Venv, read_venv
+
+DEFAULT_TEST_PATTERNS = ("test_*.py", "*_test.py")
+NOT_PACKAGES = frozenset(
+    {"tests", "test", "testing", "docs", "doc", "examples", "example", "scripts", "tools", "benchmarks", "bench"}
+)
+ROOT_SCRIPTS = frozenset({"setup.py", "conftest.py", "noxfile.py", "manage.py", "tasks.py", "fabfile.py"})
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+MAX_TEST_MODULE_BYTES = 1024 * 1024
+
+
+def join(folder: str, name: str) -> str:
+    return name if folder in ("", ".") else f"{folder}/{name}"
+
+
+def parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else "."
+
+
+def relative(path: str, start: str) -> str:
+    """POSIX relative path from folder ``start`` to ``path`` (both workspace-relative)."""
+    rel = os.path.relpath("/" + ("" if path == "." else path), "/" + ("" if start == "." else start))
+    return rel.replace(os.sep, "/")
+
+
+def within(path: str, folder: str) -> bool:
+    return folder == "." or path == folder or path.startswith(folder + "/")
+
+
+@dataclass
+class ImportRef:
+    name: str  # top-level module name
+    line: int  # 0-based
+    start: int  # code-point columns of the module name
+    end: int
+
+
+@dataclass
+class TestModule:
+    path: str
+    imports: list[ImportRef]
+    pytest_style: bool
+
+
+@dataclass
+class SourceRoot:
+    path: str
+    packages: dict[str, str]  # import name -> path of the package folder or module file
+    how: str  # how it was found, for messages
+    layout: str  # src | flat | declared
+
+
+@dataclass
+class Project:
+    dir: str
+    pyproject: Optional[str]
+    doc: Optional[TomlDocument]
+    name: Optional[str]
+    build_backend: Optional[str]
+    source_roots: list[SourceRoot] = field(default_factory=list)
+    test_modules: list[TestModule] = field(default_factory=list)
+    conftests: list[str] = field(default_factory=list)
+    pytest_config: Optional[PytestConfig] = None
+    shadowed_pytest: Optional[PytestConfig] = None
+    venv: Optional[Venv] = None
+    python_version_file: Optional[str] = None
+    namespaces_declared: bool = False
+    folder: Optional[VsCodeFolder] = None
+    dirs: list[str] = field(default_factory=list)  # every folder the project owns
+
+    @property
+    def has_build_system(self) -> bool:
+        return self.doc is not None and isinstance(self.doc.get("build-system"), dict)
+
+    @property
+    def tests_dirs(self) -> list[str]:
+        """The top-level folders (or the project folder) that hold the test modules."""
+        tops: set[str] = set()
+        for module in self.test_modules:
+            rel = module.path[len(self.dir) + 1 :] if self.dir != "." else module.path
+            head = rel.split("/", 1)[0] if "/" in rel else ""
+            tops.add(join(self.dir, head) if head else self.dir)
+        return sorted(tops)
+
+    @property
+    def uses_pytest(self) -> bool:
+        return self.pytest_config is not None or any(m.pytest_style for m in self.test_modules)
+
+    def imported_names(self) -> set[str]:
+        return {ref.name for module in self.test_modules for ref in module.imports}
+
+
+@dataclass
+class SettingRef:
+    key: str
+    value: Any
+    path: str  # the settings.json or .code-workspace holding it
+    prop: jsonc.Node  # the property node (key + value)
+
+
+@dataclass
+class PyrightConfig:
+    path: str
+    kind: str  # json | toml
+    folder: str
+    extra_paths: list[tuple[str, int, int]]  # value with span
+    extra_paths_span: Optional[tuple[int, int]]
+    span: tuple[int, int]  # header / root object
+    execution_environments: bool
+
+
+@dataclass
+class VsCodeFolder:
+    dir: str
+    projects: list[Project] = field(default_factory=list)
+    workspace_files: list[str] = field(default_factory=list)
+    pyright: Optional[PyrightConfig] = None
+
+    @property
+    def settings_path(self) -> str:
+        return join(self.dir, ".vscode/settings.json")
+
+    @property
+    def extensions_path(self) -> str:
+        return join(self.dir, ".vscode/extensions.json")
+
+
+class Workspace:
+    """Everything the rules may look at, built from one snapshot."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.index = walk.scan(snapshot.root)
+        self._merge_overlay()
+        self.projects: list[Project] = []
+        self.folders: list[VsCodeFolder] = []
+        self.code_workspaces: list[str] = []
+        self._build()
+
+    # ------------------------------------------------------------------ files
+    def _merge_overlay(self) -> None:
+        """Files that exist only as editor buffers (or planned fixes) are part of the tree."""
+        for rel in self.snapshot.overlay:
+            folder, _, name = rel.rpartition("/")
+            parts = folder.split("/") if folder else []
+            current = ""
+            for part in parts:
+                listing = self.index.dirs.setdefault(current, walk.DirListing())
+                if part not in listing.dirs:
+                    listing.dirs.append(part)
+                    listing.dirs.sort()
+                current = walk.join(current, part)
+            listing = self.index.dirs.setdefault(current, walk.DirListing())
+            if name not in listing.files:
+                listing.files.append(name)
+                listing.files.sort()
+
+    def files(self, folder: str) -> list[str]:
+        listing = self.index.listing("" if folder == "." else folder)
+        return listing.files if listing else []
+
+    def subdirs(self, folder: str) -> list[str]:
+        listing = self.index.listing("" if folder == "." else folder)
+        return listing.dirs if listing else []
+
+    def has_file(self, folder: str, name: str) -> bool:
+        return name in self.files(folder)
+
+    def settings_doc(self, rel: str) -> Optional[jsonc.JsonDocument]:
+        doc = self.snapshot.jsonc(rel)
+        return doc if doc is not None and doc.ok and doc.root is not None else None
+
+    # ------------------------------------------------------------------ build
+    def _build(self) -> None:
+        all_dirs = sorted(self.index.dirs, key=lambda d: (d.count("/"), d))
+        project_dirs = {
+            d or "."
+            for d in all_dirs
+            if "pyproject.toml" in self.index.dirs[d].files or "setup.py" in self.index.dirs[d].files
+        }
+        owners: dict[str, str] = {}
+        for d in all_dirs:
+            key = d or "."
+            if key in project_dirs:
+                owners[key] = key
+            else:
+                owners[key] = owners.get(parent(key) if d else ".", ".")
+        if "." not in project_dirs:
+            owned = [d for d, o in owners.items() if o == "."]
+            if any(f.endswith(".py") for d in owned for f in self.files(d)):
+                project_dirs.add(".")
+        by_dir: dict[str, Project] = {}
+        for pdir in sorted(project_dirs, key=lambda d: (d.count("/") if d != "." else -1, d)):
+            project = self._project(pdir)
+            by_dir[pdir] = project
+            self.projects.append(project)
+        for d, owner in owners.items():
+            if owner in by_dir:
+                by_dir[owner].dirs.append(d)
+        for project in self.projects:
+            self._fill_project(project)
+        self._build_folders()
+
+    def _project(self, pdir: str) -> Project:
+        pyproject = join(pdir, "pyproject.toml")
+        doc = None
+        if self.has_file(pdir, "pyproject.toml"):
+            parsed = self.snapshot.toml(pyproject)
+            doc = parsed if parsed is not None and parsed.ok else None
+        else:
+            pyproject = None  # type: ignore[assignment]
+        name = doc.get("project", "name") if doc else None
+        if not isinstance(name, str) and doc is not None:
+            poetry_name = doc.get("tool", "poetry", "name")
+            name = poetry_name if isinstance(poetry_name, str) else None
+        backend = doc.get("build-system", "build-backend") if doc else None
+        return Project(
+            pdir,
+            pyproject,
+            doc,
+            name if isinstance(name, str) else None,
+            backend if isinstance(backend, str) else None,
+        )
+
+    def _fill_project(self, project: Project) -> None:
+        project.namespaces_declared = self._namespaces_declared(project)
+        project.source_roots = self._source_roots(project)
+        config, shadowed = find_config(self.snapshot, project.dir)
+        project.pytest_config, project.shadowed_pytest = config, shadowed
+        patterns = DEFAULT_TEST_PATTERNS
+        if config is not None and config.get("python_files") is not None:
+            words = config.options["python_files"].words
+            patterns = tuple(w for w, _, _ in words) or DEFAULT_TEST_PATTERNS
+        for d in project.dirs:
+            for name in self.files(d):
+                if not name.endswith(".py"):
+                    continue
+                rel = join(d, name)
+                if name == "conftest.py":
+                    project.conftests.append(rel)
+                elif any(fnmatch.fnmatchcase(name, p) for p in patterns):
+                    module = self._test_module(rel)
+                    if module is not None:
+                        project.test_modules.append(module)
+        project.venv = self._venv(project)
+        project.python_version_file = self._upward_file(project.dir, ".python-version")
+
+    def _upward_file(self, start: str, name: str) -> Optional[str]:
+        folder: Optional[str] = start
+        while folder is not None:
+            if self.snapshot.is_file(join(folder, name)):
+                return join(folder, name)
+            folder = None if folder == "." else parent(folder)
+        return None
+
+    def _venv(self, project: Project) -> Optional[Venv]:
+        folder: Optional[str] = project.dir
+        while folder is not None:
+            rel = join(folder, ".venv")
+            venv = self._read_venv(rel)
+            if venv is not None:
+                return venv
+            folder = None if folder == "." else parent(folder)
+        return None
+
+    def _read_venv(self, rel: str) -> Optional[Venv]:
+        cache: dict[str, Optional[Venv]] = self.__dict__.setdefault("_venv_cache", {})
+        if rel not in cache:
+            cache[rel] = read_venv(rel, self.snapshot.abspath(rel))
+        return cache[rel]
+
+    def venv_at(self, rel: str) -> Optional[Venv]:
+        return self._read_venv(rel)
+
+    # ------------------------------------------------------------ source roots
+    def _namespaces_declared(self, project: Project) -> bool:
+        doc = project.doc
+        if doc is not None and doc.get("tool", "setuptools", "packages", "find", "namespaces") is True:
+            return True
+        setup_cfg = join(project.dir, "setup.cfg")
+        text = self.snapshot.text(setup_cfg) if self.has_file(project.dir, "setup.cfg") else None
+        if text and "find_namespace:" in text:
+            return True
+        setup_py = join(project.dir, "setup.py")
+        text = self.snapshot.text(setup_py) if self.has_file(project.dir, "setup.py") else None
+        return bool(text and ("find_namespace_packages" in text or "namespace_packages" in text))
+
+    def _declared_roots(self, project: Project) -> list[tuple[str, str]]:
+        doc = project.doc
+        if doc is None:
+            return []
+        found: list[tuple[str, str]] = []
+
+        def add(folder: Any, how: str) -> None:
+            if isinstance(folder, str) and folder not in ("", ".") and not os.path.isabs(folder):
+                clean = os.path.normpath(folder).replace(os.sep, "/")
+                if clean != "." and not clean.startswith(".."):
+                    found.append((clean, how))
+
+        package_dir = doc.get("tool", "setuptools", "package-dir")
+        if isinstance(package_dir, dict):
+            add(package_dir.get(""), "[tool.setuptools] package-dir")
+        where = doc.get("tool", "setuptools", "packages", "find", "where")
+        if isinstance(where, list):
+            for item in where:
+                add(item, "[tool.setuptools.packages.find] where")
+        packages = doc.get("tool", "hatch", "build", "targets", "wheel", "packages")
+        if isinstance(packages, list):
+            for item in packages:
+                if isinstance(item, str) and "/" in item.strip("/"):
+                    add(item.strip("/").rsplit("/", 1)[0], "[tool.hatch.build.targets.wheel] packages")
+        poetry = doc.get("tool", "poetry", "packages")
+        if isinstance(poetry, list):
+            for item in poetry:
+                if isinstance(item, dict):
+                    add(item.get("from"), "[tool.poetry] packages")
+        add(doc.get("tool", "pdm", "build", "package-dir"), "[tool.pdm.build] package-dir")
+        add(doc.get("tool", "uv", "build-backend", "module-root"), "[tool.uv.build-backend] module-root")
+        add(doc.get("tool", "maturin", "python-source"), "[tool.maturin] python-source")
+        seen: set[str] = set()
+        unique = []
+        for folder, how in found:
+            if folder not in seen:
+                seen.add(folder)
+                unique.append((folder, how))
+        return unique
+
+    def _packages_in(self, root: str, flat: bool) -> dict[str, str]:
+        packages: dict[str, str] = {}
+        for name in self.subdirs(root):
+            if not IDENTIFIER.match(name):
+                continue
+            folder = join(root, name)
+            files = self.files(folder)
+            if "__init__.py" in files:
+                if flat and name in NOT_PACKAGES:
+                    continue
+                packages[name] = folder
+            elif not flat and (any(f.endswith((".py", ".pyi")) for f in files) or self.subdirs(folder)):
+                packages[name] = folder
+        if not flat:
+            for name in self.files(root):
+                stem = name[:-3]
+                if name.endswith(".py") and IDENTIFIER.match(stem) and name not in ROOT_SCRIPTS:
+                    packages[stem] = join(root, name)
+            packages.pop("__init__", None)
+        return packages
+
+    def _source_roots(self, project: Project) -> list[SourceRoot]:
+        roots: list[SourceRoot] = []
+        for folder, how in self._declared_roots(project):
+            rel = join(project.dir, folder)
+            if self.index.listing(rel if rel != "." else "") is not None:
+                roots.append(SourceRoot(rel, self._packages_in(rel, flat=False), how, "declared"))
+        src = join(project.dir, "src")
+        if not any(r.path == src for r in roots) and self.index.listing(src) is not None:
+            packages = self._packages_in(src, flat=False)
+            if packages or self.has_file(src, "__init__.py"):
+                roots.append(SourceRoot(src, packages, "src layout", "src"))
+        if not roots:
+            packages = self._packages_in(project.dir, flat=True)
+            if packages:
+                roots.append(SourceRoot(project.dir, packages, "flat layout", "flat"))
+        return roots
+
+    # ------------------------------------------------------------------ tests
+    def _test_module(self, rel: str) -> Optional[TestModule]:
+        source = self.snapshot.source(rel)
+        self.snapshot.problems.pop(rel, None)  # an unreadable test module is not a config problem
+        if source is None or len(source.text) > MAX_TEST_MODULE_BYTES:
+            return None
+        return parse_test_module(rel, source.text)
+
+    # ---------------------------------------------------------------- folders
+    def _build_folders(self) -> None:
+        folder_dirs = {"."}
+        for d, listing in self.index.dirs.items():
+            if ".vscode" in listing.dirs and d:
+                folder_dirs.add(d)
+        workspace_files: dict[str, list[str]] = {}
+        for name in self.files("."):
+            if name.endswith(".code-workspace"):
+                self.code_workspaces.append(name)
+                for listed in self._workspace_folders(name):
+                    folder_dirs.add(listed)
+                    workspace_files.setdefault(listed, []).append(name)
+        for d in sorted(folder_dirs):
+            folder = VsCodeFolder(d, workspace_files=workspace_files.get(d, []))
+            folder.pyright = self._pyright(d)
+            self.folders.append(folder)
+        for project in self.projects:
+            best = max(
+                (f for f in self.folders if within(project.dir, f.dir)),
+                key=lambda f: 0 if f.dir == "." else f.dir.count("/") + 1,
+            )
+            project.folder = best
+            best.projects.append(project)
+
+    def _workspace_folders(self, rel: str) -> list[str]:
+        doc = self.settings_doc(rel)
+        folders = doc.find(("folders",)) if doc else None
+        out: list[str] = []
+        if folders is None or folders.type != "array":
+            return out
+        for item in folders.children:
+            path = item.get("path") if item.type == "object" else None
+            if path is None or not isinstance(path.value, str):
+                continue
+            raw = path.value.replace("\\", "/")
+            if os.path.isabs(raw):
+                continue
+            norm = os.path.normpath(raw).replace(os.sep, "/")
+            if norm == "." or (not norm.startswith("..") and self.index.listing(norm) is not None):
+                out.append(norm)
+        return out
+
+    def _pyright(self, folder: str) -> Optional[PyrightConfig]:
+        json_rel = join(folder, "pyrightconfig.json")
+        if self.has_file(folder, "pyrightconfig.json"):
+            doc = self.snapshot.jsonc(json_rel)
+            extra: list[tuple[str, int, int]] = []
+            extra_span = None
+            envs = False
+            span = (0, 0)
+            if doc is not None and doc.root is not None and doc.root.type == "object":
+                span = (doc.root.offset, doc.root.offset + 1)
+                prop = doc.root.property("extraPaths")
+                if prop is not None:
+                    extra_span = (prop.offset, prop.end)
+                    value = prop.value_node
+                    if value is not None and value.type == "array":
+                        extra = [(str(c.value), c.offset, c.end) for c in value.children if c.type == "string"]
+                envs = doc.root.property("executionEnvironments") is not None
+            return PyrightConfig(json_rel, "json", folder, extra, extra_span, span, envs)
+        if self.has_file(folder, "pyproject.toml"):
+            rel = join(folder, "pyproject.toml")
+            doc_toml = self.snapshot.toml(rel)
+            if doc_toml is None or not doc_toml.ok or not isinstance(doc_toml.get("tool", "pyright"), dict):
+                return None
+            span_t = doc_toml.span_of("tool", "pyright") or (0, 0)
+            entry = doc_toml.entry("tool", "pyright", "extraPaths")
+            extra = []
+            extra_span = None
+            raw = doc_toml.get("tool", "pyright", "extraPaths")
+            if entry is not None:
+                extra_span = (entry.key_start, entry.key_end)
+                if isinstance(raw, list) and len(raw) == len(entry.value.items):
+                    extra = [(str(v), i.start, i.end) for v, i in zip(raw, entry.value.items)]
+            envs = doc_toml.get("tool", "pyright", "executionEnvironments") is not None
+            return PyrightConfig(rel, "toml", folder, extra, extra_span, span_t, envs)
+        return None
+
+    # --------------------------------------------------------------- settings
+    def setting(self, folder: VsCodeFolder, key: str) -> Optional[SettingRef]:
+        """The effective value of ``key`` for a folder: folder settings win over a workspace file."""
+        found = self.folder_setting(folder, key)
+        if found is not None:
+            return found
+        for ref in self.workspace_settings(folder, key):
+            return ref
+        return None
+
+    def folder_setting(self, folder: VsCodeFolder, key: str) -> Optional[SettingRef]:
+        return self._setting_in(folder.settings_path, (), key)
+
+    def workspace_settings(self, folder: VsCodeFolder, key: str) -> list[SettingRef]:
+        refs = []
+        for rel in folder.workspace_files:
+            ref = self._setting_in(rel, ("settings",), key)
+            if ref is not None:
+                refs.append(ref)
+        return refs
+
+    def _setting_in(self, rel: str, prefix: tuple[str, ...], key: str) -> Optional[SettingRef]:
+        doc = self.settings_doc(rel)
+        if doc is None:
+            return None
+        container = doc.find(prefix) if prefix else doc.root
+        if container is None or container.type != "object":
+            return None
+        prop = container.property(key)
+        if prop is None or prop.value_node is None:
+            return None
+        return SettingRef(key, prop.value_node.to_value(), rel, prop)
+
+
+def parse_test_module(rel: str, text: str) -> Optional[TestModule]:
+    """Top-level imports and the test style of a module, read with ``ast`` (never executed)."""
+    try:
+        tree = ast.parse(text, filename=rel)
+    except (SyntaxError, ValueError):
+        return None
+    lines = text.splitlines()
+    imports: list[ImportRef] = []
+    pytest_style = False
+
+    def visit(body: list[ast.stmt]) -> None:
+        nonlocal pytest_style
+        for node in body:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    imports.append(_import_ref(lines, node, alias.name))
+                    if alias.name.split(".")[0] == "pytest":
+                        pytest_style = True
+            elif isinstance(node, ast.ImportFrom):
+                if node.level == 0 and node.module:
+                    imports.append(_import_ref(lines, node, node.module))
+                    if node.module.split(".")[0] == "pytest":
+                        pytest_style = True
+            elif isinstance(node, (ast.If, ast.Try)):
+                visit(node.body)
+                for handler in getattr(node, "handlers", []):
+                    visit(handler.body)
+                visit(node.orelse)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if node.name.startswith("test"):
+                    pytest_style = True
+            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+                bases = [ast.unparse(b) if hasattr(ast, "unparse") else "" for b in node.bases]
+                if not any("TestCase" in b for b in bases):
+                    pytest_style = True
+
+    visit(tree.body)
+    return TestModule(rel, imports, pytest_style)
+
+
+def _import_ref(lines: list[str], node: ast.stmt, module: str) -> ImportRef:
+    top = module.split(".")[0]
+    line = node.lineno - 1
+    text = lines[line] if line < len(lines) else ""
+    # ast columns are UTF-8 byte offsets: search the text for the name instead.
+    match = re.search(r"(?<![\w.])" + re.escape(module) + r"(?![\w])", text)
+    if match is None:
+        match = re.search(r"(?<![\w.])" + re.escape(top) + r"(?!\w)", text)
+    if match is None:
+        return ImportRef(top, line, 0, len(text))
+    return ImportRef(top, line, match.start(), match.end())

@@ -1,0 +1,217 @@
+"""pytest's configuration as pytest itself finds it (``_pytest/config/findpaths.py``).
+
+In each folder, walking up from where pytest starts, the first of these that
+holds pytest configuration wins and nothing is merged: ``pytest.toml``,
+``.pytest.toml``, ``pytest.ini``, ``.pytest.ini``, ``pyproject.toml`` (only with
+``[tool.pytest]`` or ``[tool.pytest.ini_options]``), ``tox.ini`` (``[pytest]``),
+``setup.cfg`` (``[tool:pytest]``).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from pyproj_doctor.formats.toml import TomlDocument, TomlValue
+from pyproj_doctor.workspace.snapshot import Snapshot
+
+CONFIG_NAMES = (
+    "pytest.toml",
+    ".pytest.toml",
+    "pytest.ini",
+    ".pytest.ini",
+    "pyproject.toml",
+    "tox.ini",
+    "setup.cfg",
+)
+
+Span = tuple[int, int]
+
+
+@dataclass
+class Option:
+    name: str
+    key_span: Span
+    value_span: Span
+    words: list[tuple[str, int, int]]  # each path/word with its span
+    raw: Any
+    native_list: bool = False  # a TOML list (where a new item is appended)
+    toml_value: Optional[TomlValue] = None
+
+
+@dataclass
+class PytestConfig:
+    path: str  # workspace-relative file
+    folder: str
+    kind: str  # pytest.toml | pytest.ini | tool.pytest | tool.pytest.ini_options | tox.ini | setup.cfg
+    span: Span  # the header (or the first key) that introduces the configuration
+    table: Optional[tuple[str, ...]] = None  # TOML table path
+    section: Optional[str] = None  # INI section name
+    options: dict[str, Option] = field(default_factory=dict)
+
+    @property
+    def is_toml(self) -> bool:
+        return self.table is not None
+
+    @property
+    def native(self) -> bool:
+        """pytest 9 native TOML mode: path options must be lists."""
+        return self.kind in ("pytest.toml", "tool.pytest")
+
+    def get(self, name: str) -> Optional[Option]:
+        return self.options.get(name)
+
+    def import_mode(self) -> Optional[str]:
+        addopts = self.get("addopts")
+        if addopts is None:
+            return None
+        words = [w for w, _, _ in addopts.words]
+        mode = None
+        for index, word in enumerate(words):
+            if word.startswith("--import-mode="):
+                mode = word.split("=", 1)[1]
+            elif word == "--import-mode" and index + 1 < len(words):
+                mode = words[index + 1]
+        return mode
+
+
+def _dir_join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder not in ("", ".") else name
+
+
+def _parent(folder: str) -> Optional[str]:
+    if folder in ("", "."):
+        return None
+    return folder.rsplit("/", 1)[0] if "/" in folder else "."
+
+
+def read_config(snapshot: Snapshot, folder: str, name: str) -> Optional[PytestConfig]:
+    """The pytest configuration held by ``folder/name``, if pytest would use it."""
+    rel = _dir_join(folder, name)
+    if not snapshot.is_file(rel):
+        return None
+    if name in ("pytest.toml", ".pytest.toml"):
+        doc = snapshot.toml(rel)
+        if doc is None:
+            return PytestConfig(rel, folder, "pytest.toml", (0, 0))
+        return _from_toml(doc, rel, folder, "pytest.toml", ("pytest",))
+    if name in ("pytest.ini", ".pytest.ini"):
+        return _from_ini(snapshot, rel, folder, "pytest.ini", "pytest", required=False)
+    if name == "pyproject.toml":
+        doc = snapshot.toml(rel)
+        if doc is None or not isinstance(doc.get("tool", "pytest"), dict):
+            return None
+        pytest_table = doc.get("tool", "pytest")
+        native_keys = [k for k in pytest_table if k != "ini_options"]
+        if native_keys or "ini_options" not in pytest_table:
+            return _from_toml(doc, rel, folder, "tool.pytest", ("tool", "pytest"))
+        return _from_toml(doc, rel, folder, "tool.pytest.ini_options", ("tool", "pytest", "ini_options"))
+    if name == "tox.ini":
+        return _from_ini(snapshot, rel, folder, "tox.ini", "pytest", required=True)
+    if name == "setup.cfg":
+        return _from_ini(snapshot, rel, folder, "setup.cfg", "tool:pytest", required=True)
+    return None
+
+
+def find_config(
+    snapshot: Snapshot, start: str
+) -> tuple[Optional[PytestConfig], Optional[PytestConfig]]:
+    """The configuration pytest uses when started in ``start``, and a pyproject table it hides.
+
+    The hidden table is a ``[tool.pytest…]`` in a ``pyproject.toml`` of the
+    winner's own folder: the classic "my pyproject settings are ignored".
+    """
+    folder: Optional[str] = start
+    while folder is not None:
+        for index, name in enumerate(CONFIG_NAMES):
+            config = read_config(snapshot, folder, name)
+            if config is None:
+                continue
+            shadowed = None
+            if name != "pyproject.toml" and "pyproject.toml" in CONFIG_NAMES[index + 1 :]:
+                shadowed = read_config(snapshot, folder, "pyproject.toml")
+            return config, shadowed
+        folder = _parent(folder)
+    return None, None
+
+
+def _from_toml(
+    doc: TomlDocument, rel: str, folder: str, kind: str, table: tuple[str, ...]
+) -> PytestConfig:
+    span = doc.span_of(*table) or (0, 0)
+    config = PytestConfig(rel, folder, kind, span, table=table)
+    values = doc.get(*table)
+    if not isinstance(values, dict):
+        return config
+    for key, raw in values.items():
+        entry = doc.entry(*table, key)
+        if entry is None:
+            continue
+        value = entry.value
+        words: list[tuple[str, int, int]] = []
+        if isinstance(raw, list) and len(value.items) == len(raw):
+            words = [(str(v), item.start, item.end) for v, item in zip(raw, value.items)]
+        elif isinstance(raw, str):
+            words = _string_words(doc.text, value, raw)
+        config.options[key] = Option(
+            key,
+            (entry.key_start, entry.key_end),
+            (value.start, value.end),
+            words,
+            raw,
+            native_list=isinstance(raw, list),
+            toml_value=value,
+        )
+    return config
+
+
+def _string_words(text: str, value: TomlValue, raw: str) -> list[tuple[str, int, int]]:
+    """Words of an ini-style string value, located inside the TOML string when possible."""
+    literal = text[value.start : value.end]
+    quote = 3 if literal[:3] in ('"""', "'''") else 1
+    inner_start = value.start + quote
+    inner = text[inner_start : value.end - quote]
+    words: list[tuple[str, int, int]] = []
+    try:
+        parts = shlex.split(raw)
+    except ValueError:
+        parts = raw.split()
+    cursor = 0
+    for part in parts:
+        at = inner.find(part, cursor)
+        if at < 0:
+            words.append((part, value.start, value.end))
+            continue
+        words.append((part, inner_start + at, inner_start + at + len(part)))
+        cursor = at + len(part)
+    return words
+
+
+def _from_ini(
+    snapshot: Snapshot, rel: str, folder: str, kind: str, section_name: str, required: bool
+) -> Optional[PytestConfig]:
+    doc = snapshot.ini(rel)
+    if doc is None:
+        return None if required else PytestConfig(rel, folder, kind, (0, 0), section=section_name)
+    section = doc.section(section_name)
+    if section is None:
+        if required:
+            return None
+        return PytestConfig(rel, folder, kind, (0, 0), section=section_name)
+    config = PytestConfig(rel, folder, kind, (section.header_start, section.header_end), section=section_name)
+    for entry in section.entries:
+        words = entry.words()
+        config.options[entry.key] = Option(
+            entry.key,
+            (entry.key_start, entry.key_end),
+            (entry.value_start, entry.value_end),
+            words,
+            entry.value,
+        )
+    return config
+
+
+def has_glob(word: str) -> bool:
+    return bool(re.search(r"[*?\[]", word))

@@ -1,0 +1,192 @@
+"""What a virtual environment tells us without running it.
+
+Only ``pyvenv.cfg`` and the top level of site-packages are read: ``.pth``
+path lines (what Pylance follows), import-hook editables (what it cannot
+follow) and ``direct_url.json`` of editable installs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+from urllib.parse import unquote, urlparse
+
+from pyproj_doctor.text import MAX_FILE_BYTES
+
+
+@dataclass
+class EditableInstall:
+    name: str  # normalized distribution name
+    project_dir: Optional[str]  # absolute, from direct_url.json
+    path_lines: list[str] = field(default_factory=list)  # absolute paths from its .pth
+    import_hook: bool = False
+
+
+@dataclass
+class Venv:
+    rel: str  # workspace-relative folder
+    abspath: str
+    version: Optional[str]
+    site_packages: list[str]
+    pth_paths: list[str]  # absolute, normalized paths from every .pth path line
+    editables: list[EditableInstall]
+    dists: dict[str, str]  # normalized name -> version
+    interpreter: str  # workspace-relative path of its python
+
+    def editable_for(self, name: Optional[str], project_abs: str) -> Optional[EditableInstall]:
+        real = os.path.realpath(project_abs)
+        wanted = normalize(name) if name else None
+        for editable in self.editables:
+            if editable.project_dir and os.path.realpath(editable.project_dir) == real:
+                return editable
+            if wanted and editable.name == wanted:
+                return editable
+        return None
+
+    def covers(self, folder_abs: str) -> bool:
+        real = os.path.realpath(folder_abs)
+        return any(os.path.realpath(p) == real for p in self.pth_paths)
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _read(path: str) -> str:
+    try:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            return ""
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
+def _version(cfg: str) -> Optional[str]:
+    values: dict[str, str] = {}
+    for line in cfg.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip().lower()] = value.strip()
+    return values.get("version_info") or values.get("version")
+
+
+def site_packages_of(venv_abs: str) -> list[str]:
+    found: list[str] = []
+    lib = os.path.join(venv_abs, "lib")
+    try:
+        for name in sorted(os.listdir(lib)):
+            if name.startswith(("python", "pypy")):
+                candidate = os.path.join(lib, name, "site-packages")
+                if os.path.isdir(candidate):
+                    found.append(candidate)
+    except OSError:
+        pass
+    windows = os.path.join(venv_abs, "Lib", "site-packages")
+    if os.path.isdir(windows):
+        found.append(windows)
+    return found
+
+
+def interpreter_of(venv_rel: str, venv_abs: str) -> str:
+    if os.path.isdir(os.path.join(venv_abs, "Scripts")) and not os.path.isdir(
+        os.path.join(venv_abs, "bin")
+    ):
+        return f"{venv_rel}/Scripts/python.exe"
+    return f"{venv_rel}/bin/python"
+
+
+def read_venv(rel: str, venv_abs: str) -> Optional[Venv]:
+    cfg_path = os.path.join(venv_abs, "pyvenv.cfg")
+    if not os.path.isfile(cfg_path):
+        return None
+    version = _version(_read(cfg_path))
+    sites = site_packages_of(venv_abs)
+    pth_paths: list[str] = []
+    editables: dict[str, EditableInstall] = {}
+    dists: dict[str, str] = {}
+    for site in sites:
+        try:
+            names = sorted(os.listdir(site))
+        except OSError:
+            continue
+        for name in names:
+            full = os.path.join(site, name)
+            if name.endswith(".pth"):
+                lines, hook = _pth_lines(site, _read(full))
+                pth_paths.extend(lines)
+                if name.startswith("__editable__") or name.startswith("_") or hook:
+                    dist = _dist_from_pth(name)
+                    if dist:
+                        entry = editables.setdefault(dist, EditableInstall(dist, None))
+                        entry.path_lines.extend(lines)
+                        entry.import_hook = entry.import_hook or hook
+            elif name.endswith(".dist-info"):
+                stem = name[: -len(".dist-info")]
+                dist_name, _, dist_version = stem.partition("-")
+                normalized = normalize(dist_name)
+                dists[normalized] = dist_version
+                direct = _read(os.path.join(full, "direct_url.json"))
+                if direct:
+                    project_dir = _editable_dir(direct)
+                    if project_dir is not None:
+                        entry = editables.setdefault(normalized, EditableInstall(normalized, None))
+                        entry.project_dir = project_dir
+    # A .pth named after a project that has no editable metadata is not an editable.
+    real_editables = [e for e in editables.values() if e.project_dir or e.import_hook]
+    return Venv(
+        rel,
+        venv_abs,
+        version,
+        sites,
+        pth_paths,
+        real_editables,
+        dists,
+        interpreter_of(rel, venv_abs),
+    )
+
+
+def _pth_lines(site: str, content: str) -> tuple[list[str], bool]:
+    paths: list[str] = []
+    hook = False
+    for line in content.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith(("import ", "import\t")):
+            hook = True
+            continue
+        paths.append(os.path.normpath(os.path.join(site, line)))
+    return paths, hook
+
+
+def _dist_from_pth(name: str) -> Optional[str]:
+    stem = name[: -len(".pth")]
+    if stem.startswith("__editable__."):
+        stem = stem[len("__editable__.") :]
+    stem = stem.lstrip("_")
+    # setuptools: "<name>-<version>"; hatchling: "_<name>"; pdm: "<name>"
+    match = re.match(r"([A-Za-z0-9][A-Za-z0-9._]*?)(?:-\d.*)?$", stem)
+    return normalize(match.group(1)) if match else None
+
+
+def _editable_dir(direct_url: str) -> Optional[str]:
+    try:
+        data = json.loads(direct_url)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    info = data.get("dir_info")
+    if not isinstance(info, dict) or not info.get("editable"):
+        return None
+    url = data.get("url")
+    if not isinstance(url, str) or not url.startswith("file:"):
+        return None
+    path = unquote(urlparse(url).path)
+    if re.match(r"^/[A-Za-z]:/", path):
+        path = path[1:]
+    return path
