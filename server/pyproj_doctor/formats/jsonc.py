@@ -298,7 +298,7 @@ def _join_surrogates(text: str) -> str:
     """``\\ud83d\\ude00`` escapes decode to one code point, as JSON means them."""
     if not any("\ud800" <= c <= "\udfff" for c in text):
         return text
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
 
 
 @dataclass(eq=False)
@@ -729,21 +729,28 @@ def _remove_member(doc: JsonDocument, container: Node, index: int) -> list[TextE
     after = _skip_trivia(text, end)
     has_comma = after < container.end - 1 and text[after] == ","
     edits: list[TextEdit] = []
+    prev_comma: Optional[int] = None
     if has_comma:
         end = after + 1
     elif index > 0:
-        prev = members[index - 1]
-        comma = _skip_trivia(text, prev.end)
+        comma = _skip_trivia(text, members[index - 1].end)
         if comma < start and text[comma] == ",":
-            edits.append(TextEdit(comma, comma + 1, ""))
+            prev_comma = comma
     line_start = _line_start(text, start)
     line_end = _skip_inline_trivia(text, end)
     alone = text[line_start:start].strip() == "" and (
         line_end >= len(text) or text[line_end] in "\r\n"
     )
     if alone and not _one_line(text, container):
+        if prev_comma is not None:
+            edits.append(TextEdit(prev_comma, prev_comma + 1, ""))
         start = line_start
         end = line_end + (2 if text.startswith("\r\n", line_end) else 1)
+    elif prev_comma is not None:
+        if text[prev_comma + 1 : start].strip() == "":
+            start = prev_comma  # ", last" goes as one piece
+        else:
+            edits.append(TextEdit(prev_comma, prev_comma + 1, ""))  # keep the comments between
     else:
         # Inline: also take the space that separated it from the next member.
         while end < len(text) and text[end] == " " and has_comma:
@@ -791,7 +798,20 @@ def set_value(text: str, path: JsonPath, value: Any) -> list[TextEdit]:
         return []
     inline = _one_line(text, node) and isinstance(value, (list, dict))
     rendered = render(value, style, _depth(node), inline=inline and _fits_inline(value))
-    return [TextEdit(node.offset, node.end, rendered)]
+    return [TextEdit(node.offset, node.end, _kept_comments(doc, node, style) + rendered)]
+
+
+def _kept_comments(doc: JsonDocument, node: Node, style: Style) -> str:
+    """Comments written inside a value that is replaced are kept, in front of the new value."""
+    kept = []
+    for start, end in doc.comments:
+        if node.offset <= start and end <= node.end:
+            comment = doc.text[start:end]
+            if comment.startswith("//"):
+                kept.append(comment + style.eol + _indent_at(doc.text, node.offset))
+            else:
+                kept.append(comment + " ")
+    return "".join(kept)
 
 
 def _fits_inline(value: Any) -> bool:

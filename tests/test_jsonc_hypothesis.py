@@ -1,0 +1,98 @@
+"""Properties of the JSONC module on random documents with random comments and whitespace."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pyproj_doctor.formats import jsonc
+from tests.jsonc_gen import render
+
+keys = st.sampled_from(["a", "b", "python.analysis.extraPaths", "**/*.pyc", "é", "😀", 'q"', ""])
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(max_size=8),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
+    max_leaves=12,
+)
+objects = st.dictionaries(keys, values, max_size=5)
+
+
+def written(value: Any, seed: int) -> tuple[str, list[str]]:
+    comments: list[str] = []
+    return render(value, random.Random(seed), comments), comments
+
+
+def comments_of(text: str) -> list[str]:
+    doc = jsonc.parse(text)
+    return [text[s:e] for s, e in doc.comments]
+
+
+@settings(max_examples=300, deadline=None)
+@given(values, st.integers(0, 2**32))
+def test_parse_equals_json_loads_of_the_comment_free_text(value: Any, seed: int) -> None:
+    text, _ = written(value, seed)
+    doc = jsonc.parse(text)
+    assert doc.ok, text
+    assert doc.value() == json.loads(json.dumps(value))
+
+
+@settings(max_examples=300, deadline=None)
+@given(objects, st.lists(keys, min_size=1, max_size=3), values, st.integers(0, 2**32))
+def test_set_value_then_parse_gives_the_value_and_keeps_comments(
+    value: dict[str, Any], path: list[str], new: Any, seed: int
+) -> None:
+    text, _ = written(value, seed)
+    before = comments_of(text)
+    doc = jsonc.parse(text)
+    # Setting below a scalar replaces it: only walk into objects.
+    node = doc.root
+    for depth, key in enumerate(path):
+        assert node is not None
+        child = node.get(key) if node.type == "object" else None
+        if child is None or child.type != "object":
+            path = path[: depth + 1]
+            break
+        node = child
+    result = jsonc.apply(text, jsonc.set_value(text, tuple(path), new))
+    parsed = jsonc.parse(result)
+    assert parsed.ok, result
+    assert parsed.find(tuple(path)) is not None
+    assert parsed.find(tuple(path)).to_value() == json.loads(json.dumps(new))  # type: ignore[union-attr]
+    after = comments_of(result)
+    for comment in before:
+        assert comment in after, (comment, text, result)
+
+
+@settings(max_examples=200, deadline=None)
+@given(objects, keys, st.text(max_size=6), st.integers(0, 2**32))
+def test_append_and_remove_round_trip(value: dict[str, Any], key: str, item: str, seed: int) -> None:
+    text, _ = written(value, seed)
+    before = comments_of(text)
+    appended = jsonc.apply(text, jsonc.append_to_array(text, (key,), item))
+    parsed = jsonc.parse(appended)
+    assert parsed.ok, appended
+    array = parsed.find((key,))
+    assert array is not None and array.type == "array"
+    assert array.to_value()[-1] == item
+    removed = jsonc.apply(appended, jsonc.remove_value(appended, (key,)))
+    reparsed = jsonc.parse(removed)
+    assert reparsed.ok, removed
+    expected = {k: v for k, v in json.loads(json.dumps(value)).items() if k != key}
+    assert reparsed.value() == expected
+    kept = comments_of(removed)
+    lost = [c for c in before if c not in kept]
+    # Only comments written inside the removed property may go with it.
+    prop = parsed.root.property(key) if parsed.root else None  # type: ignore[union-attr]
+    inside = appended[prop.offset : prop.end] if prop is not None else ""
+    assert all(c in inside or c in appended[prop.end : prop.end + 40] for c in lost) if prop else not lost
