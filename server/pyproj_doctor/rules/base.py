@@ -15,7 +15,7 @@ from pyproj_doctor.fixes.builders import FixUnavailable
 from pyproj_doctor.formats.jsonc import EditError
 from pyproj_doctor.formats.toml import TomlEditError
 from pyproj_doctor.model import FileChange, Finding, Fix, Range, Related, Severity
-from pyproj_doctor.workspace.model import Project, Workspace
+from pyproj_doctor.workspace.model import Project, VsCodeFolder, Workspace
 
 Span = tuple[int, int]
 
@@ -69,11 +69,21 @@ class Context:
                 return rel, self.first_line(rel)
         for module in project.test_modules:
             return module.path, self.first_line(module.path)
-        for root in project.source_roots:
-            for target in root.packages.values():
-                if target.endswith(".py"):
-                    return target, self.first_line(target)
+        for folder in project.dirs:
+            for name in self.ws.files(folder):
+                if name.endswith(".py"):
+                    rel = name if folder in (".", "") else f"{folder}/{name}"
+                    return rel, self.first_line(rel)
         raise LookupError(project.dir)
+
+    def folder_anchor(self, folder: VsCodeFolder) -> tuple[str, Range]:
+        """Where to report something a VS Code folder lacks: a declared project, else its settings."""
+        declared = [p for p in folder.projects if p.pyproject is not None]
+        if declared:
+            return self.anchor(declared[0])
+        if self.ws.snapshot.is_file(folder.settings_path):
+            return folder.settings_path, self.first_line(folder.settings_path)
+        return self.anchor(folder.projects[0])
 
 
 CheckFunction = Callable[[Context], Iterator[Finding]]

@@ -163,7 +163,7 @@ def _location(ctx: Context, folder: VsCodeFolder, target: Optional[Recommendatio
         return target.file, ctx.range(target.file, (node.offset, end))
     if target is not None and target.file is not None:
         return target.file, ctx.first_line(target.file)
-    return ctx.anchor(folder.projects[0])
+    return ctx.folder_anchor(folder)
 
 
 @rule(

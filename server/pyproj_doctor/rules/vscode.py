@@ -93,6 +93,8 @@ def _settings_anchor(ctx: Context, folder: VsCodeFolder, project: Project) -> tu
     doc = ctx.ws.settings_doc(folder.settings_path)
     if doc is not None and doc.root is not None:
         return folder.settings_path, ctx.range(folder.settings_path, (doc.root.offset, doc.root.offset + 1))
+    if project.pyproject is None:
+        return ctx.folder_anchor(folder)
     return ctx.anchor(project)
 
 

@@ -1,0 +1,287 @@
+"""PD301–PD307: Pylance search paths, Test Explorer settings, interpreter, workspace files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pyproj_doctor.model import Severity
+from tests.helpers import apply_fix, check, make_venv, only, seed, text_at, write
+
+SETTINGS = ".vscode/settings.json"
+
+
+def settings(root: Path) -> dict:
+    from pyproj_doctor.formats import jsonc
+
+    return jsonc.parse((root / SETTINGS).read_text()).value()  # type: ignore[no-any-return]
+
+
+class TestPD301:
+    def test_top_level_src_is_only_a_hint(self, tmp_path: Path) -> None:
+        seed(tmp_path)
+        [item] = only(check(tmp_path), "PD301")
+        assert item.severity == Severity.HINT
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path)["python.analysis.extraPaths"] == ["./src"]
+        assert not only(check(tmp_path), "PD301")
+
+    def test_nested_src_is_a_warning_on_existing_settings(self, tmp_path: Path) -> None:
+        write(
+            tmp_path,
+            {
+                SETTINGS: '{\n    // team settings\n    "editor.rulers": [100]\n}\n',
+                "packages/a/pyproject.toml": "[project]\nname = 'a'\n",
+                "packages/a/src/a_pkg/__init__.py": "",
+            },
+        )
+        [item] = only(check(tmp_path), "PD301")
+        assert item.severity == Severity.WARNING
+        assert item.path == SETTINGS and text_at(tmp_path, item) == "{"
+        apply_fix(tmp_path, item)
+        assert (tmp_path / SETTINGS).read_text() == (
+            '{\n    // team settings\n    "editor.rulers": [100],\n'
+            '    "python.analysis.extraPaths": ["./packages/a/src"]\n}\n'
+        )
+
+    def test_existing_extra_paths_key_is_the_location(self, tmp_path: Path) -> None:
+        write(
+            tmp_path,
+            {
+                SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}',
+                "lib/x.py": "",
+                "app/pyproject.toml": "[project]\nname='a'\n",
+                "app/src/app_pkg/__init__.py": "",
+            },
+        )
+        [item] = only(check(tmp_path), "PD301")
+        assert text_at(tmp_path, item) == '"python.analysis.extraPaths"'
+        apply_fix(tmp_path, item)
+        assert (tmp_path / SETTINGS).read_text() == '{"python.analysis.extraPaths": ["./lib", "./app/src"]}'
+
+    def test_pyright_config_is_the_fix_target(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{"src/__init__.py": "", "pyrightconfig.json": '{\n  "typeCheckingMode": "basic"\n}\n', SETTINGS: "{}"})
+        [item] = only(check(tmp_path), "PD301")
+        assert item.path == "pyrightconfig.json"
+        apply_fix(tmp_path, item)
+        assert json.loads((tmp_path / "pyrightconfig.json").read_text())["extraPaths"] == ["src"]
+        assert (tmp_path / SETTINGS).read_text() == "{}"
+
+    def test_tool_pyright_table_is_the_fix_target(self, tmp_path: Path) -> None:
+        write(
+            tmp_path,
+            {
+                "pyproject.toml": "[project]\nname = 'x'\n\n[tool.pyright]\ntypeCheckingMode = 'strict'\n",
+                "lib/src/pkg/__init__.py": "",
+                "lib/pyproject.toml": "[project]\nname = 'lib'\n",
+            },
+        )
+        [item] = only(check(tmp_path), "PD301")
+        assert text_at(tmp_path, item) == "[tool.pyright]"
+        apply_fix(tmp_path, item)
+        assert "typeCheckingMode = 'strict'\nextraPaths = [\"lib/src\"]\n" in (tmp_path / "pyproject.toml").read_text()
+
+    def test_silent_when_covered(self, tmp_path: Path) -> None:
+        cases = {
+            "extra": {SETTINGS: '{"python.analysis.extraPaths": ["${workspaceFolder}/packages/a/src"]}'},
+            "pyright": {"pyrightconfig.json": '{"extraPaths": ["packages/a/src"]}'},
+            "envs": {"pyrightconfig.json": '{"executionEnvironments": [{"root": "packages/a/src"}]}'},
+        }
+        layout = {"packages/a/pyproject.toml": "[project]\nname='a'\n", "packages/a/src/a_pkg/__init__.py": ""}
+        for name, extra in cases.items():
+            root = tmp_path / name
+            write(root, {**layout, **extra})
+            assert not only(check(root), "PD301"), name
+        # Pylance's experimental project search paths count like autoSearchPaths: a hint at most.
+        root = tmp_path / "projects"
+        write(root, {**layout, SETTINGS: '{"python.analysis.addExtraPathsForPythonProjects": true}'})
+        assert [f.severity for f in only(check(root), "PD301")] == [Severity.HINT]
+
+    def test_silent_for_editable_path_pth_but_not_import_hook(self, tmp_path: Path) -> None:
+        layout = {"packages/a/pyproject.toml": "[project]\nname='a'\n", "packages/a/src/a_pkg/__init__.py": ""}
+        write(tmp_path / "pth", layout)
+        make_venv(tmp_path / "pth", pth={"_a.pth": str(tmp_path / "pth/packages/a/src") + "\n"})
+        assert not only(check(tmp_path / "pth"), "PD301")
+        write(tmp_path / "hook", layout)
+        make_venv(tmp_path / "hook", pth={"__editable__.a-0.1.pth": "import __editable___a_0_1_finder; __editable___a_0_1_finder.install()\n"})
+        assert only(check(tmp_path / "hook"), "PD301")
+
+    def test_silent_for_flat_layout_at_folder_root(self, tmp_path: Path) -> None:
+        write(tmp_path, {"pyproject.toml": "[project]\nname='x'\n", "pkg/__init__.py": ""})
+        assert not only(check(tmp_path), "PD301")
+
+
+class TestPD302:
+    def test_absolute_inside_workspace_becomes_relative(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: json.dumps({"python.analysis.extraPaths": [str(tmp_path / "src")]})})
+        [item] = only(check(tmp_path), "PD302")
+        assert text_at(tmp_path, item) == json.dumps(str(tmp_path / "src"))
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path)["python.analysis.extraPaths"] == ["./src"]
+
+    def test_missing_and_outside_paths(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: '{"python.analysis.extraPaths": ["./src", "./gone", "/nowhere/at/all"]}'})
+        items = only(check(tmp_path), "PD302")
+        assert [text_at(tmp_path, i) for i in items] == ['"./gone"', '"/nowhere/at/all"']
+        assert all(i.fix is None for i in items)
+
+    def test_string_instead_of_list(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: '{"python.analysis.extraPaths": "./src"}'})
+        [item] = only(check(tmp_path), "PD302")
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path)["python.analysis.extraPaths"] == ["./src"]
+
+    def test_silent_for_workspace_folder_variable(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: '{"python.analysis.extraPaths": ["${workspaceFolder}/src", "src"]}'})
+        assert not only(check(tmp_path), "PD302")
+
+
+class TestPD303:
+    def test_moves_extra_paths_into_pyright_config(self, tmp_path: Path) -> None:
+        seed(
+            tmp_path,
+            **{
+                SETTINGS: '{\n    "python.analysis.extraPaths": ["./src"],\n    "editor.rulers": [100]\n}\n',
+                "pyrightconfig.json": '{\n    "typeCheckingMode": "basic" // ours\n}\n',
+            },
+        )
+        [item] = only(check(tmp_path), "PD303")
+        assert text_at(tmp_path, item) == '"python.analysis.extraPaths"'
+        apply_fix(tmp_path, item)
+        assert (tmp_path / SETTINGS).read_text() == '{\n    "editor.rulers": [100]\n}\n'
+        assert (tmp_path / "pyrightconfig.json").read_text() == (
+            '{\n    "typeCheckingMode": "basic", // ours\n    "extraPaths": ["src"]\n}\n'
+        )
+        assert not only(check(tmp_path), "PD303") and not only(check(tmp_path), "PD301")
+
+    def test_other_keys_are_reported_without_fix(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: '{"python.analysis.typeCheckingMode": "strict"}', "pyproject.toml": "[project]\nname='x'\n[tool.pyright]\n"})
+        [item] = only(check(tmp_path), "PD303")
+        assert item.fix is None
+
+    def test_silent_without_pyright_config(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: '{"python.analysis.extraPaths": ["./src"]}'})
+        assert not only(check(tmp_path), "PD303")
+
+
+class TestPD304:
+    def test_seed_without_settings(self, tmp_path: Path) -> None:
+        seed(tmp_path)
+        [item] = only(check(tmp_path), "PD304")
+        assert item.path == "pyproject.toml"
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path) == {
+            "python.testing.pytestEnabled": True,
+            "python.testing.unittestEnabled": False,
+            "python.testing.pytestArgs": ["tests"],
+        }
+
+    def test_disabled_value_is_located_and_testpaths_gives_empty_args(self, tmp_path: Path) -> None:
+        seed(
+            tmp_path,
+            **{
+                SETTINGS: '{\n  "python.testing.pytestEnabled": false\n}',
+                "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = src\n",
+            },
+        )
+        [item] = only(check(tmp_path), "PD304")
+        assert text_at(tmp_path, item) == "false"
+        apply_fix(tmp_path, item)
+        assert (tmp_path / SETTINGS).read_text() == (
+            '{\n  "python.testing.pytestEnabled": true,\n  "python.testing.unittestEnabled": false,\n'
+            '  "python.testing.pytestArgs": []\n}'
+        )
+
+    def test_unittest_enabled_for_pytest_suite(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: '{"python.testing.pytestEnabled": true, "python.testing.unittestEnabled": true}'})
+        [item] = only(check(tmp_path), "PD304")
+        assert text_at(tmp_path, item) == "true" and item.range.start.character > 40
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path)["python.testing.unittestEnabled"] is False
+
+    def test_silent_for_unittest_suite_or_enabled(self, tmp_path: Path) -> None:
+        write(
+            tmp_path / "ut",
+            {"tests/test_a.py": "import unittest\n\n\nclass TestA(unittest.TestCase):\n    pass\n"},
+        )
+        assert not only(check(tmp_path / "ut"), "PD304")
+        seed(tmp_path / "ok", **{SETTINGS: '{"python.testing.pytestEnabled": true}'})
+        assert not only(check(tmp_path / "ok"), "PD304")
+
+    def test_workspace_file_setting_counts(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{"app.code-workspace": '{"folders": [{"path": "."}], "settings": {"python.testing.pytestEnabled": true}}'})
+        assert not only(check(tmp_path), "PD304")
+
+
+class TestPD305:
+    def test_missing_folder_is_replaced_by_tests(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: '{"python.testing.pytestEnabled": true, "python.testing.pytestArgs": ["-q", "test"]}'})
+        [item] = only(check(tmp_path), "PD305")
+        assert text_at(tmp_path, item) == '"test"'
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path)["python.testing.pytestArgs"] == ["-q", "tests"]
+
+    def test_args_missing_the_tests_folder(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: '{"python.testing.pytestEnabled": true, "python.testing.pytestArgs": ["src"]}'})
+        [item] = only(check(tmp_path), "PD305")
+        assert text_at(tmp_path, item) == '["src"]'
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path)["python.testing.pytestArgs"] == ["src", "tests"]
+
+    def test_silent_for_options_values_and_node_ids(self, tmp_path: Path) -> None:
+        seed(
+            tmp_path,
+            **{SETTINGS: '{"python.testing.pytestArgs": ["-k", "slow", "--rootdir", "src", "tests/test_main.py::test_main"]}'},
+        )
+        assert not only(check(tmp_path), "PD305")
+
+
+class TestPD306:
+    def test_missing_interpreter_points_at_venv(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: '{"python.defaultInterpreterPath": "${workspaceFolder}/venv/bin/python"}'})
+        make_venv(tmp_path)
+        [item] = only(check(tmp_path), "PD306")
+        assert text_at(tmp_path, item) == '"${workspaceFolder}/venv/bin/python"'
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path)["python.defaultInterpreterPath"] == "${workspaceFolder}/.venv/bin/python"
+
+    def test_other_interpreter_while_venv_exists(self, tmp_path: Path) -> None:
+        other = make_venv(tmp_path, rel="elsewhere")
+        (other / "bin" / "python").write_text("")
+        seed(tmp_path, **{SETTINGS: json.dumps({"python.defaultInterpreterPath": str(other / "bin" / "python")})})
+        make_venv(tmp_path)
+        assert only(check(tmp_path), "PD306")
+
+    def test_silent_for_venv_interpreter_or_bare_command(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{SETTINGS: '{"python.defaultInterpreterPath": "${workspaceFolder}/.venv/bin/python"}'})
+        venv = make_venv(tmp_path)
+        (venv / "bin" / "python").write_text("")
+        assert not only(check(tmp_path), "PD306")
+        seed(tmp_path / "bare", **{SETTINGS: '{"python.defaultInterpreterPath": "python3"}'})
+        assert not only(check(tmp_path / "bare"), "PD306")
+
+
+class TestPD307:
+    def test_workspace_value_overridden_by_folder(self, tmp_path: Path) -> None:
+        seed(
+            tmp_path,
+            **{
+                "app.code-workspace": '{\n  "folders": [{"path": "."}],\n  "settings": {"python.testing.pytestArgs": ["tests/unit"]}\n}',
+                SETTINGS: '{"python.testing.pytestEnabled": true, "python.testing.pytestArgs": ["tests"]}',
+            },
+        )
+        [item] = only(check(tmp_path), "PD307")
+        assert item.path == "app.code-workspace"
+        assert text_at(tmp_path, item) == '"python.testing.pytestArgs"'
+        assert item.related[0].path == SETTINGS
+
+    def test_silent_when_equal_or_folder_not_listed(self, tmp_path: Path) -> None:
+        seed(
+            tmp_path,
+            **{
+                "app.code-workspace": '{"folders": [{"path": "."}], "settings": {"python.testing.pytestEnabled": true}}',
+                SETTINGS: '{"python.testing.pytestEnabled": true}',
+                "other.code-workspace": '{"folders": [{"path": "tests"}], "settings": {"python.testing.pytestEnabled": false}}',
+            },
+        )
+        assert not only(check(tmp_path), "PD307")
