@@ -6,15 +6,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Optional, Union
+from typing import Union
 
 from pyproj_doctor import engine
 from pyproj_doctor.model import Finding
 from pyproj_doctor.text import LineIndex
 
 ROOT = Path(__file__).resolve().parent.parent
-Files = dict[str, Union[str, bytes]]
+Files = Mapping[str, Union[str, bytes]]
 
 
 def write(root: Path, files: Files) -> Path:
@@ -44,14 +45,14 @@ dev = [
 """
 
 
-def seed(root: Path, **extra: Union[str, bytes]) -> Path:
+def seed(root: Path, **extra: str | bytes) -> Path:
     """The project `uv init --app` + `uv add --dev pytest` makes, moved to a src layout."""
-    files: Files = {
+    files: dict[str, str | bytes] = {
         "pyproject.toml": SEED_PYPROJECT,
         "README.md": "",
         ".python-version": "3.11\n",
         "src/my_app/__init__.py": 'def main() -> str:\n    return "hi"\n',
-        "tests/test_main.py": "from my_app import main\n\n\ndef test_main():\n    assert main() == \"hi\"\n",
+        "tests/test_main.py": 'from my_app import main\n\n\ndef test_main():\n    assert main() == "hi"\n',
     }
     files.update(extra)
     return write(root, files)
@@ -61,9 +62,9 @@ def make_venv(
     root: Path,
     rel: str = ".venv",
     version: str = "3.11.7",
-    pth: Optional[dict[str, str]] = None,
-    editable: Optional[tuple[str, Path]] = None,
-    dists: Optional[dict[str, str]] = None,
+    pth: dict[str, str] | None = None,
+    editable: tuple[str, Path] | None = None,
+    dists: dict[str, str] | None = None,
 ) -> Path:
     """A virtual environment as uv or venv leaves it, without an interpreter inside."""
     venv = root / rel
@@ -122,7 +123,9 @@ def apply_fix(root: Path, item: Finding) -> None:
         path.write_bytes(((BOM if bom else "") + body).encode())
 
 
-def cli(*args: str, cwd: Optional[Path] = None, env: Optional[dict[str, str]] = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the CLI as a user would, in a subprocess."""
     full_env = dict(os.environ)
     full_env.pop("NO_COLOR", None)

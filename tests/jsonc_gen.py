@@ -23,8 +23,13 @@ def gap(rng: random.Random, comments: list[str]) -> str:
 def render(value: Any, rng: random.Random, comments: list[str]) -> str:
     if isinstance(value, dict):
         parts = [
-            gap(rng, comments) + json.dumps(k, ensure_ascii=rng.random() < 0.5) + gap(rng, comments) + ":"
-            + gap(rng, comments) + render(v, rng, comments) + gap(rng, comments)
+            gap(rng, comments)
+            + json.dumps(k, ensure_ascii=rng.random() < 0.5)
+            + gap(rng, comments)
+            + ":"
+            + gap(rng, comments)
+            + render(v, rng, comments)
+            + gap(rng, comments)
             for k, v in value.items()
         ]
         body = ",".join(parts)

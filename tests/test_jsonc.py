@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
 from pyproj_doctor.formats import jsonc
 from pyproj_doctor.formats.jsonc import ErrorCode
 
 
-def edit(text: str, op: str, path: tuple, value: object = None) -> str:
+def edit(text: str, op: str, path: tuple[str | int, ...], value: object = None) -> str:
     if op == "set":
         edits = jsonc.set_value(text, path, value)
     elif op == "append":
@@ -59,7 +58,7 @@ class TestParse:
             ('{"a": 1 "b": 2}', ErrorCode.CommaExpected, 8),
             ('{"a": "unterminated}', ErrorCode.UnexpectedEndOfString, 6),
             ('{"a": 1} /* open', ErrorCode.UnexpectedEndOfComment, 9),
-            ('{ // only a comment }', ErrorCode.CloseBraceExpected, 21),
+            ("{ // only a comment }", ErrorCode.CloseBraceExpected, 21),
             ("", ErrorCode.ValueExpected, 0),
             ('{"a": }', ErrorCode.ValueExpected, 6),
             ('{"a" 1}', ErrorCode.ColonExpected, 5),
@@ -105,7 +104,9 @@ class TestEdits:
 
     def test_multi_line_array_gets_a_new_line(self) -> None:
         text = '{\n  "r": [\n    "a", // first\n    "b"\n  ]\n}'
-        assert edit(text, "append", ("r",), "c") == '{\n  "r": [\n    "a", // first\n    "b",\n    "c"\n  ]\n}'
+        assert (
+            edit(text, "append", ("r",), "c") == '{\n  "r": [\n    "a", // first\n    "b",\n    "c"\n  ]\n}'
+        )
 
     def test_empty_containers(self) -> None:
         assert edit("{}", "set", ("a",), 1) == '{\n    "a": 1\n}'
@@ -119,7 +120,10 @@ class TestEdits:
 
     def test_nested_creation(self) -> None:
         text = '{\n    "x": 1\n}'
-        assert edit(text, "set", ("settings", "k"), True) == '{\n    "x": 1,\n    "settings": {\n        "k": true\n    }\n}'
+        assert (
+            edit(text, "set", ("settings", "k"), True)
+            == '{\n    "x": 1,\n    "settings": {\n        "k": true\n    }\n}'
+        )
 
     def test_replace_value_and_array_item(self) -> None:
         assert edit('{"a": false}', "set", ("a",), True) == '{"a": true}'

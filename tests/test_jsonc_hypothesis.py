@@ -8,8 +8,8 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from pyproj_doctor.formats import jsonc
+
 from tests.jsonc_gen import render
 
 keys = st.sampled_from(["a", "b", "python.analysis.extraPaths", "**/*.pyc", "é", "😀", 'q"', ""])
@@ -93,6 +93,6 @@ def test_append_and_remove_round_trip(value: dict[str, Any], key: str, item: str
     kept = comments_of(removed)
     lost = [c for c in before if c not in kept]
     # Only comments written inside the removed property may go with it.
-    prop = parsed.root.property(key) if parsed.root else None  # type: ignore[union-attr]
+    prop = parsed.root.property(key) if parsed.root else None
     inside = appended[prop.offset : prop.end] if prop is not None else ""
     assert all(c in inside or c in appended[prop.end : prop.end + 40] for c in lost) if prop else not lost

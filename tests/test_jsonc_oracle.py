@@ -16,8 +16,8 @@ import subprocess
 from typing import Any
 
 import pytest
-
 from pyproj_doctor.formats import jsonc
+
 from tests.helpers import ROOT
 from tests.jsonc_gen import document
 
@@ -112,7 +112,11 @@ def ours(text: str) -> dict[str, Any]:
     def plain(node: jsonc.Node | None) -> Any:
         if node is None:
             return None
-        out: dict[str, Any] = {"type": node.type, "offset": at(node.offset), "length": at(node.end) - at(node.offset)}
+        out: dict[str, Any] = {
+            "type": node.type,
+            "offset": at(node.offset),
+            "length": at(node.end) - at(node.offset),
+        }
         if node.type not in ("object", "array", "property"):
             out["value"] = node.value
         if node.colon_offset >= 0:

@@ -38,7 +38,11 @@ def test_pd101_silent_when_namespaces_declared(tmp_path: Path) -> None:
 def test_pd101_silent_for_namespace_parent_without_modules(tmp_path: Path) -> None:
     write(
         tmp_path,
-        {"pyproject.toml": "[project]\nname='x'\n", "src/acme/plugin/__init__.py": "", "src/acme/plugin/a.py": ""},
+        {
+            "pyproject.toml": "[project]\nname='x'\n",
+            "src/acme/plugin/__init__.py": "",
+            "src/acme/plugin/a.py": "",
+        },
     )
     assert not only(check(tmp_path), "PD101")
 

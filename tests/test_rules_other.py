@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pyproj_doctor.formats import jsonc
+
 from tests.helpers import SEED_PYPROJECT, apply_fix, check, make_venv, only, seed, text_at, write
 
 EXTENSIONS = ".vscode/extensions.json"
@@ -43,17 +44,31 @@ class TestPD401:
         )
 
     def test_ruff_as_dependency_or_ruff_toml(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT.replace('"pytest>=9.0.3",', '"pytest>=9.0.3",\n    "ruff>=0.6",')})
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT.replace(
+                    '"pytest>=9.0.3",', '"pytest>=9.0.3",\n    "ruff>=0.6",'
+                )
+            },
+        )
         assert any("charliermarsh.ruff" in i.message for i in only(check(tmp_path), "PD401"))
         seed(tmp_path / "b", **{"ruff.toml": "line-length = 100\n"})
         assert any("charliermarsh.ruff" in i.message for i in only(check(tmp_path / "b"), "PD401"))
 
     def test_silent_when_recommended_unwanted_or_in_workspace_file(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{EXTENSIONS: '{"recommendations": ["MS-Python.Python"], "unwantedRecommendations": ["tamasfe.even-better-toml"]}'})
+        seed(
+            tmp_path,
+            **{
+                EXTENSIONS: '{"recommendations": ["MS-Python.Python"], "unwantedRecommendations": ["tamasfe.even-better-toml"]}'
+            },
+        )
         assert not only(check(tmp_path), "PD401")
         seed(
             tmp_path / "ws",
-            **{"x.code-workspace": '{"folders": [{"path": "."}], "extensions": {"recommendations": ["ms-python.python", "tamasfe.even-better-toml"]}}'},
+            **{
+                "x.code-workspace": '{"folders": [{"path": "."}], "extensions": {"recommendations": ["ms-python.python", "tamasfe.even-better-toml"]}}'
+            },
         )
         assert not only(check(tmp_path / "ws"), "PD401")
 
@@ -61,7 +76,8 @@ class TestPD401:
         seed(
             tmp_path,
             **{
-                "pyproject.toml": SEED_PYPROJECT + '\n[tool.pyproj-doctor]\nextra-recommendations = ["ms-toolsai.jupyter"]\n',
+                "pyproject.toml": SEED_PYPROJECT
+                + '\n[tool.pyproj-doctor]\nextra-recommendations = ["ms-toolsai.jupyter"]\n',
                 EXTENSIONS: '{"recommendations": ["ms-python.python", "tamasfe.even-better-toml"]}',
             },
         )
@@ -73,13 +89,20 @@ class TestPD402:
     def test_both_and_needed_unwanted(self, tmp_path: Path) -> None:
         seed(
             tmp_path,
-            **{EXTENSIONS: '{"recommendations": ["ms-python.python", "x.y"], "unwantedRecommendations": ["x.y", "tamasfe.even-better-toml"]}'},
+            **{
+                EXTENSIONS: '{"recommendations": ["ms-python.python", "x.y"], "unwantedRecommendations": ["x.y", "tamasfe.even-better-toml"]}'
+            },
         )
         items = only(check(tmp_path), "PD402")
         assert [text_at(tmp_path, i) for i in items] == ['"x.y"', '"tamasfe.even-better-toml"']
 
     def test_silent_for_unrelated_unwanted(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{EXTENSIONS: '{"recommendations": ["ms-python.python"], "unwantedRecommendations": ["ms-python.pylint"]}'})
+        seed(
+            tmp_path,
+            **{
+                EXTENSIONS: '{"recommendations": ["ms-python.python"], "unwantedRecommendations": ["ms-python.pylint"]}'
+            },
+        )
         assert not only(check(tmp_path), "PD402")
 
 
@@ -92,13 +115,21 @@ class TestPD403:
         assert recommendations(tmp_path) == ["ms-python.python", "tamasfe.even-better-toml"]
 
     def test_deprecated_is_removed_when_successor_listed(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{EXTENSIONS: '{"recommendations": ["tamasfe.even-better-toml", "bungcip.better-toml", "ms-python.python"]}'})
+        seed(
+            tmp_path,
+            **{
+                EXTENSIONS: '{"recommendations": ["tamasfe.even-better-toml", "bungcip.better-toml", "ms-python.python"]}'
+            },
+        )
         [item] = only(check(tmp_path), "PD403")
         apply_fix(tmp_path, item)
         assert recommendations(tmp_path) == ["tamasfe.even-better-toml", "ms-python.python"]
 
     def test_two_type_checkers(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{EXTENSIONS: '{"recommendations": ["ms-python.vscode-pylance", "detachhead.basedpyright"]}'})
+        seed(
+            tmp_path,
+            **{EXTENSIONS: '{"recommendations": ["ms-python.vscode-pylance", "detachhead.basedpyright"]}'},
+        )
         [item] = only(check(tmp_path), "PD403")
         assert text_at(tmp_path, item) == '"detachhead.basedpyright"'
         assert item.fix is None
@@ -123,10 +154,19 @@ class TestPD501:
         assert item.path == "pyproject.toml" and text_at(tmp_path, item) == '">=3.11"'
 
     def test_silent_inside_range(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{".python-version": "cpython-3.12.4\n", "pyproject.toml": SEED_PYPROJECT.replace(">=3.11", ">=3.11.5,<3.14")})
+        seed(
+            tmp_path,
+            **{
+                ".python-version": "cpython-3.12.4\n",
+                "pyproject.toml": SEED_PYPROJECT.replace(">=3.11", ">=3.11.5,<3.14"),
+            },
+        )
         make_venv(tmp_path, version="3.13.0")
         assert not only(check(tmp_path), "PD501")
-        seed(tmp_path / "minor", **{".python-version": "3.11\n", "pyproject.toml": SEED_PYPROJECT.replace(">=3.11", ">=3.11.5")})
+        seed(
+            tmp_path / "minor",
+            **{".python-version": "3.11\n", "pyproject.toml": SEED_PYPROJECT.replace(">=3.11", ">=3.11.5")},
+        )
         assert not only(check(tmp_path / "minor"), "PD501")
 
 
@@ -157,9 +197,18 @@ class TestPD9xx:
                 assert all(c.path != ".vscode/settings.json" for c in f.fix.changes)
 
     def test_trailing_commas_and_comments_are_valid(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{".vscode/settings.json": '{\n  // c\n  "a": [1,],\n}\n', "x.code-workspace": '{"folders": [],}'})
+        seed(
+            tmp_path,
+            **{
+                ".vscode/settings.json": '{\n  // c\n  "a": [1,],\n}\n',
+                "x.code-workspace": '{"folders": [],}',
+            },
+        )
         assert not only(check(tmp_path), "PD902")
 
     def test_broken_workspace_file_and_extensions(self, tmp_path: Path) -> None:
         write(tmp_path, {"a.code-workspace": '{"folders": [', ".vscode/extensions.json": "{/* open"})
-        assert sorted(f.path for f in only(check(tmp_path), "PD902")) == [".vscode/extensions.json", "a.code-workspace"]
+        assert sorted(f.path for f in only(check(tmp_path), "PD902")) == [
+            ".vscode/extensions.json",
+            "a.code-workspace",
+        ]

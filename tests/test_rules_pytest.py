@@ -17,11 +17,22 @@ class TestPD201:
         assert [r.path for r in item.related] == ["tests/test_main.py"]
         assert item.related[0].range.start.character == 5  # `my_app` in `from my_app import main`
         apply_fix(tmp_path, item)
-        assert (tmp_path / "pyproject.toml").read_text().endswith('\n[tool.pytest.ini_options]\npythonpath = ["src"]\n')
+        assert (
+            (tmp_path / "pyproject.toml")
+            .read_text()
+            .endswith('\n[tool.pytest.ini_options]\npythonpath = ["src"]\n')
+        )
         assert not only(check(tmp_path), "PD201")
 
     def test_points_at_existing_pythonpath_and_appends(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["lib"]  # extra\n', "lib/x.py": ""})
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT
+                + '\n[tool.pytest.ini_options]\npythonpath = ["lib"]  # extra\n',
+                "lib/x.py": "",
+            },
+        )
         [item] = only(check(tmp_path), "PD201")
         assert text_at(tmp_path, item) == "pythonpath"
         apply_fix(tmp_path, item)
@@ -29,7 +40,13 @@ class TestPD201:
         assert not only(check(tmp_path), "PD201")
 
     def test_ini_string_value_and_native_table(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = "lib"\n', "lib/x.py": ""})
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = "lib"\n',
+                "lib/x.py": "",
+            },
+        )
         [item] = only(check(tmp_path), "PD201")
         apply_fix(tmp_path, item)
         assert 'pythonpath = "lib src"' in (tmp_path / "pyproject.toml").read_text()
@@ -38,7 +55,10 @@ class TestPD201:
         [item] = only(check(native), "PD201")
         assert text_at(native, item) == "[tool.pytest]"
         apply_fix(native, item)
-        assert '[tool.pytest]\nminversion = "9.0"\npythonpath = ["src"]\n' in (native / "pyproject.toml").read_text()
+        assert (
+            '[tool.pytest]\nminversion = "9.0"\npythonpath = ["src"]\n'
+            in (native / "pyproject.toml").read_text()
+        )
 
     def test_pytest_ini_wins_and_is_fixed(self, tmp_path: Path) -> None:
         seed(tmp_path, **{"pytest.ini": "[pytest]\naddopts = -q\n"})
@@ -63,11 +83,20 @@ class TestPD201:
         assert only(report, "PD203")
 
     def test_silent_when_configured(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'})
+        seed(
+            tmp_path,
+            **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'},
+        )
         assert not only(check(tmp_path), "PD201")
 
     def test_silent_when_installed_editable(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT + '\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'})
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT
+                + '\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+            },
+        )
         make_venv(tmp_path, editable=("my-app", tmp_path), pth={"_my_app.pth": str(tmp_path / "src") + "\n"})
         assert not only(check(tmp_path), "PD201")
 
@@ -81,7 +110,14 @@ class TestPD201:
         assert not only(check(tmp_path), "PD201")
 
     def test_silent_for_flat_layout_and_conftest_path_hacks(self, tmp_path: Path) -> None:
-        write(tmp_path, {"pyproject.toml": "[project]\nname='x'\n", "pkg/__init__.py": "", "tests/test_a.py": "import pkg\n"})
+        write(
+            tmp_path,
+            {
+                "pyproject.toml": "[project]\nname='x'\n",
+                "pkg/__init__.py": "",
+                "tests/test_a.py": "import pkg\n",
+            },
+        )
         assert not only(check(tmp_path), "PD201")
         hack = tmp_path / "hack"
         seed(hack, **{"tests/conftest.py": "import sys\nsys.path.insert(0, 'src')\n"})
@@ -103,14 +139,19 @@ class TestPD201:
         [item] = only(check(tmp_path), "PD201")
         assert "packages/b/src" in item.message
         apply_fix(tmp_path, item)
-        assert 'pythonpath = ["packages/a/src", "packages/b/src"]' in (tmp_path / "pyproject.toml").read_text()
+        assert (
+            'pythonpath = ["packages/a/src", "packages/b/src"]' in (tmp_path / "pyproject.toml").read_text()
+        )
 
 
 class TestPD202:
     def test_fires_on_each_missing_entry(self, tmp_path: Path) -> None:
         seed(
             tmp_path,
-            **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["src", "lib"]\ntestpaths = ["tests", "it*"]\n'},
+            **{
+                "pyproject.toml": SEED_PYPROJECT
+                + '\n[tool.pytest.ini_options]\npythonpath = ["src", "lib"]\ntestpaths = ["tests", "it*"]\n'
+            },
         )
         items = only(check(tmp_path), "PD202")
         assert [text_at(tmp_path, i) for i in items] == ['"lib"', '"it*"']
@@ -122,20 +163,38 @@ class TestPD202:
         assert item.range.start.line == 2
 
     def test_silent_for_existing_and_glob_matches(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = "src"\ntestpaths = ["test*"]\n'})
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT
+                + '\n[tool.pytest.ini_options]\npythonpath = "src"\ntestpaths = ["test*"]\n'
+            },
+        )
         assert not only(check(tmp_path), "PD202")
 
 
 class TestPD203:
     def test_pytest_ini_shadows_pyproject_table(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\naddopts = "-q"\n', "pytest.ini": "[pytest]\n"})
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\naddopts = "-q"\n',
+                "pytest.ini": "[pytest]\n",
+            },
+        )
         [item] = only(check(tmp_path), "PD203")
         assert item.path == "pyproject.toml"
         assert text_at(tmp_path, item) == "[tool.pytest.ini_options]"
         assert item.related[0].path == "pytest.ini"
 
     def test_silent_when_only_one_config_or_tox_without_pytest_section(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\naddopts = "-q"\n', "tox.ini": "[tox]\nenvlist = py311\n"})
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\naddopts = "-q"\n',
+                "tox.ini": "[tox]\nenvlist = py311\n",
+            },
+        )
         assert not only(check(tmp_path), "PD203")
         plain = tmp_path / "plain"
         seed(plain, **{"pytest.ini": "[pytest]\n"})
@@ -146,25 +205,43 @@ class TestPD204:
     def test_both_tables(self, tmp_path: Path) -> None:
         seed(
             tmp_path,
-            **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest]\nminversion = "9.0"\n\n[tool.pytest.ini_options]\naddopts = "-q"\n'},
+            **{
+                "pyproject.toml": SEED_PYPROJECT
+                + '\n[tool.pytest]\nminversion = "9.0"\n\n[tool.pytest.ini_options]\naddopts = "-q"\n'
+            },
         )
         [item] = only(check(tmp_path), "PD204")
         assert item.severity.label == "error"
         assert text_at(tmp_path, item) == "[tool.pytest]"
 
     def test_dotted_native_key(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT + '\n[tool]\npytest.minversion = "9.0"\npytest.ini_options.addopts = "-q"\n'})
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT
+                + '\n[tool]\npytest.minversion = "9.0"\npytest.ini_options.addopts = "-q"\n'
+            },
+        )
         [item] = only(check(tmp_path), "PD204")
         assert text_at(tmp_path, item) == "pytest.minversion"
 
     def test_silent_for_ini_options_alone(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'})
+        seed(
+            tmp_path,
+            **{"pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'},
+        )
         assert not only(check(tmp_path), "PD204")
 
 
 class TestPD205:
     def test_same_basename_in_plain_folders(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"tests/a/test_util.py": "def test_a(): pass\n", "tests/b/test_util.py": "def test_b(): pass\n"})
+        seed(
+            tmp_path,
+            **{
+                "tests/a/test_util.py": "def test_a(): pass\n",
+                "tests/b/test_util.py": "def test_b(): pass\n",
+            },
+        )
         [item] = only(check(tmp_path), "PD205")
         assert item.path == "tests/b/test_util.py"
         assert item.related[0].path == "tests/a/test_util.py"
@@ -176,25 +253,45 @@ class TestPD205:
         seed(
             tmp_path,
             **{
-                "pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\naddopts = "--import-mode=importlib"\n',
+                "pyproject.toml": SEED_PYPROJECT
+                + '\n[tool.pytest.ini_options]\naddopts = "--import-mode=importlib"\n',
                 "tests/a/test_util.py": "",
                 "tests/b/test_util.py": "",
             },
         )
         assert not only(check(tmp_path), "PD205")
         packaged = tmp_path / "pk"
-        seed(packaged, **{"tests/a/__init__.py": "", "tests/a/test_util.py": "", "tests/b/__init__.py": "", "tests/b/test_util.py": ""})
+        seed(
+            packaged,
+            **{
+                "tests/a/__init__.py": "",
+                "tests/a/test_util.py": "",
+                "tests/b/__init__.py": "",
+                "tests/b/test_util.py": "",
+            },
+        )
         assert not only(check(packaged), "PD205")
 
 
 class TestPD206:
     def test_fires_without_pytest_and_fixes_with_venv_version(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT.replace('\n[dependency-groups]\ndev = [\n    "pytest>=9.0.3",\n]\n', "")})
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT.replace(
+                    '\n[dependency-groups]\ndev = [\n    "pytest>=9.0.3",\n]\n', ""
+                )
+            },
+        )
         make_venv(tmp_path, dists={"pytest": "9.0.3"})
         [item] = only(check(tmp_path), "PD206")
         assert text_at(tmp_path, item) == "[project]"
         apply_fix(tmp_path, item)
-        assert (tmp_path / "pyproject.toml").read_text().endswith('\n[dependency-groups]\ndev = ["pytest>=9.0.3"]\n')
+        assert (
+            (tmp_path / "pyproject.toml")
+            .read_text()
+            .endswith('\n[dependency-groups]\ndev = ["pytest>=9.0.3"]\n')
+        )
         assert not only(check(tmp_path), "PD206")
 
     def test_appends_to_existing_dev_group(self, tmp_path: Path) -> None:
@@ -216,7 +313,14 @@ class TestPD206:
             write(root, {"pyproject.toml": pyproject, "tests/test_a.py": "def test_a(): pass\n"})
             assert not only(check(root), "PD206"), name
         reqs = tmp_path / "reqs"
-        write(reqs, {"pyproject.toml": '[project]\nname = "x"\n', "requirements-dev.txt": "-r base.txt\npytest==8.3\n", "tests/test_a.py": "def test_a(): pass\n"})
+        write(
+            reqs,
+            {
+                "pyproject.toml": '[project]\nname = "x"\n',
+                "requirements-dev.txt": "-r base.txt\npytest==8.3\n",
+                "tests/test_a.py": "def test_a(): pass\n",
+            },
+        )
         assert not only(check(reqs), "PD206")
 
     def test_silent_for_unittest_suites_and_pytest_plugins_only(self, tmp_path: Path) -> None:
@@ -229,7 +333,13 @@ class TestPD206:
         )
         assert not only(check(tmp_path), "PD206")
         plugin = tmp_path / "plugin"
-        write(plugin, {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["pytest-cov"]\n', "tests/test_a.py": "def test_a(): pass\n"})
+        write(
+            plugin,
+            {
+                "pyproject.toml": '[project]\nname = "x"\ndependencies = ["pytest-cov"]\n',
+                "tests/test_a.py": "def test_a(): pass\n",
+            },
+        )
         assert only(check(plugin), "PD206")  # pytest-cov is not pytest
 
     def test_workspace_root_declaration_counts_for_members(self, tmp_path: Path) -> None:

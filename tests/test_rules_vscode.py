@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 from pyproj_doctor.model import Severity
+
 from tests.helpers import apply_fix, check, make_venv, only, seed, text_at, write
 
 SETTINGS = ".vscode/settings.json"
 
 
-def settings(root: Path) -> dict:
+def settings(root: Path) -> dict[str, object]:
     from pyproj_doctor.formats import jsonc
 
     return jsonc.parse((root / SETTINGS).read_text()).value()  # type: ignore[no-any-return]
@@ -60,7 +61,14 @@ class TestPD301:
         assert (tmp_path / SETTINGS).read_text() == '{"python.analysis.extraPaths": ["./lib", "./app/src"]}'
 
     def test_pyright_config_is_the_fix_target(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"src/__init__.py": "", "pyrightconfig.json": '{\n  "typeCheckingMode": "basic"\n}\n', SETTINGS: "{}"})
+        seed(
+            tmp_path,
+            **{
+                "src/__init__.py": "",
+                "pyrightconfig.json": '{\n  "typeCheckingMode": "basic"\n}\n',
+                SETTINGS: "{}",
+            },
+        )
         [item] = only(check(tmp_path), "PD301")
         assert item.path == "pyrightconfig.json"
         apply_fix(tmp_path, item)
@@ -79,7 +87,10 @@ class TestPD301:
         [item] = only(check(tmp_path), "PD301")
         assert text_at(tmp_path, item) == "[tool.pyright]"
         apply_fix(tmp_path, item)
-        assert "typeCheckingMode = 'strict'\nextraPaths = [\"lib/src\"]\n" in (tmp_path / "pyproject.toml").read_text()
+        assert (
+            "typeCheckingMode = 'strict'\nextraPaths = [\"lib/src\"]\n"
+            in (tmp_path / "pyproject.toml").read_text()
+        )
 
     def test_silent_when_covered(self, tmp_path: Path) -> None:
         cases = {
@@ -87,7 +98,10 @@ class TestPD301:
             "pyright": {"pyrightconfig.json": '{"extraPaths": ["packages/a/src"]}'},
             "envs": {"pyrightconfig.json": '{"executionEnvironments": [{"root": "packages/a/src"}]}'},
         }
-        layout = {"packages/a/pyproject.toml": "[project]\nname='a'\n", "packages/a/src/a_pkg/__init__.py": ""}
+        layout = {
+            "packages/a/pyproject.toml": "[project]\nname='a'\n",
+            "packages/a/src/a_pkg/__init__.py": "",
+        }
         for name, extra in cases.items():
             root = tmp_path / name
             write(root, {**layout, **extra})
@@ -98,12 +112,20 @@ class TestPD301:
         assert [f.severity for f in only(check(root), "PD301")] == [Severity.HINT]
 
     def test_silent_for_editable_path_pth_but_not_import_hook(self, tmp_path: Path) -> None:
-        layout = {"packages/a/pyproject.toml": "[project]\nname='a'\n", "packages/a/src/a_pkg/__init__.py": ""}
+        layout = {
+            "packages/a/pyproject.toml": "[project]\nname='a'\n",
+            "packages/a/src/a_pkg/__init__.py": "",
+        }
         write(tmp_path / "pth", layout)
         make_venv(tmp_path / "pth", pth={"_a.pth": str(tmp_path / "pth/packages/a/src") + "\n"})
         assert not only(check(tmp_path / "pth"), "PD301")
         write(tmp_path / "hook", layout)
-        make_venv(tmp_path / "hook", pth={"__editable__.a-0.1.pth": "import __editable___a_0_1_finder; __editable___a_0_1_finder.install()\n"})
+        make_venv(
+            tmp_path / "hook",
+            pth={
+                "__editable__.a-0.1.pth": "import __editable___a_0_1_finder; __editable___a_0_1_finder.install()\n"
+            },
+        )
         assert only(check(tmp_path / "hook"), "PD301")
 
     def test_silent_for_flat_layout_at_folder_root(self, tmp_path: Path) -> None:
@@ -155,7 +177,13 @@ class TestPD303:
         assert not only(check(tmp_path), "PD303") and not only(check(tmp_path), "PD301")
 
     def test_other_keys_are_reported_without_fix(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{SETTINGS: '{"python.analysis.typeCheckingMode": "strict"}', "pyproject.toml": "[project]\nname='x'\n[tool.pyright]\n"})
+        seed(
+            tmp_path,
+            **{
+                SETTINGS: '{"python.analysis.typeCheckingMode": "strict"}',
+                "pyproject.toml": "[project]\nname='x'\n[tool.pyright]\n",
+            },
+        )
         [item] = only(check(tmp_path), "PD303")
         assert item.fix is None
 
@@ -193,7 +221,10 @@ class TestPD304:
         )
 
     def test_unittest_enabled_for_pytest_suite(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{SETTINGS: '{"python.testing.pytestEnabled": true, "python.testing.unittestEnabled": true}'})
+        seed(
+            tmp_path,
+            **{SETTINGS: '{"python.testing.pytestEnabled": true, "python.testing.unittestEnabled": true}'},
+        )
         [item] = only(check(tmp_path), "PD304")
         assert text_at(tmp_path, item) == "true" and item.range.start.character > 40
         apply_fix(tmp_path, item)
@@ -209,20 +240,33 @@ class TestPD304:
         assert not only(check(tmp_path / "ok"), "PD304")
 
     def test_workspace_file_setting_counts(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{"app.code-workspace": '{"folders": [{"path": "."}], "settings": {"python.testing.pytestEnabled": true}}'})
+        seed(
+            tmp_path,
+            **{
+                "app.code-workspace": '{"folders": [{"path": "."}], "settings": {"python.testing.pytestEnabled": true}}'
+            },
+        )
         assert not only(check(tmp_path), "PD304")
 
 
 class TestPD305:
     def test_missing_folder_is_replaced_by_tests(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{SETTINGS: '{"python.testing.pytestEnabled": true, "python.testing.pytestArgs": ["-q", "test"]}'})
+        seed(
+            tmp_path,
+            **{
+                SETTINGS: '{"python.testing.pytestEnabled": true, "python.testing.pytestArgs": ["-q", "test"]}'
+            },
+        )
         [item] = only(check(tmp_path), "PD305")
         assert text_at(tmp_path, item) == '"test"'
         apply_fix(tmp_path, item)
         assert settings(tmp_path)["python.testing.pytestArgs"] == ["-q", "tests"]
 
     def test_args_missing_the_tests_folder(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{SETTINGS: '{"python.testing.pytestEnabled": true, "python.testing.pytestArgs": ["src"]}'})
+        seed(
+            tmp_path,
+            **{SETTINGS: '{"python.testing.pytestEnabled": true, "python.testing.pytestArgs": ["src"]}'},
+        )
         [item] = only(check(tmp_path), "PD305")
         assert text_at(tmp_path, item) == '["src"]'
         apply_fix(tmp_path, item)
@@ -231,14 +275,18 @@ class TestPD305:
     def test_silent_for_options_values_and_node_ids(self, tmp_path: Path) -> None:
         seed(
             tmp_path,
-            **{SETTINGS: '{"python.testing.pytestArgs": ["-k", "slow", "--rootdir", "src", "tests/test_main.py::test_main"]}'},
+            **{
+                SETTINGS: '{"python.testing.pytestArgs": ["-k", "slow", "--rootdir", "src", "tests/test_main.py::test_main"]}'
+            },
         )
         assert not only(check(tmp_path), "PD305")
 
 
 class TestPD306:
     def test_missing_interpreter_points_at_venv(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{SETTINGS: '{"python.defaultInterpreterPath": "${workspaceFolder}/venv/bin/python"}'})
+        seed(
+            tmp_path, **{SETTINGS: '{"python.defaultInterpreterPath": "${workspaceFolder}/venv/bin/python"}'}
+        )
         make_venv(tmp_path)
         [item] = only(check(tmp_path), "PD306")
         assert text_at(tmp_path, item) == '"${workspaceFolder}/venv/bin/python"'
@@ -248,12 +296,17 @@ class TestPD306:
     def test_other_interpreter_while_venv_exists(self, tmp_path: Path) -> None:
         other = make_venv(tmp_path, rel="elsewhere")
         (other / "bin" / "python").write_text("")
-        seed(tmp_path, **{SETTINGS: json.dumps({"python.defaultInterpreterPath": str(other / "bin" / "python")})})
+        seed(
+            tmp_path,
+            **{SETTINGS: json.dumps({"python.defaultInterpreterPath": str(other / "bin" / "python")})},
+        )
         make_venv(tmp_path)
         assert only(check(tmp_path), "PD306")
 
     def test_silent_for_venv_interpreter_or_bare_command(self, tmp_path: Path) -> None:
-        seed(tmp_path, **{SETTINGS: '{"python.defaultInterpreterPath": "${workspaceFolder}/.venv/bin/python"}'})
+        seed(
+            tmp_path, **{SETTINGS: '{"python.defaultInterpreterPath": "${workspaceFolder}/.venv/bin/python"}'}
+        )
         venv = make_venv(tmp_path)
         (venv / "bin" / "python").write_text("")
         assert not only(check(tmp_path), "PD306")

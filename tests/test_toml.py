@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import tomlkit
-
 from pyproj_doctor.formats import toml
+from pyproj_doctor.model import TextEdit
 from pyproj_doctor.text import apply_edits
 
 PYPROJECT = """\
@@ -42,7 +42,7 @@ def span_text(text: str, span: tuple[int, int] | None) -> str:
     return text[span[0] : span[1]]
 
 
-def edited(text: str, edits: list) -> str:
+def edited(text: str, edits: list[TextEdit]) -> str:
     result = apply_edits(text, edits)
     assert toml.parse(result).ok, result
     # Another parser agrees, and round-trips the result byte for byte.
@@ -62,7 +62,9 @@ class TestPositions:
 
     def test_dotted_keys_define_tables(self) -> None:
         doc = toml.parse(PYPROJECT)
-        assert span_text(PYPROJECT, doc.span_of("tool", "pytest", "ini_options")) == "pytest.ini_options.addopts"
+        assert (
+            span_text(PYPROJECT, doc.span_of("tool", "pytest", "ini_options")) == "pytest.ini_options.addopts"
+        )
         assert doc.get("tool", "pytest", "ini_options", "addopts") == "-q"
 
     def test_inline_tables_and_array_items(self) -> None:
@@ -84,7 +86,7 @@ class TestPositions:
         assert second is not None and PYPROJECT[second.value.start : second.value.end] == '["3.12"]'
 
     def test_native_and_ini_options_tables(self) -> None:
-        text = "[tool.pytest]\nminversion = \"9.0\"\n\n[tool.pytest.ini_options]\naddopts = \"-q\"\n"
+        text = '[tool.pytest]\nminversion = "9.0"\n\n[tool.pytest.ini_options]\naddopts = "-q"\n'
         doc = toml.parse(text)
         assert span_text(text, doc.span_of("tool", "pytest")) == "[tool.pytest]"
         assert span_text(text, doc.span_of("tool", "pytest", "ini_options")) == "[tool.pytest.ini_options]"
@@ -110,7 +112,9 @@ class TestEdits:
 
     def test_dotted_table_gets_a_dotted_key(self) -> None:
         doc = toml.parse(PYPROJECT)
-        result = edited(PYPROJECT, toml.set_key(doc, ("tool", "pytest", "ini_options"), "pythonpath", ["src"]))
+        result = edited(
+            PYPROJECT, toml.set_key(doc, ("tool", "pytest", "ini_options"), "pythonpath", ["src"])
+        )
         assert 'pytest.ini_options.addopts = "-q"\npytest.ini_options.pythonpath = ["src"]\n' in result
 
     def test_inline_table_gets_an_inline_key(self) -> None:
@@ -120,9 +124,9 @@ class TestEdits:
 
     def test_new_table_at_end_keeps_final_newline_style(self) -> None:
         doc = toml.parse('[project]\nname = "x"\n')
-        assert edited(doc.text, toml.set_key(doc, ("tool", "pytest", "ini_options"), "pythonpath", ["src"])) == (
-            '[project]\nname = "x"\n\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'
-        )
+        assert edited(
+            doc.text, toml.set_key(doc, ("tool", "pytest", "ini_options"), "pythonpath", ["src"])
+        ) == ('[project]\nname = "x"\n\n[tool.pytest.ini_options]\npythonpath = ["src"]\n')
         doc = toml.parse('[project]\nname = "x"')
         assert edited(doc.text, toml.set_key(doc, ("a",), "b", 1)) == '[project]\nname = "x"\n\n[a]\nb = 1'
 
@@ -142,9 +146,15 @@ class TestEdits:
     def test_append_to_one_line_and_empty_arrays(self) -> None:
         text = 'a = ["x"]\nb = []\nc = [\n  "x"  # last\n]\n'
         doc = toml.parse(text)
-        assert "a = [\"x\", \"y\"]" in edited(text, toml.append_item(doc, doc.entry("a").value, "y"))  # type: ignore[union-attr]
-        assert 'b = ["y"]' in edited(text, toml.append_item(doc, doc.entry("b").value, "y"))  # type: ignore[union-attr]
-        assert 'c = [\n  "x",  # last\n  "y"\n]' in edited(text, toml.append_item(doc, doc.entry("c").value, "y"))  # type: ignore[union-attr]
+
+        def append(key: str) -> str:
+            entry = doc.entry(key)
+            assert entry is not None
+            return edited(text, toml.append_item(doc, entry.value, "y"))
+
+        assert 'a = ["x", "y"]' in append("a")
+        assert 'b = ["y"]' in append("b")
+        assert 'c = [\n  "x",  # last\n  "y"\n]' in append("c")
 
     def test_invalid_document_is_not_edited(self) -> None:
         doc = toml.parse("a = [\n")

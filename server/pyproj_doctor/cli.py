@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Optional, TextIO
+from typing import TextIO
 
 from pyproj_doctor import __version__
 from pyproj_doctor.model import Finding, Severity
@@ -68,11 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--select", type=_codes, default=None, metavar="CODES", help="only these codes or prefixes")
-    parser.add_argument("--ignore", type=_codes, default=None, metavar="CODES", help="skip these codes or prefixes")
+    parser.add_argument(
+        "--select", type=_codes, default=None, metavar="CODES", help="only these codes or prefixes"
+    )
+    parser.add_argument(
+        "--ignore", type=_codes, default=None, metavar="CODES", help="skip these codes or prefixes"
+    )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -136,7 +140,9 @@ def _rules(codes: Sequence[str], fmt: str, out: TextIO) -> int:
     if wanted:
         for r in selected:
             fix = "has a fix" if r.fixable else "no automatic fix"
-            out.write(f"{r.code} {r.name} ({r.severity.label}, {fix})\n\n{r.summary}.\n\n{_wrap(r.explanation)}\n\n")
+            out.write(
+                f"{r.code} {r.name} ({r.severity.label}, {fix})\n\n{r.summary}.\n\n{_wrap(r.explanation)}\n\n"
+            )
         return EXIT_OK
     for r in selected:
         marker = "*" if r.fixable else " "
@@ -171,7 +177,7 @@ class _UsageError(Exception):
     pass
 
 
-def _root_error(path: str) -> Optional[str]:
+def _root_error(path: str) -> str | None:
     if not os.path.exists(path):
         return f"{path}: no such file or folder"
     if not os.path.isdir(path):
@@ -183,13 +189,16 @@ def _root_error(path: str) -> Optional[str]:
 
 def _check(args: argparse.Namespace) -> int:
     from pyproj_doctor import engine, output
+    from pyproj_doctor.workspace.snapshot import Snapshot
 
     try:
         base, explicit_fail_on = _options(args)
     except _UsageError as error:
         sys.stderr.write(f"pyproj-doctor: error: {error}\n")
         return EXIT_ERROR
-    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    colour = args.color == "always" or (
+        args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    )
     status = EXIT_OK
     results: list[tuple[str, list[Finding]]] = []
     for label in args.paths:
@@ -199,7 +208,7 @@ def _check(args: argparse.Namespace) -> int:
             status = EXIT_ERROR
             continue
         try:
-            options = engine.project_options(engine.Snapshot(label), base)
+            options = engine.project_options(Snapshot(label), base)
         except engine.ConfigError as error:
             sys.stderr.write(f"{output.display_path(label, error.path)}: error: {error.message}\n")
             status = EXIT_ERROR
@@ -228,7 +237,9 @@ def _check(args: argparse.Namespace) -> int:
         else:
             report = engine.check(label, options)
         for problem_item in report.problems:
-            sys.stderr.write(f"{output.display_path(label, problem_item.path)}: error: {problem_item.message}\n")
+            sys.stderr.write(
+                f"{output.display_path(label, problem_item.path)}: error: {problem_item.message}\n"
+            )
             status = EXIT_ERROR
         findings = report.findings
         results.append((label, findings))

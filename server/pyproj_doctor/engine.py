@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Optional
 
 from pyproj_doctor.model import FileChange, Finding, Severity
 from pyproj_doctor.rules import RULES, Context, Settings
@@ -54,7 +53,9 @@ def _codes(value: object, key: str) -> tuple[str, ...]:
     codes = tuple(v.strip().upper() for v in value)
     for code in codes:
         if not code.startswith("PD") or not any(c.startswith(code) for c in RULES):
-            raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor] {key}: unknown rule or prefix {code!r}")
+            raise ConfigError(
+                "pyproject.toml", f"[tool.pyproj-doctor] {key}: unknown rule or prefix {code!r}"
+            )
     return codes
 
 
@@ -73,7 +74,9 @@ def project_options(snapshot: Snapshot, base: Options) -> Options:
     )
     if not base.select and "select" in table:
         options.select = _codes(table["select"], "select")
-    if not base.ignore and "ignore" in table:
+    # An explicit --select on the command line is the whole selection: the file's ignore list
+    # would otherwise silently undo it.
+    if not base.ignore and not base.select and "ignore" in table:
         options.ignore = _codes(table["ignore"], "ignore")
     if "fail-on" in table:
         try:
@@ -93,11 +96,13 @@ def project_options(snapshot: Snapshot, base: Options) -> Options:
             try:
                 options.severity_overrides.setdefault(code, Severity.parse(str(name)))
             except ValueError as error:
-                raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor.severity] {code}: {error}") from None
+                raise ConfigError(
+                    "pyproject.toml", f"[tool.pyproj-doctor.severity] {code}: {error}"
+                ) from None
     return options
 
 
-def check(root: str, options: Optional[Options] = None, overlay: Optional[dict[str, str]] = None) -> Report:
+def check(root: str, options: Options | None = None, overlay: dict[str, str] | None = None) -> Report:
     """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts)."""
     snapshot = Snapshot(root, overlay)
     options = project_options(snapshot, options or Options())
@@ -118,7 +123,9 @@ def check(root: str, options: Optional[Options] = None, overlay: Optional[dict[s
             outside = [c.path for c in item.fix.changes if not snapshot.inside(c.path)]
             if outside:
                 blocked.extend((p, "resolves outside the workspace (a link leads out)") for p in outside)
-                item = Finding(item.code, item.severity, item.message, item.path, item.range, None, item.related)
+                item = Finding(
+                    item.code, item.severity, item.message, item.path, item.range, None, item.related
+                )
         override = options.severity_overrides.get(item.code)
         if override is not None and item.severity != Severity.HINT:
             item = Finding(item.code, override, item.message, item.path, item.range, item.fix, item.related)
@@ -132,12 +139,12 @@ def check(root: str, options: Optional[Options] = None, overlay: Optional[dict[s
 class FixResult:
     report: Report  # what is left after the fixes
     applied: list[Finding]
-    before: dict[str, Optional[str]]  # original text (with BOM) of each changed file; None = new
+    before: dict[str, str | None]  # original text (with BOM) of each changed file; None = new
     after: dict[str, str]  # new text (with BOM when the original had one)
     blocked: list[tuple[str, str]]
 
 
-def fix_all(root: str, options: Optional[Options] = None, max_rounds: int = 25) -> FixResult:
+def fix_all(root: str, options: Options | None = None, max_rounds: int = 25) -> FixResult:
     """Apply every safe fix in memory, re-checking after each round.
 
     Each round applies at most one fix per file and then re-checks, so every
@@ -146,7 +153,7 @@ def fix_all(root: str, options: Optional[Options] = None, max_rounds: int = 25) 
     """
     options = options or Options()
     overlay: dict[str, str] = {}
-    before: dict[str, Optional[str]] = {}
+    before: dict[str, str | None] = {}
     applied: list[Finding] = []
     blocked: list[tuple[str, str]] = []
     seen: set[tuple[str, str, str]] = set()
@@ -177,17 +184,15 @@ def fix_all(root: str, options: Optional[Options] = None, max_rounds: int = 25) 
 
 
 def _apply_change(
-    disk: Snapshot, overlay: dict[str, str], before: dict[str, Optional[str]], change: FileChange
+    disk: Snapshot, overlay: dict[str, str], before: dict[str, str | None], change: FileChange
 ) -> None:
     rel = change.path
     if rel in overlay:
         current = overlay[rel]
     else:
         source = disk.source(rel)
-        current = None if source is None else (BOM if source.bom else "") + source.text
-        before[rel] = current
-        if current is None:
-            current = ""
+        before[rel] = None if source is None else (BOM if source.bom else "") + source.text
+        current = before[rel] or ""
     bom = current.startswith(BOM)
     body = current[1:] if bom else current
     overlay[rel] = (BOM if bom else "") + apply_edits(body, change.edits)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Optional
 
 
 class Severity(enum.IntEnum):
@@ -100,7 +99,7 @@ class Finding:
     message: str
     path: str
     range: Range
-    fix: Optional[Fix] = None
+    fix: Fix | None = None
     related: tuple[Related, ...] = field(default=())
 
     @property

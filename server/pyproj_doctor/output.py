@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import Any
 
 from pyproj_doctor import __version__
 from pyproj_doctor.model import Finding, Fix, Severity
@@ -46,7 +46,10 @@ def summary(findings: Sequence[Finding], colour: bool) -> str:
     counts: dict[Severity, int] = {}
     for item in findings:
         counts[item.severity] = counts.get(item.severity, 0) + 1
-    parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 and s != Severity.INFORMATION else ''}" for s in sorted(counts, reverse=True)]
+    parts = [
+        f"{counts[s]} {s.label}{'s' if counts[s] != 1 and s != Severity.INFORMATION else ''}"
+        for s in sorted(counts, reverse=True)
+    ]
     fixable = sum(1 for f in findings if f.fix is not None)
     noun = "finding" if len(findings) == 1 else "findings"
     text = f"Found {len(findings)} {noun} ({', '.join(parts)})."
@@ -55,7 +58,7 @@ def summary(findings: Sequence[Finding], colour: bool) -> str:
     return text
 
 
-def fix_to_json(fix: Optional[Fix]) -> Optional[dict[str, Any]]:
+def fix_to_json(fix: Fix | None) -> dict[str, Any] | None:
     if fix is None:
         return None
     return {
@@ -71,7 +74,7 @@ def fix_to_json(fix: Optional[Fix]) -> Optional[dict[str, Any]]:
     }
 
 
-def finding_to_json(item: Finding, root_label: Optional[str] = None) -> dict[str, Any]:
+def finding_to_json(item: Finding, root_label: str | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "code": item.code,
         "severity": item.severity.label,
@@ -148,7 +151,10 @@ def to_sarif(results: Sequence[tuple[str, Sequence[Finding]]]) -> str:
                         "id": n,
                         "message": {"text": r.message},
                         "physicalLocation": {
-                            "artifactLocation": {"uri": display_path(label, r.path), "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": {
+                                "uri": display_path(label, r.path),
+                                "uriBaseId": "%SRCROOT%",
+                            },
                             "region": {
                                 "startLine": r.range.start.line + 1,
                                 "startColumn": r.range.start.character + 1,

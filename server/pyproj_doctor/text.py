@@ -7,6 +7,7 @@ on plain text and written back byte-compatible.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 import stat
 import tempfile
@@ -138,9 +139,7 @@ def minimal_edit(before: str, after: str) -> TextEdit | None:
     while prefix < limit and before[prefix] == after[prefix]:
         prefix += 1
     suffix = 0
-    while (
-        suffix < limit - prefix and before[len(before) - 1 - suffix] == after[len(after) - 1 - suffix]
-    ):
+    while suffix < limit - prefix and before[len(before) - 1 - suffix] == after[len(after) - 1 - suffix]:
         suffix += 1
     return TextEdit(prefix, len(before) - suffix, after[prefix : len(after) - suffix])
 
@@ -170,8 +169,6 @@ def atomic_write(path: str, data: bytes) -> None:
             os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise

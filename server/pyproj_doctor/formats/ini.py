@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from pyproj_doctor.model import TextEdit
 
@@ -30,7 +29,10 @@ class IniEntry:
 
     def words(self) -> list[tuple[str, int, int]]:
         """Whitespace-separated words of the value with their offsets (how pytest splits paths)."""
-        return [(m.group(), self.value_start + m.start(), self.value_start + m.end()) for m in _WORD.finditer(self.value)]
+        return [
+            (m.group(), self.value_start + m.start(), self.value_start + m.end())
+            for m in _WORD.finditer(self.value)
+        ]
 
 
 @dataclass
@@ -41,7 +43,7 @@ class IniSection:
     body_end: int  # end of the last non-blank line of the section
     entries: list[IniEntry] = field(default_factory=list)
 
-    def get(self, key: str) -> Optional[IniEntry]:
+    def get(self, key: str) -> IniEntry | None:
         found = None
         for entry in self.entries:
             if entry.key == key:
@@ -54,7 +56,7 @@ class IniDocument:
     text: str
     sections: list[IniSection]
 
-    def section(self, name: str) -> Optional[IniSection]:
+    def section(self, name: str) -> IniSection | None:
         for section in self.sections:
             if section.name == name:
                 return section
@@ -63,8 +65,8 @@ class IniDocument:
 
 def parse(text: str) -> IniDocument:
     sections: list[IniSection] = []
-    current: Optional[IniSection] = None
-    entry: Optional[IniEntry] = None
+    current: IniSection | None = None
+    entry: IniEntry | None = None
     offset = 0
     for raw in text.splitlines(keepends=True):
         line = raw.rstrip("\r\n")

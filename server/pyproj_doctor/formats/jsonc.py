@@ -17,7 +17,7 @@ import enum
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, ClassVar, Union
 
 from pyproj_doctor.model import TextEdit
 
@@ -310,7 +310,7 @@ class Node:
     length: int = -1
     value: Any = None
     children: list[Node] = field(default_factory=list)
-    parent: Optional[Node] = field(default=None, repr=False)
+    parent: Node | None = field(default=None, repr=False)
     colon_offset: int = -1
 
     @property
@@ -318,20 +318,20 @@ class Node:
         return self.offset + self.length
 
     @property
-    def key(self) -> Optional[str]:
+    def key(self) -> str | None:
         """The key of a property node."""
         if self.type == "property" and self.children:
             return str(self.children[0].value)
         return None
 
     @property
-    def value_node(self) -> Optional[Node]:
+    def value_node(self) -> Node | None:
         """The value of a property node (None when the text lacks it)."""
         if self.type == "property" and len(self.children) == 2:
             return self.children[1]
         return None
 
-    def property(self, key: str) -> Optional[Node]:
+    def property(self, key: str) -> Node | None:
         """The last property called ``key`` (the one VS Code uses when keys repeat)."""
         found = None
         if self.type == "object":
@@ -340,12 +340,12 @@ class Node:
                     found = child
         return found
 
-    def get(self, key: str) -> Optional[Node]:
+    def get(self, key: str) -> Node | None:
         prop = self.property(key)
         return prop.value_node if prop is not None else None
 
-    def find(self, path: JsonPath) -> Optional[Node]:
-        node: Optional[Node] = self
+    def find(self, path: JsonPath) -> Node | None:
+        node: Node | None = self
         for segment in path:
             if node is None:
                 return None
@@ -373,7 +373,7 @@ class Node:
 @dataclass
 class JsonDocument:
     text: str
-    root: Optional[Node]
+    root: Node | None
     errors: list[ParseError]
     comments: list[tuple[int, int]]
 
@@ -381,7 +381,7 @@ class JsonDocument:
     def ok(self) -> bool:
         return not self.errors
 
-    def find(self, path: JsonPath) -> Optional[Node]:
+    def find(self, path: JsonPath) -> Node | None:
         return self.root.find(path) if self.root is not None else None
 
     def value(self) -> Any:
@@ -433,7 +433,7 @@ class _Parser:
                 self._complete_property(self.scanner.token_offset)
 
     # scanning
-    _SCAN_ERRORS = {
+    _SCAN_ERRORS: ClassVar[dict[ScanError, ErrorCode]] = {
         ScanError.INVALID_UNICODE: ErrorCode.InvalidUnicode,
         ScanError.INVALID_ESCAPE: ErrorCode.InvalidEscapeCharacter,
         ScanError.UNEXPECTED_END_OF_NUMBER: ErrorCode.UnexpectedEndOfNumber,
@@ -454,6 +454,10 @@ class _Parser:
                 self._error(ErrorCode.InvalidSymbol)
             elif token not in (Tok.TRIVIA, Tok.LINE_BREAK):
                 return token
+
+    def _current(self) -> Tok:
+        # A call, so type checkers do not assume the token is unchanged by parsing.
+        return self.scanner.token
 
     def _error(
         self,
@@ -505,8 +509,7 @@ class _Parser:
         prop = self._add(Node("property", sc.token_offset))
         self.parent = prop
         prop.children.append(Node("string", sc.token_offset, sc.token_length, sc.value, parent=prop))
-        self.next()
-        if sc.token == Tok.COLON:
+        if self.next() == Tok.COLON:
             self._separator(":")
             self.next()
             if not self.parse_value():
@@ -532,10 +535,7 @@ class _Parser:
                     break
             elif needs_comma:
                 self._error(ErrorCode.CommaExpected)
-            if array:
-                ok = self.parse_value()
-            else:
-                ok = self.parse_property()
+            ok = self.parse_value() if array else self.parse_property()
             if not ok:
                 self._error(ErrorCode.ValueExpected, (), (close, Tok.COMMA))
             needs_comma = True
@@ -547,13 +547,11 @@ class _Parser:
             self.next()
         return True
 
-    def parse(self) -> Optional[Node]:
+    def parse(self) -> Node | None:
         self.next()
-        if self.scanner.token == Tok.EOF:
+        if self.scanner.token == Tok.EOF or not self.parse_value():
             self._error(ErrorCode.ValueExpected)
-        elif not self.parse_value():
-            self._error(ErrorCode.ValueExpected)
-        elif self.scanner.token != Tok.EOF:
+        elif self._current() != Tok.EOF:
             self._error(ErrorCode.EndOfFileExpected)
         root = self.top.children[0] if self.top.children else None
         if root is not None:
@@ -729,7 +727,7 @@ def _remove_member(doc: JsonDocument, container: Node, index: int) -> list[TextE
     after = _skip_trivia(text, end)
     has_comma = after < container.end - 1 and text[after] == ","
     edits: list[TextEdit] = []
-    prev_comma: Optional[int] = None
+    prev_comma: int | None = None
     if has_comma:
         end = after + 1
     elif index > 0:
@@ -738,9 +736,7 @@ def _remove_member(doc: JsonDocument, container: Node, index: int) -> list[TextE
             prev_comma = comma
     line_start = _line_start(text, start)
     line_end = _skip_inline_trivia(text, end)
-    alone = text[line_start:start].strip() == "" and (
-        line_end >= len(text) or text[line_end] in "\r\n"
-    )
+    alone = text[line_start:start].strip() == "" and (line_end >= len(text) or text[line_end] in "\r\n")
     if alone and not _one_line(text, container):
         if prev_comma is not None:
             edits.append(TextEdit(prev_comma, prev_comma + 1, ""))
@@ -780,7 +776,7 @@ def set_value(text: str, path: JsonPath, value: Any) -> list[TextEdit]:
         if isinstance(segment, int):
             if node.type != "array" or not 0 <= segment < len(node.children):
                 raise EditError(f"no array item {segment} at {list(path[:depth])}")
-            child: Optional[Node] = node.children[segment]
+            child: Node | None = node.children[segment]
         else:
             if node.type != "object":
                 level = _depth(node)

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, Union
 
 from pyproj_doctor.model import TextEdit
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on older interpreters only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 Seg = Union[str, int]
 TomlPath = tuple[Seg, ...]
@@ -75,7 +75,7 @@ class TomlDocument:
     data: dict[str, Any]
     tables: list[TomlTable]
     entries: dict[TomlPath, TomlEntry]
-    error: Optional[TomlError] = None
+    error: TomlError | None = None
 
     @property
     def ok(self) -> bool:
@@ -93,16 +93,16 @@ class TomlDocument:
             node = node[seg]
         return node
 
-    def table(self, *path: Seg) -> Optional[TomlTable]:
+    def table(self, *path: Seg) -> TomlTable | None:
         for table in self.tables:
             if table.path == path and not table.is_array:
                 return table
         return None
 
-    def entry(self, *path: Seg) -> Optional[TomlEntry]:
+    def entry(self, *path: Seg) -> TomlEntry | None:
         return self.entries.get(path)
 
-    def span_of(self, *path: Seg) -> Optional[tuple[int, int]]:
+    def span_of(self, *path: Seg) -> tuple[int, int] | None:
         """Where the table or key at ``path`` is introduced: its header or its key.
 
         A table defined only through dotted keys (``pytest.ini_options.x = 1``)
@@ -486,7 +486,7 @@ def set_key(doc: TomlDocument, table_path: TomlPath, key: str, value: Any) -> li
     return [TextEdit(len(text), len(text), f"{eol}{eol}{block}")]
 
 
-def _owner_table(doc: TomlDocument, entry: TomlEntry) -> Optional[TomlTable]:
+def _owner_table(doc: TomlDocument, entry: TomlEntry) -> TomlTable | None:
     for table in doc.tables:
         if entry in table.entries:
             return table

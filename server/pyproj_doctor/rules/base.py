@@ -7,11 +7,18 @@ files or compute positions by hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable
 
-from pyproj_doctor.fixes.builders import FixUnavailable
+from pyproj_doctor.fixes.builders import (
+    FixUnavailable,
+    JsonOp,
+    TomlOp,
+    create_file,
+    json_ops,
+    toml_ops,
+)
 from pyproj_doctor.formats.jsonc import EditError
 from pyproj_doctor.formats.toml import TomlEditError
 from pyproj_doctor.model import FileChange, Finding, Fix, Range, Related, Severity
@@ -43,13 +50,24 @@ class Context:
         index = self.ws.snapshot.line_index(path)
         return index.line_range(0)
 
-    def fix(self, description: str, build: Callable[[], Iterable[FileChange]]) -> Optional[Fix]:
+    def fix(self, description: str, build: Callable[[], Iterable[FileChange]]) -> Fix | None:
         """A fix, or None when it cannot be made safely (a file that does not parse, …)."""
         try:
             changes = tuple(change for change in build() if change.edits)
         except (FixUnavailable, EditError, TomlEditError):
             return None
         return Fix(description, changes) if changes else None
+
+    def json_fix(self, description: str, rel: str, ops: Sequence[JsonOp]) -> Fix | None:
+        """Apply JSON operations to ``rel`` (created when missing)."""
+        return self.fix(description, lambda: [json_ops(self.ws.snapshot, rel, ops)])
+
+    def toml_fix(self, description: str, rel: str, ops: Sequence[TomlOp]) -> Fix | None:
+        return self.fix(description, lambda: [toml_ops(self.ws.snapshot, rel, ops)])
+
+    def create_fix(self, description: str, paths: Sequence[str]) -> Fix | None:
+        """Create empty files (``__init__.py``)."""
+        return self.fix(description, lambda: [create_file(self.ws.snapshot, p, "") for p in paths])
 
     def related(self, path: str, span: Span, message: str) -> Related:
         return Related(path, self.range(path, span), message)
@@ -121,8 +139,8 @@ def finding(
     path: str,
     range_: Range,
     message: str,
-    fix: Optional[Fix] = None,
-    severity: Optional[Severity] = None,
+    fix: Fix | None = None,
+    severity: Severity | None = None,
     related: tuple[Related, ...] = (),
 ) -> Finding:
     return Finding(code, severity or RULES[code].severity, message, path, range_, fix, related)

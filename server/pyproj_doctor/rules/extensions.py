@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Optional
 
-from pyproj_doctor.fixes.builders import json_append, json_ops, json_remove, json_set
+from pyproj_doctor.fixes.builders import json_append, json_remove, json_set
 from pyproj_doctor.formats import jsonc
 from pyproj_doctor.model import Finding, Range, Severity
 from pyproj_doctor.rules.base import Context, finding, rule
@@ -17,7 +16,7 @@ PYTHON = "ms-python.python"
 RUFF = "charliermarsh.ruff"
 TOML = "tamasfe.even-better-toml"
 # Replaced or abandoned extensions, with what to use instead (None: drop it).
-DEPRECATED: dict[str, Optional[str]] = {
+DEPRECATED: dict[str, str | None] = {
     "bungcip.better-toml": TOML,
     "littlefoxteam.vscode-python-test-adapter": None,
     "ms-python.anaconda-extension-pack": None,
@@ -43,14 +42,14 @@ class Entry:
 
 @dataclass
 class Recommendations:
-    file: Optional[str]  # where recommendations live (extensions.json or a workspace file)
+    file: str | None  # where recommendations live (extensions.json or a workspace file)
     prefix: tuple[str, ...]
     recommended: list[Entry]
     unwanted: list[Entry]
-    container: Optional[jsonc.Node]  # the object holding the two lists
+    container: jsonc.Node | None  # the object holding the two lists
 
 
-def _entries(ctx: Context, rel: str, prefix: tuple[str, ...]) -> Optional[Recommendations]:
+def _entries(ctx: Context, rel: str, prefix: tuple[str, ...]) -> Recommendations | None:
     doc = ctx.ws.settings_doc(rel)
     if doc is None:
         return None
@@ -146,16 +145,11 @@ def check_missing_recommendations(ctx: Context) -> Iterator[Finding]:
                 range_,
                 f"`{ext_id}` is not recommended in {rel} ({why}): teammates are not offered it. "
                 "The fix adds it to `recommendations`.",
-                ctx.fix(
-                    f"Recommend {ext_id}",
-                    lambda rel=rel, prefix=prefix, ext_id=ext_id: [
-                        json_ops(ctx.snapshot, rel, [json_append((*prefix, "recommendations"), ext_id)])
-                    ],
-                ),
+                ctx.json_fix(f"Recommend {ext_id}", rel, [json_append((*prefix, "recommendations"), ext_id)]),
             )
 
 
-def _location(ctx: Context, folder: VsCodeFolder, target: Optional[Recommendations]) -> tuple[str, Range]:
+def _location(ctx: Context, folder: VsCodeFolder, target: Recommendations | None) -> tuple[str, Range]:
     if target is not None and target.file is not None and target.container is not None:
         array = target.container.property("recommendations")
         node = array if array is not None else target.container
@@ -226,24 +220,21 @@ def check_deprecated(ctx: Context) -> Iterator[Finding]:
                     successor = DEPRECATED[entry.id]
                     rel, json_path = entry.path, entry.json_path
                     if successor and successor not in ids:
-                        fix = ctx.fix(
-                            f"Replace {entry.id} with {successor}",
-                            lambda rel=rel, json_path=json_path, successor=successor: [
-                                json_ops(ctx.snapshot, rel, [json_set(json_path, successor)])
-                            ],
+                        fix = ctx.json_fix(
+                            f"Replace {entry.id} with {successor}", rel, [json_set(json_path, successor)]
                         )
                         tail = f"The fix replaces it with `{successor}`."
                     else:
-                        fix = ctx.fix(
-                            f"Remove {entry.id}",
-                            lambda rel=rel, json_path=json_path: [json_ops(ctx.snapshot, rel, [json_remove(json_path)])],
-                        )
+                        fix = ctx.json_fix(f"Remove {entry.id}", rel, [json_remove(json_path)])
                         tail = "The fix removes it."
                     yield finding(
                         "PD403",
                         entry.path,
                         ctx.range(entry.path, (entry.node.offset, entry.node.end)),
-                        f"`{entry.id}` is deprecated" + (f" in favour of `{successor}`" if successor else "") + ". " + tail,
+                        f"`{entry.id}` is deprecated"
+                        + (f" in favour of `{successor}`" if successor else "")
+                        + ". "
+                        + tail,
                         fix,
                     )
                 elif entry.id in TYPE_CHECKERS:
@@ -256,7 +247,8 @@ def check_deprecated(ctx: Context) -> Iterator[Finding]:
                     f"`{entry.id}` and `{checkers[0].id}` are both recommended: two type-checking "
                     "language servers analyse the same files with different results. Keep one.",
                     related=(
-                        ctx.related(checkers[0].path, (checkers[0].node.offset, checkers[0].node.end), "the other one"),
+                        ctx.related(
+                            checkers[0].path, (checkers[0].node.offset, checkers[0].node.end), "the other one"
+                        ),
                     ),
                 )
-

@@ -63,7 +63,9 @@ def check_toml(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("PD902", "invalid-jsonc", Severity.ERROR, "A .vscode/*.json or *.code-workspace file is not valid JSONC")
+@rule(
+    "PD902", "invalid-jsonc", Severity.ERROR, "A .vscode/*.json or *.code-workspace file is not valid JSONC"
+)
 def check_jsonc(ctx: Context) -> Iterator[Finding]:
     """VS Code reads its settings files as JSON with comments and trailing
     commas. A syntax error makes it drop the settings from that point (or the
@@ -71,6 +73,7 @@ def check_jsonc(ctx: Context) -> Iterator[Finding]:
     first error, as VS Code reports it. No fix is offered: a file that does not
     parse is never rewritten."""
     for rel in _json_files(ctx):
+        doc = ctx.ws.snapshot.jsonc(rel)
         problem = ctx.ws.snapshot.problems.get(rel)
         if problem is not None and problem.position is not None:
             yield finding(
@@ -80,7 +83,6 @@ def check_jsonc(ctx: Context) -> Iterator[Finding]:
                 f"`{rel}` {problem.message}: VS Code cannot read its settings.",
             )
             continue
-        doc = ctx.ws.snapshot.jsonc(rel)
         if doc is None or not doc.errors:
             continue
         error = doc.errors[0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Optional
 
 from pyproj_doctor.model import Finding, Severity
 from pyproj_doctor.rules.base import Context, finding, rule
@@ -13,7 +12,7 @@ from pyproj_doctor.workspace.model import Project
 _VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
 
 
-def _outside(spec_text: str, version: str) -> Optional[bool]:
+def _outside(spec_text: str, version: str) -> bool | None:
     """Whether ``version`` (``3.12`` or ``3.12.1``) is outside ``requires-python``; None if unknown."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
@@ -33,7 +32,7 @@ def _outside(spec_text: str, version: str) -> Optional[bool]:
     return not any(spec.contains(c, prereleases=True) for c in candidates)
 
 
-def _requires_python(project: Project) -> Optional[str]:
+def _requires_python(project: Project) -> str | None:
     doc = project.doc
     value = doc.get("project", "requires-python") if doc else None
     return value if isinstance(value, str) else None
@@ -73,7 +72,7 @@ def check_python_version(ctx: Context) -> Iterator[Finding]:
                         "PD501",
                         pin,
                         ctx.range(pin, (start, start + len(stripped))),
-                        f"`{pin}` pins Python {stripped}, outside `requires-python = \"{spec}\"` of "
+                        f'`{pin}` pins Python {stripped}, outside `requires-python = "{spec}"` of '
                         f"{project.pyproject}: uv and VS Code would use an unsupported interpreter. "
                         "Pin a supported version (`uv python pin`).",
                         related=(ctx.related(project.pyproject, spec_span, "the supported versions"),),
@@ -88,7 +87,7 @@ def check_python_version(ctx: Context) -> Iterator[Finding]:
                     project.pyproject,
                     ctx.range(project.pyproject, spec_span),
                     f"`{venv.rel}` was made with Python {venv.version}, outside `requires-python = "
-                    f"\"{spec}\"`: tests and the editor run on an unsupported interpreter. Recreate it "
+                    f'"{spec}"`: tests and the editor run on an unsupported interpreter. Recreate it '
                     "(`uv sync` after `uv python pin`).",
                 )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pyproj_doctor.fixes.builders import create_file
 from pyproj_doctor.model import Finding, Severity
 from pyproj_doctor.rules.base import Context, finding, rule
 from pyproj_doctor.workspace.model import join
@@ -54,7 +53,7 @@ def check_missing_init(ctx: Context) -> Iterator[Finding]:
                         f"`{folder}` holds modules but no `__init__.py`, so it is a namespace "
                         "package: pytest, coverage and Pylance can disagree about its name and "
                         f"whether it is collected. The fix creates an empty `{init}`.",
-                        ctx.fix(f"Create {init}", lambda init=init: [create_file(ctx.snapshot, init, "")]),
+                        ctx.create_fix(f"Create {init}", [init]),
                     )
 
 

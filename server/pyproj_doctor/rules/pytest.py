@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 from pyproj_doctor.fixes.builders import (
     FixUnavailable,
-    create_file,
     ini_change,
     toml_append,
     toml_ops,
@@ -261,7 +260,9 @@ def check_both_tables(ctx: Context) -> Iterator[Finding]:
             span = (header.header_start, header.header_end)
         else:
             native = [
-                e for p, e in doc.entries.items() if p[:2] == ("tool", "pytest") and p[2:3] != ("ini_options",)
+                e
+                for p, e in doc.entries.items()
+                if p[:2] == ("tool", "pytest") and p[2:3] != ("ini_options",)
             ]
             if not native:
                 continue
@@ -318,12 +319,8 @@ def check_basename_clash(ctx: Context) -> Iterator[Finding]:
             renamed = [_module_name(ctx, m.path, new_inits) for m in project.test_modules]
             fix = None
             if len(set(renamed)) == len(renamed) and folders:
-                fix = ctx.fix(
-                    "Create " + ", ".join(join(f, "__init__.py") for f in folders),
-                    lambda folders=folders: [
-                        create_file(ctx.snapshot, join(f, "__init__.py"), "") for f in folders
-                    ],
-                )
+                inits = [join(f, "__init__.py") for f in folders]
+                fix = ctx.create_fix("Create " + ", ".join(inits), inits)
             for path in paths[1:]:
                 others = [p for p in paths if p != path]
                 yield finding(
@@ -331,7 +328,7 @@ def check_basename_clash(ctx: Context) -> Iterator[Finding]:
                     path,
                     ctx.first_line(path),
                     f"`{path}` and {', '.join(f'`{o}`' for o in others)} are both imported as "
-                    f"module `{name}`: pytest stops collection with \"import file mismatch\". "
+                    f'module `{name}`: pytest stops collection with "import file mismatch". '
                     + (
                         "The fix adds `__init__.py` to their folders."
                         if fix
@@ -386,10 +383,10 @@ def _declared(ctx: Context, project: Project) -> set[str]:
                     names |= _requirement_names(env.get("extra-dependencies"))
     for folder in (project.dir, join(project.dir, "requirements")):
         for name in ctx.ws.files(folder):
-            if "requirements" in name or folder.endswith("requirements"):
-                if name.endswith((".txt", ".in")):
-                    text = ctx.ws.snapshot.text(join(folder, name)) or ""
-                    names |= _requirement_names([line for line in text.splitlines() if not line.startswith("-")])
+            is_requirements = "requirements" in name or folder.endswith("requirements")
+            if is_requirements and name.endswith((".txt", ".in")):
+                text = ctx.ws.snapshot.text(join(folder, name)) or ""
+                names |= _requirement_names([line for line in text.splitlines() if not line.startswith("-")])
     for name in ("tox.ini", "setup.cfg", "setup.py", "noxfile.py"):
         if ctx.ws.has_file(project.dir, name):
             text = ctx.ws.snapshot.text(join(project.dir, name)) or ""
@@ -433,11 +430,10 @@ def check_pytest_declared(ctx: Context) -> Iterator[Finding]:
             version = project.venv.dists.get("pytest") if project.venv else None
             requirement = f"pytest>={version}" if version else "pytest"
             pyproject = project.pyproject
-            fix = ctx.fix(
+            fix = ctx.toml_fix(
                 f"Add {requirement!r} to [dependency-groups] dev in {pyproject}",
-                lambda pyproject=pyproject, requirement=requirement: [
-                    toml_ops(ctx.snapshot, pyproject, [toml_append(("dependency-groups", "dev"), requirement)])
-                ],
+                pyproject,
+                [toml_append(("dependency-groups", "dev"), requirement)],
             )
         yield finding(
             "PD206",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
-from typing import Any, Optional
+from typing import Any
 
 from pyproj_doctor.fixes.builders import (
     FixUnavailable,
@@ -62,10 +63,40 @@ COMPARED_KEYS = (
 )
 # pytest options that take a separate value, so the next argument is not a path.
 VALUE_OPTIONS = frozenset(
-    "-k -m -c -p -o -W -n -r --rootdir --ignore --ignore-glob --deselect --confcutdir --basetemp "
-    "--import-mode --junitxml --junit-xml --cov --cov-report --cov-config --tb --maxfail "
-    "--log-level --log-cli-level --log-file --durations --capture --override-ini --config-file "
-    "--pyargs --dist --numprocesses".split()
+    [
+        "-k",
+        "-m",
+        "-c",
+        "-p",
+        "-o",
+        "-W",
+        "-n",
+        "-r",
+        "--rootdir",
+        "--ignore",
+        "--ignore-glob",
+        "--deselect",
+        "--confcutdir",
+        "--basetemp",
+        "--import-mode",
+        "--junitxml",
+        "--junit-xml",
+        "--cov",
+        "--cov-report",
+        "--cov-config",
+        "--tb",
+        "--maxfail",
+        "--log-level",
+        "--log-cli-level",
+        "--log-file",
+        "--durations",
+        "--capture",
+        "--override-ini",
+        "--config-file",
+        "--pyargs",
+        "--dist",
+        "--numprocesses",
+    ]
 )
 _WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
 
@@ -74,7 +105,7 @@ def _is_absolute(value: str) -> bool:
     return value.startswith(("/", "~", "\\\\")) or bool(_WINDOWS_ABSOLUTE.match(value))
 
 
-def _resolve(ctx: Context, folder_dir: str, value: str) -> Optional[str]:
+def _resolve(ctx: Context, folder_dir: str, value: str) -> str | None:
     """An absolute path for a settings value; None for variables we cannot expand."""
     base = ctx.ws.snapshot.abspath(folder_dir)
     value = value.replace("${workspaceFolder}", base).replace("${workspaceRoot}", base)
@@ -103,7 +134,7 @@ def _settings_writable(ctx: Context, folder: VsCodeFolder) -> bool:
     return not ctx.ws.snapshot.is_file(rel) or ctx.ws.settings_doc(rel) is not None
 
 
-def _selected_venv(ctx: Context, folder: VsCodeFolder, project: Project) -> Optional[Venv]:
+def _selected_venv(ctx: Context, folder: VsCodeFolder, project: Project) -> Venv | None:
     ref = ctx.ws.setting(folder, INTERPRETER)
     if ref is not None and isinstance(ref.value, str):
         resolved = _resolve(ctx, folder.dir, ref.value)
@@ -121,7 +152,9 @@ def _selected_venv(ctx: Context, folder: VsCodeFolder, project: Project) -> Opti
 def _pyright_append(ctx: Context, pyright: PyrightConfig, values: list[str]) -> FileChange:
     if pyright.kind == "json":
         return json_ops(ctx.snapshot, pyright.path, [json_append(("extraPaths",), v) for v in values])
-    return toml_ops(ctx.snapshot, pyright.path, [toml_append(("tool", "pyright", "extraPaths"), v) for v in values])
+    return toml_ops(
+        ctx.snapshot, pyright.path, [toml_append(("tool", "pyright", "extraPaths"), v) for v in values]
+    )
 
 
 def _folder_label(folder: VsCodeFolder) -> str:
@@ -175,7 +208,9 @@ def check_search_path(ctx: Context) -> Iterator[Finding]:
                 if absolute in covered or (venv is not None and venv.covers(absolute)):
                     continue
                 implicit = (
-                    auto and root.path == join(folder.dir, "src") and not ws.has_file(root.path, "__init__.py")
+                    auto
+                    and root.path == join(folder.dir, "src")
+                    and not ws.has_file(root.path, "__init__.py")
                 ) or (add_projects and root.layout != "flat")
                 yield _pd301(ctx, folder, project, root.path, sorted(root.packages), pyright, ref, implicit)
 
@@ -186,8 +221,8 @@ def _pd301(
     project: Project,
     root_path: str,
     packages: list[str],
-    pyright: Optional[PyrightConfig],
-    ref: Optional[SettingRef],
+    pyright: PyrightConfig | None,
+    ref: SettingRef | None,
     implicit: bool,
 ) -> Finding:
     names = ", ".join(f"`{p}`" for p in packages[:3]) + (", …" if len(packages) > 3 else "")
@@ -196,7 +231,9 @@ def _pd301(
         path = pyright.path
         range_ = ctx.range(path, pyright.extra_paths_span or pyright.span)
         where = f"`extraPaths` in {pyright.path} (Pylance ignores settings.json while it exists)"
-        fix = ctx.fix(f"Add {value!r} to extraPaths in {path}", lambda: [_pyright_append(ctx, pyright, [value])])
+        fix = ctx.fix(
+            f"Add {value!r} to extraPaths in {path}", lambda: [_pyright_append(ctx, pyright, [value])]
+        )
     else:
         value = "./" + relative(root_path, folder.dir)
         if ref is not None:
@@ -272,12 +309,7 @@ def check_extra_paths(ctx: Context) -> Iterator[Finding]:
                         ctx.range(ref.path, (value_node.offset, value_node.end)),
                         f"`{EXTRA_PATHS}` must be a list of paths; Pylance ignores a single string. "
                         "The fix wraps it in a list.",
-                        ctx.fix(
-                            "Make extraPaths a list",
-                            lambda ref=ref, json_path=json_path: [
-                                json_ops(ctx.snapshot, ref.path, [json_set(json_path, [ref.value])])
-                            ],
-                        ),
+                        ctx.json_fix("Make extraPaths a list", ref.path, [json_set(json_path, [ref.value])]),
                     )
                     continue
                 if value_node.type != "array":
@@ -293,7 +325,9 @@ def check_extra_paths(ctx: Context) -> Iterator[Finding]:
             base = ws.snapshot.abspath(pyright.folder)
             for index, (value, start, end) in enumerate(pyright.extra_paths):
                 node = jsonc.Node("string", start, end - start, value)
-                yield from _check_entry(ctx, pyright.path, node, pyright.folder, base, "", None, index, pyright)
+                yield from _check_entry(
+                    ctx, pyright.path, node, pyright.folder, base, "", None, index, pyright
+                )
 
 
 def _check_entry(
@@ -303,9 +337,9 @@ def _check_entry(
     base_dir: str,
     base_abs: str,
     prefix: str,
-    json_path: Optional[tuple[Any, ...]],
+    json_path: tuple[Any, ...] | None,
     index: int = 0,
-    pyright: Optional[PyrightConfig] = None,
+    pyright: PyrightConfig | None = None,
 ) -> Iterator[Finding]:
     value = str(item.value)
     range_ = ctx.range(path, (item.offset, item.end))
@@ -330,14 +364,19 @@ def _check_entry(
     if resolved == base_abs or resolved.startswith(base_abs + os.sep):
         rel = os.path.relpath(resolved, base_abs).replace(os.sep, "/")
         new = prefix + rel if rel != "." else "."
-        message = f"extraPaths entry {value!r} is absolute: it only works on this machine. The fix replaces it with {new!r}."
+        message = (
+            f"extraPaths entry {value!r} is absolute: it only works on this machine. "
+            f"The fix replaces it with {new!r}."
+        )
         if pyright is None and json_path is not None:
             fix = ctx.fix(
                 f"Replace {value!r} with {new!r}",
                 lambda: [json_ops(ctx.snapshot, path, [json_set(json_path, new)])],
             )
         elif pyright is not None:
-            fix = ctx.fix(f"Replace {value!r} with {new!r}", lambda: [_replace_pyright_item(ctx, pyright, index, new)])
+            fix = ctx.fix(
+                f"Replace {value!r} with {new!r}", lambda: [_replace_pyright_item(ctx, pyright, index, new)]
+            )
     elif not os.path.isdir(resolved):
         message = f"extraPaths entry {value!r} is absolute and does not exist here. Use a relative path."
     yield finding("PD302", path, range_, message, fix)
@@ -386,7 +425,7 @@ def check_overridden(ctx: Context) -> Iterator[Finding]:
                 if key == EXTRA_PATHS and isinstance(ref.value, list):
                     fix = ctx.fix(
                         f"Move extraPaths into {pyright.path}",
-                        lambda ref=ref: _move_extra_paths(ctx, folder, pyright, ref),
+                        functools.partial(_move_extra_paths, ctx, folder, pyright, ref),
                     )
                 yield finding(
                     "PD303",
@@ -476,10 +515,7 @@ def check_testing_enabled(ctx: Context) -> Iterator[Finding]:
                 f"{count} pytest test module(s) exist but `{PYTEST_ENABLED}` is not true for "
                 f"{_folder_label(folder)}: the Test Explorer will not discover them. The fix enables "
                 "pytest, disables unittest and sets `python.testing.pytestArgs`.",
-                ctx.fix(
-                    f"Enable pytest in {target}",
-                    lambda target=target, ops=ops: [json_ops(ctx.snapshot, target, ops)],
-                ),
+                ctx.json_fix(f"Enable pytest in {target}", target, ops),
             )
         elif unittest is not None and unittest.value is True:
             value_node = unittest.prop.value_node
@@ -490,12 +526,7 @@ def check_testing_enabled(ctx: Context) -> Iterator[Finding]:
                 ctx.range(unittest.path, (value_node.offset, value_node.end)),
                 f"`{UNITTEST_ENABLED}` is true for a pytest suite: the Test Explorer runs unittest, "
                 "which does not understand pytest tests and fixtures. The fix sets it to false.",
-                ctx.fix(
-                    "Disable unittest",
-                    lambda unittest=unittest: [
-                        json_ops(ctx.snapshot, unittest.path, [json_set(_json_path(unittest), False)])
-                    ],
-                ),
+                ctx.json_fix("Disable unittest", unittest.path, [json_set(_json_path(unittest), False)]),
             )
 
 
@@ -551,11 +582,8 @@ def check_pytest_args(ctx: Context) -> Iterator[Finding]:
             fix = None
             if len(tests_dirs) == 1:
                 new = os.path.relpath(ws.snapshot.abspath(tests_dirs[0]), cwd).replace(os.sep, "/")
-                fix = ctx.fix(
-                    f"Replace {arg!r} with {new!r}",
-                    lambda index=index, new=new: [
-                        json_ops(ctx.snapshot, ref.path, [json_set((*json_path, index), new)])
-                    ],
+                fix = ctx.json_fix(
+                    f"Replace {arg!r} with {new!r}", ref.path, [json_set((*json_path, index), new)]
                 )
             item = value_node.children[index]
             yield finding(
@@ -563,8 +591,7 @@ def check_pytest_args(ctx: Context) -> Iterator[Finding]:
                 ref.path,
                 ctx.range(ref.path, (item.offset, item.end)),
                 f"`{PYTEST_ARGS}` names {arg!r}, which does not exist: test discovery fails with "
-                "\"file or directory not found\"."
-                + (" The fix points it at the tests folder." if fix else ""),
+                '"file or directory not found".' + (" The fix points it at the tests folder." if fix else ""),
                 fix,
             )
         if missing or not positional or not projects:
@@ -580,11 +607,8 @@ def check_pytest_args(ctx: Context) -> Iterator[Finding]:
             ctx.range(ref.path, (value_node.offset, value_node.end)),
             f"`{PYTEST_ARGS}` does not include the tests folder ({', '.join(tests_dirs)}): the Test "
             "Explorer will not discover those tests. The fix adds it.",
-            ctx.fix(
-                "Add the tests folder to pytestArgs",
-                lambda additions=additions: [
-                    json_ops(ctx.snapshot, ref.path, [json_append(json_path, a) for a in additions])
-                ],
+            ctx.json_fix(
+                "Add the tests folder to pytestArgs", ref.path, [json_append(json_path, a) for a in additions]
             ),
         )
 
@@ -610,7 +634,11 @@ def check_interpreter(ctx: Context) -> Iterator[Finding]:
         resolved = _resolve(ctx, folder.dir, ref.value)
         if resolved is None:
             continue
-        venvs = {p.venv.rel: p.venv for p in folder.projects if p.venv is not None and within(p.venv.rel, folder.dir)}
+        venvs = {
+            p.venv.rel: p.venv
+            for p in folder.projects
+            if p.venv is not None and within(p.venv.rel, folder.dir)
+        }
         value_node = ref.prop.value_node
         assert value_node is not None
         range_ = ctx.range(ref.path, (value_node.offset, value_node.end))
@@ -619,10 +647,7 @@ def check_interpreter(ctx: Context) -> Iterator[Finding]:
         new = None
         if venv is not None:
             new = "${workspaceFolder}/" + relative(venv.interpreter, folder.dir)
-            fix = ctx.fix(
-                f"Use {new}",
-                lambda new=new, ref=ref: [json_ops(ctx.snapshot, ref.path, [json_set(_json_path(ref), new)])],
-            )
+            fix = ctx.json_fix(f"Use {new}", ref.path, [json_set(_json_path(ref), new)])
         if not os.path.exists(resolved):
             yield finding(
                 "PD306",
@@ -675,6 +700,8 @@ def check_workspace_file(ctx: Context) -> Iterator[Finding]:
                     f"`{key}` in {ref.path} is overridden by {own.path} for {_folder_label(folder)} "
                     f"({own.value!r} wins over {ref.value!r}): this value has no effect there.",
                     related=(
-                        ctx.related(own.path, (own.prop.offset, own.prop.children[0].end), "the value VS Code uses"),
+                        ctx.related(
+                            own.path, (own.prop.offset, own.prop.children[0].end), "the value VS Code uses"
+                        ),
                     ),
                 )

@@ -11,7 +11,7 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from pyproj_doctor.formats import jsonc
 from pyproj_doctor.formats.toml import TomlDocument
@@ -22,7 +22,19 @@ from pyproj_doctor.workspace.venv import Venv, read_venv
 
 DEFAULT_TEST_PATTERNS = ("test_*.py", "*_test.py")
 NOT_PACKAGES = frozenset(
-    {"tests", "test", "testing", "docs", "doc", "examples", "example", "scripts", "tools", "benchmarks", "bench"}
+    {
+        "tests",
+        "test",
+        "testing",
+        "docs",
+        "doc",
+        "examples",
+        "example",
+        "scripts",
+        "tools",
+        "benchmarks",
+        "bench",
+    }
 )
 ROOT_SCRIPTS = frozenset({"setup.py", "conftest.py", "noxfile.py", "manage.py", "tasks.py", "fabfile.py"})
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -73,19 +85,19 @@ class SourceRoot:
 @dataclass
 class Project:
     dir: str
-    pyproject: Optional[str]
-    doc: Optional[TomlDocument]
-    name: Optional[str]
-    build_backend: Optional[str]
+    pyproject: str | None
+    doc: TomlDocument | None
+    name: str | None
+    build_backend: str | None
     source_roots: list[SourceRoot] = field(default_factory=list)
     test_modules: list[TestModule] = field(default_factory=list)
     conftests: list[str] = field(default_factory=list)
-    pytest_config: Optional[PytestConfig] = None
-    shadowed_pytest: Optional[PytestConfig] = None
-    venv: Optional[Venv] = None
-    python_version_file: Optional[str] = None
+    pytest_config: PytestConfig | None = None
+    shadowed_pytest: PytestConfig | None = None
+    venv: Venv | None = None
+    python_version_file: str | None = None
     namespaces_declared: bool = False
-    folder: Optional[VsCodeFolder] = None
+    folder: VsCodeFolder | None = None
     dirs: list[str] = field(default_factory=list)  # every folder the project owns
 
     @property
@@ -124,7 +136,7 @@ class PyrightConfig:
     kind: str  # json | toml
     folder: str
     extra_paths: list[tuple[str, int, int]]  # value with span
-    extra_paths_span: Optional[tuple[int, int]]
+    extra_paths_span: tuple[int, int] | None
     span: tuple[int, int]  # header / root object
     execution_environments: bool
 
@@ -134,7 +146,7 @@ class VsCodeFolder:
     dir: str
     projects: list[Project] = field(default_factory=list)
     workspace_files: list[str] = field(default_factory=list)
-    pyright: Optional[PyrightConfig] = None
+    pyright: PyrightConfig | None = None
 
     @property
     def settings_path(self) -> str:
@@ -186,7 +198,7 @@ class Workspace:
     def has_file(self, folder: str, name: str) -> bool:
         return name in self.files(folder)
 
-    def settings_doc(self, rel: str) -> Optional[jsonc.JsonDocument]:
+    def settings_doc(self, rel: str) -> jsonc.JsonDocument | None:
         doc = self.snapshot.jsonc(rel)
         return doc if doc is not None and doc.ok and doc.root is not None else None
 
@@ -247,7 +259,7 @@ class Workspace:
         project.source_roots = self._source_roots(project)
         config, shadowed = find_config(self.snapshot, project.dir)
         project.pytest_config, project.shadowed_pytest = config, shadowed
-        patterns = DEFAULT_TEST_PATTERNS
+        patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
         if config is not None and config.get("python_files") is not None:
             words = config.options["python_files"].words
             patterns = tuple(w for w, _, _ in words) or DEFAULT_TEST_PATTERNS
@@ -265,16 +277,16 @@ class Workspace:
         project.venv = self._venv(project)
         project.python_version_file = self._upward_file(project.dir, ".python-version")
 
-    def _upward_file(self, start: str, name: str) -> Optional[str]:
-        folder: Optional[str] = start
+    def _upward_file(self, start: str, name: str) -> str | None:
+        folder: str | None = start
         while folder is not None:
             if self.snapshot.is_file(join(folder, name)):
                 return join(folder, name)
             folder = None if folder == "." else parent(folder)
         return None
 
-    def _venv(self, project: Project) -> Optional[Venv]:
-        folder: Optional[str] = project.dir
+    def _venv(self, project: Project) -> Venv | None:
+        folder: str | None = project.dir
         while folder is not None:
             rel = join(folder, ".venv")
             venv = self._read_venv(rel)
@@ -283,13 +295,13 @@ class Workspace:
             folder = None if folder == "." else parent(folder)
         return None
 
-    def _read_venv(self, rel: str) -> Optional[Venv]:
-        cache: dict[str, Optional[Venv]] = self.__dict__.setdefault("_venv_cache", {})
+    def _read_venv(self, rel: str) -> Venv | None:
+        cache: dict[str, Venv | None] = self.__dict__.setdefault("_venv_cache", {})
         if rel not in cache:
             cache[rel] = read_venv(rel, self.snapshot.abspath(rel))
         return cache[rel]
 
-    def venv_at(self, rel: str) -> Optional[Venv]:
+    def venv_at(self, rel: str) -> Venv | None:
         return self._read_venv(rel)
 
     # ------------------------------------------------------------ source roots
@@ -384,7 +396,7 @@ class Workspace:
         return roots
 
     # ------------------------------------------------------------------ tests
-    def _test_module(self, rel: str) -> Optional[TestModule]:
+    def _test_module(self, rel: str) -> TestModule | None:
         source = self.snapshot.source(rel)
         self.snapshot.problems.pop(rel, None)  # an unreadable test module is not a config problem
         if source is None or len(source.text) > MAX_TEST_MODULE_BYTES:
@@ -434,7 +446,7 @@ class Workspace:
                 out.append(norm)
         return out
 
-    def _pyright(self, folder: str) -> Optional[PyrightConfig]:
+    def _pyright(self, folder: str) -> PyrightConfig | None:
         json_rel = join(folder, "pyrightconfig.json")
         if self.has_file(folder, "pyrightconfig.json"):
             doc = self.snapshot.jsonc(json_rel)
@@ -449,7 +461,9 @@ class Workspace:
                     extra_span = (prop.offset, prop.end)
                     value = prop.value_node
                     if value is not None and value.type == "array":
-                        extra = [(str(c.value), c.offset, c.end) for c in value.children if c.type == "string"]
+                        extra = [
+                            (str(c.value), c.offset, c.end) for c in value.children if c.type == "string"
+                        ]
                 envs = doc.root.property("executionEnvironments") is not None
             return PyrightConfig(json_rel, "json", folder, extra, extra_span, span, envs)
         if self.has_file(folder, "pyproject.toml"):
@@ -471,7 +485,7 @@ class Workspace:
         return None
 
     # --------------------------------------------------------------- settings
-    def setting(self, folder: VsCodeFolder, key: str) -> Optional[SettingRef]:
+    def setting(self, folder: VsCodeFolder, key: str) -> SettingRef | None:
         """The effective value of ``key`` for a folder: folder settings win over a workspace file."""
         found = self.folder_setting(folder, key)
         if found is not None:
@@ -480,7 +494,7 @@ class Workspace:
             return ref
         return None
 
-    def folder_setting(self, folder: VsCodeFolder, key: str) -> Optional[SettingRef]:
+    def folder_setting(self, folder: VsCodeFolder, key: str) -> SettingRef | None:
         return self._setting_in(folder.settings_path, (), key)
 
     def workspace_settings(self, folder: VsCodeFolder, key: str) -> list[SettingRef]:
@@ -491,7 +505,7 @@ class Workspace:
                 refs.append(ref)
         return refs
 
-    def _setting_in(self, rel: str, prefix: tuple[str, ...], key: str) -> Optional[SettingRef]:
+    def _setting_in(self, rel: str, prefix: tuple[str, ...], key: str) -> SettingRef | None:
         doc = self.settings_doc(rel)
         if doc is None:
             return None
@@ -504,7 +518,7 @@ class Workspace:
         return SettingRef(key, prop.value_node.to_value(), rel, prop)
 
 
-def parse_test_module(rel: str, text: str) -> Optional[TestModule]:
+def parse_test_module(rel: str, text: str) -> TestModule | None:
     """Top-level imports and the test style of a module, read with ``ast`` (never executed)."""
     try:
         tree = ast.parse(text, filename=rel)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from pyproj_doctor.formats.toml import TomlDocument, TomlValue
 from pyproj_doctor.workspace.snapshot import Snapshot
@@ -38,7 +38,7 @@ class Option:
     words: list[tuple[str, int, int]]  # each path/word with its span
     raw: Any
     native_list: bool = False  # a TOML list (where a new item is appended)
-    toml_value: Optional[TomlValue] = None
+    toml_value: TomlValue | None = None
 
 
 @dataclass
@@ -47,8 +47,8 @@ class PytestConfig:
     folder: str
     kind: str  # pytest.toml | pytest.ini | tool.pytest | tool.pytest.ini_options | tox.ini | setup.cfg
     span: Span  # the header (or the first key) that introduces the configuration
-    table: Optional[tuple[str, ...]] = None  # TOML table path
-    section: Optional[str] = None  # INI section name
+    table: tuple[str, ...] | None = None  # TOML table path
+    section: str | None = None  # INI section name
     options: dict[str, Option] = field(default_factory=dict)
 
     @property
@@ -60,10 +60,10 @@ class PytestConfig:
         """pytest 9 native TOML mode: path options must be lists."""
         return self.kind in ("pytest.toml", "tool.pytest")
 
-    def get(self, name: str) -> Optional[Option]:
+    def get(self, name: str) -> Option | None:
         return self.options.get(name)
 
-    def import_mode(self) -> Optional[str]:
+    def import_mode(self) -> str | None:
         addopts = self.get("addopts")
         if addopts is None:
             return None
@@ -81,13 +81,13 @@ def _dir_join(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder not in ("", ".") else name
 
 
-def _parent(folder: str) -> Optional[str]:
+def _parent(folder: str) -> str | None:
     if folder in ("", "."):
         return None
     return folder.rsplit("/", 1)[0] if "/" in folder else "."
 
 
-def read_config(snapshot: Snapshot, folder: str, name: str) -> Optional[PytestConfig]:
+def read_config(snapshot: Snapshot, folder: str, name: str) -> PytestConfig | None:
     """The pytest configuration held by ``folder/name``, if pytest would use it."""
     rel = _dir_join(folder, name)
     if not snapshot.is_file(rel):
@@ -115,15 +115,13 @@ def read_config(snapshot: Snapshot, folder: str, name: str) -> Optional[PytestCo
     return None
 
 
-def find_config(
-    snapshot: Snapshot, start: str
-) -> tuple[Optional[PytestConfig], Optional[PytestConfig]]:
+def find_config(snapshot: Snapshot, start: str) -> tuple[PytestConfig | None, PytestConfig | None]:
     """The configuration pytest uses when started in ``start``, and a pyproject table it hides.
 
     The hidden table is a ``[tool.pytest…]`` in a ``pyproject.toml`` of the
     winner's own folder: the classic "my pyproject settings are ignored".
     """
-    folder: Optional[str] = start
+    folder: str | None = start
     while folder is not None:
         for index, name in enumerate(CONFIG_NAMES):
             config = read_config(snapshot, folder, name)
@@ -137,9 +135,7 @@ def find_config(
     return None, None
 
 
-def _from_toml(
-    doc: TomlDocument, rel: str, folder: str, kind: str, table: tuple[str, ...]
-) -> PytestConfig:
+def _from_toml(doc: TomlDocument, rel: str, folder: str, kind: str, table: tuple[str, ...]) -> PytestConfig:
     span = doc.span_of(*table) or (0, 0)
     config = PytestConfig(rel, folder, kind, span, table=table)
     values = doc.get(*table)
@@ -191,7 +187,7 @@ def _string_words(text: str, value: TomlValue, raw: str) -> list[tuple[str, int,
 
 def _from_ini(
     snapshot: Snapshot, rel: str, folder: str, kind: str, section_name: str, required: bool
-) -> Optional[PytestConfig]:
+) -> PytestConfig | None:
     doc = snapshot.ini(rel)
     if doc is None:
         return None if required else PytestConfig(rel, folder, kind, (0, 0), section=section_name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Callable, Optional, TypeVar
+from typing import Callable, TypeVar
 
 from pyproj_doctor.formats import ini, jsonc, toml
 from pyproj_doctor.model import Range
@@ -20,11 +20,11 @@ class Snapshot:
     cached, so a rule asking twice costs nothing, and nothing is ever written.
     """
 
-    def __init__(self, root: str, overlay: Optional[dict[str, str]] = None) -> None:
+    def __init__(self, root: str, overlay: dict[str, str] | None = None) -> None:
         self.root = os.path.abspath(root)
         self.real_root = os.path.realpath(self.root)
         self.overlay = dict(overlay or {})
-        self._sources: dict[str, Optional[SourceText]] = {}
+        self._sources: dict[str, SourceText | None] = {}
         self._parsed: dict[tuple[str, str], object] = {}
         self._indexes: dict[str, LineIndex] = {}
         self.problems: dict[str, FileProblem] = {}
@@ -46,11 +46,11 @@ class Snapshot:
         real = os.path.realpath(self.abspath(rel))
         return real == self.real_root or real.startswith(self.real_root + os.sep)
 
-    def source(self, rel: str) -> Optional[SourceText]:
+    def source(self, rel: str) -> SourceText | None:
         """Decoded text, or None when the file is missing or unusable (see ``problems``)."""
         if rel in self._sources:
             return self._sources[rel]
-        result: Optional[SourceText] = None
+        result: SourceText | None = None
         if rel in self.overlay:
             text = self.overlay[rel]
             result = SourceText(text[1:], bom=True) if text.startswith("\ufeff") else SourceText(text)
@@ -62,7 +62,7 @@ class Snapshot:
         self._sources[rel] = result
         return result
 
-    def text(self, rel: str) -> Optional[str]:
+    def text(self, rel: str) -> str | None:
         source = self.source(rel)
         return source.text if source is not None else None
 
@@ -76,20 +76,20 @@ class Snapshot:
     def range(self, rel: str, start: int, end: int) -> Range:
         return self.line_index(rel).range(start, end)
 
-    def _cached(self, kind: str, rel: str, make: Callable[[str], T]) -> Optional[T]:
+    def _cached(self, kind: str, rel: str, make: Callable[[str], T]) -> T | None:
         key = (kind, rel)
         if key not in self._parsed:
             text = self.text(rel)
             self._parsed[key] = make(text) if text is not None else None
         return self._parsed[key]  # type: ignore[return-value]
 
-    def toml(self, rel: str) -> Optional[toml.TomlDocument]:
+    def toml(self, rel: str) -> toml.TomlDocument | None:
         return self._cached("toml", rel, toml.parse)
 
-    def jsonc(self, rel: str) -> Optional[jsonc.JsonDocument]:
+    def jsonc(self, rel: str) -> jsonc.JsonDocument | None:
         return self._cached("jsonc", rel, jsonc.parse)
 
-    def ini(self, rel: str) -> Optional[ini.IniDocument]:
+    def ini(self, rel: str) -> ini.IniDocument | None:
         return self._cached("ini", rel, ini.parse)
 
     def listdir(self, rel: str) -> list[str]:

@@ -11,7 +11,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 from urllib.parse import unquote, urlparse
 
 from pyproj_doctor.text import MAX_FILE_BYTES
@@ -20,7 +19,7 @@ from pyproj_doctor.text import MAX_FILE_BYTES
 @dataclass
 class EditableInstall:
     name: str  # normalized distribution name
-    project_dir: Optional[str]  # absolute, from direct_url.json
+    project_dir: str | None  # absolute, from direct_url.json
     path_lines: list[str] = field(default_factory=list)  # absolute paths from its .pth
     import_hook: bool = False
 
@@ -29,14 +28,14 @@ class EditableInstall:
 class Venv:
     rel: str  # workspace-relative folder
     abspath: str
-    version: Optional[str]
+    version: str | None
     site_packages: list[str]
     pth_paths: list[str]  # absolute, normalized paths from every .pth path line
     editables: list[EditableInstall]
     dists: dict[str, str]  # normalized name -> version
     interpreter: str  # workspace-relative path of its python
 
-    def editable_for(self, name: Optional[str], project_abs: str) -> Optional[EditableInstall]:
+    def editable_for(self, name: str | None, project_abs: str) -> EditableInstall | None:
         real = os.path.realpath(project_abs)
         wanted = normalize(name) if name else None
         for editable in self.editables:
@@ -65,7 +64,7 @@ def _read(path: str) -> str:
         return ""
 
 
-def _version(cfg: str) -> Optional[str]:
+def _version(cfg: str) -> str | None:
     values: dict[str, str] = {}
     for line in cfg.splitlines():
         key, sep, value = line.partition("=")
@@ -92,14 +91,12 @@ def site_packages_of(venv_abs: str) -> list[str]:
 
 
 def interpreter_of(venv_rel: str, venv_abs: str) -> str:
-    if os.path.isdir(os.path.join(venv_abs, "Scripts")) and not os.path.isdir(
-        os.path.join(venv_abs, "bin")
-    ):
+    if os.path.isdir(os.path.join(venv_abs, "Scripts")) and not os.path.isdir(os.path.join(venv_abs, "bin")):
         return f"{venv_rel}/Scripts/python.exe"
     return f"{venv_rel}/bin/python"
 
 
-def read_venv(rel: str, venv_abs: str) -> Optional[Venv]:
+def read_venv(rel: str, venv_abs: str) -> Venv | None:
     cfg_path = os.path.join(venv_abs, "pyvenv.cfg")
     if not os.path.isfile(cfg_path):
         return None
@@ -163,7 +160,7 @@ def _pth_lines(site: str, content: str) -> tuple[list[str], bool]:
     return paths, hook
 
 
-def _dist_from_pth(name: str) -> Optional[str]:
+def _dist_from_pth(name: str) -> str | None:
     stem = name[: -len(".pth")]
     if stem.startswith("__editable__."):
         stem = stem[len("__editable__.") :]
@@ -173,7 +170,7 @@ def _dist_from_pth(name: str) -> Optional[str]:
     return normalize(match.group(1)) if match else None
 
 
-def _editable_dir(direct_url: str) -> Optional[str]:
+def _editable_dir(direct_url: str) -> str | None:
     try:
         data = json.loads(direct_url)
     except ValueError:

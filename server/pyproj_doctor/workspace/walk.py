@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 SKIP_DIRS = frozenset(
     {
@@ -50,7 +49,7 @@ class FileIndex:
 
     dirs: dict[str, DirListing]
 
-    def listing(self, rel: str) -> Optional[DirListing]:
+    def listing(self, rel: str) -> DirListing | None:
         return self.dirs.get(rel)
 
     def has_file(self, rel_dir: str, name: str) -> bool:
@@ -100,13 +99,13 @@ class GitIgnore:
                 pattern = "(?:.*/)?" + pattern
             self.rules.append((re.compile(pattern + r"\Z"), negate, dir_only))
 
-    def ignored(self, rel: str, is_dir: bool) -> Optional[bool]:
+    def ignored(self, rel: str, is_dir: bool) -> bool | None:
         """True/False when a rule decides, None when none applies."""
         if self.base:
             if not rel.startswith(self.base + "/"):
                 return None
             rel = rel[len(self.base) + 1 :]
-        verdict: Optional[bool] = None
+        verdict: bool | None = None
         for pattern, negate, dir_only in self.rules:
             if dir_only and not is_dir:
                 continue
