@@ -10,7 +10,6 @@ import bisect
 import contextlib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 
 from pyproj_doctor.model import Position, Range, TextEdit
@@ -150,6 +149,8 @@ def atomic_write(path: str, data: bytes) -> None:
     The target's permission bits are kept; a crash leaves either the old or the
     new file, never half of one.
     """
+    import tempfile  # only needed when writing
+
     folder = os.path.dirname(path) or "."
     try:
         mode: int | None = stat.S_IMODE(os.stat(path).st_mode)

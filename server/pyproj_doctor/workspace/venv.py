@@ -11,7 +11,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlparse
 
 from pyproj_doctor.text import MAX_FILE_BYTES
 
@@ -180,6 +179,8 @@ def _editable_dir(direct_url: str) -> str | None:
     info = data.get("dir_info")
     if not isinstance(info, dict) or not info.get("editable"):
         return None
+    from urllib.parse import unquote, urlparse  # only for editable installs
+
     url = data.get("url")
     if not isinstance(url, str) or not url.startswith("file:"):
         return None
