@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from pyproj_doctor.formats import jsonc
-
 from tests.helpers import ROOT, cli, seed
 
 PYTEST = os.path.join(os.path.dirname(sys.executable), "pytest")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from pyproj_doctor.formats import jsonc
 from pyproj_doctor.formats.jsonc import ErrorCode
 

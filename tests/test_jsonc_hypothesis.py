@@ -8,8 +8,8 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pyproj_doctor.formats import jsonc
 
+from pyproj_doctor.formats import jsonc
 from tests.jsonc_gen import render
 
 keys = st.sampled_from(["a", "b", "python.analysis.extraPaths", "**/*.pyc", "é", "😀", 'q"', ""])

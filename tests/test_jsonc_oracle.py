@@ -16,8 +16,8 @@ import subprocess
 from typing import Any
 
 import pytest
-from pyproj_doctor.formats import jsonc
 
+from pyproj_doctor.formats import jsonc
 from tests.helpers import ROOT
 from tests.jsonc_gen import document
 

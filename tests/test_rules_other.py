@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from pyproj_doctor.formats import jsonc
-
 from tests.helpers import SEED_PYPROJECT, apply_fix, check, make_venv, only, seed, text_at, write
 
 EXTENSIONS = ".vscode/extensions.json"

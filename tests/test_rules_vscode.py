@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from pyproj_doctor.model import Severity
-
 from tests.helpers import apply_fix, check, make_venv, only, seed, text_at, write
 
 SETTINGS = ".vscode/settings.json"

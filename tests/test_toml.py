@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import tomlkit
+
 from pyproj_doctor.formats import toml
 from pyproj_doctor.model import TextEdit
 from pyproj_doctor.text import apply_edits

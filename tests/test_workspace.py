@@ -8,7 +8,6 @@ from pathlib import Path
 from pyproj_doctor.workspace.model import Workspace, parse_test_module
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.walk import GitIgnore, scan
-
 from tests.helpers import make_venv, write
 
 

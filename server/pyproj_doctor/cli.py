@@ -99,8 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _lsp() -> int:
     try:
-        from pyproj_doctor.lsp.server import serve  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as error:
+        from pyproj_doctor.lsp.server import serve
+    except ImportError as error:  # pygls missing from a stripped-down install
         sys.stderr.write(f"pyproj-doctor: error: the language server is not available: {error}\n")
         return EXIT_ERROR
     serve()

@@ -43,6 +43,7 @@ class Report:
     findings: list[Finding]
     problems: list[FileProblem]
     blocked: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of refused writes
+    snapshot: Snapshot | None = None  # the texts the findings' positions refer to
 
 
 def _codes(value: object, key: str) -> tuple[str, ...]:
@@ -59,11 +60,13 @@ def _codes(value: object, key: str) -> tuple[str, ...]:
     return codes
 
 
-def project_options(snapshot: Snapshot, base: Options) -> Options:
-    """Merge ``[tool.pyproj-doctor]`` of the root pyproject.toml under explicit options.
+def project_options(snapshot: Snapshot, base: Options, file_wins: bool = False) -> Options:
+    """Merge ``[tool.pyproj-doctor]`` of the root pyproject.toml with ``base``.
 
     Keys: ``select``, ``ignore``, ``fail-on``, ``extra-recommendations``,
-    ``severity`` (a table of code → severity). Command-line values win.
+    ``severity`` (a table of code → severity). Command-line values win over the
+    file; editor settings do not (``file_wins``): the project's own choices are
+    what its CI runs.
     """
     doc = snapshot.toml("pyproject.toml")
     table = doc.get("tool", "pyproj-doctor") if doc is not None and doc.ok else None
@@ -72,11 +75,11 @@ def project_options(snapshot: Snapshot, base: Options) -> Options:
     options = Options(
         base.select, base.ignore, base.fail_on, base.extra_recommendations, dict(base.severity_overrides)
     )
-    if not base.select and "select" in table:
+    if (file_wins or not base.select) and "select" in table:
         options.select = _codes(table["select"], "select")
     # An explicit --select on the command line is the whole selection: the file's ignore list
     # would otherwise silently undo it.
-    if not base.ignore and not base.select and "ignore" in table:
+    if (file_wins or (not base.ignore and not base.select)) and "ignore" in table:
         options.ignore = _codes(table["ignore"], "ignore")
     if "fail-on" in table:
         try:
@@ -94,7 +97,8 @@ def project_options(snapshot: Snapshot, base: Options) -> Options:
             if code not in RULES:
                 raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor.severity] unknown rule {code!r}")
             try:
-                options.severity_overrides.setdefault(code, Severity.parse(str(name)))
+                if file_wins or code not in options.severity_overrides:
+                    options.severity_overrides[code] = Severity.parse(str(name))
             except ValueError as error:
                 raise ConfigError(
                     "pyproject.toml", f"[tool.pyproj-doctor.severity] {code}: {error}"
@@ -102,10 +106,15 @@ def project_options(snapshot: Snapshot, base: Options) -> Options:
     return options
 
 
-def check(root: str, options: Options | None = None, overlay: dict[str, str] | None = None) -> Report:
+def check(
+    root: str,
+    options: Options | None = None,
+    overlay: dict[str, str] | None = None,
+    file_wins: bool = False,
+) -> Report:
     """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts)."""
     snapshot = Snapshot(root, overlay)
-    options = project_options(snapshot, options or Options())
+    options = project_options(snapshot, options or Options(), file_wins)
     ws = Workspace(snapshot)
     ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
     findings: list[Finding] = []
@@ -132,7 +141,7 @@ def check(root: str, options: Options | None = None, overlay: dict[str, str] | N
         kept.append(item)
     kept.sort(key=lambda f: f.sort_key)
     problems = [p for rel, p in sorted(snapshot.problems.items()) if p.position is None]
-    return Report(snapshot.root, kept, problems, sorted(set(blocked)))
+    return Report(snapshot.root, kept, problems, sorted(set(blocked)), snapshot)
 
 
 @dataclass
@@ -144,27 +153,35 @@ class FixResult:
     blocked: list[tuple[str, str]]
 
 
-def fix_all(root: str, options: Options | None = None, max_rounds: int = 25) -> FixResult:
+def fix_all(
+    root: str,
+    options: Options | None = None,
+    max_rounds: int = 25,
+    buffers: dict[str, str] | None = None,
+    only_path: str | None = None,
+    file_wins: bool = False,
+) -> FixResult:
     """Apply every safe fix in memory, re-checking after each round.
 
     Each round applies at most one fix per file and then re-checks, so every
-    fix is computed against the text it edits and fixes never conflict. Nothing
-    is written here.
+    fix is computed against the text it edits and fixes never conflict.
+    ``buffers`` are unsaved editor texts to start from; ``only_path`` limits the
+    fixes to findings reported in that file. Nothing is written here.
     """
     options = options or Options()
-    overlay: dict[str, str] = {}
+    overlay: dict[str, str] = dict(buffers or {})
     before: dict[str, str | None] = {}
     applied: list[Finding] = []
     blocked: list[tuple[str, str]] = []
     seen: set[tuple[str, str, str]] = set()
-    snapshot_disk = Snapshot(root)
+    snapshot_disk = Snapshot(root, buffers)
     for _ in range(max_rounds):
-        report = check(root, options, overlay)
+        report = check(root, options, overlay, file_wins)
         blocked.extend(report.blocked)
         touched: set[str] = set()
         progress = False
         for item in report.findings:
-            if item.fix is None:
+            if item.fix is None or (only_path is not None and item.path != only_path):
                 continue
             key = (item.code, item.path, item.message)
             paths = {c.path for c in item.fix.changes}
@@ -178,7 +195,7 @@ def fix_all(root: str, options: Options | None = None, max_rounds: int = 25) -> 
             progress = True
         if not progress:
             break
-    final = check(root, options, overlay)
+    final = check(root, options, overlay, file_wins)
     after = {rel: overlay[rel] for rel in before if before[rel] != overlay[rel]}
     return FixResult(final, applied, {k: before[k] for k in after}, after, sorted(set(blocked)))
 
@@ -187,7 +204,7 @@ def _apply_change(
     disk: Snapshot, overlay: dict[str, str], before: dict[str, str | None], change: FileChange
 ) -> None:
     rel = change.path
-    if rel in overlay:
+    if rel in before:
         current = overlay[rel]
     else:
         source = disk.source(rel)

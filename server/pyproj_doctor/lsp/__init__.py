@@ -1,0 +1,1 @@
+"""The language server face: pygls over stdio, thin over the engine."""

@@ -1,0 +1,136 @@
+"""Translation between the engine's plain data and LSP types. Nothing is decided here.
+
+The engine counts columns in code points; LSP clients count UTF-16 code units
+unless another position encoding was negotiated, so every range is converted
+with the text of its own file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+
+from lsprotocol import types as lsp
+from pygls.uris import from_fs_path
+
+from pyproj_doctor.model import Finding, Position, Range, Severity, TextEdit
+from pyproj_doctor.text import LineIndex
+
+SOURCE = "pyproj-doctor"
+SEVERITY = {
+    Severity.ERROR: lsp.DiagnosticSeverity.Error,
+    Severity.WARNING: lsp.DiagnosticSeverity.Warning,
+    Severity.INFORMATION: lsp.DiagnosticSeverity.Information,
+    Severity.HINT: lsp.DiagnosticSeverity.Hint,
+}
+
+TextOf = Callable[[str], "str | None"]
+
+
+def uri_of(root: str, rel: str) -> str:
+    uri = from_fs_path(os.path.join(root, *rel.split("/")))
+    assert uri is not None
+    return str(uri)
+
+
+class Positions:
+    """Converts engine positions of one file to the client's encoding."""
+
+    def __init__(self, text: str | None, encoding: str) -> None:
+        self.lines = (text or "").split("\n")
+        self.index = LineIndex(text or "")
+        self.encoding = encoding
+
+    def _units(self, line: int, character: int) -> int:
+        if self.encoding == lsp.PositionEncodingKind.Utf32 or line >= len(self.lines):
+            return character
+        prefix = self.lines[line][:character]
+        if self.encoding == lsp.PositionEncodingKind.Utf8:
+            return len(prefix.encode("utf-8", "surrogatepass"))
+        return len(prefix) + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+
+    def position(self, position: Position) -> lsp.Position:
+        return lsp.Position(line=position.line, character=self._units(position.line, position.character))
+
+    def range(self, range_: Range) -> lsp.Range:
+        return lsp.Range(start=self.position(range_.start), end=self.position(range_.end))
+
+    def offsets(self, start: int, end: int) -> lsp.Range:
+        return self.range(self.index.range(start, end))
+
+    def to_engine(self, position: lsp.Position) -> Position:
+        """A client position back to code points (for ranges the client sends)."""
+        line = position.line
+        if line >= len(self.lines) or self.encoding == lsp.PositionEncodingKind.Utf32:
+            return Position(line, position.character)
+        text = self.lines[line]
+        units = 0
+        for index, ch in enumerate(text):
+            if units >= position.character:
+                return Position(line, index)
+            if self.encoding == lsp.PositionEncodingKind.Utf8:
+                units += len(ch.encode("utf-8", "surrogatepass"))
+            else:
+                units += 2 if ord(ch) > 0xFFFF else 1
+        return Position(line, len(text))
+
+
+def diagnostics(
+    root: str, findings: Sequence[Finding], text_of: TextOf, encoding: str
+) -> dict[str, list[lsp.Diagnostic]]:
+    """Diagnostics per URI; a PD201 is also shown on each failing import line in the tests."""
+    converters: dict[str, Positions] = {}
+
+    def conv(rel: str) -> Positions:
+        if rel not in converters:
+            converters[rel] = Positions(text_of(rel), encoding)
+        return converters[rel]
+
+    out: dict[str, list[lsp.Diagnostic]] = {}
+    for item in findings:
+        uri = uri_of(root, item.path)
+        related = [
+            lsp.DiagnosticRelatedInformation(
+                location=lsp.Location(uri=uri_of(root, r.path), range=conv(r.path).range(r.range)),
+                message=r.message,
+            )
+            for r in item.related
+        ]
+        out.setdefault(uri, []).append(
+            lsp.Diagnostic(
+                range=conv(item.path).range(item.range),
+                message=item.message,
+                severity=SEVERITY[item.severity],
+                code=item.code,
+                source=SOURCE,
+                related_information=related or None,
+                data={"fixable": item.fix is not None},
+            )
+        )
+        if item.code == "PD201":
+            origin = lsp.DiagnosticRelatedInformation(
+                location=lsp.Location(uri=uri, range=conv(item.path).range(item.range)),
+                message="the pytest configuration that should list the source root",
+            )
+            for r in item.related:
+                out.setdefault(uri_of(root, r.path), []).append(
+                    lsp.Diagnostic(
+                        range=conv(r.path).range(r.range),
+                        message=f"{r.message}: {item.message}",
+                        severity=SEVERITY[item.severity],
+                        code=item.code,
+                        source=SOURCE,
+                        related_information=[origin],
+                        data={"fixable": item.fix is not None, "echo": True},
+                    )
+                )
+    return out
+
+
+def text_edit(
+    positions: Positions, edit: TextEdit, annotation: str | None
+) -> lsp.TextEdit | lsp.AnnotatedTextEdit:
+    range_ = positions.offsets(edit.start, edit.end)
+    if annotation is not None:
+        return lsp.AnnotatedTextEdit(range=range_, new_text=edit.new_text, annotation_id=annotation)
+    return lsp.TextEdit(range=range_, new_text=edit.new_text)

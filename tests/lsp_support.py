@@ -1,0 +1,157 @@
+"""A test editor around pytest-lsp's client: it applies WorkspaceEdits to disk and waits for diagnostics."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.uris import from_fs_path, to_fs_path
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "pyproj_doctor", "lsp"])
+
+
+def uri(path: Path) -> str:
+    value = from_fs_path(str(path))
+    assert value is not None
+    return str(value)
+
+
+def utf16_offset(text: str, position: lsp.Position) -> int:
+    lines = text.split("\n")
+    offset = sum(len(line) + 1 for line in lines[: position.line])
+    line = lines[position.line] if position.line < len(lines) else ""
+    units = 0
+    for index, ch in enumerate(line):
+        if units >= position.character:
+            return offset + index
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return offset + len(line)
+
+
+def apply_text_edits(text: str, edits: list[Any]) -> str:
+    spans = sorted(
+        ((utf16_offset(text, e.range.start), utf16_offset(text, e.range.end), e.new_text) for e in edits),
+        reverse=True,
+    )
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def apply_workspace_edit(edit: lsp.WorkspaceEdit) -> list[str]:
+    """Write a WorkspaceEdit to disk the way VS Code does; returns the touched paths."""
+    touched: list[str] = []
+    for change in edit.document_changes or []:
+        if isinstance(change, lsp.CreateFile):
+            path = Path(str(to_fs_path(change.uri)))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                path.write_bytes(b"")
+            touched.append(str(path))
+        elif isinstance(change, lsp.TextDocumentEdit):
+            path = Path(str(to_fs_path(change.text_document.uri)))
+            raw = path.read_bytes().decode("utf-8")
+            bom = raw.startswith("\ufeff")
+            body = apply_text_edits(raw[1:] if bom else raw, list(change.edits))
+            path.write_bytes((("\ufeff" if bom else "") + body).encode("utf-8"))
+            touched.append(str(path))
+    for target, edits in (edit.changes or {}).items():
+        path = Path(str(to_fs_path(target)))
+        path.write_text(apply_text_edits(path.read_text(), list(edits)))
+        touched.append(str(path))
+    return touched
+
+
+class Editor:
+    """What a test needs from an editor: folders, documents, applied edits, settings."""
+
+    def __init__(self, client: LanguageClient) -> None:
+        self.client = client
+        self.applied: list[lsp.ApplyWorkspaceEditParams] = []
+        self.versions: dict[str, int] = {}
+
+        @client.feature(lsp.WORKSPACE_APPLY_EDIT)
+        def on_apply_edit(params: lsp.ApplyWorkspaceEditParams) -> lsp.ApplyWorkspaceEditResult:
+            self.applied.append(params)
+            apply_workspace_edit(params.edit)
+            return lsp.ApplyWorkspaceEditResult(applied=True)
+
+        self.registrations: list[lsp.Registration] = []
+
+        @client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+        def on_register(params: lsp.RegistrationParams) -> None:
+            self.registrations.extend(params.registrations)
+
+    async def start(
+        self, *folders: Path, settings: dict[str, Any] | None = None, editor: str = "visual-studio-code"
+    ) -> None:
+        if settings is not None:
+            self.client.set_configuration({"pyprojDoctor": settings})
+        await self.client.initialize_session(
+            lsp.InitializeParams(
+                capabilities=client_capabilities(editor),
+                workspace_folders=[lsp.WorkspaceFolder(uri=uri(f), name=f.name) for f in folders],
+                root_uri=uri(folders[0]),
+            )
+        )
+
+    def diagnostics(self, path: Path) -> list[lsp.Diagnostic]:
+        return list(self.client.diagnostics.get(uri(path), []))
+
+    def codes(self, path: Path) -> list[str]:
+        return sorted(str(d.code) for d in self.diagnostics(path))
+
+    async def until(self, condition: Callable[[], bool], timeout: float = 20.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not condition():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"timed out; diagnostics: {dict(self.client.diagnostics)}")
+            await asyncio.sleep(0.02)
+
+    def open(self, path: Path, text: str | None = None, language: str = "toml") -> None:
+        self.versions[uri(path)] = 1
+        self.client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(
+                text_document=lsp.TextDocumentItem(
+                    uri=uri(path),
+                    language_id=language,
+                    version=1,
+                    text=path.read_text() if text is None else text,
+                )
+            )
+        )
+
+    def change(self, path: Path, text: str) -> None:
+        key = uri(path)
+        self.versions[key] = self.versions.get(key, 1) + 1
+        self.client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=key, version=self.versions[key]),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+
+    def files_changed(self, *paths: Path, kind: lsp.FileChangeType = lsp.FileChangeType.Created) -> None:
+        self.client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=uri(p), type=kind) for p in paths])
+        )
+
+    async def code_actions(
+        self, path: Path, diagnostic: lsp.Diagnostic | None = None, only: list[str] | None = None
+    ) -> list[lsp.CodeAction]:
+        range_ = (
+            diagnostic.range if diagnostic else lsp.Range(start=lsp.Position(0, 0), end=lsp.Position(0, 0))
+        )
+        result = await self.client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri(path)),
+                range=range_,
+                context=lsp.CodeActionContext(diagnostics=[diagnostic] if diagnostic else [], only=only),
+            )
+        )
+        return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
