@@ -90,9 +90,18 @@ def test_append_and_remove_round_trip(value: dict[str, Any], key: str, item: str
     assert reparsed.ok, removed
     expected = {k: v for k, v in json.loads(json.dumps(value)).items() if k != key}
     assert reparsed.value() == expected
+    # The removal stays within the property, its comma and the rest of that comma's line.
+    prop = parsed.root.property(key) if parsed.root else None
+    assert prop is not None
+    after = jsonc._skip_trivia(appended, prop.end)
+    if appended[after : after + 1] == ",":
+        after += 1
+    line_end = appended.find("\n", after)
+    limit_end = len(appended) if line_end < 0 else line_end + 1
+    limit_start = appended.rfind(",", 0, prop.offset)
+    limit_start = max(0, appended.rfind("\n", 0, prop.offset) if limit_start < 0 else limit_start)
+    for edit in jsonc.remove_value(appended, (key,)):
+        assert limit_start <= edit.start and edit.end <= limit_end, (appended, edit)
     kept = comments_of(removed)
     lost = [c for c in before if c not in kept]
-    # Only comments written inside the removed property may go with it.
-    prop = parsed.root.property(key) if parsed.root else None
-    inside = appended[prop.offset : prop.end] if prop is not None else ""
-    assert all(c in inside or c in appended[prop.end : prop.end + 40] for c in lost) if prop else not lost
+    assert all(c in appended[limit_start:limit_end] for c in lost)
