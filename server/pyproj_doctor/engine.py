@@ -10,6 +10,7 @@ from pyproj_doctor.rules import RULES, Context, Settings
 from pyproj_doctor.text import BOM, FileProblem, apply_edits
 from pyproj_doctor.workspace.model import Workspace
 from pyproj_doctor.workspace.snapshot import Snapshot
+from pyproj_doctor.workspace.walk import FileIndex
 
 PARSE_CODES = ("PD901", "PD902")
 
@@ -44,6 +45,7 @@ class Report:
     problems: list[FileProblem]
     blocked: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of refused writes
     snapshot: Snapshot | None = None  # the texts the findings' positions refer to
+    index: FileIndex | None = None  # the tree as scanned (without unsaved buffers), for reuse
 
 
 def _codes(value: object, key: str) -> tuple[str, ...]:
@@ -111,11 +113,16 @@ def check(
     options: Options | None = None,
     overlay: dict[str, str] | None = None,
     file_wins: bool = False,
+    index: FileIndex | None = None,
 ) -> Report:
-    """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts)."""
+    """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts).
+
+    ``index`` is a listing of the tree from an earlier scan, reused when the caller knows
+    no file was created or deleted since (the language server tracks that).
+    """
     snapshot = Snapshot(root, overlay)
     options = project_options(snapshot, options or Options(), file_wins)
-    ws = Workspace(snapshot)
+    ws = Workspace(snapshot, index)
     ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
     findings: list[Finding] = []
     for code, rule in RULES.items():
@@ -141,7 +148,7 @@ def check(
         kept.append(item)
     kept.sort(key=lambda f: f.sort_key)
     problems = [p for rel, p in sorted(snapshot.problems.items()) if p.position is None]
-    return Report(snapshot.root, kept, problems, sorted(set(blocked)), snapshot)
+    return Report(snapshot.root, kept, problems, sorted(set(blocked)), snapshot, ws.base_index)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from pyproj_doctor.lsp.convert import Positions, diagnostics, text_edit, uri_of
 from pyproj_doctor.model import Fix, Range, Severity, TextEdit
 from pyproj_doctor.rules import RULES
 from pyproj_doctor.text import BOM, minimal_edit
+from pyproj_doctor.workspace.walk import FileIndex
 
 CONFIGURE_COMMAND = "pyprojDoctor.configureProject"
 FIX_ALL_KIND = "source.fixAll.pyprojDoctor"
@@ -55,6 +56,8 @@ WATCHED_GLOBS = (
     "**/.venv/pyvenv.cfg",
     "**/.venv/**/*.pth",
 )
+# New or deleted modules change layout findings (PD101, PD205); their edits do not matter.
+CREATED_OR_DELETED = ("**/*.py",)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,6 +79,7 @@ class Folder:
     generation: int = 0
     pending: asyncio.Task[None] | None = None
     report: engine.Report | None = None
+    index: FileIndex | None = None  # the tree as last scanned; dropped when files come or go
 
 
 @dataclass
@@ -185,7 +189,7 @@ class DoctorServer(LanguageServer):
             return None
         texts, _ = self.buffers(folder)
         try:
-            report = await self.run(engine.check, folder.path, folder.options, texts, True)
+            report = await self.run(engine.check, folder.path, folder.options, texts, True, folder.index)
         except engine.ConfigError as error:
             folder.report = None
             message = f"pyproj-doctor: {error.path}: {error.message}"
@@ -201,6 +205,7 @@ class DoctorServer(LanguageServer):
         if generation != folder.generation:
             return report  # a newer check is on its way: do not publish stale results
         folder.report = report
+        folder.index = report.index
         for problem in report.problems:
             self.log(f"{problem.path}: {problem.message}", lsp.MessageType.Warning)
         snapshot = report.snapshot
@@ -404,8 +409,10 @@ def create_server() -> DoctorServer:
         watched = caps.did_change_watched_files if caps is not None else None
         if watched is None or not watched.dynamic_registration:
             return
+        created_or_deleted = lsp.WatchKind.Create | lsp.WatchKind.Delete
         options = lsp.DidChangeWatchedFilesRegistrationOptions(
             watchers=[lsp.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED_GLOBS]
+            + [lsp.FileSystemWatcher(glob_pattern=g, kind=created_or_deleted) for g in CREATED_OR_DELETED]
         )
         try:
             await ls.client_register_capability_async(
@@ -447,6 +454,7 @@ def create_server() -> DoctorServer:
     def did_change_watched(ls: DoctorServer, params: lsp.DidChangeWatchedFilesParams) -> None:
         folders = {f.uri: f for f in (ls.folder_of(c.uri) for c in params.changes) if f is not None}
         for folder in folders.values():
+            folder.index = None  # a file came, went or changed on disk: list the tree again
             ls.schedule(folder, delay=0.05)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)

@@ -24,11 +24,13 @@ def check_missing_init(ctx: Context) -> Iterator[Finding]:
     regular package, which shows up as tests that are not collected or imports
     that resolve in one tool and not in another. The fix creates an empty
     ``__init__.py``. Projects that declare namespace packages on purpose
-    (setuptools ``namespaces = true``, ``find_namespace:``) are left alone."""
+    (setuptools ``namespaces = true``, ``find_namespace:``) and folders that hold
+    only test modules (pytest collects those without packages) are left alone."""
     ws = ctx.ws
     for project in ws.projects:
         if project.namespaces_declared:
             continue
+        tests = {m.path for m in project.test_modules}
         for root in project.source_roots:
             for top in root.packages.values():
                 if top.endswith((".py", ".pyi")):
@@ -41,6 +43,8 @@ def check_missing_init(ctx: Context) -> Iterator[Finding]:
                     modules = [f for f in files if f.endswith(".py")]
                     if not modules or "__init__.py" in files:
                         continue
+                    if all(f"{folder}/{m}" in tests or m == "conftest.py" for m in modules):
+                        continue  # a folder of test modules: pytest's rootdir-based layout needs no package
                     name = folder.rsplit("/", 1)[-1]
                     if not name.isidentifier():
                         continue

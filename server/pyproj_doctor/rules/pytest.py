@@ -32,13 +32,16 @@ def _config_label(config: PytestConfig) -> str:
     return config.path
 
 
-def _pythonpath(config: PytestConfig | None) -> set[str]:
+def _pythonpath(config: PytestConfig | None, cache: dict[str, set[str]]) -> set[str]:
+    """Folders on pytest's pythonpath, workspace-relative (one config is shared by many projects)."""
     if config is None or config.get("pythonpath") is None:
         return set()
-    out = set()
-    for word, _, _ in config.options["pythonpath"].words:
-        out.add(os.path.normpath(join(config.folder, word)).replace(os.sep, "/"))
-    return out
+    if config.path not in cache:
+        cache[config.path] = {
+            os.path.normpath(join(config.folder, word)).replace(os.sep, "/")
+            for word, _, _ in config.options["pythonpath"].words
+        }
+    return cache[config.path]
 
 
 def _conftest_edits_sys_path(ctx: Context, project: Project) -> bool:
@@ -92,6 +95,7 @@ def check_pythonpath(ctx: Context) -> Iterator[Finding]:
     in the configuration pytest actually reads (or creates
     ``[tool.pytest.ini_options]``). Silent when an editable install of the project
     is found in ``.venv`` or a ``conftest.py`` edits ``sys.path``."""
+    resolved: dict[str, set[str]] = {}
     for project in ctx.ws.projects:
         if not project.test_modules:
             continue
@@ -108,7 +112,7 @@ def check_pythonpath(ctx: Context) -> Iterator[Finding]:
             continue
         if _conftest_edits_sys_path(ctx, project):
             continue
-        on_path = _pythonpath(project.pytest_config)
+        on_path = _pythonpath(project.pytest_config, resolved)
         for root in needed:
             if root.path in on_path:
                 continue

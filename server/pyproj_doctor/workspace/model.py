@@ -160,9 +160,11 @@ class VsCodeFolder:
 class Workspace:
     """Everything the rules may look at, built from one snapshot."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, index: walk.FileIndex | None = None) -> None:
         self.snapshot = snapshot
-        self.index = walk.scan(snapshot.root)
+        # A cached index (the language server keeps one per folder) is never modified here.
+        self.base_index = index or walk.scan(snapshot.root)
+        self.index = walk.FileIndex(dict(self.base_index.dirs))
         self._merge_overlay()
         self.projects: list[Project] = []
         self.folders: list[VsCodeFolder] = []
@@ -177,15 +179,20 @@ class Workspace:
             parts = folder.split("/") if folder else []
             current = ""
             for part in parts:
-                listing = self.index.dirs.setdefault(current, walk.DirListing())
+                listing = self._own_listing(current)
                 if part not in listing.dirs:
-                    listing.dirs.append(part)
-                    listing.dirs.sort()
+                    listing.dirs = sorted([*listing.dirs, part])
                 current = walk.join(current, part)
-            listing = self.index.dirs.setdefault(current, walk.DirListing())
+            listing = self._own_listing(current)
             if name not in listing.files:
-                listing.files.append(name)
-                listing.files.sort()
+                listing.files = sorted([*listing.files, name])
+
+    def _own_listing(self, rel: str) -> walk.DirListing:
+        """A copy of a folder's listing that this workspace may change."""
+        listing = self.index.dirs.get(rel)
+        copy = walk.DirListing(list(listing.files), list(listing.dirs)) if listing else walk.DirListing()
+        self.index.dirs[rel] = copy
+        return copy
 
     def files(self, folder: str) -> list[str]:
         listing = self.index.listing("" if folder == "." else folder)
@@ -263,6 +270,7 @@ class Workspace:
         if config is not None and config.get("python_files") is not None:
             words = config.options["python_files"].words
             patterns = tuple(w for w, _, _ in words) or DEFAULT_TEST_PATTERNS
+        is_test = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
         for d in project.dirs:
             for name in self.files(d):
                 if not name.endswith(".py"):
@@ -270,7 +278,7 @@ class Workspace:
                 rel = join(d, name)
                 if name == "conftest.py":
                     project.conftests.append(rel)
-                elif any(fnmatch.fnmatchcase(name, p) for p in patterns):
+                elif is_test(name):
                     module = self._test_module(rel)
                     if module is not None:
                         project.test_modules.append(module)
@@ -397,11 +405,9 @@ class Workspace:
 
     # ------------------------------------------------------------------ tests
     def _test_module(self, rel: str) -> TestModule | None:
-        source = self.snapshot.source(rel)
+        module = self.snapshot.parsed("test-module", rel, lambda text: _parse_limited(rel, text))
         self.snapshot.problems.pop(rel, None)  # an unreadable test module is not a config problem
-        if source is None or len(source.text) > MAX_TEST_MODULE_BYTES:
-            return None
-        return parse_test_module(rel, source.text)
+        return module
 
     # ---------------------------------------------------------------- folders
     def _build_folders(self) -> None:
@@ -516,6 +522,10 @@ class Workspace:
         if prop is None or prop.value_node is None:
             return None
         return SettingRef(key, prop.value_node.to_value(), rel, prop)
+
+
+def _parse_limited(rel: str, text: str) -> TestModule | None:
+    return None if len(text) > MAX_TEST_MODULE_BYTES else parse_test_module(rel, text)
 
 
 def parse_test_module(rel: str, text: str) -> TestModule | None:
