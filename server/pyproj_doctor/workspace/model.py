@@ -264,7 +264,7 @@ class Workspace:
     def _fill_project(self, project: Project) -> None:
         project.namespaces_declared = self._namespaces_declared(project)
         project.source_roots = self._source_roots(project)
-        config, shadowed = find_config(self.snapshot, project.dir)
+        config, shadowed = find_config(self.snapshot, project.dir, self.has_file)
         project.pytest_config, project.shadowed_pytest = config, shadowed
         patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
         if config is not None and config.get("python_files") is not None:
@@ -272,9 +272,8 @@ class Workspace:
             patterns = tuple(w for w, _, _ in words) or DEFAULT_TEST_PATTERNS
         is_test = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
         for d in project.dirs:
-            for name in self.files(d):
-                if not name.endswith(".py"):
-                    continue
+            listing = self.index.listing("" if d == "." else d)
+            for name in listing.python_files if listing else ():
                 rel = join(d, name)
                 if name == "conftest.py":
                     project.conftests.append(rel)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,10 +88,16 @@ def _parent(folder: str) -> str | None:
     return folder.rsplit("/", 1)[0] if "/" in folder else "."
 
 
-def read_config(snapshot: Snapshot, folder: str, name: str) -> PytestConfig | None:
-    """The pytest configuration held by ``folder/name``, if pytest would use it."""
+def read_config(
+    snapshot: Snapshot, folder: str, name: str, has_file: Callable[[str, str], bool] | None = None
+) -> PytestConfig | None:
+    """The pytest configuration held by ``folder/name``, if pytest would use it.
+
+    ``has_file`` answers from the walked tree instead of asking the disk.
+    """
     rel = _dir_join(folder, name)
-    if not snapshot.is_file(rel):
+    exists = has_file(folder, name) if has_file is not None else snapshot.is_file(rel)
+    if not exists:
         return None
     if name in ("pytest.toml", ".pytest.toml"):
         doc = snapshot.toml(rel)
@@ -115,7 +122,9 @@ def read_config(snapshot: Snapshot, folder: str, name: str) -> PytestConfig | No
     return None
 
 
-def find_config(snapshot: Snapshot, start: str) -> tuple[PytestConfig | None, PytestConfig | None]:
+def find_config(
+    snapshot: Snapshot, start: str, has_file: Callable[[str, str], bool] | None = None
+) -> tuple[PytestConfig | None, PytestConfig | None]:
     """The configuration pytest uses when started in ``start``, and a pyproject table it hides.
 
     The hidden table is a ``[tool.pytest…]`` in a ``pyproject.toml`` of the
@@ -124,12 +133,12 @@ def find_config(snapshot: Snapshot, start: str) -> tuple[PytestConfig | None, Py
     folder: str | None = start
     while folder is not None:
         for index, name in enumerate(CONFIG_NAMES):
-            config = read_config(snapshot, folder, name)
+            config = read_config(snapshot, folder, name, has_file)
             if config is None:
                 continue
             shadowed = None
             if name != "pyproject.toml" and "pyproject.toml" in CONFIG_NAMES[index + 1 :]:
-                shadowed = read_config(snapshot, folder, "pyproject.toml")
+                shadowed = read_config(snapshot, folder, "pyproject.toml", has_file)
             return config, shadowed
         folder = _parent(folder)
     return None, None

@@ -41,6 +41,14 @@ BUILD_DIRS = frozenset({"build", "dist", "htmlcov", "_build"})
 class DirListing:
     files: list[str] = field(default_factory=list)
     dirs: list[str] = field(default_factory=list)
+    _python: list[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def python_files(self) -> list[str]:
+        """The ``.py`` names, computed once per listing (listings are reused between checks)."""
+        if self._python is None:
+            self._python = [name for name in self.files if name.endswith(".py")]
+        return self._python
 
 
 @dataclass
