@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 import traceback
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -32,7 +33,10 @@ from pyproj_doctor.workspace.walk import FileIndex
 CONFIGURE_COMMAND = "pyprojDoctor.configureProject"
 FIX_ALL_KIND = "source.fixAll.pyprojDoctor"
 SETTINGS_SECTION = "pyprojDoctor"
-DEBOUNCE_SECONDS = 0.15
+# Typing is debounced by about as long as a check takes, within these bounds: a small
+# project answers almost at once, a large one is not re-checked on every keystroke.
+MIN_DEBOUNCE_SECONDS = 0.02
+MAX_DEBOUNCE_SECONDS = 0.15
 CONFIGURE_ANNOTATION = "pyproj-doctor.configure"
 WATCHED_GLOBS = (
     "**/__init__.py",
@@ -77,6 +81,7 @@ class Folder:
     enabled: bool = True
     published: set[str] = field(default_factory=set)
     generation: int = 0
+    last_duration: float = MAX_DEBOUNCE_SECONDS
     pending: asyncio.Task[None] | None = None
     report: engine.Report | None = None
     index: FileIndex | None = None  # the tree as last scanned; dropped when files come or go
@@ -168,7 +173,9 @@ class DoctorServer(LanguageServer):
             folder.enabled, folder.options = parse_settings(value, self)
 
     # ------------------------------------------------------------ checking
-    def schedule(self, folder: Folder, delay: float = DEBOUNCE_SECONDS) -> None:
+    def schedule(self, folder: Folder, delay: float | None = None) -> None:
+        if delay is None:
+            delay = min(MAX_DEBOUNCE_SECONDS, max(MIN_DEBOUNCE_SECONDS, folder.last_duration))
         if folder.pending is not None and not folder.pending.done():
             folder.pending.cancel()
         folder.pending = asyncio.ensure_future(self._delayed_check(folder, delay))
@@ -189,7 +196,9 @@ class DoctorServer(LanguageServer):
             return None
         texts, _ = self.buffers(folder)
         try:
+            started = time.perf_counter()
             report = await self.run(engine.check, folder.path, folder.options, texts, True, folder.index)
+            folder.last_duration = time.perf_counter() - started
         except engine.ConfigError as error:
             folder.report = None
             message = f"pyproj-doctor: {error.path}: {error.message}"
