@@ -46,15 +46,8 @@ class Range:
     start: Position
     end: Position
 
-    @classmethod
-    def of(cls, line: int, char: int, end_line: int, end_char: int) -> Range:
-        return cls(Position(line, char), Position(end_line, end_char))
-
     def to_json(self) -> dict[str, dict[str, int]]:
         return {"start": self.start.to_json(), "end": self.end.to_json()}
-
-
-START = Range.of(0, 0, 0, 0)
 
 
 @dataclass(frozen=True)

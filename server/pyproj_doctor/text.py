@@ -35,19 +35,27 @@ class SourceText:
     text: str
     bom: bool = False
 
-    @property
-    def eol(self) -> str:
-        return detect_eol(self.text)
-
     def encode(self) -> bytes:
         return ((BOM if self.bom else "") + self.text).encode("utf-8")
 
 
 def detect_eol(text: str) -> str:
-    index = text.find("\n")
-    if index > 0 and text[index - 1] == "\r":
-        return "\r\n"
-    return "\n"
+    """The line ending new lines get: CRLF as soon as the file uses it, else LF."""
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def line_start(text: str, offset: int) -> int:
+    """Offset of the first character of the line holding ``offset`` (LF, CRLF or CR breaks)."""
+    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+
+
+def indent_at(text: str, offset: int) -> str:
+    """The spaces and tabs that open the line holding ``offset``, up to ``offset``."""
+    start = line_start(text, offset)
+    end = start
+    while end < offset and text[end] in " \t":
+        end += 1
+    return text[start:end]
 
 
 def decode(data: bytes, path: str) -> SourceText:

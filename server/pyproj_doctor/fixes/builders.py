@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from pyproj_doctor.formats import ini, jsonc, toml
 from pyproj_doctor.model import FileChange, TextEdit
-from pyproj_doctor.text import apply_edits, minimal_edit
+from pyproj_doctor.text import apply_edits, detect_eol, minimal_edit
 from pyproj_doctor.workspace.snapshot import Snapshot
 
 JsonOp = Callable[[str], list[TextEdit]]
@@ -116,7 +116,7 @@ def ini_change(snapshot: Snapshot, rel: str, section: str, key: str, word: str) 
     doc = ini.parse(before)
     found = doc.section(section)
     if found is None:
-        eol = "\r\n" if "\r\n" in before else "\n"
+        eol = detect_eol(before)
         lead = "" if not before or before.endswith("\n") else eol
         after = f"{before}{lead}[{section}]{eol}{key} = {word}{eol}"
         return _change(snapshot, rel, before, after)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pyproj_doctor.model import TextEdit
+from pyproj_doctor.text import detect_eol
 
 _HEADER = re.compile(r"\[([^\]]*)\]")
 _ENTRY = re.compile(r"([^=:\s][^=:]*?)\s*[=:]\s*(.*)")
@@ -107,13 +108,9 @@ def parse(text: str) -> IniDocument:
     return IniDocument(text, sections)
 
 
-def _eol(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
-
-
 def add_entry(doc: IniDocument, section: IniSection, key: str, value: str) -> list[TextEdit]:
     """Insert ``key = value`` as the section's last line."""
-    return [TextEdit(section.body_end, section.body_end, f"{_eol(doc.text)}{key} = {value}")]
+    return [TextEdit(section.body_end, section.body_end, f"{detect_eol(doc.text)}{key} = {value}")]
 
 
 def append_word(doc: IniDocument, entry: IniEntry, word: str) -> list[TextEdit]:

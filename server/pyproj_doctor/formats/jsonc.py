@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
 from pyproj_doctor.model import TextEdit
+from pyproj_doctor.text import apply_edits, detect_eol, indent_at, line_start
 
 PathSegment = Union[str, int]
 JsonPath = tuple[PathSegment, ...]
@@ -578,7 +579,7 @@ class Style:
 
 def detect_style(text: str) -> Style:
     """Indent unit and line ending of an existing file (defaults: 4 spaces, LF)."""
-    eol = "\r\n" if "\r\n" in text else "\n"
+    eol = detect_eol(text)
     match = re.search(r"^([ \t]+)[^ \t\r\n]", text, re.MULTILINE)
     indent = "    "
     if match:
@@ -617,16 +618,6 @@ def render(value: Any, style: Style, level: int = 0, inline: bool = False) -> st
 
 class EditError(Exception):
     """The edit cannot be made safely (the file does not parse, or a path is blocked)."""
-
-
-def _line_start(text: str, offset: int) -> int:
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-
-
-def _indent_at(text: str, offset: int) -> str:
-    start = _line_start(text, offset)
-    match = re.match(r"[ \t]*", text[start:offset])
-    return match.group() if match else ""
 
 
 def _skip_inline_trivia(text: str, offset: int) -> int:
@@ -668,14 +659,10 @@ def _one_line(text: str, node: Node) -> bool:
     return "\n" not in text[node.offset : node.end]
 
 
-def _members(node: Node) -> list[Node]:
-    return node.children
-
-
 def _insert_member(doc: JsonDocument, container: Node, member_text: str, style: Style) -> list[TextEdit]:
     """Edits adding ``member_text`` (a value or ``"key": value``) at the end of a container."""
     text = doc.text
-    members = _members(container)
+    members = container.children
     close = container.end - 1  # offset of the closing bracket
     if not members:
         inner = text[container.offset + 1 : close]
@@ -683,15 +670,15 @@ def _insert_member(doc: JsonDocument, container: Node, member_text: str, style: 
             if inner.strip() == "":
                 if container.type == "array":
                     return [TextEdit(container.offset + 1, close, member_text)]
-                pad = _indent_at(text, container.offset)
+                pad = indent_at(text, container.offset)
                 new = f"{style.eol}{pad}{style.indent}{member_text}{style.eol}{pad}"
                 return [TextEdit(container.offset + 1, close, new)]
             # Only comments inside, on one line: keep them, add after.
             return [TextEdit(close, close, f" {member_text} ")]
-        pad = _indent_at(text, container.offset)
-        line_start = _line_start(text, close)
-        if text[line_start:close].strip() == "":
-            return [TextEdit(line_start, line_start, f"{pad}{style.indent}{member_text}{style.eol}")]
+        pad = indent_at(text, container.offset)
+        bol = line_start(text, close)
+        if text[bol:close].strip() == "":
+            return [TextEdit(bol, bol, f"{pad}{style.indent}{member_text}{style.eol}")]
         return [TextEdit(close, close, f"{style.eol}{pad}{style.indent}{member_text}{style.eol}{pad}")]
     last = members[-1]
     after_last = _skip_trivia(text, last.end)
@@ -702,9 +689,9 @@ def _insert_member(doc: JsonDocument, container: Node, member_text: str, style: 
             return [TextEdit(at, at, f" {member_text},")]
         return [TextEdit(last.end, last.end, f", {member_text}")]
     last_start = last.offset
-    pad = _indent_at(text, last_start)
-    if text[_line_start(text, last_start) : last_start].strip() != "":
-        pad = _indent_at(text, container.offset) + style.indent
+    pad = indent_at(text, last_start)
+    if text[line_start(text, last_start) : last_start].strip() != "":
+        pad = indent_at(text, container.offset) + style.indent
     edits: list[TextEdit] = []
     if trailing_comma:
         anchor = _skip_inline_trivia(text, after_last + 1)
@@ -734,13 +721,13 @@ def _remove_member(doc: JsonDocument, container: Node, index: int) -> list[TextE
         comma = _skip_trivia(text, members[index - 1].end)
         if comma < start and text[comma] == ",":
             prev_comma = comma
-    line_start = _line_start(text, start)
+    bol = line_start(text, start)
     line_end = _skip_inline_trivia(text, end)
-    alone = text[line_start:start].strip() == "" and (line_end >= len(text) or text[line_end] in "\r\n")
+    alone = text[bol:start].strip() == "" and (line_end >= len(text) or text[line_end] in "\r\n")
     if alone and not _one_line(text, container):
         if prev_comma is not None:
             edits.append(TextEdit(prev_comma, prev_comma + 1, ""))
-        start = line_start
+        start = bol
         end = line_end + (2 if text.startswith("\r\n", line_end) else 1)
     elif prev_comma is not None:
         if text[prev_comma + 1 : start].strip() == "":
@@ -804,7 +791,7 @@ def _kept_comments(doc: JsonDocument, node: Node, style: Style) -> str:
         if node.offset <= start and end <= node.end:
             comment = doc.text[start:end]
             if comment.startswith("//"):
-                kept.append(comment + style.eol + _indent_at(doc.text, node.offset))
+                kept.append(comment + style.eol + indent_at(doc.text, node.offset))
             else:
                 kept.append(comment + " ")
     return "".join(kept)
@@ -867,12 +854,6 @@ def append_to_array(text: str, path: JsonPath, value: Any) -> list[TextEdit]:
     return _insert_member(doc, node, rendered, style)
 
 
-def replace_array_item(text: str, path: JsonPath, index: int, value: Any) -> list[TextEdit]:
-    return set_value(text, (*path, index), value)
-
-
 def apply(text: str, edits: list[TextEdit]) -> str:
-    """Apply edits; a convenience for tests and the fix engine."""
-    from pyproj_doctor.text import apply_edits
-
+    """The text after ``edits`` (what an editor shows once it applies them)."""
     return apply_edits(text, edits)

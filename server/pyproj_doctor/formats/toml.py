@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from pyproj_doctor.model import TextEdit
+from pyproj_doctor.text import detect_eol, indent_at, line_start
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -393,20 +394,6 @@ def render(value: Any) -> str:
     raise TypeError(f"cannot render {type(value).__name__} as TOML")
 
 
-def _eol(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
-
-
-def _line_start(text: str, offset: int) -> int:
-    return text.rfind("\n", 0, offset) + 1
-
-
-def _indent_at(text: str, offset: int) -> str:
-    start = _line_start(text, offset)
-    match = re.match(r"[ \t]*", text[start:offset])
-    return match.group() if match else ""
-
-
 def _skip_inline(text: str, offset: int) -> int:
     while offset < len(text) and text[offset] in " \t":
         offset += 1
@@ -451,7 +438,7 @@ def set_key(doc: TomlDocument, table_path: TomlPath, key: str, value: Any) -> li
     """
     _require_ok(doc)
     text = doc.text
-    eol = _eol(text)
+    eol = detect_eol(text)
     line = f"{quote_key(key)} = {render(value)}"
     existing = doc.entry(*table_path, key)
     if existing is not None:
@@ -460,7 +447,7 @@ def set_key(doc: TomlDocument, table_path: TomlPath, key: str, value: Any) -> li
     if table is not None:
         if table.entries:
             last = table.entries[-1]
-            indent = _indent_at(text, last.key_start)
+            indent = indent_at(text, last.key_start)
             return [TextEdit(last.line_end, last.line_end, f"{eol}{indent}{line}")]
         return [TextEdit(table.body_end, table.body_end, f"{eol}{line}")]
     inline = doc.entry(*table_path)
@@ -473,7 +460,7 @@ def set_key(doc: TomlDocument, table_path: TomlPath, key: str, value: Any) -> li
         owner = _owner_table(doc, last)
         if owner is not None:
             prefix = table_path[len(owner.path) :]
-            indent = _indent_at(text, last.key_start)
+            indent = indent_at(text, last.key_start)
             dotted_line = f"{format_path((*prefix, key))} = {render(value)}"
             return [TextEdit(last.line_end, last.line_end, f"{eol}{indent}{dotted_line}")]
         raise TomlEditError(f"cannot add to [{format_path(table_path)}] safely")
@@ -514,9 +501,9 @@ def append_item(doc: TomlDocument, array: TomlValue, value: Any) -> list[TextEdi
         inner = text[array.start + 1 : close]
         if "\n" not in inner:
             return [TextEdit(array.start + 1, close, item)]
-        pad = _indent_at(text, array.start) + "    "
-        line_start = _line_start(text, close)
-        return [TextEdit(line_start, line_start, f"{pad}{item},{_eol(text)}")]
+        pad = indent_at(text, array.start) + "    "
+        bol = line_start(text, close)
+        return [TextEdit(bol, bol, f"{pad}{item},{detect_eol(text)}")]
     last = array.items[-1]
     after = _skip_all(text, last.end)
     trailing_comma = after < close and text[after] == ","
@@ -524,10 +511,10 @@ def append_item(doc: TomlDocument, array: TomlValue, value: Any) -> list[TextEdi
         if trailing_comma:
             return [TextEdit(after + 1, after + 1, f" {item},")]
         return [TextEdit(last.end, last.end, f", {item}")]
-    pad = _indent_at(text, last.start)
-    if text[_line_start(text, last.start) : last.start].strip():
-        pad = _indent_at(text, array.start) + "    "
-    eol = _eol(text)
+    pad = indent_at(text, last.start)
+    if text[line_start(text, last.start) : last.start].strip():
+        pad = indent_at(text, array.start) + "    "
+    eol = detect_eol(text)
     if trailing_comma:
         anchor = _skip_inline(text, after + 1)
         return [TextEdit(anchor, anchor, f"{eol}{pad}{item},")]

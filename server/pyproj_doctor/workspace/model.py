@@ -78,7 +78,6 @@ class TestModule:
 class SourceRoot:
     path: str
     packages: dict[str, str]  # import name -> path of the package folder or module file
-    how: str  # how it was found, for messages
     layout: str  # src | flat | declared
 
 
@@ -88,7 +87,6 @@ class Project:
     pyproject: str | None
     doc: TomlDocument | None
     name: str | None
-    build_backend: str | None
     source_roots: list[SourceRoot] = field(default_factory=list)
     test_modules: list[TestModule] = field(default_factory=list)
     conftests: list[str] = field(default_factory=list)
@@ -99,10 +97,6 @@ class Project:
     namespaces_declared: bool = False
     folder: VsCodeFolder | None = None
     dirs: list[str] = field(default_factory=list)  # every folder the project owns
-
-    @property
-    def has_build_system(self) -> bool:
-        return self.doc is not None and isinstance(self.doc.get("build-system"), dict)
 
     @property
     def tests_dirs(self) -> list[str]:
@@ -252,14 +246,7 @@ class Workspace:
         if not isinstance(name, str) and doc is not None:
             poetry_name = doc.get("tool", "poetry", "name")
             name = poetry_name if isinstance(poetry_name, str) else None
-        backend = doc.get("build-system", "build-backend") if doc else None
-        return Project(
-            pdir,
-            pyproject,
-            doc,
-            name if isinstance(name, str) else None,
-            backend if isinstance(backend, str) else None,
-        )
+        return Project(pdir, pyproject, doc, name if isinstance(name, str) else None)
 
     def _fill_project(self, project: Project) -> None:
         project.namespaces_declared = self._namespaces_declared(project)
@@ -324,45 +311,40 @@ class Workspace:
         text = self.snapshot.text(setup_py) if self.has_file(project.dir, "setup.py") else None
         return bool(text and ("find_namespace_packages" in text or "namespace_packages" in text))
 
-    def _declared_roots(self, project: Project) -> list[tuple[str, str]]:
+    def _declared_roots(self, project: Project) -> list[str]:
+        """Source folders the build configuration names (project-relative, in order, once each)."""
         doc = project.doc
         if doc is None:
             return []
-        found: list[tuple[str, str]] = []
+        found: list[str] = []
 
-        def add(folder: Any, how: str) -> None:
+        def add(folder: Any) -> None:
             if isinstance(folder, str) and folder not in ("", ".") and not os.path.isabs(folder):
                 clean = os.path.normpath(folder).replace(os.sep, "/")
                 if clean != "." and not clean.startswith(".."):
-                    found.append((clean, how))
+                    found.append(clean)
 
         package_dir = doc.get("tool", "setuptools", "package-dir")
         if isinstance(package_dir, dict):
-            add(package_dir.get(""), "[tool.setuptools] package-dir")
+            add(package_dir.get(""))
         where = doc.get("tool", "setuptools", "packages", "find", "where")
         if isinstance(where, list):
             for item in where:
-                add(item, "[tool.setuptools.packages.find] where")
+                add(item)
         packages = doc.get("tool", "hatch", "build", "targets", "wheel", "packages")
         if isinstance(packages, list):
             for item in packages:
                 if isinstance(item, str) and "/" in item.strip("/"):
-                    add(item.strip("/").rsplit("/", 1)[0], "[tool.hatch.build.targets.wheel] packages")
+                    add(item.strip("/").rsplit("/", 1)[0])
         poetry = doc.get("tool", "poetry", "packages")
         if isinstance(poetry, list):
             for item in poetry:
                 if isinstance(item, dict):
-                    add(item.get("from"), "[tool.poetry] packages")
-        add(doc.get("tool", "pdm", "build", "package-dir"), "[tool.pdm.build] package-dir")
-        add(doc.get("tool", "uv", "build-backend", "module-root"), "[tool.uv.build-backend] module-root")
-        add(doc.get("tool", "maturin", "python-source"), "[tool.maturin] python-source")
-        seen: set[str] = set()
-        unique = []
-        for folder, how in found:
-            if folder not in seen:
-                seen.add(folder)
-                unique.append((folder, how))
-        return unique
+                    add(item.get("from"))
+        add(doc.get("tool", "pdm", "build", "package-dir"))
+        add(doc.get("tool", "uv", "build-backend", "module-root"))
+        add(doc.get("tool", "maturin", "python-source"))
+        return list(dict.fromkeys(found))
 
     def _packages_in(self, root: str, flat: bool) -> dict[str, str]:
         packages: dict[str, str] = {}
@@ -387,19 +369,19 @@ class Workspace:
 
     def _source_roots(self, project: Project) -> list[SourceRoot]:
         roots: list[SourceRoot] = []
-        for folder, how in self._declared_roots(project):
+        for folder in self._declared_roots(project):
             rel = join(project.dir, folder)
             if self.index.listing(rel if rel != "." else "") is not None:
-                roots.append(SourceRoot(rel, self._packages_in(rel, flat=False), how, "declared"))
+                roots.append(SourceRoot(rel, self._packages_in(rel, flat=False), "declared"))
         src = join(project.dir, "src")
         if not any(r.path == src for r in roots) and self.index.listing(src) is not None:
             packages = self._packages_in(src, flat=False)
             if packages or self.has_file(src, "__init__.py"):
-                roots.append(SourceRoot(src, packages, "src layout", "src"))
+                roots.append(SourceRoot(src, packages, "src"))
         if not roots:
             packages = self._packages_in(project.dir, flat=True)
             if packages:
-                roots.append(SourceRoot(project.dir, packages, "flat layout", "flat"))
+                roots.append(SourceRoot(project.dir, packages, "flat"))
         return roots
 
     # ------------------------------------------------------------------ tests

@@ -66,9 +66,6 @@ class Snapshot:
     def is_file(self, rel: str) -> bool:
         return rel in self.overlay or os.path.isfile(self.abspath(rel))
 
-    def is_dir(self, rel: str) -> bool:
-        return os.path.isdir(self.abspath(rel))
-
     def inside(self, rel: str) -> bool:
         """Whether writing ``rel`` stays inside the workspace once links are resolved."""
         real = os.path.realpath(self.abspath(rel))
@@ -153,9 +150,3 @@ class Snapshot:
 
     def ini(self, rel: str) -> ini.IniDocument | None:
         return self.parsed("ini", rel, ini.parse)
-
-    def listdir(self, rel: str) -> list[str]:
-        try:
-            return sorted(os.listdir(self.abspath(rel)))
-        except OSError:
-            return []
