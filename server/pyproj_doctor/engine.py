@@ -167,13 +167,16 @@ def fix_all(
     buffers: dict[str, str] | None = None,
     only_path: str | None = None,
     file_wins: bool = False,
+    index: FileIndex | None = None,
 ) -> FixResult:
     """Apply every safe fix in memory, re-checking after each round.
 
     Each round applies at most one fix per file and then re-checks, so every
     fix is computed against the text it edits and fixes never conflict.
     ``buffers`` are unsaved editor texts to start from; ``only_path`` limits the
-    fixes to findings reported in that file. Nothing is written here.
+    fixes to findings reported in that file. The tree is listed once (or ``index``
+    is reused): files the fixes create exist only in the overlay, which every
+    check merges into the listing. Nothing is written here.
     """
     options = options or Options()
     overlay: dict[str, str] = dict(buffers or {})
@@ -183,7 +186,8 @@ def fix_all(
     seen: set[tuple[str, str, str]] = set()
     snapshot_disk = Snapshot(root, buffers)
     for _ in range(max_rounds):
-        report = check(root, options, overlay, file_wins)
+        report = check(root, options, overlay, file_wins, index)
+        index = report.index
         blocked.extend(report.blocked)
         touched: set[str] = set()
         progress = False
@@ -202,7 +206,7 @@ def fix_all(
             progress = True
         if not progress:
             break
-    final = check(root, options, overlay, file_wins)
+    final = check(root, options, overlay, file_wins, index)
     after = {rel: overlay[rel] for rel in before if before[rel] != overlay[rel]}
     return FixResult(final, applied, {k: before[k] for k in after}, after, sorted(set(blocked)))
 

@@ -504,11 +504,17 @@ def create_server() -> DoctorServer:
         wants_quickfix = not only or any(k.startswith(lsp.CodeActionKind.QuickFix) for k in only)
         wants_fix_all = any(FIX_ALL_KIND.startswith(k) for k in only)
         if wants_quickfix:
-            report = await ls.run(engine.check, folder.path, folder.options, texts, True)
+            report = await ls.run(engine.check, folder.path, folder.options, texts, True, folder.index)
             actions.extend(quick_fixes(ls, folder, report, rel, params))
         if wants_fix_all:
             result = await ls.run(
-                engine.fix_all, folder.path, folder.options, buffers=texts, only_path=rel, file_wins=True
+                engine.fix_all,
+                folder.path,
+                folder.options,
+                buffers=texts,
+                only_path=rel,
+                file_wins=True,
+                index=folder.index,
             )
             planned = ls.planned_for_result(result)
             if planned:
@@ -532,7 +538,9 @@ def create_server() -> DoctorServer:
         context = {
             (d.code, d.range.start.line) for d in params.context.diagnostics if d.source == "pyproj-doctor"
         }
-        by_uri = diagnostics(folder.path, report.findings, snapshot.text, ls.encoding())
+        # Only this document's diagnostics are needed to attach to the actions.
+        here = [f for f in report.findings if f.path == rel or any(r.path == rel for r in f.related)]
+        by_uri = diagnostics(folder.path, here, snapshot.text, ls.encoding())
         own = by_uri.get(uri_of(folder.path, rel), [])
         actions = []
         for item in report.findings:
@@ -581,7 +589,9 @@ def create_server() -> DoctorServer:
             )
             return {"applied": False, "files": [], "fixes": [], "error": "no folder"}
         texts, _ = ls.buffers(folder)
-        result = await ls.run(engine.fix_all, folder.path, folder.options, buffers=texts, file_wins=True)
+        result = await ls.run(
+            engine.fix_all, folder.path, folder.options, buffers=texts, file_wins=True, index=folder.index
+        )
         planned = ls.planned_for_result(result)
         fixes = [f"{f.code}: {f.fix.description}" for f in result.applied if f.fix is not None]
         left = [f"{f.code}: {f.message}" for f in result.report.findings if f.severity >= Severity.WARNING]

@@ -159,6 +159,8 @@ class Workspace:
         # A cached index (the language server keeps one per folder) is never modified here.
         self.base_index = index or walk.scan(snapshot.root)
         self.index = walk.FileIndex(dict(self.base_index.dirs))
+        self._owned: set[str] = set()  # listings copied from base_index for the overlay
+        self._venvs: dict[str, Venv | None] = {}
         self._merge_overlay()
         self.projects: list[Project] = []
         self.folders: list[VsCodeFolder] = []
@@ -182,11 +184,13 @@ class Workspace:
                 listing.files = sorted([*listing.files, name])
 
     def _own_listing(self, rel: str) -> walk.DirListing:
-        """A copy of a folder's listing that this workspace may change."""
-        listing = self.index.dirs.get(rel)
-        copy = walk.DirListing(list(listing.files), list(listing.dirs)) if listing else walk.DirListing()
-        self.index.dirs[rel] = copy
-        return copy
+        """A copy of a folder's listing that this workspace may change (made once)."""
+        if rel not in self._owned:
+            listing = self.index.dirs.get(rel)
+            copy = walk.DirListing(list(listing.files), list(listing.dirs)) if listing else walk.DirListing()
+            self.index.dirs[rel] = copy
+            self._owned.add(rel)
+        return self.index.dirs[rel]
 
     def files(self, folder: str) -> list[str]:
         listing = self.index.listing("" if folder == "." else folder)
@@ -290,10 +294,9 @@ class Workspace:
         return None
 
     def _read_venv(self, rel: str) -> Venv | None:
-        cache: dict[str, Venv | None] = self.__dict__.setdefault("_venv_cache", {})
-        if rel not in cache:
-            cache[rel] = read_venv(rel, self.snapshot.abspath(rel))
-        return cache[rel]
+        if rel not in self._venvs:
+            self._venvs[rel] = read_venv(rel, self.snapshot.abspath(rel))
+        return self._venvs[rel]
 
     def venv_at(self, rel: str) -> Venv | None:
         return self._read_venv(rel)
