@@ -271,15 +271,6 @@ def _pd301(
     )
 
 
-def _extra_path_refs(ctx: Context, folder: VsCodeFolder) -> list[SettingRef]:
-    refs = []
-    own = ctx.ws.folder_setting(folder, EXTRA_PATHS)
-    if own is not None:
-        refs.append(own)
-    refs.extend(ctx.ws.workspace_settings(folder, EXTRA_PATHS))
-    return refs
-
-
 @rule(
     "PD302",
     "extra-path-invalid",
@@ -298,7 +289,7 @@ def check_extra_paths(ctx: Context) -> Iterator[Finding]:
     for folder in ws.folders:
         folder_abs = ws.snapshot.abspath(folder.dir)
         if folder.pyright is None:
-            for ref in _extra_path_refs(ctx, folder):
+            for ref in ws.every_setting(folder, EXTRA_PATHS):
                 value_node = ref.prop.value_node
                 assert value_node is not None
                 json_path = _json_path(ref)
@@ -415,12 +406,7 @@ def check_overridden(ctx: Context) -> Iterator[Finding]:
         if pyright is None:
             continue
         for key in IGNORED_WITH_PYRIGHT_CONFIG:
-            refs = []
-            own = ws.folder_setting(folder, key)
-            if own is not None:
-                refs.append(own)
-            refs.extend(ws.workspace_settings(folder, key))
-            for ref in refs:
+            for ref in ws.every_setting(folder, key):
                 fix = None
                 if key == EXTRA_PATHS and isinstance(ref.value, list):
                     fix = ctx.fix(

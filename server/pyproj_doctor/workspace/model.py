@@ -484,6 +484,11 @@ class Workspace:
             return ref
         return None
 
+    def every_setting(self, folder: VsCodeFolder, key: str) -> list[SettingRef]:
+        """Each place ``key`` is set for a folder: its settings.json first, then workspace files."""
+        own = self.folder_setting(folder, key)
+        return ([own] if own is not None else []) + self.workspace_settings(folder, key)
+
     def folder_setting(self, folder: VsCodeFolder, key: str) -> SettingRef | None:
         return self._setting_in(folder.settings_path, (), key)
 
