@@ -61,6 +61,22 @@ def test_pd101_silent_for_scripts_and_data_in_flat_layout(tmp_path: Path) -> Non
     assert not only(check(tmp_path), "PD101")
 
 
+def test_pd101_silent_for_a_folder_of_test_modules(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname='x'\n",
+            "src/pkg/__init__.py": "",
+            "src/pkg/tests/conftest.py": "",
+            "src/pkg/tests/test_core.py": "def test_a(): pass\n",
+        },
+    )
+    assert not only(check(tmp_path), "PD101")
+    # A helper module beside the tests makes it a package folder again.
+    (tmp_path / "src/pkg/tests/helpers.py").write_text("")
+    assert only(check(tmp_path), "PD101")
+
+
 def test_pd101_silent_for_gitignored_and_non_identifier_folders(tmp_path: Path) -> None:
     write(
         tmp_path,

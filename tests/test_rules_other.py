@@ -178,6 +178,12 @@ class TestPD9xx:
         assert item.fix is None
         assert {f.code for f in report.findings if f.path == "pyproject.toml"} == {"PD901"}
 
+    def test_unusual_but_valid_toml_is_not_an_error(self, tmp_path: Path) -> None:
+        from tests.test_toml import PYPROJECT
+
+        seed(tmp_path, **{"pyproject.toml": PYPROJECT, "pytest.toml": "[pytest]\n"})
+        assert not only(check(tmp_path), "PD901")
+
     def test_not_utf8(self, tmp_path: Path) -> None:
         seed(tmp_path, **{"pyproject.toml": b'[project]\nname = "caf\xe9"\n'})
         [item] = only(check(tmp_path), "PD901")
