@@ -143,9 +143,12 @@ def PD401(ctx: Context) -> Iterator[Finding]:
             yield PD401.at(
                 path,
                 range_,
-                f"`{ext_id}` is not recommended in {rel} ({why}): teammates are not offered it. "
-                "The fix adds it to `recommendations`.",
-                ctx.json_fix(f"Recommend {ext_id}", rel, [json_append((*prefix, "recommendations"), ext_id)]),
+                f"`{ext_id}` is not recommended in {rel} ({why}): teammates are not offered it.",
+                ctx.json_fix(
+                    f"Add {ext_id} to the recommendations in {rel}",
+                    rel,
+                    [json_append((*prefix, "recommendations"), ext_id)],
+                ),
             )
 
 
@@ -220,19 +223,22 @@ def PD403(ctx: Context) -> Iterator[Finding]:
                     rel, json_path = entry.path, entry.json_path
                     if successor and successor not in ids:
                         fix = ctx.json_fix(
-                            f"Replace {entry.id} with {successor}", rel, [json_set(json_path, successor)]
+                            f"Replace {entry.id} with {successor} in {rel}",
+                            rel,
+                            [json_set(json_path, successor)],
                         )
-                        tail = f"The fix replaces it with `{successor}`."
                     else:
-                        fix = ctx.json_fix(f"Remove {entry.id}", rel, [json_remove(json_path)])
-                        tail = "The fix removes it."
+                        fix = ctx.json_fix(
+                            f"Remove {entry.id} from the recommendations in {rel}",
+                            rel,
+                            [json_remove(json_path)],
+                        )
                     yield PD403.at(
                         entry.path,
                         ctx.range(entry.path, (entry.node.offset, entry.node.end)),
                         f"`{entry.id}` is deprecated"
                         + (f" in favour of `{successor}`" if successor else "")
-                        + ". "
-                        + tail,
+                        + ": teammates are offered an abandoned extension.",
                         fix,
                     )
                 elif entry.id in TYPE_CHECKERS:

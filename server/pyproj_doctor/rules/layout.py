@@ -55,7 +55,7 @@ def PD101(ctx: Context) -> Iterator[Finding]:
                         ctx.first_line(module),
                         f"`{folder}` holds modules but no `__init__.py`, so it is a namespace "
                         "package: pytest, coverage and Pylance can disagree about its name and "
-                        f"whether it is collected. The fix creates an empty `{init}`.",
+                        "whether it is collected.",
                         ctx.create_fix(f"Create {init}", [init]),
                     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from collections.abc import Iterator
@@ -153,7 +152,7 @@ def _pd201(ctx: Context, project: Project, root: SourceRoot, imported: set[str])
         range_,
         f"Tests import {label} from `{root.path}`, but {where} does not include it and the "
         "project is not installed in editable mode: plain `pytest` fails with "
-        f"ModuleNotFoundError. The fix adds {entry!r} to `pythonpath`.",
+        "ModuleNotFoundError.",
         fix,
         related=related,
     )
@@ -195,10 +194,10 @@ def PD202(ctx: Context) -> Iterator[Finding]:
             for word, start, end in option.words:
                 target = os.path.join(base, word)
                 if name == "testpaths" and has_glob(word):
-                    if glob.glob(target):
+                    if ctx.ws.glob(target):
                         continue
                     problem = "matches no folder"
-                elif os.path.isdir(target) or (name == "testpaths" and os.path.isfile(target)):
+                elif ctx.ws.is_dir(target) or (name == "testpaths" and ctx.ws.exists(target)):
                     continue
                 else:
                     problem = "does not exist"
@@ -329,11 +328,7 @@ def PD205(ctx: Context) -> Iterator[Finding]:
                     ctx.first_line(path),
                     f"`{path}` and {', '.join(f'`{o}`' for o in others)} are both imported as "
                     f'module `{name}`: pytest stops collection with "import file mismatch". '
-                    + (
-                        "The fix adds `__init__.py` to their folders."
-                        if fix
-                        else "Rename one, add `__init__.py` files, or use `--import-mode=importlib`."
-                    ),
+                    "Rename one, add `__init__.py` files, or use `--import-mode=importlib`.",
                     fix,
                     related=tuple(ctx.related(o, (0, 0), "imported under the same name") for o in others),
                 )
@@ -439,7 +434,6 @@ def PD206(ctx: Context) -> Iterator[Finding]:
             path,
             range_,
             f"`{project.dir}` has {len(project.test_modules)} pytest test module(s) but pytest is not "
-            "a declared dependency: a fresh `uv sync` or `pip install` will not install it. "
-            "The fix adds it to `[dependency-groups] dev`.",
+            "a declared dependency: a fresh `uv sync` or `pip install` will not install it.",
             fix,
         )

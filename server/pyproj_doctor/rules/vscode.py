@@ -249,7 +249,7 @@ def _pd301(
             range_,
             f"`{root_path}` (with {names}) is found by Pylance only through the "
             "`python.analysis.autoSearchPaths` default; listing it explicitly keeps imports "
-            f"resolved when that default changes. The fix adds {value!r} to {where}.",
+            "resolved when that default changes.",
             fix,
             severity=Severity.HINT,
         )
@@ -257,8 +257,8 @@ def _pd301(
         path,
         range_,
         f"`{root_path}` (with {names}) is not on Pylance's import search path for "
-        f"{_folder_label(folder)}: imports of {names} show as unresolved in the editor. "
-        f"The fix adds {value!r} to {where}.",
+        f"{_folder_label(folder)} ({where} does not list it): imports of {names} show as "
+        "unresolved in the editor.",
         fix,
     )
 
@@ -289,8 +289,7 @@ def PD302(ctx: Context) -> Iterator[Finding]:
                     yield PD302.at(
                         ref.path,
                         ctx.range(ref.path, (value_node.offset, value_node.end)),
-                        f"`{EXTRA_PATHS}` must be a list of paths; Pylance ignores a single string. "
-                        "The fix wraps it in a list.",
+                        f"`{EXTRA_PATHS}` must be a list of paths; Pylance ignores a single string.",
                         ctx.json_fix("Make extraPaths a list", ref.path, [json_set(json_path, [ref.value])]),
                     )
                     continue
@@ -327,7 +326,7 @@ def _check_entry(
     range_ = ctx.range(path, (item.offset, item.end))
     if value.startswith(("${workspaceFolder}", "${workspaceRoot}")) or not _is_absolute(value):
         resolved = _resolve(ctx, base_dir, value)
-        if resolved is None or os.path.isdir(resolved):
+        if resolved is None or ctx.ws.is_dir(resolved):
             return
         yield PD302.at(
             path,
@@ -345,10 +344,6 @@ def _check_entry(
     if resolved == base_abs or resolved.startswith(base_abs + os.sep):
         rel = os.path.relpath(resolved, base_abs).replace(os.sep, "/")
         new = prefix + rel if rel != "." else "."
-        message = (
-            f"extraPaths entry {value!r} is absolute: it only works on this machine. "
-            f"The fix replaces it with {new!r}."
-        )
         if pyright is None and json_path is not None:
             fix = ctx.fix(
                 f"Replace {value!r} with {new!r}",
@@ -358,7 +353,7 @@ def _check_entry(
             fix = ctx.fix(
                 f"Replace {value!r} with {new!r}", lambda: [_replace_pyright_item(ctx, pyright, index, new)]
             )
-    elif not os.path.isdir(resolved):
+    elif not ctx.ws.is_dir(resolved):
         message = f"extraPaths entry {value!r} is absolute and does not exist here. Use a relative path."
     yield PD302.at(path, range_, message, fix)
 
@@ -407,8 +402,7 @@ def PD303(ctx: Context) -> Iterator[Finding]:
                     ref.path,
                     ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end)),
                     f"`{key}` is ignored: {pyright.path} configures Pylance for this folder, and "
-                    "settings that file can express are then taken only from it."
-                    + (f" The fix moves the paths into {pyright.path}." if fix else ""),
+                    "settings that file can express are then taken only from it.",
                     fix,
                     related=(ctx.related(pyright.path, pyright.span, "the configuration Pylance uses"),),
                 )
@@ -487,9 +481,8 @@ def PD304(ctx: Context) -> Iterator[Finding]:
                 path,
                 range_,
                 f"{count} pytest test module(s) exist but `{PYTEST_ENABLED}` is not true for "
-                f"{_folder_label(folder)}: the Test Explorer will not discover them. The fix enables "
-                "pytest, disables unittest and sets `python.testing.pytestArgs`.",
-                ctx.json_fix(f"Enable pytest in {target}", target, ops),
+                f"{_folder_label(folder)}: the Test Explorer will not discover them.",
+                ctx.json_fix(f"Enable pytest for the Test Explorer in {target}", target, ops),
             )
         elif unittest is not None and unittest.value is True:
             value_node = unittest.prop.value_node
@@ -498,8 +491,12 @@ def PD304(ctx: Context) -> Iterator[Finding]:
                 unittest.path,
                 ctx.range(unittest.path, (value_node.offset, value_node.end)),
                 f"`{UNITTEST_ENABLED}` is true for a pytest suite: the Test Explorer runs unittest, "
-                "which does not understand pytest tests and fixtures. The fix sets it to false.",
-                ctx.json_fix("Disable unittest", unittest.path, [json_set(_json_path(unittest), False)]),
+                "which does not understand pytest tests and fixtures.",
+                ctx.json_fix(
+                    f"Set {UNITTEST_ENABLED} to false in {unittest.path}",
+                    unittest.path,
+                    [json_set(_json_path(unittest), False)],
+                ),
             )
 
 
@@ -549,7 +546,7 @@ def PD305(ctx: Context) -> Iterator[Finding]:
         missing = False
         for index, arg in positional:
             target = os.path.normpath(os.path.join(cwd, arg.split("::", 1)[0]))
-            if os.path.exists(target):
+            if ws.exists(target):
                 continue
             missing = True
             fix = None
@@ -563,7 +560,7 @@ def PD305(ctx: Context) -> Iterator[Finding]:
                 ref.path,
                 ctx.range(ref.path, (item.offset, item.end)),
                 f"`{PYTEST_ARGS}` names {arg!r}, which does not exist: test discovery fails with "
-                '"file or directory not found".' + (" The fix points it at the tests folder." if fix else ""),
+                '"file or directory not found".',
                 fix,
             )
         if missing or not positional or not projects:
@@ -577,9 +574,11 @@ def PD305(ctx: Context) -> Iterator[Finding]:
             ref.path,
             ctx.range(ref.path, (value_node.offset, value_node.end)),
             f"`{PYTEST_ARGS}` does not include the tests folder ({', '.join(tests_dirs)}): the Test "
-            "Explorer will not discover those tests. The fix adds it.",
+            "Explorer will not discover those tests.",
             ctx.json_fix(
-                "Add the tests folder to pytestArgs", ref.path, [json_append(json_path, a) for a in additions]
+                f"Add {', '.join(repr(a) for a in additions)} to {PYTEST_ARGS} in {ref.path}",
+                ref.path,
+                [json_append(json_path, a) for a in additions],
             ),
         )
 
@@ -618,14 +617,13 @@ def PD306(ctx: Context) -> Iterator[Finding]:
         new = None
         if venv is not None:
             new = "${workspaceFolder}/" + relative(venv.interpreter, folder.dir)
-            fix = ctx.json_fix(f"Use {new}", ref.path, [json_set(_json_path(ref), new)])
-        if not os.path.exists(resolved):
+            fix = ctx.json_fix(f"Set {INTERPRETER} to {new!r}", ref.path, [json_set(_json_path(ref), new)])
+        if not ws.exists(resolved):
             yield PD306.at(
                 ref.path,
                 range_,
                 f"`{INTERPRETER}` is {ref.value!r}, which does not exist: VS Code falls back to "
-                "another interpreter without the project's dependencies."
-                + (f" The fix uses {new!r}." if new else ""),
+                "another interpreter without the project's dependencies.",
                 fix,
             )
             continue
@@ -637,7 +635,7 @@ def PD306(ctx: Context) -> Iterator[Finding]:
                 ref.path,
                 range_,
                 f"`{INTERPRETER}` points outside `{venv.rel}`, the project's environment: tests and "
-                f"analysis run without the dependencies installed there. The fix uses {new!r}.",
+                "analysis run without the dependencies installed there.",
                 fix,
             )
 
