@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pyproj_doctor.workspace.install import workflow_install
-from pyproj_doctor.workspace.model import Workspace
 from pyproj_doctor.workspace.runs import collects, explorer_run, imports_ok, plain_pytest, resolve, sys_path
 from pyproj_doctor.workspace.snapshot import Snapshot
+from pyproj_doctor.workspace.workspace import Workspace
 from tests.helpers import write
 
 PYTEST_SCRIPT = os.path.join(os.path.dirname(sys.executable), "pytest")
@@ -50,7 +50,7 @@ def predicted(root: Path, kind: str, project_dir: str, name: str) -> bool:
         folder = next(f for f in ws.folders if f.dir == ".")
         run = explorer_run(ws, folder, None)
     [source] = [r.packages[name] for p in ws.projects for r in p.source_roots if name in r.packages]
-    return imports_ok(resolve(sys_path(ws, run, project), name), str(root / source))
+    return imports_ok(resolve(sys_path(ws, run, [project]), name), str(root / source))
 
 
 PYPROJECT = '[project]\nname = "app"\nversion = "0"\n'

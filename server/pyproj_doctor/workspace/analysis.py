@@ -15,9 +15,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from pyproj_doctor.workspace.model import VsCodeFolder, Workspace, parent
+from pyproj_doctor.workspace.paths import parent
 from pyproj_doctor.workspace.runs import Resolution, resolve
 from pyproj_doctor.workspace.venv import Venv
+from pyproj_doctor.workspace.vscode import VsCodeFolder
+from pyproj_doctor.workspace.workspace import Workspace
 
 EXTRA_PATHS = "python.analysis.extraPaths"
 AUTO_SEARCH = "python.analysis.autoSearchPaths"

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
-from pyproj_doctor.workspace.model import Project, Workspace, join, parent
+from pyproj_doctor.workspace.paths import join, parent
+from pyproj_doctor.workspace.projects import Project
 from pyproj_doctor.workspace.venv import normalize
+from pyproj_doctor.workspace.workspace import Workspace
 
 _NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # A requirement name inside free text (tox deps, noxfile, setup.py, environment.yml, Pipfile).

@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pyproj_doctor.workspace.model import Project, Workspace, join, parent, within
+from pyproj_doctor.workspace.paths import join, parent, within
+from pyproj_doctor.workspace.projects import Project
+from pyproj_doctor.workspace.workspace import Workspace
 
 # Backends whose editable install writes a path line Pylance follows.
 PATH_PTH_BACKENDS = (

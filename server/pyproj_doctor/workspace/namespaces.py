@@ -14,8 +14,10 @@ import os
 import re
 
 from pyproj_doctor.workspace.declared import requirement_names
-from pyproj_doctor.workspace.model import IDENTIFIER, Project, Workspace, join
+from pyproj_doctor.workspace.paths import join
+from pyproj_doctor.workspace.projects import IDENTIFIER, Project
 from pyproj_doctor.workspace.venv import normalize
+from pyproj_doctor.workspace.workspace import Workspace
 
 
 def _dependency_names(project: Project) -> set[str]:

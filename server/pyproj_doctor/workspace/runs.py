@@ -23,9 +23,12 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 
-from pyproj_doctor.workspace.model import Project, TestModule, VsCodeFolder, Workspace, join, parent, within
+from pyproj_doctor.workspace.paths import join, parent, within
+from pyproj_doctor.workspace.projects import Project
 from pyproj_doctor.workspace.pytest_config import PytestConfig, find_config, has_glob
 from pyproj_doctor.workspace.venv import Venv
+from pyproj_doctor.workspace.vscode import VsCodeFolder
+from pyproj_doctor.workspace.workspace import Workspace
 
 DEFAULT_NORECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
 PYTEST_CWD = "python.testing.cwd"
@@ -233,7 +236,7 @@ def basedir(ws: Workspace, path: str) -> str:
     return folder
 
 
-def _conftests(ws: Workspace, run: Run, modules: list[TestModule], project_conftests: list[str]) -> list[str]:
+def _conftests(ws: Workspace, run: Run, project_conftests: list[str]) -> list[str]:
     confcut = run.config.folder if run.config is not None else run.rootdir
     loaded = []
     for conftest in project_conftests:
@@ -246,8 +249,12 @@ def _conftests(ws: Workspace, run: Run, modules: list[TestModule], project_conft
     return loaded
 
 
-def sys_path(ws: Workspace, run: Run, project: Project) -> list[str]:
-    """Absolute folders on ``sys.path`` once the run has collected the project's tests, in order."""
+def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
+    """Absolute folders on ``sys.path`` once the run has collected these projects' tests, in order.
+
+    Every collected module's and conftest's basedir counts, whatever the
+    collection order: an import that works only thanks to another module is
+    not reported (a false alarm is worse than a miss)."""
     abspath = ws.snapshot.abspath
     front: list[str] = []
     if run.config is not None and run.config.get("pythonpath") is not None:
@@ -256,12 +263,14 @@ def sys_path(ws: Workspace, run: Run, project: Project) -> list[str]:
     inserted: list[str] = []
     mode = run.import_mode()
     if mode in ("prepend", "append"):
-        modules = [m for m in project.test_modules if collects(ws, run, m.path)]
-        for rel in [*_conftests(ws, run, modules, project.conftests), *(m.path for m in modules)]:
-            base = basedir(ws, rel)
-            if base != "..":
-                inserted.append(abspath(base))
-    inserted.extend(_django_paths(ws, run, project))
+        for project in projects:
+            modules = [m for m in project.test_modules if collects(ws, run, m.path)]
+            for rel in [*_conftests(ws, run, project.conftests), *(m.path for m in modules)]:
+                base = basedir(ws, rel)
+                if base != "..":
+                    inserted.append(abspath(base))
+    for project in projects:
+        inserted.extend(_django_paths(ws, run, project))
     path = [*inserted, *front] if mode == "prepend" else [*front]
     if run.kind == "explorer":
         path.insert(0, abspath(run.cwd))
