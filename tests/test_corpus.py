@@ -37,7 +37,8 @@ SHAPES = [
     Shape(
         "flat layout, configured",
         {
-            "pyproject.toml": UV_APP + '\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\npythonpath = ["."]\n',
+            "pyproject.toml": UV_APP
+            + '\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\npythonpath = ["."]\n',
             "app/__init__.py": "",
             "app/core.py": "",
             "tests/test_core.py": "import app.core\n" + TEST,
