@@ -88,11 +88,10 @@ class DoctorServer(LanguageServer):
         return token
 
     # ------------------------------------------------------------ transport
-    def serve_stdio(self, stdin: BinaryIO, stdout: BinaryIO) -> int:
-        """Read messages until ``exit`` (which leaves the process) or end of input."""
+    def serve_stdio(self, stdin: BinaryIO, stdout: BinaryIO) -> None:
+        """Read messages until ``exit`` or the end of input; both leave the process."""
         self.protocol.set_writer(StdoutWriter(stdout))
         asyncio.run(self._read_loop(stdin))
-        return 0 if self.protocol._shutdown else 1
 
     async def _read_loop(self, stdin: BinaryIO) -> None:
         loop = asyncio.get_running_loop()
@@ -108,6 +107,11 @@ class DoctorServer(LanguageServer):
         threading.Thread(target=reader, name="pyproj-doctor-stdin", daemon=True).start()
         while (body := await lines.get()) is not None:
             self._dispatch(body)
+        # The client is gone. Leave now: waiting for handlers or worker threads (one may be
+        # stuck in a check) would keep an orphan process alive.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0 if self.protocol._shutdown else 1)
 
     def _dispatch(self, body: bytes) -> None:
         try:
@@ -169,7 +173,4 @@ def create_server() -> DoctorServer:
 
 def serve() -> None:
     logging.basicConfig(level=logging.WARNING)
-    code = create_server().serve_stdio(sys.stdin.buffer, sys.stdout.buffer)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)  # worker threads may still be inside a check: do not wait for them
+    create_server().serve_stdio(sys.stdin.buffer, sys.stdout.buffer)
