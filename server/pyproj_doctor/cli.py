@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from pyproj_doctor import __version__
-from pyproj_doctor.model import Finding, Severity
+from pyproj_doctor.findings import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -108,14 +108,14 @@ def _lsp() -> int:
 
 
 def _rules(codes: Sequence[str], fmt: str, out: TextIO) -> int:
-    from pyproj_doctor.rules import RULES
+    from pyproj_doctor.rules import BY_CODE, RULES
 
     wanted = [c.upper() for c in codes]
-    unknown = [c for c in wanted if c not in RULES]
+    unknown = [c for c in wanted if c not in BY_CODE]
     if unknown:
         sys.stderr.write(f"pyproj-doctor: error: unknown rule {', '.join(unknown)}\n")
         return EXIT_ERROR
-    selected = [RULES[c] for c in wanted] if wanted else list(RULES.values())
+    selected = [BY_CODE[c] for c in wanted] if wanted else list(RULES)
     if fmt == "json":
         import json
 
@@ -159,11 +159,11 @@ def _wrap(text: str) -> str:
 
 def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from pyproj_doctor.engine import Options
-    from pyproj_doctor.rules import RULES
+    from pyproj_doctor.rules import known
 
     for key in ("select", "ignore"):
         for code in getattr(args, key) or []:
-            if not code.startswith("PD") or not any(c.startswith(code) for c in RULES):
+            if not known(code):
                 raise _UsageError(f"--{key}: unknown rule or prefix {code!r}")
     fail_on = getattr(args, "fail_on", None)
     return Options(

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from pyproj_doctor import __version__
-from pyproj_doctor.model import Finding, Fix, Severity
-from pyproj_doctor.rules import RULES
+from pyproj_doctor.findings import Finding, Fix, Severity
+from pyproj_doctor.rules import BY_CODE, RULES
 
 INFO_URI = "https://github.com/pyproj-doctor/pyproj-doctor"
 _COLOURS = {
@@ -116,7 +116,7 @@ def to_sarif(results: Sequence[tuple[str, Sequence[Finding]]]) -> str:
             "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
             "help": {"text": rule.explanation},
         }
-        for rule in RULES.values()
+        for rule in RULES
     ]
     index = {rule["id"]: n for n, rule in enumerate(rules)}
     sarif_results = []
@@ -210,5 +210,5 @@ def github_line(root_label: str, item: Finding) -> str:
     ]
     if start.line == end.line:
         props.append(f"endColumn={end.character + 1}")
-    props.append(f"title={_escape_property(item.code + ' ' + RULES[item.code].name)}")
+    props.append(f"title={_escape_property(item.code + ' ' + BY_CODE[item.code].name)}")
     return f"::{_GITHUB_COMMAND[item.severity]} {','.join(props)}::{_escape_data(item.message)}"

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from lsprotocol import types as lsp
 
 from pyproj_doctor import engine
+from pyproj_doctor.findings import Fix, TextEdit
 from pyproj_doctor.lsp.convert import Positions, text_edit, uri_of
-from pyproj_doctor.model import Fix, TextEdit
 from pyproj_doctor.text import BOM, minimal_edit
 from pyproj_doctor.workspace.snapshot import Snapshot
 

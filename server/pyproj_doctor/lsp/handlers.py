@@ -17,11 +17,11 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 
 from pyproj_doctor import engine
+from pyproj_doctor.findings import Finding, Range, Severity
 from pyproj_doctor.lsp import edits, settings
 from pyproj_doctor.lsp.convert import Positions, sites, uri_of
 from pyproj_doctor.lsp.server import DoctorServer
 from pyproj_doctor.lsp.session import Checked, Folder, in_thread, path_of
-from pyproj_doctor.model import Finding, Range, Severity
 
 CONFIGURE_COMMAND = "pyprojDoctor.configureProject"
 FIX_ALL_KIND = "source.fixAll.pyprojDoctor"

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyproj_doctor import engine
-from pyproj_doctor.model import Severity
-from pyproj_doctor.rules import RULES
+from pyproj_doctor.findings import Severity
+from pyproj_doctor.rules import BY_CODE, known
 
 SECTION = "pyprojDoctor"
 
@@ -42,7 +42,7 @@ def parse(value: Any, warn: Warn = _ignore) -> FolderSettings:
         good = []
         for item in raw:
             code = str(item).strip().upper()
-            if code.startswith("PD") and any(c.startswith(code) for c in RULES):
+            if known(code):
                 good.append(code)
             else:
                 warn(f"{SECTION}.{key}: unknown rule or prefix {code!r}")
@@ -52,7 +52,7 @@ def parse(value: Any, warn: Warn = _ignore) -> FolderSettings:
     raw_overrides = value.get("severityOverrides") or {}
     if isinstance(raw_overrides, dict):
         for code, name in raw_overrides.items():
-            if code not in RULES:
+            if code not in BY_CODE:
                 warn(f"{SECTION}.severityOverrides: unknown rule {code!r}")
                 continue
             try:
