@@ -24,6 +24,7 @@ async def test_initial_diagnostics_on_a_multi_root_workspace(editor: Editor, tmp
         lambda: (
             bool(editor.diagnostics(app / "pyproject.toml"))
             and bool(editor.diagnostics(broken / ".vscode/settings.json"))
+            and bool(editor.diagnostics(app / "tests/test_main.py"))  # each document has its own message
         )
     )
     assert editor.codes(app / "pyproject.toml") == ["PD201", "PD301", "PD304", "PD401", "PD401"]
