@@ -25,11 +25,7 @@ def test_text_output_exit_code_and_summary(tmp_path: Path) -> None:
     # ruff's concise line, with the severity: path:line:col: CODE severity [*] message
     assert all_lines[0].startswith(f"{tmp_path}/pyproject.toml:1:1: PD201 error [*] Tests import `my_app`")
     # Under it, indented: the related locations, then what the fix does.
-    assert (
-        all_lines[1]
-        == f"    {tmp_path}/tests/test_main.py:1:6: `my_app` cannot be imported by plain `pytest` in the "
-        "project folder and the Test Explorer (`python -m pytest` in the project folder)"
-    )
+    assert all_lines[1].startswith(f"    {tmp_path}/tests/test_main.py:1:6: `my_app` cannot be imported")
     assert all_lines[2] == "    fix: Add 'src' to pytest's pythonpath in pyproject.toml"
     # Editor conveniences (PD304, PD401) are information: only the import failure is an error.
     assert all_lines[-1].startswith("Found 5 findings (1 error, 3 information, 1 hint).")
@@ -54,14 +50,11 @@ def test_json_format(tmp_path: Path) -> None:
     first = data[0]
     assert set(first) == {"code", "severity", "message", "path", "range", "fix", "fixUnavailable", "related"}
     assert all(isinstance(d["related"], list) for d in data)  # always there, maybe empty
-    assert first["related"] == [
-        {
-            "path": "tests/test_main.py",
-            "range": {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 11}},
-            "message": "`my_app` cannot be imported by plain `pytest` in the project folder and the "
-            "Test Explorer (`python -m pytest` in the project folder)",
-        }
-    ]
+    [related] = first["related"]
+    assert related["path"] == "tests/test_main.py" and related["message"].startswith(
+        "`my_app` cannot be imported"
+    )
+    assert related["range"] == {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 11}}
     assert first["code"] == "PD201" and first["severity"] == "error" and first["path"] == "pyproject.toml"
     assert first["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 9}}
     assert first["fix"]["changes"][0]["path"] == "pyproject.toml"
