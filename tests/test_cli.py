@@ -677,3 +677,24 @@ def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> Non
         )
         assert properties.get("fix") == fix
         assert properties.get("fixUnavailable") == f["fixUnavailable"]
+
+
+def test_a_lone_surrogate_in_a_value_prints_in_every_format(tmp_path: Path) -> None:
+    # "\ud800" is valid JSON but no UTF-8 can encode it: every format must still print.
+    value = '"x\\ud800y"'
+    seed(
+        tmp_path,
+        **{
+            ".vscode/extensions.json": f'{{"recommendations": [{value}], "unwantedRecommendations": [{value}]}}'
+        },
+    )
+    strict = {"PYTHONIOENCODING": "utf-8:strict"}
+    for fmt in ("text", "json", "sarif", "github"):
+        result = cli("check", "--format", fmt, cwd=tmp_path, env=strict)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "x\\ud800y" in result.stdout  # shown as its escape
+        if fmt == "sarif":
+            assert_valid_sarif(json.loads(result.stdout))
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path, env=strict).stdout)
+    assert any("x\ud800y" in f["message"] for f in data)  # JSON keeps the exact value
