@@ -497,6 +497,10 @@ def test_sarif_uri_of_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     ]
     assert "tests/two/test_%FF.py" in uris
     assert all(p.is_file() for p in result_files(log))
+    # JSON says the name as Python does (os.fsdecode), in valid UTF-8; text shows the byte.
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    assert "tests/two/test_\udcff.py" in {f["path"] for f in data}
+    assert "tests/two/test_\\xff.py:1:1: PD205 error" in cli("check", cwd=tmp_path).stdout
 
 
 # --- Output injection: names and values from the project never act on a terminal or a CI log ---
