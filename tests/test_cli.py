@@ -240,6 +240,7 @@ def test_rules_listing_and_explain() -> None:
     assert codes[0] == "PD101" and codes[-1] == "PD902" and len(codes) == 21
     explained = cli("rules", "PD301")
     assert "extraPaths" in explained.stdout and "warning" in explained.stdout
+    assert "`extraPaths`" in explained.stdout and "``" not in explained.stdout
     assert cli("--explain", "pd301").stdout == explained.stdout
     data = json.loads(cli("rules", "--format", "json").stdout)
     assert {r["code"] for r in data} == set(codes)
