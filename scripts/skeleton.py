@@ -107,7 +107,8 @@ def reduce_pyproject(text: str) -> str:
             out[key] = data[key]
     if isinstance(data.get("project"), dict):
         out["project"] = {k: v for k, v in data["project"].items() if k in PROJECT_KEYS}
-    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    raw_tool = data.get("tool")
+    tool: dict[str, Any] = raw_tool if isinstance(raw_tool, dict) else {}
     kept: dict[str, Any] = {}
     for key in TOOL_TABLES:
         if key not in tool:

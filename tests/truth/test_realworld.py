@@ -22,7 +22,7 @@ from tests.truth.judge import describe
 
 VERDICTS = REALWORLD / "verdicts.json"
 # repo -> check -> reason (from DISAGREEMENTS.md); each becomes a strict xfail.
-KNOWN: dict[str, dict[str, str]] = {}
+from tests.truth.known_realworld import KNOWN  # noqa: E402
 
 
 def params(check: str) -> list[Any]:
