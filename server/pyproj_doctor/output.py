@@ -28,18 +28,18 @@ def display_path(root_label: str, path: str) -> str:
     return f"{root_label.rstrip('/')}/{path}"
 
 
-def text_line(root_label: str, item: Finding, colour: bool) -> str:
+def text_line(root_label: str, item: Finding, colour: bool, unsafe: bool = False) -> str:
     start = item.range.start
     location = f"{display_path(root_label, item.path)}:{start.line + 1}:{start.character + 1}:"
     code = item.code
-    marker = " [*]" if item.fix is not None else ""
+    marker = " [*]" if item.fix is not None and item.fix.allowed(unsafe) else ""
     if colour:
         location = f"{_BOLD}{location}{_RESET}"
         code = f"{_COLOURS[item.severity]}{code}{_RESET}"
     return f"{location} {code} {item.message}{marker}"
 
 
-def summary(findings: Sequence[Finding], colour: bool) -> str:
+def summary(findings: Sequence[Finding], colour: bool, unsafe: bool = False) -> str:
     if not findings:
         text = "All checks passed."
         return f"\x1b[1;32m{text}{_RESET}" if colour else text
@@ -50,11 +50,15 @@ def summary(findings: Sequence[Finding], colour: bool) -> str:
         f"{counts[s]} {s.label}{'s' if counts[s] != 1 and s != Severity.INFORMATION else ''}"
         for s in sorted(counts, reverse=True)
     ]
-    fixable = sum(1 for f in findings if f.fix is not None)
+    fixable = sum(1 for f in findings if f.fix is not None and f.fix.allowed(unsafe))
+    hidden = sum(1 for f in findings if f.fix is not None and not f.fix.allowed(unsafe))
     noun = "finding" if len(findings) == 1 else "findings"
     text = f"Found {len(findings)} {noun} ({', '.join(parts)})."
+    flag = " --unsafe-fixes" if unsafe else ""
     if fixable:
-        text += f" {fixable} fixable with `pyproj-doctor check --fix` (marked [*])."
+        text += f" {fixable} fixable with `pyproj-doctor check --fix{flag}` (marked [*])."
+    if hidden:
+        text += f" {hidden} more with `--fix --unsafe-fixes` (unsafe: review them)."
     return text
 
 
@@ -63,6 +67,7 @@ def fix_to_json(fix: Fix | None) -> dict[str, Any] | None:
         return None
     return {
         "description": fix.description,
+        "applicability": fix.applicability.value,
         "changes": [
             {
                 "path": change.path,

@@ -27,7 +27,6 @@ from pyproj_doctor import __version__, engine
 from pyproj_doctor.findings import Fix, Range, Severity, TextEdit
 from pyproj_doctor.lsp.convert import Positions, diagnostics, text_edit, uri_of
 from pyproj_doctor.rules import BY_CODE, known
-from pyproj_doctor.text import BOM, minimal_edit
 from pyproj_doctor.workspace.walk import FileIndex
 
 CONFIGURE_COMMAND = "pyprojDoctor.configureProject"
@@ -321,16 +320,11 @@ class DoctorServer(LanguageServer):
 
     def planned_for_result(self, result: engine.FixResult) -> list[Planned]:
         planned = []
-        for rel, after in sorted(result.after.items()):
-            before = result.before.get(rel)
-            body_after = after[1:] if after.startswith(BOM) else after
-            if before is None:
-                planned.append(Planned(rel, (TextEdit(0, 0, body_after),), None))
-                continue
-            body_before = before[1:] if before.startswith(BOM) else before
-            edit = minimal_edit(body_before, body_after)
-            if edit is not None:
-                planned.append(Planned(rel, (edit,), body_before))
+        for changed in result.files:
+            change = changed.change
+            before = changed.before.text if changed.before is not None else None
+            if change.edits:
+                planned.append(Planned(change.path, change.edits, before))
         return planned
 
 
@@ -560,13 +554,14 @@ def create_server() -> DoctorServer:
             matching = [
                 d for d in own if d.code == item.code and d.range.start.line in {a.start.line for a in hit}
             ]
+            safe = item.fix.allowed(unsafe=False)
             actions.append(
                 lsp.CodeAction(
-                    title=f"{item.fix.description} ({item.code})",
+                    title=f"{item.fix.description} ({item.code}{'' if safe else ', unsafe'})",
                     kind=lsp.CodeActionKind.QuickFix,
                     diagnostics=matching or None,
                     edit=edit,
-                    is_preferred=True,
+                    is_preferred=safe,
                 )
             )
         return actions
@@ -595,6 +590,12 @@ def create_server() -> DoctorServer:
         planned = ls.planned_for_result(result)
         fixes = [f"{f.code}: {f.fix.description}" for f in result.applied if f.fix is not None]
         left = [f"{f.code}: {f.message}" for f in result.report.findings if f.severity >= Severity.WARNING]
+        # Unsafe fixes are not part of the setup: they stay quick fixes, labelled, for the user to pick.
+        unsafe = [
+            f"{f.code}: {f.fix.description}"
+            for f in result.report.findings
+            if f.fix is not None and not f.fix.allowed(unsafe=False)
+        ]
         if not planned:
             ls.window_show_message(
                 lsp.ShowMessageParams(
@@ -602,7 +603,7 @@ def create_server() -> DoctorServer:
                     message="pyproj-doctor: the project already has the recommended setup.",
                 )
             )
-            return {"applied": False, "files": [], "fixes": [], "remaining": left}
+            return {"applied": False, "files": [], "fixes": [], "remaining": left, "unsafe": unsafe}
         try:
             edit = ls.workspace_edit(folder, planned, annotated=True)
         except Unsupported as error:
@@ -619,6 +620,7 @@ def create_server() -> DoctorServer:
             "files": [p.rel for p in planned],
             "fixes": fixes,
             "remaining": left,
+            "unsafe": unsafe,
             "failureReason": response.failure_reason,
         }
 
