@@ -82,11 +82,22 @@ def _add_unsafe(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
+    # Repeated flags accumulate, as ruff's do: `--select PD2 --select PD3` selects both.
     parser.add_argument(
-        "--select", type=_codes, default=None, metavar="CODES", help="only these codes or prefixes"
+        "--select",
+        type=_codes,
+        action="extend",
+        default=None,
+        metavar="CODES",
+        help="only these codes or prefixes (comma-separated, repeatable)",
     )
     parser.add_argument(
-        "--ignore", type=_codes, default=None, metavar="CODES", help="skip these codes or prefixes"
+        "--ignore",
+        type=_codes,
+        action="extend",
+        default=None,
+        metavar="CODES",
+        help="skip these codes or prefixes (comma-separated, repeatable)",
     )
 
 
@@ -218,10 +229,11 @@ def _check(args: argparse.Namespace) -> int:
     )
     status = EXIT_OK
     results: list[tuple[str, list[Finding]]] = []
+    diffs: list[str] = []
     for label in args.paths:
         problem = _root_error(label)
         if problem:
-            sys.stderr.write(f"pyproj-doctor: error: {problem}\n")
+            sys.stderr.write(f"pyproj-doctor: error: {output.clean(problem)}\n")
             status = EXIT_ERROR
             continue
         try:
@@ -231,59 +243,75 @@ def _check(args: argparse.Namespace) -> int:
             else:
                 report = engine.check(label, base)
         except engine.ConfigError as error:
-            sys.stderr.write(f"{output.display_path(label, error.path)}: error: {error.message}\n")
+            sys.stderr.write(
+                f"{output.display_path(label, error.path)}: error: {output.clean(error.message)}\n"
+            )
             status = EXIT_ERROR
             continue
         if args.fix or args.diff:
             for path, reason in result.blocked:
-                sys.stderr.write(f"{output.display_path(label, path)}: error: not fixed: {reason}\n")
+                sys.stderr.write(
+                    f"{output.display_path(label, path)}: error: not fixed: {output.clean(reason)}\n"
+                )
                 status = EXIT_ERROR
             if args.diff:
                 diff = _diff(label, result)
-                sys.stdout.write(diff)
+                diffs.append(diff)
                 if diff and status == EXIT_OK:
                     status = EXIT_FINDINGS
             else:
                 for path, reason in engine.write_changes(label, result):
-                    sys.stderr.write(f"{output.display_path(label, path)}: error: {reason}\n")
+                    sys.stderr.write(f"{output.display_path(label, path)}: error: {output.clean(reason)}\n")
                     status = EXIT_ERROR
                 if args.format == "text":
                     for changed in result.files:
                         verb = "created" if changed.before is None else "fixed"
                         sys.stderr.write(f"{verb} {output.display_path(label, changed.path)}\n")
         for problem_item in report.problems:
-            sys.stderr.write(
-                f"{output.display_path(label, problem_item.path)}: error: {problem_item.message}\n"
-            )
+            where, what = output.display_path(label, problem_item.path), output.clean(problem_item.message)
+            sys.stderr.write(f"{where}: error: {what}\n")
             status = EXIT_ERROR
         findings = report.findings
         results.append((label, findings))
         if any(f.severity >= report.options.threshold for f in findings) and status == EXIT_OK:
             status = EXIT_FINDINGS
-    _print(args.format, results, colour, show_summary=not args.diff, unsafe=args.unsafe_fixes)
+    combined = "".join(diffs) if args.diff else None
+    _print(args.format, results, colour, combined, failed=status == EXIT_ERROR, unsafe=args.unsafe_fixes)
     return status
 
 
 def _print(
-    fmt: str, results: list[tuple[str, list[Finding]]], colour: bool, show_summary: bool, unsafe: bool
+    fmt: str,
+    results: list[tuple[str, list[Finding]]],
+    colour: bool,
+    diff: str | None,
+    failed: bool,
+    unsafe: bool = False,
 ) -> None:
+    """One document on stdout for json and sarif (the diff inside it); for text and github,
+    the diff on stdout and the findings after it (text: on stderr, as ruff does with --diff)."""
     from pyproj_doctor import output
 
     out = sys.stdout
     if fmt == "json":
-        out.write(output.to_json(results) + "\n")
-    elif fmt == "sarif":
-        out.write(output.to_sarif(results) + "\n")
-    elif fmt == "github":
+        out.write(output.to_json(results, diff) + "\n")
+        return
+    if fmt == "sarif":
+        out.write(output.to_sarif(results, diff) + "\n")
+        return
+    if diff is not None:
+        out.write(output.clean_diff(diff))
+    if fmt == "github":
         for label, findings in results:
             for item in findings:
                 out.write(output.github_line(label, item) + "\n")
-    else:
-        stream = out if show_summary else sys.stderr
-        all_findings = [f for _, findings in results for f in findings]
-        for label, findings in results:
-            for item in findings:
-                stream.write(output.text_line(label, item, colour, unsafe) + "\n")
+        return
+    stream = out if diff is None else sys.stderr
+    all_findings = [f for _, findings in results for f in findings]
+    for label, findings in results:
+        for item in findings:
+            stream.write(output.text_line(label, item, colour, unsafe) + "\n")
+    if all_findings or not failed:  # "All checks passed." would be false after an error
         stream.write(output.summary(all_findings, colour, unsafe) + "\n")
 
 
@@ -294,17 +322,17 @@ def _diff(label: str, result: FixResult) -> str:
 
     chunks: list[str] = []
     for changed in result.files:
-        old = changed.before.raw if changed.before is not None else None
         path = changed.path
-        shown = path if os.path.isabs(label) else output.display_path(label, path)
-        old_lines = (old or "").splitlines(keepends=True)
-        new_lines = changed.after.raw.splitlines(keepends=True)
+        old = changed.before.raw if changed.before is not None else None
+        shown = output.clean(path if os.path.isabs(label) else output.raw_path(label, path))
+        old_lines = output.lines(old or "")
+        new_lines = output.lines(changed.after.raw)
         fromfile = "/dev/null" if old is None else f"a/{shown}"
         lines = list(difflib.unified_diff(old_lines, new_lines, fromfile, f"b/{shown}"))
         if not lines:  # a new empty file (``__init__.py``) has no hunk, only its header
             lines = [f"--- {fromfile}\n", f"+++ b/{shown}\n"]
         for line in lines:
-            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+            chunks.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(chunks)
 
 
@@ -319,32 +347,34 @@ def _configure(args: argparse.Namespace) -> int:
     label = args.path
     problem = _root_error(label)
     if problem:
-        sys.stderr.write(f"pyproj-doctor: error: {problem}\n")
+        sys.stderr.write(f"pyproj-doctor: error: {output.clean(problem)}\n")
         return EXIT_ERROR
     try:
         result = engine.fix_all(label, base, unsafe=args.unsafe_fixes)
     except engine.ConfigError as error:
-        sys.stderr.write(f"{output.display_path(label, error.path)}: error: {error.message}\n")
+        sys.stderr.write(f"{output.display_path(label, error.path)}: error: {output.clean(error.message)}\n")
         return EXIT_ERROR
     status = EXIT_OK
     for path, reason in result.blocked:
-        sys.stderr.write(f"{output.display_path(label, path)}: error: not fixed: {reason}\n")
+        sys.stderr.write(f"{output.display_path(label, path)}: error: not fixed: {output.clean(reason)}\n")
         status = EXIT_ERROR
     if args.diff:
-        sys.stdout.write(_diff(label, result))
-        return status
+        diff = _diff(label, result)
+        sys.stdout.write(output.clean_diff(diff))
+        # Changes to make exit 1, as with `check --diff` (an error's 2 wins).
+        return EXIT_FINDINGS if diff and status == EXIT_OK else status
     for path, reason in engine.write_changes(label, result):
-        sys.stderr.write(f"{output.display_path(label, path)}: error: {reason}\n")
+        sys.stderr.write(f"{output.display_path(label, path)}: error: {output.clean(reason)}\n")
         status = EXIT_ERROR
     if not result.files:
         sys.stdout.write("Nothing to change: the project already has the recommended setup.\n")
     for item in result.applied:
-        sys.stdout.write(f"{item.code} {item.fix.description if item.fix else ''}\n")
+        sys.stdout.write(f"{item.code} {output.clean(item.fix.description) if item.fix else ''}\n")
     unsafe = [f for f in result.report.findings if f.fix is not None and not f.fix.allowed(args.unsafe_fixes)]
     if unsafe:
         sys.stdout.write(f"{len(unsafe)} unsafe fix(es) not applied (add --unsafe-fixes to apply them):\n")
         for item in unsafe:
-            sys.stdout.write(f"{item.code} {item.fix.description if item.fix else ''}\n")
+            sys.stdout.write(f"{item.code} {output.clean(item.fix.description) if item.fix else ''}\n")
     remaining = [f for f in result.report.findings if f.severity >= Severity.WARNING]
     if remaining:
         sys.stdout.write(f"{len(remaining)} finding(s) need a decision only you can make:\n")
