@@ -545,7 +545,8 @@ def test_text_escapes_file_names_and_values(tmp_path: Path) -> None:
     lines = cli("check", "p", cwd=tmp_path).stdout.splitlines()
     assert len(lines) == len(json.loads(cli("check", "--format", "json", "p", cwd=tmp_path).stdout)) + 1
     shown = "x\\n::error file=evil.py,line=1::injected\\x1b[2J\\x1b]0;title\\x07#\\x23[error]v1\\u202e"
-    assert any(line.startswith(f"p/tests/two/test_{shown}.py:1:1: PD205 error [*] ") for line in lines)
+    # PD205's fix (adding __init__.py) is unsafe: no [*] mark.
+    assert any(line.startswith(f"p/tests/two/test_{shown}.py:1:1: PD205 error `") for line in lines)
     assert any(f"`my.ext{shown.lower()}`" in line for line in lines)  # the configured value, escaped
     for args in (
         ["check", "p"],
