@@ -25,16 +25,14 @@ def test_text_output_exit_code_and_summary(tmp_path: Path) -> None:
     # ruff's concise line, with the severity: path:line:col: CODE severity [*] message
     assert all_lines[0].startswith(f"{tmp_path}/pyproject.toml:1:1: PD201 error [*] Tests import `my_app`")
     # Under it, indented: the related locations, then what the fix does.
-    assert (
-        all_lines[1]
-        == f"    {tmp_path}/tests/test_main.py:1:6: `my_app` cannot be imported by plain `pytest`"
-    )
+    assert all_lines[1].startswith(f"    {tmp_path}/tests/test_main.py:1:6: `my_app` cannot be imported")
     assert all_lines[2] == "    fix: Add 'src' to pytest's pythonpath in pyproject.toml"
-    assert all_lines[-1].startswith("Found 5 findings (1 error, 1 warning, 2 information, 1 hint).")
+    # Editor conveniences (PD304, PD401) are information: only the import failure is an error.
+    assert all_lines[-1].startswith("Found 5 findings (1 error, 3 information, 1 hint).")
     lines = [line for line in all_lines if not line.startswith("    ")]
     shape = re.compile(r"^.+:\d+:\d+: PD\d{3} (error|warning|information|hint) (\[\*\] )?\S.*$")
     assert len(lines) == 6 and all(shape.match(line) for line in lines[:-1])
-    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "warning", "information", "hint"}  # type: ignore[index]
+    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "information", "hint"}  # type: ignore[index]
     assert "\x1b[" not in result.stdout  # no colour when not a TTY
 
 
@@ -52,17 +50,15 @@ def test_json_format(tmp_path: Path) -> None:
     first = data[0]
     assert set(first) == {"code", "severity", "message", "path", "range", "fix", "fixUnavailable", "related"}
     assert all(isinstance(d["related"], list) for d in data)  # always there, maybe empty
-    assert first["related"] == [
-        {
-            "path": "tests/test_main.py",
-            "range": {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 11}},
-            "message": "`my_app` cannot be imported by plain `pytest`",
-        }
-    ]
+    [related] = first["related"]
+    assert related["path"] == "tests/test_main.py" and related["message"].startswith(
+        "`my_app` cannot be imported"
+    )
+    assert related["range"] == {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 11}}
     assert first["code"] == "PD201" and first["severity"] == "error" and first["path"] == "pyproject.toml"
     assert first["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 9}}
     assert first["fix"]["changes"][0]["path"] == "pyproject.toml"
-    assert {d["severity"] for d in data} == {"error", "warning", "information", "hint"}
+    assert {d["severity"] for d in data} == {"error", "information", "hint"}
 
 
 def test_sarif_format(tmp_path: Path) -> None:
