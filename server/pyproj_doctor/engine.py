@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pyproj_doctor.findings import FileChange, Finding, Severity, TextEdit
@@ -11,6 +12,10 @@ from pyproj_doctor.text import FileProblem, SourceText, minimal_edit
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.walk import FileIndex
 from pyproj_doctor.workspace.workspace import Workspace
+
+
+class Cancelled(Exception):
+    """The caller no longer wants this result (the language server got newer input)."""
 
 
 class ConfigError(Exception):
@@ -119,6 +124,7 @@ def check(
     overlay: dict[str, str] | None = None,
     file_wins: bool = False,
     index: FileIndex | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Report:
     """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts).
 
@@ -126,6 +132,7 @@ def check(
     in here and the result is ``Report.options``. ``index`` is a listing of the tree from an
     earlier scan, reused when the caller knows no file was created or deleted since (the
     language server tracks that). Raises ``ConfigError`` for unusable project options.
+    ``cancelled`` is asked between rules; when it answers True the run stops with ``Cancelled``.
     """
     snapshot = Snapshot(root, overlay)
     options = project_options(snapshot, options or Options(), file_wins)
@@ -133,6 +140,8 @@ def check(
     ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
     findings: list[Finding] = []
     for rule in RULES:
+        if cancelled is not None and cancelled():
+            raise Cancelled()
         if options.enabled(rule.code):
             findings.extend(rule.check(ctx))
     broken = {f.path for f in findings if f.code in PARSE_ERRORS}
@@ -189,6 +198,7 @@ def fix_all(
     file_wins: bool = False,
     index: FileIndex | None = None,
     unsafe: bool = False,
+    cancelled: Callable[[], bool] | None = None,
 ) -> FixResult:
     """Apply every fix in memory (safe ones only unless ``unsafe``), re-checking after each round.
 
@@ -209,7 +219,7 @@ def fix_all(
     states: set[frozenset[tuple[str, str]]] = set()
     disk = Snapshot(root, buffers)
     while True:
-        report = check(root, options, overlay, file_wins, index)
+        report = check(root, options, overlay, file_wins, index, cancelled)
         index = report.index
         blocked.extend(report.blocked)
         touched: set[str] = set()
@@ -236,7 +246,7 @@ def fix_all(
             break
         state = frozenset(overlay.items())
         if state in states:  # fixes undo each other: stop, and report what that state holds
-            report = check(root, options, overlay, file_wins, index)
+            report = check(root, options, overlay, file_wins, index, cancelled)
             break
         states.add(state)
     files = [
