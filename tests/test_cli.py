@@ -292,6 +292,35 @@ def test_cli_does_not_import_pygls(tmp_path: Path) -> None:
     assert "LOADED []" in out.stdout
 
 
+def test_unsafe_fixes_only_on_request(tmp_path: Path) -> None:
+    seed(tmp_path, **{"src/my_app/utils/helpers.py": "X = 1\n"})
+    init = tmp_path / "src/my_app/utils/__init__.py"
+    listed = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    [pd101] = [d for d in listed if d["code"] == "PD101"]
+    assert pd101["fix"]["applicability"] == "unsafe"
+    assert {d["fix"]["applicability"] for d in listed if d["code"] == "PD201"} == {"safe"}
+    text = cli("check", cwd=tmp_path).stdout
+    assert "PD101" in text and not [line for line in text.splitlines() if "PD101" in line and "[*]" in line]
+    assert "1 more with `--fix --unsafe-fixes`" in text
+    fixed = cli("check", "--fix", cwd=tmp_path)
+    assert not init.exists() and "PD101" in fixed.stdout and "PD201" not in fixed.stdout
+    diff = cli("check", "--diff", "--unsafe-fixes", cwd=tmp_path)
+    assert "+++ b/src/my_app/utils/__init__.py" in diff.stdout and not init.exists()
+    cli("check", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    assert init.exists() and init.read_text() == ""
+
+
+def test_configure_applies_safe_fixes_and_names_the_unsafe_ones(tmp_path: Path) -> None:
+    seed(tmp_path, **{"src/my_app/utils/helpers.py": "X = 1\n"})
+    init = tmp_path / "src/my_app/utils/__init__.py"
+    result = cli("configure", str(tmp_path))
+    assert result.returncode == 0 and not init.exists()
+    assert "1 unsafe fix(es) not applied (add --unsafe-fixes to apply them):" in result.stdout
+    assert "PD101 Create src/my_app/utils/__init__.py" in result.stdout
+    assert cli("configure", "--unsafe-fixes", str(tmp_path)).returncode == 0
+    assert init.exists()
+
+
 # --- Errors, --diff with machine formats, repeated flags (ruff's conventions) ---
 
 
@@ -498,6 +527,10 @@ def test_sarif_uri_of_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     ]
     assert "tests/two/test_%FF.py" in uris
     assert all(p.is_file() for p in result_files(log))
+    # JSON says the name as Python does (os.fsdecode), in valid UTF-8; text shows the byte.
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    assert "tests/two/test_\udcff.py" in {f["path"] for f in data}
+    assert "tests/two/test_\\xff.py:1:1: PD205 error" in cli("check", cwd=tmp_path).stdout
 
 
 # --- Output injection: names and values from the project never act on a terminal or a CI log ---
@@ -533,7 +566,8 @@ def test_text_escapes_file_names_and_values(tmp_path: Path) -> None:
     findings = json.loads(cli("check", "--format", "json", "p", cwd=tmp_path).stdout)
     assert len([line for line in lines if line[0] != " "]) == len(findings) + 1
     shown = "x\\n::error file=evil.py,line=1::injected\\x1b[2J\\x1b]0;title\\x07#\\x23[error]v1\\u202e"
-    assert any(line.startswith(f"p/tests/two/test_{shown}.py:1:1: PD205 error [*] ") for line in lines)
+    # PD205's fix (adding __init__.py) is unsafe: no [*] mark.
+    assert any(line.startswith(f"p/tests/two/test_{shown}.py:1:1: PD205 error `") for line in lines)
     assert any(f"`my.ext{shown.lower()}`" in line for line in lines)  # the configured value, escaped
     for args in (
         ["check", "p"],
@@ -678,3 +712,24 @@ def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> Non
         )
         assert properties.get("fix") == fix
         assert properties.get("fixUnavailable") == f["fixUnavailable"]
+
+
+def test_a_lone_surrogate_in_a_value_prints_in_every_format(tmp_path: Path) -> None:
+    # "\ud800" is valid JSON but no UTF-8 can encode it: every format must still print.
+    value = '"x\\ud800y"'
+    seed(
+        tmp_path,
+        **{
+            ".vscode/extensions.json": f'{{"recommendations": [{value}], "unwantedRecommendations": [{value}]}}'
+        },
+    )
+    strict = {"PYTHONIOENCODING": "utf-8:strict"}
+    for fmt in ("text", "json", "sarif", "github"):
+        result = cli("check", "--format", fmt, cwd=tmp_path, env=strict)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "x\\ud800y" in result.stdout  # shown as its escape
+        if fmt == "sarif":
+            assert_valid_sarif(json.loads(result.stdout))
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path, env=strict).stdout)
+    assert any("x\ud800y" in f["message"] for f in data)  # JSON keeps the exact value
