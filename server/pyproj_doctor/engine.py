@@ -170,7 +170,7 @@ class FixResult:
 def fix_all(
     root: str,
     options: Options | None = None,
-    max_rounds: int = 25,
+    max_rounds: int | None = None,
     buffers: dict[str, str] | None = None,
     only_path: str | None = None,
     file_wins: bool = False,
@@ -180,7 +180,10 @@ def fix_all(
     """Apply every safe fix in memory, re-checking after each round.
 
     Each round applies at most one fix per file and then re-checks, so every
-    fix is computed against the text it edits and fixes never conflict.
+    fix is computed against the text it edits and fixes never conflict. Rounds
+    go on until nothing fixable is left (no cap that leaves fixable findings
+    behind): each finding is applied once, so a fix that does not take cannot
+    loop; ``max_rounds`` only limits a caller that asks for it.
     ``buffers`` are unsaved editor texts to start from; ``only_path`` limits the
     fixes to findings reported in that file. The tree is listed once (or ``index``
     is reused): files the fixes create exist only in the overlay, which every
@@ -193,7 +196,9 @@ def fix_all(
     blocked: list[tuple[str, str]] = []
     seen: set[tuple[str, str, str]] = set()
     snapshot_disk = Snapshot(root, buffers)
-    for _ in range(max_rounds):
+    rounds = 0
+    while max_rounds is None or rounds < max_rounds:
+        rounds += 1
         report = check(root, options, overlay, file_wins, index, cancelled)
         index = report.index
         blocked.extend(report.blocked)
