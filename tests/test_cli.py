@@ -498,6 +498,10 @@ def test_sarif_uri_of_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     ]
     assert "tests/two/test_%FF.py" in uris
     assert all(p.is_file() for p in result_files(log))
+    # JSON says the name as Python does (os.fsdecode), in valid UTF-8; text shows the byte.
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    assert "tests/two/test_\udcff.py" in {f["path"] for f in data}
+    assert "tests/two/test_\\xff.py:1:1: PD205 error" in cli("check", cwd=tmp_path).stdout
 
 
 # --- Output injection: names and values from the project never act on a terminal or a CI log ---
@@ -678,3 +682,24 @@ def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> Non
         )
         assert properties.get("fix") == fix
         assert properties.get("fixUnavailable") == f["fixUnavailable"]
+
+
+def test_a_lone_surrogate_in_a_value_prints_in_every_format(tmp_path: Path) -> None:
+    # "\ud800" is valid JSON but no UTF-8 can encode it: every format must still print.
+    value = '"x\\ud800y"'
+    seed(
+        tmp_path,
+        **{
+            ".vscode/extensions.json": f'{{"recommendations": [{value}], "unwantedRecommendations": [{value}]}}'
+        },
+    )
+    strict = {"PYTHONIOENCODING": "utf-8:strict"}
+    for fmt in ("text", "json", "sarif", "github"):
+        result = cli("check", "--format", fmt, cwd=tmp_path, env=strict)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "x\\ud800y" in result.stdout  # shown as its escape
+        if fmt == "sarif":
+            assert_valid_sarif(json.loads(result.stdout))
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path, env=strict).stdout)
+    assert any("x\ud800y" in f["message"] for f in data)  # JSON keeps the exact value
