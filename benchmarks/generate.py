@@ -182,7 +182,8 @@ def realrepo(root: Path, modules: int = 232, test_bytes: int = 12_800_000, seed:
         _write(folder / f"test_{sub}_{index}.py", "".join(parts))
         count += 1
     for sub in subs:
-        _write(root / "tests" / sub / "conftest.py", "import pytest\n\n\n@pytest.fixture\ndef value():\n    return 1\n")
+        conftest = "import pytest\n\n\n@pytest.fixture\ndef value():\n    return 1\n"
+        _write(root / "tests" / sub / "conftest.py", conftest)
         _write(root / "tests" / sub / "data" / "sample.json", '{"key": 1}\n')
         count += 2
     _write(root / "tests" / "conftest.py", "")
