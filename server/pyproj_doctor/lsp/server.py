@@ -24,6 +24,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from pyproj_doctor import __version__, engine
+from pyproj_doctor.lsp.contract import CREATED_OR_DELETED, WATCHED_GLOBS
 from pyproj_doctor.lsp.convert import Positions, diagnostics, text_edit, uri_of
 from pyproj_doctor.model import Fix, Range, Severity, TextEdit
 from pyproj_doctor.rules import RULES
@@ -38,30 +39,6 @@ SETTINGS_SECTION = "pyprojDoctor"
 MIN_DEBOUNCE_SECONDS = 0.02
 MAX_DEBOUNCE_SECONDS = 0.15
 CONFIGURE_ANNOTATION = "pyproj-doctor.configure"
-WATCHED_GLOBS = (
-    "**/__init__.py",
-    "**/pyproject.toml",
-    "**/.vscode/*.json",
-    "**/pytest.ini",
-    "**/.pytest.ini",
-    "**/pytest.toml",
-    "**/.pytest.toml",
-    "**/tox.ini",
-    "**/setup.cfg",
-    "**/setup.py",
-    "**/*.code-workspace",
-    "**/pyrightconfig.json",
-    "**/.python-version",
-    "**/.gitignore",
-    "**/conftest.py",
-    "**/test_*.py",
-    "**/*_test.py",
-    "**/requirements*.txt",
-    "**/.venv/pyvenv.cfg",
-    "**/.venv/**/*.pth",
-)
-# New or deleted modules change layout findings (PD101, PD205); their edits do not matter.
-CREATED_OR_DELETED = ("**/*.py",)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
