@@ -40,6 +40,11 @@ export class Status implements vscode.Disposable {
     const shown = render(summarize(entries, folders), this.state, !vscode.workspace.isTrusted);
     this.item.text = shown.text;
     this.item.tooltip = shown.tooltip;
+    // Screen readers (and the end-to-end test) get the summary and the tooltip together.
+    this.item.accessibilityInformation = {
+      label: `${shown.text.replace(/\$\([^)]*\)\s*/g, "")}. ${shown.tooltip}`,
+      role: "button",
+    };
     this.item.command = shown.command;
   }
 
