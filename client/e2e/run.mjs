@@ -19,7 +19,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { chromium } from "playwright-core";
 
-const [codeServer, vsix, python] = process.argv.slice(2);
+const [codeServer, vsix, pythonCommand] = process.argv.slice(2);
+// The interpreter itself (not a pyenv shim, which needs more than the test's PATH).
+const python = execFileSync(pythonCommand, ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const artifacts = path.resolve("test-results");
 fs.mkdirSync(artifacts, { recursive: true });
@@ -308,8 +310,16 @@ try {
   await palette("pyproj-doctor: Show Output");
   await page.locator(".part.panel .monaco-editor .view-lines", { hasText: "needs Python 3.10" }).first().waitFor({ timeout: 30000 });
   step("after the failed restart every command answers (Configure explains, Show Output shows, Restart retries)");
+  // The fix a user makes: "Open Setting" from the message, type the interpreter's path.
   await clearToasts();
-  writeSettings({ "pyprojDoctor.interpreter": python });
+  await palette("pyproj-doctor: Restart Server");
+  const openSetting = toast("needs Python 3.10 or newer").locator(".monaco-button", { hasText: "Open Setting" });
+  await openSetting.first().waitFor({ timeout: 60000 });
+  await openSetting.first().click();
+  const input = page.locator('.settings-editor .setting-item-contents:has-text("Interpreter") input').first();
+  await input.waitFor({ timeout: 30000 });
+  await input.fill(python);
+  await input.press("Tab");
   await focusProblems();
   const recovered = await agreedCount("after the setting names a Python");
   step(`setting pyprojDoctor.interpreter starts the server: ${recovered} findings`);

@@ -190,7 +190,9 @@ export class Controller implements Disposable {
     } else if (choice === SELECT_INTERPRETER) {
       await host.executeCommand("python.setInterpreter");
     } else if (choice === OPEN_SETTING) {
-      await host.executeCommand("workbench.action.openSettings", "pyprojDoctor.interpreter");
+      // The setting is machine-scoped: in a remote window only its Remote settings apply.
+      const command = host.remote() ? "workbench.action.openRemoteSettings" : "workbench.action.openSettings";
+      await host.executeCommand(command, { query: "pyprojDoctor.interpreter" });
     } else if (choice === RETRY) {
       await this.restart();
     } else if (choice === SHOW_OUTPUT) {

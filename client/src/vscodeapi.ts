@@ -18,6 +18,8 @@ export type MessageKind = "info" | "warning" | "error";
 export interface Host {
   folders(): FolderInfo[];
   trusted(): boolean;
+  /** A remote window (SSH, containers, code-server): machine settings live in its Remote settings. */
+  remote(): boolean;
   /** The interpreter setting: its effective value, and the user's own (global) value. */
   interpreterSetting(): { effective?: string; user?: string };
   hasExtension(id: string): boolean;
@@ -41,6 +43,7 @@ export function vscodeHost(context: vscode.ExtensionContext): Host {
   return {
     folders: () => (vscode.workspace.workspaceFolders ?? []).map(info),
     trusted: () => vscode.workspace.isTrusted,
+    remote: () => Boolean(vscode.env.remoteName),
     interpreterSetting: () => {
       const config = vscode.workspace.getConfiguration("pyprojDoctor");
       return { effective: config.get<string>("interpreter"), user: config.inspect<string>("interpreter")?.globalValue };

@@ -33,12 +33,16 @@ class Editor implements Host {
   picked: FolderInfo | undefined;
   configListeners: ((affects: (s: string) => boolean) => void)[] = [];
   isTrusted = true;
+  isRemote = false;
 
   folders() {
     return this.workspace;
   }
   trusted() {
     return this.isTrusted;
+  }
+  remote() {
+    return this.isRemote;
   }
   interpreterSetting() {
     return {};
@@ -174,7 +178,14 @@ test("Retry starts the server once Python is there; Open Setting opens the setti
   other.editor.answer = (_message, actions) => (actions.includes(OPEN_SETTING) ? OPEN_SETTING : undefined);
   await other.controller.activate();
   await settle();
-  assert.deepEqual(other.editor.executed.at(-1), ["workbench.action.openSettings", "pyprojDoctor.interpreter"]);
+  assert.deepEqual(other.editor.executed.at(-1), ["workbench.action.openSettings", { query: "pyprojDoctor.interpreter" }]);
+
+  const remote = setup([none]);
+  remote.editor.isRemote = true;
+  remote.editor.answer = (_message, actions) => (actions.includes(OPEN_SETTING) ? OPEN_SETTING : undefined);
+  await remote.controller.activate();
+  await settle();
+  assert.deepEqual(remote.editor.executed.at(-1), ["workbench.action.openRemoteSettings", { query: "pyprojDoctor.interpreter" }]);
 });
 
 test("the missing Python extension is reported once, with an install action", async () => {
