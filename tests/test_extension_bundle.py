@@ -19,7 +19,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from pyproj_doctor.lsp import contract
-from pyproj_doctor.model import Severity
+from pyproj_doctor.findings import Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 # Modules the server imports at start-up; a workspace folder with one of these names must not

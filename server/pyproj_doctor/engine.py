@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pyproj_doctor.model import FileChange, Finding, Severity
-from pyproj_doctor.rules import RULES, Context, Settings
+from pyproj_doctor.findings import FileChange, Finding, Severity
+from pyproj_doctor.rules import BY_CODE, PARSE_ERRORS, RULES, Context, Settings, known
 from pyproj_doctor.text import BOM, FileProblem, apply_edits
-from pyproj_doctor.workspace.model import Workspace
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.walk import FileIndex
+from pyproj_doctor.workspace.workspace import Workspace
 
-PARSE_CODES = ("PD901", "PD902")
+
+class Cancelled(Exception):
+    """The caller no longer wants this result (the language server got newer input)."""
 
 
 class ConfigError(Exception):
@@ -55,7 +58,7 @@ def _codes(value: object, key: str) -> tuple[str, ...]:
         raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor] {key} must be a list of rule codes")
     codes = tuple(v.strip().upper() for v in value)
     for code in codes:
-        if not code.startswith("PD") or not any(c.startswith(code) for c in RULES):
+        if not known(code):
             raise ConfigError(
                 "pyproject.toml", f"[tool.pyproj-doctor] {key}: unknown rule or prefix {code!r}"
             )
@@ -96,7 +99,7 @@ def project_options(snapshot: Snapshot, base: Options, file_wins: bool = False) 
     overrides = table.get("severity")
     if isinstance(overrides, dict):
         for code, name in overrides.items():
-            if code not in RULES:
+            if code not in BY_CODE:
                 raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor.severity] unknown rule {code!r}")
             try:
                 if file_wins or code not in options.severity_overrides:
@@ -114,26 +117,30 @@ def check(
     overlay: dict[str, str] | None = None,
     file_wins: bool = False,
     index: FileIndex | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Report:
     """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts).
 
     ``index`` is a listing of the tree from an earlier scan, reused when the caller knows
-    no file was created or deleted since (the language server tracks that).
+    no file was created or deleted since (the language server tracks that). ``cancelled``
+    is asked between rules; when it answers True the run stops with ``Cancelled``.
     """
     snapshot = Snapshot(root, overlay)
     options = project_options(snapshot, options or Options(), file_wins)
     ws = Workspace(snapshot, index)
     ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
     findings: list[Finding] = []
-    for code, rule in RULES.items():
-        if options.enabled(code):
+    for rule in RULES:
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        if options.enabled(rule.code):
             findings.extend(rule.check(ctx))
-    broken = {f.path for f in findings if f.code in PARSE_CODES}
+    broken = {f.path for f in findings if f.code in PARSE_ERRORS}
     kept: list[Finding] = []
     blocked: list[tuple[str, str]] = []
     for item in findings:
         # A file that does not parse gets its PD9xx finding and nothing else.
-        if item.path in broken and item.code not in PARSE_CODES:
+        if item.path in broken and item.code not in PARSE_ERRORS:
             continue
         if item.fix is not None:
             outside = [c.path for c in item.fix.changes if not snapshot.inside(c.path)]
@@ -168,6 +175,7 @@ def fix_all(
     only_path: str | None = None,
     file_wins: bool = False,
     index: FileIndex | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> FixResult:
     """Apply every safe fix in memory, re-checking after each round.
 
@@ -186,7 +194,7 @@ def fix_all(
     seen: set[tuple[str, str, str]] = set()
     snapshot_disk = Snapshot(root, buffers)
     for _ in range(max_rounds):
-        report = check(root, options, overlay, file_wins, index)
+        report = check(root, options, overlay, file_wins, index, cancelled)
         index = report.index
         blocked.extend(report.blocked)
         touched: set[str] = set()
@@ -206,7 +214,7 @@ def fix_all(
             progress = True
         if not progress:
             break
-    final = check(root, options, overlay, file_wins, index)
+    final = check(root, options, overlay, file_wins, index, cancelled)
     after = {rel: overlay[rel] for rel in before if before[rel] != overlay[rel]}
     return FixResult(final, applied, {k: before[k] for k in after}, after, sorted(set(blocked)))
 

@@ -28,11 +28,11 @@ class Venv:
     rel: str  # workspace-relative folder
     abspath: str
     version: str | None
-    site_packages: list[str]
     pth_paths: list[str]  # absolute, normalized paths from every .pth path line
     editables: list[EditableInstall]
     dists: dict[str, str]  # normalized name -> version
     interpreter: str  # workspace-relative path of its python
+    site_packages: list[str] = field(default_factory=list)  # absolute; installed copies resolve here
 
     def editable_for(self, name: str | None, project_abs: str) -> EditableInstall | None:
         real = os.path.realpath(project_abs)
@@ -137,11 +137,11 @@ def read_venv(rel: str, venv_abs: str) -> Venv | None:
         rel,
         venv_abs,
         version,
-        sites,
         pth_paths,
         real_editables,
         dists,
         interpreter_of(rel, venv_abs),
+        sites,
     )
 
 

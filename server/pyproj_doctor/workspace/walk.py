@@ -12,6 +12,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from pyproj_doctor.workspace.paths import ROOT, join
+
 SKIP_DIRS = frozenset(
     {
         ".git",
@@ -53,16 +55,12 @@ class DirListing:
 
 @dataclass
 class FileIndex:
-    """Listing of every visited folder, keyed by POSIX path relative to the root ("" = root)."""
+    """Listing of every visited folder, keyed by workspace-relative POSIX path (``"."`` = root)."""
 
     dirs: dict[str, DirListing]
 
     def listing(self, rel: str) -> DirListing | None:
         return self.dirs.get(rel)
-
-    def has_file(self, rel_dir: str, name: str) -> bool:
-        listing = self.dirs.get(rel_dir)
-        return listing is not None and name in listing.files
 
     def walk(self, rel: str) -> list[str]:
         """Every visited folder at or below ``rel`` (depth first, sorted)."""
@@ -76,10 +74,6 @@ class FileIndex:
             out.append(current)
             stack.extend(join(current, d) for d in reversed(listing.dirs))
         return out
-
-
-def join(rel_dir: str, name: str) -> str:
-    return f"{rel_dir}/{name}" if rel_dir else name
 
 
 class GitIgnore:
@@ -109,7 +103,7 @@ class GitIgnore:
 
     def ignored(self, rel: str, is_dir: bool) -> bool | None:
         """True/False when a rule decides, None when none applies."""
-        if self.base:
+        if self.base != ROOT:
             if not rel.startswith(self.base + "/"):
                 return None
             rel = rel[len(self.base) + 1 :]
@@ -173,10 +167,10 @@ def _read_gitignore(path: str) -> list[str]:
 def scan(root: str, max_dirs: int = 200_000) -> FileIndex:
     """List the workspace below ``root`` once, pruning skipped and ignored trees."""
     dirs: dict[str, DirListing] = {}
-    stack: list[tuple[str, tuple[GitIgnore, ...]]] = [("", ())]
+    stack: list[tuple[str, tuple[GitIgnore, ...]]] = [(ROOT, ())]
     while stack and len(dirs) < max_dirs:
         rel, ignores = stack.pop()
-        path = os.path.join(root, rel) if rel else root
+        path = root if rel == ROOT else os.path.join(root, rel)
         listing = DirListing()
         try:
             entries = list(os.scandir(path))
