@@ -18,8 +18,8 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from pyproj_doctor.lsp import contract
 from pyproj_doctor.findings import Severity
+from pyproj_doctor.lsp import contract
 
 ROOT = Path(__file__).resolve().parent.parent
 # Modules the server imports at start-up; a workspace folder with one of these names must not
@@ -49,14 +49,17 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_severity_names_are_the_engines_and_the_manifests() -> None:
-    assert contract.SEVERITIES == tuple(s.label for s in sorted(Severity, reverse=True))
+    assert tuple(s.label for s in sorted(Severity, reverse=True)) == contract.SEVERITIES
     manifest = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
     overrides = manifest["contributes"]["configuration"]["properties"]["pyprojDoctor.severityOverrides"]
     assert tuple(overrides["additionalProperties"]["enum"]) == contract.SEVERITIES
 
 
 def test_python_floor_is_requires_python() -> None:
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["requires-python"] == f">={contract.PYTHON_FLOOR}"

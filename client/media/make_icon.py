@@ -16,7 +16,8 @@ YELLOW = (255, 212, 59)
 def inside_rounded(x: float, y: float, margin: float = 8, radius: float = 48) -> bool:
     lo, hi = margin + radius, SIZE - margin - radius
     cx, cy = min(max(x, lo), hi), min(max(y, lo), hi)
-    return (x - cx) ** 2 + (y - cy) ** 2 <= radius**2 and margin <= x <= SIZE - margin and margin <= y <= SIZE - margin
+    in_square = margin <= x <= SIZE - margin and margin <= y <= SIZE - margin
+    return in_square and (x - cx) ** 2 + (y - cy) ** 2 <= radius**2
 
 
 def near_segment(x: float, y: float, a: tuple[float, float], b: tuple[float, float], width: float) -> bool:
@@ -33,7 +34,8 @@ def pixel(x: int, y: int) -> tuple[int, int, int, int]:
             sx, sy = x + (i + 0.5) / 4, y + (j + 0.5) / 4
             if inside_rounded(sx, sy):
                 hits_box += 1
-                if near_segment(sx, sy, (70, 132), (112, 176), 30) or near_segment(sx, sy, (112, 176), (190, 86), 30):
+                left = near_segment(sx, sy, (70, 132), (112, 176), 30)
+                if left or near_segment(sx, sy, (112, 176), (190, 86), 30):
                     hits_check += 1
     if not hits_box:
         return (0, 0, 0, 0)

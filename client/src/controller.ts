@@ -154,6 +154,8 @@ export class Controller implements Disposable {
       this.fail({ message: server, actions: [SHOW_OUTPUT] });
       return;
     }
+    // "checking…" from here: the first result can arrive before start() resolves.
+    this.deps.status({ kind: "checking" });
     try {
       await server.start();
     } catch (error) {
@@ -163,7 +165,6 @@ export class Controller implements Disposable {
     }
     this.server = server;
     this.problem = undefined;
-    this.deps.status({ kind: "checking" });
   }
 
   private async stopServer(): Promise<void> {

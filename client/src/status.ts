@@ -24,9 +24,9 @@ export class Status implements vscode.Disposable {
     this.update();
   }
 
-  /** The server answered: leave "checking…" (only that state; a problem stays shown). */
+  /** The server answered: leave "checking…" (a problem stays shown). */
   result(): void {
-    if (this.state.kind === "checking") {
+    if (this.state.kind === "checking" || this.state.kind === "starting") {
       this.set({ kind: "ready" });
     }
   }
