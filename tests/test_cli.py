@@ -28,11 +28,12 @@ def test_text_output_exit_code_and_summary(tmp_path: Path) -> None:
     assert all_lines[1].startswith(f"    {tmp_path}/tests/test_main.py:1:6: `my_app` cannot be imported")
     assert all_lines[2] == "    fix: Add 'src' to pytest's pythonpath in pyproject.toml"
     # Editor conveniences (PD304, PD401) are information: only the import failure is an error.
-    assert all_lines[-1].startswith("Found 5 findings (1 error, 3 information, 1 hint).")
+    # No PD301: Pylance finds the top-level src through autoSearchPaths.
+    assert all_lines[-1].startswith("Found 4 findings (1 error, 3 information).")
     lines = [line for line in all_lines if not line.startswith("    ")]
     shape = re.compile(r"^.+:\d+:\d+: PD\d{3} (error|warning|information|hint) (\[\*\] )?\S.*$")
-    assert len(lines) == 6 and all(shape.match(line) for line in lines[:-1])
-    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "information", "hint"}  # type: ignore[index]
+    assert len(lines) == 5 and all(shape.match(line) for line in lines[:-1])
+    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "information"}  # type: ignore[index]
     assert "\x1b[" not in result.stdout  # no colour when not a TTY
 
 
@@ -58,7 +59,7 @@ def test_json_format(tmp_path: Path) -> None:
     assert first["code"] == "PD201" and first["severity"] == "error" and first["path"] == "pyproject.toml"
     assert first["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 9}}
     assert first["fix"]["changes"][0]["path"] == "pyproject.toml"
-    assert {d["severity"] for d in data} == {"error", "information", "hint"}
+    assert {d["severity"] for d in data} == {"error", "information"}
 
 
 def test_sarif_format(tmp_path: Path) -> None:
@@ -116,7 +117,7 @@ def test_fix_keeps_crlf_bom_and_missing_final_newline(tmp_path: Path) -> None:
     assert "\n" not in fixed.replace("\r\n", "")
     vscode = (tmp_path / ".vscode/settings.json").read_bytes().decode()
     assert vscode.startswith(
-        '\ufeff{\r\n\t// mine\r\n\t"editor.rulers": [100],\r\n\t"python.analysis.extraPaths": ["./src"],'
+        '\ufeff{\r\n\t// mine\r\n\t"editor.rulers": [100],\r\n\t"python.testing.pytestEnabled": true,'
     )
     assert vscode.endswith("\r\n}")
 
@@ -291,6 +292,35 @@ def test_cli_does_not_import_pygls(tmp_path: Path) -> None:
     assert "LOADED []" in out.stdout
 
 
+def test_unsafe_fixes_only_on_request(tmp_path: Path) -> None:
+    seed(tmp_path, **{"src/my_app/utils/helpers.py": "X = 1\n"})
+    init = tmp_path / "src/my_app/utils/__init__.py"
+    listed = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    [pd101] = [d for d in listed if d["code"] == "PD101"]
+    assert pd101["fix"]["applicability"] == "unsafe"
+    assert {d["fix"]["applicability"] for d in listed if d["code"] == "PD201"} == {"safe"}
+    text = cli("check", cwd=tmp_path).stdout
+    assert "PD101" in text and not [line for line in text.splitlines() if "PD101" in line and "[*]" in line]
+    assert "1 more with `--fix --unsafe-fixes`" in text
+    fixed = cli("check", "--fix", cwd=tmp_path)
+    assert not init.exists() and "PD101" in fixed.stdout and "PD201" not in fixed.stdout
+    diff = cli("check", "--diff", "--unsafe-fixes", cwd=tmp_path)
+    assert "+++ b/src/my_app/utils/__init__.py" in diff.stdout and not init.exists()
+    cli("check", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    assert init.exists() and init.read_text() == ""
+
+
+def test_configure_applies_safe_fixes_and_names_the_unsafe_ones(tmp_path: Path) -> None:
+    seed(tmp_path, **{"src/my_app/utils/helpers.py": "X = 1\n"})
+    init = tmp_path / "src/my_app/utils/__init__.py"
+    result = cli("configure", str(tmp_path))
+    assert result.returncode == 0 and not init.exists()
+    assert "1 unsafe fix(es) not applied (add --unsafe-fixes to apply them):" in result.stdout
+    assert "PD101 Create src/my_app/utils/__init__.py" in result.stdout
+    assert cli("configure", "--unsafe-fixes", str(tmp_path)).returncode == 0
+    assert init.exists()
+
+
 # --- Errors, --diff with machine formats, repeated flags (ruff's conventions) ---
 
 
@@ -312,7 +342,7 @@ def test_an_error_never_says_all_checks_passed(tmp_path: Path, files: dict[str, 
     seed(tmp_path / "ok")
     both = cli("check", "ok", "p", cwd=tmp_path)
     assert both.returncode == 2
-    assert both.stdout.splitlines()[-1].startswith("Found 5 findings")
+    assert both.stdout.splitlines()[-1].startswith("Found 4 findings")
     assert "All checks passed." not in both.stdout
 
 
@@ -497,6 +527,10 @@ def test_sarif_uri_of_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     ]
     assert "tests/two/test_%FF.py" in uris
     assert all(p.is_file() for p in result_files(log))
+    # JSON says the name as Python does (os.fsdecode), in valid UTF-8; text shows the byte.
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    assert "tests/two/test_\udcff.py" in {f["path"] for f in data}
+    assert "tests/two/test_\\xff.py:1:1: PD205 error" in cli("check", cwd=tmp_path).stdout
 
 
 # --- Output injection: names and values from the project never act on a terminal or a CI log ---
@@ -532,7 +566,8 @@ def test_text_escapes_file_names_and_values(tmp_path: Path) -> None:
     findings = json.loads(cli("check", "--format", "json", "p", cwd=tmp_path).stdout)
     assert len([line for line in lines if line[0] != " "]) == len(findings) + 1
     shown = "x\\n::error file=evil.py,line=1::injected\\x1b[2J\\x1b]0;title\\x07#\\x23[error]v1\\u202e"
-    assert any(line.startswith(f"p/tests/two/test_{shown}.py:1:1: PD205 error [*] ") for line in lines)
+    # PD205's fix (adding __init__.py) is unsafe: no [*] mark.
+    assert any(line.startswith(f"p/tests/two/test_{shown}.py:1:1: PD205 error `") for line in lines)
     assert any(f"`my.ext{shown.lower()}`" in line for line in lines)  # the configured value, escaped
     for args in (
         ["check", "p"],
@@ -624,14 +659,14 @@ def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> Non
     seed(
         tmp_path,
         **{
-            ".vscode/settings.json": '{"a": 1,, }',  # PD301/PD304 fixes cannot be made: it does not parse
+            ".vscode/settings.json": '{"a": 1,, }',  # the PD304 fix cannot be made: it does not parse
             "tests/one/test_same.py": "def test_a(): pass\n",
             "tests/two/test_same.py": "def test_b(): pass\n",
         },
     )
     findings = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
     assert {f["code"] for f in findings if f["related"]} >= {"PD201", "PD205"}
-    assert {f["code"] for f in findings if f["fixUnavailable"]} == {"PD301", "PD304"}
+    assert {f["code"] for f in findings if f["fixUnavailable"]} == {"PD304"}
     assert {f["fix"]["applicability"] for f in findings if f["fix"]} == {"safe", "unsafe"}
 
     def details(f: dict[str, Any]) -> list[str]:
@@ -677,3 +712,24 @@ def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> Non
         )
         assert properties.get("fix") == fix
         assert properties.get("fixUnavailable") == f["fixUnavailable"]
+
+
+def test_a_lone_surrogate_in_a_value_prints_in_every_format(tmp_path: Path) -> None:
+    # "\ud800" is valid JSON but no UTF-8 can encode it: every format must still print.
+    value = '"x\\ud800y"'
+    seed(
+        tmp_path,
+        **{
+            ".vscode/extensions.json": f'{{"recommendations": [{value}], "unwantedRecommendations": [{value}]}}'
+        },
+    )
+    strict = {"PYTHONIOENCODING": "utf-8:strict"}
+    for fmt in ("text", "json", "sarif", "github"):
+        result = cli("check", "--format", fmt, cwd=tmp_path, env=strict)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "x\\ud800y" in result.stdout  # shown as its escape
+        if fmt == "sarif":
+            assert_valid_sarif(json.loads(result.stdout))
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path, env=strict).stdout)
+    assert any("x\ud800y" in f["message"] for f in data)  # JSON keeps the exact value
