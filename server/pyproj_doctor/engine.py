@@ -147,7 +147,10 @@ def check(
             item = Finding(item.code, override, item.message, item.path, item.range, item.fix, item.related)
         kept.append(item)
     kept.sort(key=lambda f: f.sort_key)
-    problems = [p for rel, p in sorted(snapshot.problems.items()) if p.position is None]
+    found = {rel: p for rel, p in snapshot.problems.items() if p.position is None}
+    for rel, message in ws.base_index.problems.items():
+        found.setdefault(rel, FileProblem(rel, message))
+    problems = [p for _, p in sorted(found.items())]
     return Report(snapshot.root, kept, problems, sorted(set(blocked)), snapshot, ws.base_index)
 
 

@@ -72,14 +72,66 @@ def decode(data: bytes, path: str) -> SourceText:
     return SourceText(text)
 
 
-def read_source(path: str, display: str) -> SourceText:
-    """Read a text file, refusing huge files before loading them."""
+class NotRegular(OSError):
+    """The path exists but is not a regular file (a folder, pipe, socket or device)."""
+
+
+def read_bytes(path: str, limit: int = MAX_FILE_BYTES, truncate: bool = False) -> bytes:
+    """The content of a regular file of at most ``limit`` bytes.
+
+    The file is opened without blocking and checked on the open descriptor, so a
+    named pipe, a device (``/dev/zero``) or a link to one is refused instead of
+    read forever, and a file that grows while it is read is still cut off.
+    With ``truncate`` the first ``limit`` bytes of a larger file are returned.
+    Raises ``NotRegular``, ``FileTooLarge`` or another ``OSError``.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            raise FileProblem(display, f"is too large to check ({size} bytes)")
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise NotRegular(0, f"is {kind}")
+        if info.st_size > limit and not truncate:
+            raise FileTooLarge(info.st_size)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                if truncate:
+                    break
+                raise FileTooLarge(size)
+        return b"".join(chunks)[:limit]
+    finally:
+        os.close(fd)
+
+
+class FileTooLarge(OSError):
+    def __init__(self, size: int) -> None:
+        super().__init__(0, f"is too large to check ({size} bytes)")
+        self.size = size
+
+
+def read_text_lenient(path: str, limit: int = MAX_FILE_BYTES) -> str:
+    """A small auxiliary file (``.gitignore``, ``.pth``) as text; "" when it cannot be read safely."""
+    try:
+        return read_bytes(path, limit).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def read_source(path: str, display: str) -> SourceText:
+    """Read a text file, refusing huge files, pipes and devices before loading them."""
+    try:
+        data = read_bytes(path)
+    except (NotRegular, FileTooLarge) as error:
+        raise FileProblem(display, str(error.strerror)) from None
     except OSError as error:
         raise FileProblem(display, f"cannot be read: {error.strerror or error}") from None
     return decode(data, display)

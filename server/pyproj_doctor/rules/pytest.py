@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from collections.abc import Iterator
@@ -195,7 +194,11 @@ def check_missing_paths(ctx: Context) -> Iterator[Finding]:
             for word, start, end in option.words:
                 target = os.path.join(base, word)
                 if name == "testpaths" and has_glob(word):
-                    if glob.glob(target):
+                    # Resolved on the scanned tree: never globbed on disk, never outside the workspace.
+                    rel = os.path.normpath(os.path.join(config.folder, word)).replace(os.sep, "/")
+                    if os.path.isabs(word) or rel == ".." or rel.startswith("../"):
+                        continue
+                    if ctx.ws.index.glob_exists(rel):
                         continue
                     problem = "matches no folder"
                 elif os.path.isdir(target) or (name == "testpaths" and os.path.isfile(target)):
