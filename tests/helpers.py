@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Union
 
 from pyproj_doctor import engine
-from pyproj_doctor.model import Finding
+from pyproj_doctor.findings import Finding
 from pyproj_doctor.text import LineIndex
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import stat
 import sys
+import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.helpers import SEED_PYPROJECT, cli, seed, write
+from tests.helpers import ROOT, SEED_PYPROJECT, cli, seed, write
 
 
 def test_text_output_exit_code_and_summary(tmp_path: Path) -> None:
@@ -17,9 +22,12 @@ def test_text_output_exit_code_and_summary(tmp_path: Path) -> None:
     result = cli("check", str(tmp_path))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"{tmp_path}/pyproject.toml:1:1: PD201 ")
-    assert lines[0].endswith("[*]")
+    # ruff's concise line, with the severity: path:line:col: CODE severity [*] message
+    assert lines[0].startswith(f"{tmp_path}/pyproject.toml:1:1: PD201 error [*] Tests import `my_app`")
     assert lines[-1].startswith("Found 5 findings (1 error, 1 warning, 2 information, 1 hint).")
+    shape = re.compile(r"^.+:\d+:\d+: PD\d{3} (error|warning|information|hint) (\[\*\] )?\S.*$")
+    assert len(lines) == 6 and all(shape.match(line) for line in lines[:-1])
+    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "warning", "information", "hint"}  # type: ignore[index]
     assert "\x1b[" not in result.stdout  # no colour when not a TTY
 
 
@@ -231,13 +239,15 @@ def test_rules_listing_and_explain() -> None:
 def test_configure_applies_full_setup(tmp_path: Path) -> None:
     seed(tmp_path)
     preview = cli("configure", "--diff", str(tmp_path))
-    assert preview.returncode == 0 and "+++ b/.vscode/extensions.json" in preview.stdout
+    assert preview.returncode == 1 and "+++ b/.vscode/extensions.json" in preview.stdout  # changes: 1
     assert not (tmp_path / ".vscode").exists()
     result = cli("configure", str(tmp_path))
     assert result.returncode == 0
     assert (tmp_path / ".vscode/settings.json").exists() and (tmp_path / ".vscode/extensions.json").exists()
     again = cli("configure", str(tmp_path))
     assert "Nothing to change" in again.stdout
+    nothing = cli("configure", "--diff", str(tmp_path))
+    assert (nothing.returncode, nothing.stdout) == (0, "")
 
 
 def test_several_roots(tmp_path: Path) -> None:
@@ -271,3 +281,324 @@ def test_cli_does_not_import_pygls(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert "LOADED []" in out.stdout
+
+
+# --- Errors, --diff with machine formats, repeated flags (ruff's conventions) ---
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        None,  # the path does not exist
+        {"pyproject.toml": '[project]\nname = "x"\n\n[tool.pyproj-doctor]\nfail-on = "bogus"\n'},
+    ],
+)
+def test_an_error_never_says_all_checks_passed(tmp_path: Path, files: dict[str, str] | None) -> None:
+    if files is not None:
+        write(tmp_path / "p", files)
+    result = cli("check", "p", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(("p/pyproject.toml: error: ", "pyproj-doctor: error: p: no such"))
+    assert result.stdout == ""
+    # Findings of the roots that could be checked are still reported, with their count.
+    seed(tmp_path / "ok")
+    both = cli("check", "ok", "p", cwd=tmp_path)
+    assert both.returncode == 2
+    assert both.stdout.splitlines()[-1].startswith("Found 5 findings")
+    assert "All checks passed." not in both.stdout
+
+
+def test_bad_fail_on_flag_is_a_usage_error_without_summary(tmp_path: Path) -> None:
+    seed(tmp_path)
+    result = cli("check", "--fail-on", "bogus", cwd=tmp_path)
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+    assert result.stdout == ""
+
+
+def test_diff_with_json_is_one_json_document(tmp_path: Path) -> None:
+    seed(tmp_path)
+    text = cli("check", "--diff", cwd=tmp_path)
+    result = cli("check", "--diff", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert set(data) == {"findings", "diff"}
+    assert data["diff"] == text.stdout  # the same unified diff `check --diff` prints
+    assert "+++ b/.vscode/settings.json\n" in data["diff"]
+    assert not (tmp_path / ".vscode").exists()
+    # The findings are what would be left after the fixes, as `check --fix` reports them.
+    shutil.copytree(tmp_path, tmp_path.parent / "copy")
+    fixed = cli("check", "--fix", "--format", "json", cwd=tmp_path.parent / "copy")
+    assert data["findings"] == json.loads(fixed.stdout)
+
+
+def test_diff_with_sarif_is_one_sarif_document(tmp_path: Path) -> None:
+    seed(tmp_path)
+    result = cli("check", "--diff", "--format", "sarif", cwd=tmp_path)
+    assert result.returncode == 1
+    sarif = json.loads(result.stdout)
+    assert_valid_sarif(sarif)
+    assert "+++ b/pyproject.toml\n" in sarif["runs"][0]["properties"]["diff"]
+
+
+def test_diff_with_nothing_to_fix_is_empty_and_exits_0(tmp_path: Path) -> None:
+    seed(tmp_path)
+    assert cli("check", "--fix", cwd=tmp_path).returncode == 0
+    result = cli("check", "--diff", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {"findings": [], "diff": ""}
+
+
+def test_repeated_select_and_ignore_accumulate(tmp_path: Path) -> None:
+    seed(tmp_path)
+
+    def codes(*args: str) -> list[str]:
+        return [f["code"] for f in json.loads(cli("check", "--format", "json", *args, cwd=tmp_path).stdout)]
+
+    assert codes("--select", "PD2", "--select", "PD4") == codes("--select", "PD2,PD4")
+    assert set(codes("--select", "PD2", "--select", "PD4")) == {"PD201", "PD401"}
+    assert codes("--ignore", "PD2", "--ignore", "PD3", "--ignore", "PD4") == codes("--ignore", "PD2,PD3,PD4")
+    left = codes("--ignore", "PD3", "--ignore", "PD201")
+    assert left and not [c for c in left if c == "PD201" or c.startswith("PD3")]
+    configured = cli("configure", "--diff", "--select", "PD2", "--select", "PD3", cwd=tmp_path).stdout
+    assert "+++ b/pyproject.toml" in configured and "+++ b/.vscode/settings.json" in configured
+    assert "extensions.json" not in configured  # PD4 was not selected
+
+
+# --- SARIF: the 2.1.0 schema, URIs relative to %SRCROOT% ---
+
+# The SARIF 2.1.0 schema as the npm devDependency @microsoft/jest-sarif ships it (2.1.0-rtm.5,
+# the one schemastore serves; the OASIS errata only add `type` next to enums and require a
+# region to have a start, which every region here has).
+SARIF_SCHEMA = ROOT / "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"
+
+
+def assert_valid_sarif(log: object) -> None:
+    import jsonschema
+
+    assert SARIF_SCHEMA.is_file(), f"{SARIF_SCHEMA} is missing: run `npm ci`"
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    # FormatChecker() checks uri and uri-reference (rfc3986-validator) whatever the draft.
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
+
+
+def result_files(log: dict[str, Any]) -> list[Path]:
+    """Every location of every result, resolved as a consumer would: uri against %SRCROOT%."""
+    run = log["runs"][0]
+    base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    locations = [loc for r in run["results"] for loc in r["locations"] + r.get("relatedLocations", [])]
+    files = []
+    for loc in locations:
+        artifact = loc["physicalLocation"]["artifactLocation"]
+        assert artifact["uriBaseId"] == "%SRCROOT%"
+        assert not artifact["uri"].startswith(("/", "file:"))  # relative, as the base id promises
+        url = urllib.parse.urlsplit(urllib.parse.urljoin(base, artifact["uri"]))
+        assert url.scheme == "file" and not url.query and not url.fragment
+        files.append(Path(os.fsdecode(urllib.parse.unquote_to_bytes(url.path))))
+    return files
+
+
+def test_sarif_validates_against_the_schema(tmp_path: Path) -> None:
+    seed(tmp_path / "a")
+    write(tmp_path / "b", {"pyproject.toml": "[project]\nname = 'b'\n"})
+    write(
+        tmp_path / "c",
+        {
+            "pyproject.toml": '[project]\nname = "c"\n',
+            "tests/one/test_same.py": "def test_a(): pass\n",
+            "tests/two/test_same.py": "def test_b(): pass\n",
+        },
+    )
+    log = json.loads(cli("check", "--format", "sarif", "a", "b", "c", cwd=tmp_path).stdout)
+    assert_valid_sarif(log)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"PD201", "PD205", "PD401"}
+    assert any("relatedLocations" in r for r in results)
+    assert all(p.is_file() for p in result_files(log))
+    # What the schema cannot see: each ruleIndex points at its rule.
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+
+
+def test_sarif_uri_is_relative_for_an_absolute_path_argument(tmp_path: Path) -> None:
+    project = seed(tmp_path / "project")
+    log = json.loads(cli("check", "--format", "sarif", str(project), cwd=tmp_path).stdout)
+    assert_valid_sarif(log)
+    artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "project/pyproject.toml", "uriBaseId": "%SRCROOT%"}
+    assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+    # Run from inside the project, the absolute argument gives what `check .` gives.
+    inside = json.loads(cli("check", "--format", "sarif", str(project), cwd=project).stdout)
+    dot = json.loads(cli("check", "--format", "sarif", ".", cwd=project).stdout)
+    assert inside == dot
+    assert all(p.is_file() for p in result_files(inside))
+    # A project outside the current folder is still reached from %SRCROOT%, with "..".
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    outside = json.loads(cli("check", "--format", "sarif", str(project), cwd=elsewhere).stdout)
+    assert_valid_sarif(outside)
+    assert all(p.resolve().is_file() for p in result_files(outside))
+
+
+NASTY = "a b%20[1]#x?y=é€"  # spaces, %, [ ], #, ?, = and non-ASCII
+
+
+def test_sarif_uri_is_percent_encoded(tmp_path: Path) -> None:
+    root = tmp_path / NASTY
+    seed(
+        root,
+        **{
+            f"tests/one/test_{NASTY}.py": "def test_a(): pass\n",
+            f"tests/two/test_{NASTY}.py": "def test_b(): pass\n",
+        },
+    )
+    log = json.loads(cli("check", "--format", "sarif", str(root), cwd=tmp_path).stdout)
+    assert_valid_sarif(log)
+    uris = {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+        for loc in r["locations"]
+    }
+    assert "a%20b%2520%5B1%5D%23x%3Fy%3D%C3%A9%E2%82%AC/pyproject.toml" in uris
+    assert (
+        "a%20b%2520%5B1%5D%23x%3Fy%3D%C3%A9%E2%82%AC/tests/two/test_a%20b%2520%5B1%5D%23x%3Fy%3D%C3%A9%E2%82%AC.py"
+        in uris
+    )
+    files = result_files(log)
+    assert root / f"tests/one/test_{NASTY}.py" in files and all(p.is_file() for p in files)
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses file names that are not UTF-8")
+def test_sarif_uri_of_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    seed(tmp_path)
+    for folder in (b"one", b"two"):
+        path = os.fsencode(tmp_path) + b"/tests/" + folder + b"/test_\xff.py"
+        os.makedirs(os.path.dirname(path))
+        with open(path, "wb") as handle:
+            handle.write(b"def test_a(): pass\n")
+    result = cli("check", "--format", "sarif", cwd=tmp_path)
+    log = json.loads(result.stdout)  # valid UTF-8 (json.loads of a str that decoded strictly)
+    assert_valid_sarif(log)
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]
+    ]
+    assert "tests/two/test_%FF.py" in uris
+    assert all(p.is_file() for p in result_files(log))
+
+
+# --- Output injection: names and values from the project never act on a terminal or a CI log ---
+
+EVIL = "x\n::error file=evil.py,line=1::injected\x1b[2J\x1b]0;title\x07##[error]v1\u202e"
+
+
+def evil_project(root: Path) -> Path:
+    """A test-module clash whose file names, and a configured value, carry EVIL."""
+    seed(
+        root,
+        **{
+            "pyproject.toml": SEED_PYPROJECT
+            + f"\n[tool.pyproj-doctor]\nextra-recommendations = [{json.dumps('my.ext' + EVIL)}]\n",
+            f"tests/one/test_{EVIL}.py": "def test_a(): pass\n",
+            f"tests/two/test_{EVIL}.py": "def test_b(): pass\n",
+        },
+    )
+    return root
+
+
+def assert_inert(text: str) -> None:
+    """Nothing a terminal or GitHub's runner would act on: no control character but the line
+    feed, no line that is a workflow command, no older-syntax `##[` command anywhere."""
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text), repr(text)
+    assert "##[" not in text
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines()), text
+
+
+def test_text_escapes_file_names_and_values(tmp_path: Path) -> None:
+    evil_project(tmp_path / "p")
+    lines = cli("check", "p", cwd=tmp_path).stdout.splitlines()
+    assert len(lines) == len(json.loads(cli("check", "--format", "json", "p", cwd=tmp_path).stdout)) + 1
+    shown = "x\\n::error file=evil.py,line=1::injected\\x1b[2J\\x1b]0;title\\x07#\\x23[error]v1\\u202e"
+    assert any(line.startswith(f"p/tests/two/test_{shown}.py:1:1: PD205 error [*] ") for line in lines)
+    assert any(f"`my.ext{shown.lower()}`" in line for line in lines)  # the configured value, escaped
+    for args in (
+        ["check", "p"],
+        ["check", "--color", "always", "p"],
+        ["check", "--diff", "p"],
+        ["configure", "p"],
+    ):
+        result = cli(*args, cwd=tmp_path)
+        assert result.returncode == (1 if args[0] == "check" else 0), result.stderr
+        stdout = re.sub("\x1b\\[[0-9;]*m", "", result.stdout) if "always" in args else result.stdout
+        assert_inert(stdout)
+        assert_inert(result.stderr)
+
+
+def test_a_path_that_starts_with_a_workflow_command(tmp_path: Path) -> None:
+    seed(tmp_path / "::warning::pwned")
+    result = cli("check", "::warning::pwned", cwd=tmp_path)
+    assert result.stdout.startswith("./::warning::pwned/pyproject.toml:1:1: PD201 error ")
+    assert_inert(result.stdout)
+
+
+def test_json_and_sarif_keep_names_exact_and_inert(tmp_path: Path) -> None:
+    evil_project(tmp_path)
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    assert {f"tests/one/test_{EVIL}.py", f"tests/two/test_{EVIL}.py"} <= {
+        p for f in data for p in [f["path"], *(r["path"] for r in f.get("related", []))]
+    }
+    for fmt in ("json", "sarif"):
+        result = cli("check", "--format", fmt, cwd=tmp_path)
+        assert_inert(result.stdout)
+    log = json.loads(cli("check", "--format", "sarif", cwd=tmp_path).stdout)
+    assert_valid_sarif(log)
+    assert tmp_path / f"tests/two/test_{EVIL}.py" in result_files(log)
+
+
+def test_github_annotations_one_line_each(tmp_path: Path) -> None:
+    evil_project(tmp_path)
+    findings = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    lines = cli("check", "--format", "github", cwd=tmp_path).stdout.splitlines()
+    assert len(lines) == len(findings)
+    assert all(re.match(r"::(error|warning|notice) file=[^:]*,line=\d+,col=\d+,", line) for line in lines)
+    assert "\x1b" not in "".join(line.split("::", 2)[2] for line in lines)  # in the messages
+    clash = next(line for line in lines if "PD205" in line)
+    assert clash.startswith("::error file=tests/two/test_x%0A%3A%3Aerror file=evil.py%2Cline=1%3A%3Ainjected")
+
+
+def test_colour_only_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+    import subprocess
+
+    evil_project(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+
+    def run(extra_env: dict[str, str]) -> str:
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pyproj_doctor", "check"],
+            cwd=tmp_path,
+            stdout=follower,
+            stderr=subprocess.DEVNULL,
+            env={**env, **extra_env},
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert process.wait(timeout=120) == 1
+        return b"".join(chunks).decode()
+
+    coloured = run({})
+    assert "\x1b[1;31mPD205\x1b[0m \x1b[1;31merror\x1b[0m" in coloured
+    # Our colours are the only escape sequences: the names' own are shown escaped.
+    assert_inert(re.sub("\x1b\\[[0-9;]*m", "", coloured).replace("\r\n", "\n"))
+    assert "\x1b[" not in run({"NO_COLOR": "1"})
+    assert "\x1b[" not in cli("check", cwd=tmp_path).stdout  # a pipe

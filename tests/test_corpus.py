@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pyproj_doctor.model import Severity
+from pyproj_doctor.findings import Severity
 from tests.helpers import check, make_venv, write
 
 TEST = "def test_it():\n    assert True\n"

@@ -90,11 +90,11 @@ def cli_command() -> list[str]:
     "line", ["[z-a]", "[]", "foo[]bar", "[!]", "[a-\\]", "[[:nope:]]", "x\\", "\x00\xff[\x01", "[" * 50]
 )
 def test_bad_gitignore_lines_never_match_and_never_raise(tmp_path: Path, line: str) -> None:
-    ignore = GitIgnore("", [line])
+    ignore = GitIgnore(".", [line])
     for rel in ("z", "a", "foo", "foobar", "foo]bar", "]", "!", "x", "x\\", "-", "\\"):
         assert ignore.ignored(rel, is_dir=False) is None, (line, rel)
     write(tmp_path, {".gitignore": line + "\nkeep.tmp\n", "pkg/__init__.py": "", "keep.tmp": ""})
-    assert scan(str(tmp_path)).dirs[""].files == [".gitignore"]
+    assert scan(str(tmp_path)).dirs["."].files == [".gitignore"]
 
 
 def test_random_bytes_in_gitignore_never_raise(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_random_bytes_in_gitignore_never_raise(tmp_path: Path) -> None:
     for _ in range(200):
         data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 40)))
         lines = data.decode("utf-8", errors="replace").splitlines()
-        ignore = GitIgnore("", lines)
+        ignore = GitIgnore(".", lines)
         ignore.ignored("a/b/c.py", is_dir=False)
         ignore.ignored("a/b", is_dir=True)
 
@@ -111,7 +111,7 @@ def test_pathological_gitignore_patterns_are_fast(tmp_path: Path) -> None:
     long_name = "a" * 250
     deep = "/".join(["d"] * 60)
     patterns = ["*" * 14 + "z", "**/" * 12 + "z", "*a*a*a*a*a*a*a*a*a*b", "a/**/**/**/**/**/**/**/b/**/c"]
-    ignore = GitIgnore("", patterns)
+    ignore = GitIgnore(".", patterns)
     started = time.perf_counter()
     for _ in range(20):
         assert ignore.ignored(long_name, is_dir=False) is None
@@ -155,7 +155,7 @@ def test_same_verdicts_as_git_check_ignore(tmp_path: Path) -> None:
             text=True,
             timeout=30,
         )
-        ignore = GitIgnore("", [pattern])
+        ignore = GitIgnore(".", [pattern])
         for line in result.stdout.splitlines():
             source, _, path = line.partition("\t")
             expected = not source.startswith("::") and not source.split(":", 2)[2].startswith("!")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pyproj_doctor.findings import Applicability
 from tests.helpers import apply_fix, check, only, seed, text_at, write
 
 
@@ -12,7 +13,10 @@ def test_pd101_fires_on_package_folder_without_init(tmp_path: Path) -> None:
     [item] = only(check(tmp_path), "PD101")
     assert item.path == "src/my_app/utils/helpers.py"
     assert text_at(tmp_path, item) == "X = 1"
-    assert "src/my_app/utils/__init__.py" in item.message
+    assert "`src/my_app/utils` holds modules but no `__init__.py`" in item.message
+    assert item.fix is not None
+    assert item.fix.description == "Create src/my_app/utils/__init__.py"
+    assert item.fix.applicability is Applicability.UNSAFE
     apply_fix(tmp_path, item)
     assert (tmp_path / "src/my_app/utils/__init__.py").read_text() == ""
     assert not only(check(tmp_path), "PD101")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pyproj_doctor.model import Severity
+from pyproj_doctor.findings import Severity
 from tests.helpers import apply_fix, check, make_venv, only, seed, text_at, write
 
 SETTINGS = ".vscode/settings.json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import tomlkit
 
+from pyproj_doctor.findings import TextEdit
 from pyproj_doctor.formats import toml
-from pyproj_doctor.model import TextEdit
 from pyproj_doctor.text import apply_edits
 
 PYPROJECT = """\

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pyproj_doctor.workspace.model import Workspace, parse_test_module
+from pyproj_doctor.workspace.projects import parse_test_module
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.walk import GitIgnore, scan
+from pyproj_doctor.workspace.workspace import Workspace
 from tests.helpers import make_venv, write
 
 
@@ -26,7 +27,7 @@ def test_skips_environments_caches_and_node_modules(tmp_path: Path) -> None:
     )
     make_venv(tmp_path, rel="whatever")
     index = scan(str(tmp_path))
-    assert set(index.dirs) == {"", "pkg", "src"}
+    assert set(index.dirs) == {".", "pkg", "src"}
 
 
 def test_build_folder_that_is_a_package_is_kept(tmp_path: Path) -> None:
@@ -50,13 +51,13 @@ def test_gitignore_rules(tmp_path: Path) -> None:
     )
     index = scan(str(tmp_path))
     assert "out" not in index.dirs and "sub/out" in index.dirs
-    assert index.dirs[""].files == [".gitignore", "keep.tmp"]
+    assert index.dirs["."].files == [".gitignore", "keep.tmp"]
     assert "docs/_gen" not in index.dirs
     assert "nested/local" not in index.dirs
 
 
 def test_gitignore_double_star() -> None:
-    ignore = GitIgnore("", ["**/generated/**", "a/**/b"])
+    ignore = GitIgnore(".", ["**/generated/**", "a/**/b"])
     assert ignore.ignored("x/generated/y.py", False)
     assert ignore.ignored("a/b", True) and ignore.ignored("a/x/y/b", True)
     assert ignore.ignored("a/c", True) is None

@@ -32,14 +32,15 @@ if [ ! -x "$BIN" ] || ! "$BIN" --version >/dev/null 2>&1; then
     npm install --unsafe-perm --omit=dev --ignore-scripts --no-audit --no-fund >&2
     mkdir -p node_modules/@vscode/ripgrep/bin
     cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
-    npm_config_yes=true npm_config_build_from_source=true npm rebuild --unsafe-perm >&2
+    # One build at a time: parallel node-gyp rebuilds raced on a fresh machine (missing .deps files).
+    npm_config_yes=true npm_config_build_from_source=true npm rebuild --unsafe-perm --foreground-scripts >&2
     ln -sfn node_modules node_modules.asar
     (cd bin/remote-cli && ln -sfn code-linux.sh code-server)
     (cd bin/helpers && ln -sfn browser-linux.sh browser.sh)
     cd extensions
     npm install --unsafe-perm --omit=dev --ignore-scripts --no-audit --no-fund >&2
   )
-  (cd "$root" && npm_config_yes=true npm_config_build_from_source=true npm rebuild --unsafe-perm >&2)
+  (cd "$root" && npm_config_yes=true npm_config_build_from_source=true npm rebuild --unsafe-perm --foreground-scripts >&2)
   mv "$PREFIX.tmp" "$PREFIX"
 fi
 "$BIN" --version >&2

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from pyproj_doctor import __version__
-from pyproj_doctor.model import Finding, Severity
+from pyproj_doctor.findings import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -68,11 +68,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
+    # Repeated flags accumulate, as ruff's do: `--select PD2 --select PD3` selects both.
     parser.add_argument(
-        "--select", type=_codes, default=None, metavar="CODES", help="only these codes or prefixes"
+        "--select",
+        type=_codes,
+        action="extend",
+        default=None,
+        metavar="CODES",
+        help="only these codes or prefixes (comma-separated, repeatable)",
     )
     parser.add_argument(
-        "--ignore", type=_codes, default=None, metavar="CODES", help="skip these codes or prefixes"
+        "--ignore",
+        type=_codes,
+        action="extend",
+        default=None,
+        metavar="CODES",
+        help="skip these codes or prefixes (comma-separated, repeatable)",
     )
 
 
@@ -108,14 +119,14 @@ def _lsp() -> int:
 
 
 def _rules(codes: Sequence[str], fmt: str, out: TextIO) -> int:
-    from pyproj_doctor.rules import RULES
+    from pyproj_doctor.rules import BY_CODE, RULES
 
     wanted = [c.upper() for c in codes]
-    unknown = [c for c in wanted if c not in RULES]
+    unknown = [c for c in wanted if c not in BY_CODE]
     if unknown:
         sys.stderr.write(f"pyproj-doctor: error: unknown rule {', '.join(unknown)}\n")
         return EXIT_ERROR
-    selected = [RULES[c] for c in wanted] if wanted else list(RULES.values())
+    selected = [BY_CODE[c] for c in wanted] if wanted else list(RULES)
     if fmt == "json":
         import json
 
@@ -159,11 +170,11 @@ def _wrap(text: str) -> str:
 
 def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from pyproj_doctor.engine import Options
-    from pyproj_doctor.rules import RULES
+    from pyproj_doctor.rules import known
 
     for key in ("select", "ignore"):
         for code in getattr(args, key) or []:
-            if not code.startswith("PD") or not any(c.startswith(code) for c in RULES):
+            if not known(code):
                 raise _UsageError(f"--{key}: unknown rule or prefix {code!r}")
     fail_on = getattr(args, "fail_on", None)
     return Options(
@@ -201,16 +212,19 @@ def _check(args: argparse.Namespace) -> int:
     )
     status = EXIT_OK
     results: list[tuple[str, list[Finding]]] = []
+    diffs: list[str] = []
     for label in args.paths:
         problem = _root_error(label)
         if problem:
-            sys.stderr.write(f"pyproj-doctor: error: {problem}\n")
+            sys.stderr.write(f"pyproj-doctor: error: {output.clean(problem)}\n")
             status = EXIT_ERROR
             continue
         try:
             options = engine.project_options(Snapshot(label), base)
         except engine.ConfigError as error:
-            sys.stderr.write(f"{output.display_path(label, error.path)}: error: {error.message}\n")
+            sys.stderr.write(
+                f"{output.display_path(label, error.path)}: error: {output.clean(error.message)}\n"
+            )
             status = EXIT_ERROR
             continue
         if explicit_fail_on:
@@ -219,16 +233,18 @@ def _check(args: argparse.Namespace) -> int:
             result = engine.fix_all(label, options)
             report = result.report
             for path, reason in result.blocked:
-                sys.stderr.write(f"{output.display_path(label, path)}: error: not fixed: {reason}\n")
+                sys.stderr.write(
+                    f"{output.display_path(label, path)}: error: not fixed: {output.clean(reason)}\n"
+                )
                 status = EXIT_ERROR
             if args.diff:
                 diff = _diff(label, result)
-                sys.stdout.write(diff)
+                diffs.append(diff)
                 if diff and status == EXIT_OK:
                     status = EXIT_FINDINGS
             else:
                 for path, reason in engine.write_changes(label, result):
-                    sys.stderr.write(f"{output.display_path(label, path)}: error: {reason}\n")
+                    sys.stderr.write(f"{output.display_path(label, path)}: error: {output.clean(reason)}\n")
                     status = EXIT_ERROR
                 if args.format == "text" and result.after:
                     for path in sorted(result.after):
@@ -237,36 +253,45 @@ def _check(args: argparse.Namespace) -> int:
         else:
             report = engine.check(label, options)
         for problem_item in report.problems:
-            sys.stderr.write(
-                f"{output.display_path(label, problem_item.path)}: error: {problem_item.message}\n"
-            )
+            where, what = output.display_path(label, problem_item.path), output.clean(problem_item.message)
+            sys.stderr.write(f"{where}: error: {what}\n")
             status = EXIT_ERROR
         findings = report.findings
         results.append((label, findings))
         if any(f.severity >= options.fail_on for f in findings) and status == EXIT_OK:
             status = EXIT_FINDINGS
-    _print(args.format, results, colour, show_summary=not args.diff)
+    combined = "".join(diffs) if args.diff else None
+    _print(args.format, results, colour, combined, failed=status == EXIT_ERROR)
     return status
 
 
-def _print(fmt: str, results: list[tuple[str, list[Finding]]], colour: bool, show_summary: bool) -> None:
+def _print(
+    fmt: str, results: list[tuple[str, list[Finding]]], colour: bool, diff: str | None, failed: bool
+) -> None:
+    """One document on stdout for json and sarif (the diff inside it); for text and github,
+    the diff on stdout and the findings after it (text: on stderr, as ruff does with --diff)."""
     from pyproj_doctor import output
 
     out = sys.stdout
     if fmt == "json":
-        out.write(output.to_json(results) + "\n")
-    elif fmt == "sarif":
-        out.write(output.to_sarif(results) + "\n")
-    elif fmt == "github":
+        out.write(output.to_json(results, diff) + "\n")
+        return
+    if fmt == "sarif":
+        out.write(output.to_sarif(results, diff) + "\n")
+        return
+    if diff is not None:
+        out.write(output.clean_diff(diff))
+    if fmt == "github":
         for label, findings in results:
             for item in findings:
                 out.write(output.github_line(label, item) + "\n")
-    else:
-        stream = out if show_summary else sys.stderr
-        all_findings = [f for _, findings in results for f in findings]
-        for label, findings in results:
-            for item in findings:
-                stream.write(output.text_line(label, item, colour) + "\n")
+        return
+    stream = out if diff is None else sys.stderr
+    all_findings = [f for _, findings in results for f in findings]
+    for label, findings in results:
+        for item in findings:
+            stream.write(output.text_line(label, item, colour) + "\n")
+    if all_findings or not failed:  # "All checks passed." would be false after an error
         stream.write(output.summary(all_findings, colour) + "\n")
 
 
@@ -278,13 +303,13 @@ def _diff(label: str, result) -> str:  # type: ignore[no-untyped-def]
     chunks: list[str] = []
     for path in sorted(result.after):
         old = result.before.get(path)
-        shown = path if os.path.isabs(label) else output.display_path(label, path)
-        old_lines = (old or "").splitlines(keepends=True)
-        new_lines = result.after[path].splitlines(keepends=True)
+        shown = output.clean(path if os.path.isabs(label) else output.raw_path(label, path))
+        old_lines = output.lines(old or "")
+        new_lines = output.lines(result.after[path])
         fromfile = "/dev/null" if old is None else f"a/{shown}"
         lines = list(difflib.unified_diff(old_lines, new_lines, fromfile, f"b/{shown}"))
         for line in lines:
-            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+            chunks.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(chunks)
 
 
@@ -299,27 +324,29 @@ def _configure(args: argparse.Namespace) -> int:
     label = args.path
     problem = _root_error(label)
     if problem:
-        sys.stderr.write(f"pyproj-doctor: error: {problem}\n")
+        sys.stderr.write(f"pyproj-doctor: error: {output.clean(problem)}\n")
         return EXIT_ERROR
     try:
         result = engine.fix_all(label, base)
     except engine.ConfigError as error:
-        sys.stderr.write(f"{output.display_path(label, error.path)}: error: {error.message}\n")
+        sys.stderr.write(f"{output.display_path(label, error.path)}: error: {output.clean(error.message)}\n")
         return EXIT_ERROR
     status = EXIT_OK
     for path, reason in result.blocked:
-        sys.stderr.write(f"{output.display_path(label, path)}: error: not fixed: {reason}\n")
+        sys.stderr.write(f"{output.display_path(label, path)}: error: not fixed: {output.clean(reason)}\n")
         status = EXIT_ERROR
     if args.diff:
-        sys.stdout.write(_diff(label, result))
-        return status
+        diff = _diff(label, result)
+        sys.stdout.write(output.clean_diff(diff))
+        # Changes to make exit 1, as with `check --diff` (an error's 2 wins).
+        return EXIT_FINDINGS if diff and status == EXIT_OK else status
     for path, reason in engine.write_changes(label, result):
-        sys.stderr.write(f"{output.display_path(label, path)}: error: {reason}\n")
+        sys.stderr.write(f"{output.display_path(label, path)}: error: {output.clean(reason)}\n")
         status = EXIT_ERROR
     if not result.after:
         sys.stdout.write("Nothing to change: the project already has the recommended setup.\n")
     for item in result.applied:
-        sys.stdout.write(f"{item.code} {item.fix.description if item.fix else ''}\n")
+        sys.stdout.write(f"{item.code} {output.clean(item.fix.description) if item.fix else ''}\n")
     remaining = [f for f in result.report.findings if f.severity >= Severity.WARNING]
     if remaining:
         sys.stdout.write(f"{len(remaining)} finding(s) need a decision only you can make:\n")

@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from pyproj_doctor.model import FileChange, Finding, Severity
-from pyproj_doctor.rules import RULES, Context, Settings
+from pyproj_doctor.findings import FileChange, Finding, Severity
+from pyproj_doctor.rules import BY_CODE, PARSE_ERRORS, RULES, Context, Settings, known
 from pyproj_doctor.text import BOM, FileProblem, apply_edits
-from pyproj_doctor.workspace.model import Workspace
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.walk import FileIndex
-
-PARSE_CODES = ("PD901", "PD902")
+from pyproj_doctor.workspace.workspace import Workspace
 
 
 class ConfigError(Exception):
@@ -55,7 +53,7 @@ def _codes(value: object, key: str) -> tuple[str, ...]:
         raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor] {key} must be a list of rule codes")
     codes = tuple(v.strip().upper() for v in value)
     for code in codes:
-        if not code.startswith("PD") or not any(c.startswith(code) for c in RULES):
+        if not known(code):
             raise ConfigError(
                 "pyproject.toml", f"[tool.pyproj-doctor] {key}: unknown rule or prefix {code!r}"
             )
@@ -96,7 +94,7 @@ def project_options(snapshot: Snapshot, base: Options, file_wins: bool = False) 
     overrides = table.get("severity")
     if isinstance(overrides, dict):
         for code, name in overrides.items():
-            if code not in RULES:
+            if code not in BY_CODE:
                 raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor.severity] unknown rule {code!r}")
             try:
                 if file_wins or code not in options.severity_overrides:
@@ -125,15 +123,15 @@ def check(
     ws = Workspace(snapshot, index)
     ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
     findings: list[Finding] = []
-    for code, rule in RULES.items():
-        if options.enabled(code):
+    for rule in RULES:
+        if options.enabled(rule.code):
             findings.extend(rule.check(ctx))
-    broken = {f.path for f in findings if f.code in PARSE_CODES}
+    broken = {f.path for f in findings if f.code in PARSE_ERRORS}
     kept: list[Finding] = []
     blocked: list[tuple[str, str]] = []
     for item in findings:
         # A file that does not parse gets its PD9xx finding and nothing else.
-        if item.path in broken and item.code not in PARSE_CODES:
+        if item.path in broken and item.code not in PARSE_ERRORS:
             continue
         if item.fix is not None:
             outside = [c.path for c in item.fix.changes if not snapshot.inside(c.path)]

@@ -12,7 +12,7 @@ import os
 import stat
 from dataclasses import dataclass
 
-from pyproj_doctor.model import Position, Range, TextEdit
+from pyproj_doctor.findings import Position, Range, TextEdit
 
 BOM = "\ufeff"
 MAX_FILE_BYTES = 4 * 1024 * 1024

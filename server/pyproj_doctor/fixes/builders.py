@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Callable
 
+from pyproj_doctor.findings import FileChange, TextEdit
 from pyproj_doctor.formats import ini, jsonc, toml
-from pyproj_doctor.model import FileChange, TextEdit
 from pyproj_doctor.text import apply_edits, detect_eol, minimal_edit
 from pyproj_doctor.workspace.snapshot import Snapshot
 

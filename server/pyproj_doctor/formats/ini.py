@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pyproj_doctor.model import TextEdit
+from pyproj_doctor.findings import TextEdit
 from pyproj_doctor.text import detect_eol
 
 _HEADER = re.compile(r"\[([^\]]*)\]")

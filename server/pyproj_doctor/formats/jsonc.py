@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
-from pyproj_doctor.model import TextEdit
+from pyproj_doctor.findings import TextEdit
 from pyproj_doctor.text import apply_edits, detect_eol, indent_at, line_start
 
 PathSegment = Union[str, int]

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from pyproj_doctor.model import TextEdit
+from pyproj_doctor.findings import TextEdit
 from pyproj_doctor.text import detect_eol, indent_at, line_start
 
 if sys.version_info >= (3, 11):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from lsprotocol import types as lsp
 from pygls.uris import from_fs_path
 
-from pyproj_doctor.model import Finding, Position, Range, Severity, TextEdit
+from pyproj_doctor.findings import Finding, Position, Range, Severity, TextEdit
 from pyproj_doctor.text import LineIndex
 
 SOURCE = "pyproj-doctor"

@@ -24,9 +24,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from pyproj_doctor import __version__, engine
+from pyproj_doctor.findings import Fix, Range, Severity, TextEdit
 from pyproj_doctor.lsp.convert import Positions, diagnostics, text_edit, uri_of
-from pyproj_doctor.model import Fix, Range, Severity, TextEdit
-from pyproj_doctor.rules import RULES
+from pyproj_doctor.rules import BY_CODE, known
 from pyproj_doctor.text import BOM, minimal_edit
 from pyproj_doctor.workspace.walk import FileIndex
 
@@ -346,7 +346,7 @@ def parse_settings(value: Any, server: DoctorServer | None = None) -> tuple[bool
         good = []
         for code in raw:
             code = str(code).strip().upper()
-            if code.startswith("PD") and any(c.startswith(code) for c in RULES):
+            if known(code):
                 good.append(code)
             elif server is not None:
                 server.log(f"pyprojDoctor.{key}: unknown rule or prefix {code!r}", lsp.MessageType.Warning)
@@ -357,7 +357,7 @@ def parse_settings(value: Any, server: DoctorServer | None = None) -> tuple[bool
     if isinstance(raw_overrides, dict):
         for code, name in raw_overrides.items():
             try:
-                if code in RULES:
+                if code in BY_CODE:
                     overrides[code] = Severity.parse(str(name))
             except ValueError:
                 if server is not None:

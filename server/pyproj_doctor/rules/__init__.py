@@ -1,22 +1,40 @@
-"""The rule catalog: importing this package registers every rule in ``RULES``."""
+"""The rule catalog: every rule, in code order, listed once here."""
 
-from pyproj_doctor.rules import extensions, files, interpreter, layout, pytest, vscode
-from pyproj_doctor.rules.base import RULES, Context, Rule, Settings
+from __future__ import annotations
 
-# Registration follows import order; the catalog is listed and run in code order.
-_ordered = dict(sorted(RULES.items()))
-RULES.clear()
-RULES.update(_ordered)
+from pyproj_doctor.rules import extensions, layout, pytest, python_version, syntax, vscode
+from pyproj_doctor.rules.base import Context, Rule, Settings
 
-__all__ = [
-    "RULES",
-    "Context",
-    "Rule",
-    "Settings",
-    "extensions",
-    "files",
-    "interpreter",
-    "layout",
-    "pytest",
-    "vscode",
-]
+RULES: tuple[Rule, ...] = (
+    layout.PD101,
+    layout.PD102,
+    pytest.PD201,
+    pytest.PD202,
+    pytest.PD203,
+    pytest.PD204,
+    pytest.PD205,
+    pytest.PD206,
+    vscode.PD301,
+    vscode.PD302,
+    vscode.PD303,
+    vscode.PD304,
+    vscode.PD305,
+    vscode.PD306,
+    vscode.PD307,
+    extensions.PD401,
+    extensions.PD402,
+    extensions.PD403,
+    python_version.PD501,
+    syntax.PD901,
+    syntax.PD902,
+)
+BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+PARSE_ERRORS = (syntax.PD901.code, syntax.PD902.code)  # a file with one of these gets nothing else
+
+
+def known(code: str) -> bool:
+    """Whether ``code`` is a rule code or a prefix of some (``PD2``), as --select takes."""
+    return code.startswith("PD") and any(r.code.startswith(code) for r in RULES)
+
+
+__all__ = ["BY_CODE", "PARSE_ERRORS", "RULES", "Context", "Rule", "Settings", "known"]

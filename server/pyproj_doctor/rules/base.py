@@ -1,16 +1,20 @@
 """What a rule is, and the context it checks in.
 
-A rule is a small pure function from the workspace model to findings. The
-``Context`` turns offsets into ranges and builds fixes, so rules never read
-files or compute positions by hand.
+A rule is an object (modelled on ruff's rule catalog): a public code, a name, a
+default severity, the applicability of its fix, a one-line summary and an
+explanation, plus the check that finds its problems. Findings are made by the
+rule itself (``PD201.at(path, range, message, fix)``), so a finding can only
+carry a code that exists. The ``Context`` turns offsets into ranges and builds
+fixes, so rules never read files or compute positions by hand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass, field, replace
+from typing import Callable, Union
 
+from pyproj_doctor.findings import Applicability, FileChange, Finding, Fix, Range, Related, Severity
 from pyproj_doctor.fixes.builders import (
     FixUnavailable,
     JsonOp,
@@ -21,10 +25,22 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.formats.jsonc import EditError
 from pyproj_doctor.formats.toml import TomlEditError
-from pyproj_doctor.model import FileChange, Finding, Fix, Range, Related, Severity
-from pyproj_doctor.workspace.model import Project, VsCodeFolder, Workspace
+from pyproj_doctor.workspace.paths import join
+from pyproj_doctor.workspace.projects import Project
+from pyproj_doctor.workspace.vscode import VsCodeFolder
+from pyproj_doctor.workspace.workspace import Workspace
 
 Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class NoFix:
+    """The rule has a fix, but it cannot be built here; ``reason`` says why (shown to the user)."""
+
+    reason: str
+
+
+FixOutcome = Union[Fix, NoFix, None]
 
 
 @dataclass
@@ -39,33 +55,29 @@ class Context:
     ws: Workspace
     settings: Settings = field(default_factory=Settings)
 
-    @property
-    def snapshot(self):  # type: ignore[no-untyped-def]
-        return self.ws.snapshot
-
     def range(self, path: str, span: Span) -> Range:
         return self.ws.snapshot.range(path, span[0], span[1])
 
     def first_line(self, path: str) -> Range:
-        index = self.ws.snapshot.line_index(path)
-        return index.line_range(0)
+        return self.ws.snapshot.line_index(path).line_range(0)
 
-    def fix(self, description: str, build: Callable[[], Iterable[FileChange]]) -> Fix | None:
-        """A fix, or None when it cannot be made safely (a file that does not parse, …)."""
+    def fix(self, description: str, build: Callable[[], Iterable[FileChange]]) -> FixOutcome:
+        """A fix; ``NoFix`` when it cannot be made safely (a file that does not parse, …);
+        None when there is nothing to change."""
         try:
             changes = tuple(change for change in build() if change.edits)
-        except (FixUnavailable, EditError, TomlEditError):
-            return None
+        except (FixUnavailable, EditError, TomlEditError) as error:
+            return NoFix(str(error))
         return Fix(description, changes) if changes else None
 
-    def json_fix(self, description: str, rel: str, ops: Sequence[JsonOp]) -> Fix | None:
+    def json_fix(self, description: str, rel: str, ops: Sequence[JsonOp]) -> FixOutcome:
         """Apply JSON operations to ``rel`` (created when missing)."""
         return self.fix(description, lambda: [json_ops(self.ws.snapshot, rel, ops)])
 
-    def toml_fix(self, description: str, rel: str, ops: Sequence[TomlOp]) -> Fix | None:
+    def toml_fix(self, description: str, rel: str, ops: Sequence[TomlOp]) -> FixOutcome:
         return self.fix(description, lambda: [toml_ops(self.ws.snapshot, rel, ops)])
 
-    def create_fix(self, description: str, paths: Sequence[str]) -> Fix | None:
+    def create_fix(self, description: str, paths: Sequence[str]) -> FixOutcome:
         """Create empty files (``__init__.py``)."""
         return self.fix(description, lambda: [create_file(self.ws.snapshot, p, "") for p in paths])
 
@@ -82,15 +94,15 @@ class Context:
                     return project.pyproject, self.range(project.pyproject, span)
             return project.pyproject, self.first_line(project.pyproject)
         for name in ("setup.py", "setup.cfg"):
-            rel = f"{project.dir}/{name}" if project.dir != "." else name
-            if self.ws.snapshot.is_file(rel):
+            rel = join(project.dir, name)
+            if self.ws.is_file(rel):
                 return rel, self.first_line(rel)
         for module in project.test_modules:
             return module.path, self.first_line(module.path)
         for folder in project.dirs:
             for name in self.ws.files(folder):
                 if name.endswith(".py"):
-                    rel = name if folder in (".", "") else f"{folder}/{name}"
+                    rel = join(folder, name)
                     return rel, self.first_line(rel)
         raise LookupError(project.dir)
 
@@ -99,7 +111,7 @@ class Context:
         declared = [p for p in folder.projects if p.pyproject is not None]
         if declared:
             return self.anchor(declared[0])
-        if self.ws.snapshot.is_file(folder.settings_path):
+        if self.ws.is_file(folder.settings_path):
             return folder.settings_path, self.first_line(folder.settings_path)
         return self.anchor(folder.projects[0])
 
@@ -114,33 +126,42 @@ class Rule:
     severity: Severity
     summary: str
     explanation: str
-    check: CheckFunction
-    fixable: bool
+    check: CheckFunction = field(repr=False, compare=False)
+    fix: Applicability | None = None  # how safe the rule's fixes are; None: it has none
 
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
 
-RULES: dict[str, Rule] = {}
+    def at(
+        self,
+        path: str,
+        range_: Range,
+        message: str,
+        fix: FixOutcome = None,
+        *,
+        severity: Severity | None = None,
+        related: tuple[Related, ...] = (),
+    ) -> Finding:
+        """A finding of this rule. ``message`` says what is wrong and why it matters; the
+        fix's description says what the fix does."""
+        unavailable = None
+        if isinstance(fix, NoFix):
+            unavailable, fix = fix.reason, None
+        elif fix is not None:
+            if self.fix is None:
+                raise TypeError(f"{self.code} declares no fix")
+            fix = replace(fix, applicability=self.fix)
+        return Finding(self.code, severity or self.severity, message, path, range_, fix, related, unavailable)
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, fixable: bool = False
-) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check; its docstring is the explanation ``pyproj-doctor rules CODE`` prints."""
+    code: str, name: str, severity: Severity, summary: str, fix: Applicability | None = None
+) -> Callable[[CheckFunction], Rule]:
+    """Make a check function into a ``Rule``; its docstring is the explanation."""
 
-    def register(check: CheckFunction) -> CheckFunction:
+    def make(check: CheckFunction) -> Rule:
         explanation = " ".join((check.__doc__ or summary).split())
-        RULES[code] = Rule(code, name, severity, summary, explanation, check, fixable)
-        return check
+        return Rule(code, name, severity, summary, explanation, check, fix)
 
-    return register
-
-
-def finding(
-    code: str,
-    path: str,
-    range_: Range,
-    message: str,
-    fix: Fix | None = None,
-    severity: Severity | None = None,
-    related: tuple[Related, ...] = (),
-) -> Finding:
-    return Finding(code, severity or RULES[code].severity, message, path, range_, fix, related)
+    return make

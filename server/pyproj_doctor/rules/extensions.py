@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pyproj_doctor.findings import Applicability, Finding, Range, Severity
 from pyproj_doctor.fixes.builders import json_append, json_remove, json_set
 from pyproj_doctor.formats import jsonc
-from pyproj_doctor.model import Finding, Range, Severity
-from pyproj_doctor.rules.base import Context, finding, rule
-from pyproj_doctor.workspace.model import VsCodeFolder, join
+from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.workspace.paths import join
+from pyproj_doctor.workspace.vscode import VsCodeFolder
 
 PYTHON = "ms-python.python"
 RUFF = "charliermarsh.ruff"
@@ -113,9 +114,9 @@ def _wanted(ctx: Context, folder: VsCodeFolder) -> list[tuple[str, str]]:
     "recommended-extension-missing",
     Severity.INFORMATION,
     "A recommended extension for a tool the project uses is missing from recommendations",
-    fixable=True,
+    fix=Applicability.SAFE,
 )
-def check_missing_recommendations(ctx: Context) -> Iterator[Finding]:
+def PD401(ctx: Context) -> Iterator[Finding]:
     """``.vscode/extensions.json`` makes VS Code offer the team's extensions on
     first open. A Python project should recommend ``ms-python.python``, a project
     using Ruff ``charliermarsh.ruff``, and a project with ``pyproject.toml``
@@ -139,13 +140,15 @@ def check_missing_recommendations(ctx: Context) -> Iterator[Finding]:
             path, range_ = _location(ctx, folder, target)
             rel = target.file if target and target.file else folder.extensions_path
             prefix = target.prefix if target else ()
-            yield finding(
-                "PD401",
+            yield PD401.at(
                 path,
                 range_,
-                f"`{ext_id}` is not recommended in {rel} ({why}): teammates are not offered it. "
-                "The fix adds it to `recommendations`.",
-                ctx.json_fix(f"Recommend {ext_id}", rel, [json_append((*prefix, "recommendations"), ext_id)]),
+                f"`{ext_id}` is not recommended in {rel} ({why}): teammates are not offered it.",
+                ctx.json_fix(
+                    f"Add {ext_id} to the recommendations in {rel}",
+                    rel,
+                    [json_append((*prefix, "recommendations"), ext_id)],
+                ),
             )
 
 
@@ -166,7 +169,7 @@ def _location(ctx: Context, folder: VsCodeFolder, target: Recommendations | None
     Severity.WARNING,
     "An extension is both recommended and unwanted, or a needed one is unwanted",
 )
-def check_unwanted(ctx: Context) -> Iterator[Finding]:
+def PD402(ctx: Context) -> Iterator[Finding]:
     """An id in both ``recommendations`` and ``unwantedRecommendations`` gives
     VS Code contradictory instructions; an extension the project needs (the
     Python extension, Ruff when Ruff is used, the TOML extension) listed as
@@ -189,8 +192,7 @@ def check_unwanted(ctx: Context) -> Iterator[Finding]:
                     )
                 else:
                     continue
-                yield finding(
-                    "PD402",
+                yield PD402.at(
                     entry.path,
                     ctx.range(entry.path, (entry.node.offset, entry.node.end)),
                     message,
@@ -202,9 +204,9 @@ def check_unwanted(ctx: Context) -> Iterator[Finding]:
     "extension-deprecated-or-conflicting",
     Severity.WARNING,
     "A deprecated or conflicting extension is recommended",
-    fixable=True,
+    fix=Applicability.UNSAFE,
 )
-def check_deprecated(ctx: Context) -> Iterator[Finding]:
+def PD403(ctx: Context) -> Iterator[Finding]:
     """Some extensions are abandoned in favour of others (``bungcip.better-toml``
     → ``tamasfe.even-better-toml``; the old Python Test Adapter, now built in),
     and two type-checking language servers (Pylance, pyright, basedpyright,
@@ -221,27 +223,28 @@ def check_deprecated(ctx: Context) -> Iterator[Finding]:
                     rel, json_path = entry.path, entry.json_path
                     if successor and successor not in ids:
                         fix = ctx.json_fix(
-                            f"Replace {entry.id} with {successor}", rel, [json_set(json_path, successor)]
+                            f"Replace {entry.id} with {successor} in {rel}",
+                            rel,
+                            [json_set(json_path, successor)],
                         )
-                        tail = f"The fix replaces it with `{successor}`."
                     else:
-                        fix = ctx.json_fix(f"Remove {entry.id}", rel, [json_remove(json_path)])
-                        tail = "The fix removes it."
-                    yield finding(
-                        "PD403",
+                        fix = ctx.json_fix(
+                            f"Remove {entry.id} from the recommendations in {rel}",
+                            rel,
+                            [json_remove(json_path)],
+                        )
+                    yield PD403.at(
                         entry.path,
                         ctx.range(entry.path, (entry.node.offset, entry.node.end)),
                         f"`{entry.id}` is deprecated"
                         + (f" in favour of `{successor}`" if successor else "")
-                        + ". "
-                        + tail,
+                        + ": teammates are offered an abandoned extension.",
                         fix,
                     )
                 elif entry.id in TYPE_CHECKERS:
                     checkers.append(entry)
             for entry in checkers[1:]:
-                yield finding(
-                    "PD403",
+                yield PD403.at(
                     entry.path,
                     ctx.range(entry.path, (entry.node.offset, entry.node.end)),
                     f"`{entry.id}` and `{checkers[0].id}` are both recommended: two type-checking "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pyproj_doctor.model import Finding, Severity
-from pyproj_doctor.rules.base import Context, finding, rule
-from pyproj_doctor.workspace.model import join
+from pyproj_doctor.findings import Applicability, Finding, Severity
+from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.workspace.paths import join
 
 
 @rule(
@@ -14,9 +14,9 @@ from pyproj_doctor.workspace.model import join
     "package-without-init",
     Severity.WARNING,
     "A package folder under a source root holds modules but no __init__.py",
-    fixable=True,
+    fix=Applicability.UNSAFE,
 )
-def check_missing_init(ctx: Context) -> Iterator[Finding]:
+def PD101(ctx: Context) -> Iterator[Finding]:
     """A folder inside a package (or a top-level folder of a src layout) that holds
     Python modules but no ``__init__.py`` is an implicit namespace package. It
     imports at run time, yet pytest's rootdir and module-name logic, coverage,
@@ -50,13 +50,12 @@ def check_missing_init(ctx: Context) -> Iterator[Finding]:
                         continue
                     module = join(folder, modules[0])
                     init = join(folder, "__init__.py")
-                    yield finding(
-                        "PD101",
+                    yield PD101.at(
                         module,
                         ctx.first_line(module),
                         f"`{folder}` holds modules but no `__init__.py`, so it is a namespace "
                         "package: pytest, coverage and Pylance can disagree about its name and "
-                        f"whether it is collected. The fix creates an empty `{init}`.",
+                        "whether it is collected.",
                         ctx.create_fix(f"Create {init}", [init]),
                     )
 
@@ -67,7 +66,7 @@ def check_missing_init(ctx: Context) -> Iterator[Finding]:
     Severity.WARNING,
     "src/__init__.py makes src itself a package (imports become src.pkg)",
 )
-def check_src_package(ctx: Context) -> Iterator[Finding]:
+def PD102(ctx: Context) -> Iterator[Finding]:
     """In a src layout the ``src`` folder is a search-path root, not a package.
     With ``src/__init__.py`` present, pytest's default import mode inserts the
     folder above ``src`` into ``sys.path`` and names modules ``src.pkg…``, Pylance's
@@ -83,8 +82,7 @@ def check_src_package(ctx: Context) -> Iterator[Finding]:
             if root.path.rsplit("/", 1)[-1] != "src" or not ctx.ws.has_file(root.path, "__init__.py"):
                 continue
             init = join(root.path, "__init__.py")
-            yield finding(
-                "PD102",
+            yield PD102.at(
                 init,
                 ctx.first_line(init),
                 f"`{init}` makes `src` a package: modules are imported as `src.…`, pytest puts the "

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterator
 
+from pyproj_doctor.findings import Applicability, FileChange, Finding, Severity
 from pyproj_doctor.fixes.builders import (
     FixUnavailable,
     ini_change,
@@ -14,9 +15,9 @@ from pyproj_doctor.fixes.builders import (
     toml_replace,
     toml_set_key,
 )
-from pyproj_doctor.model import FileChange, Finding, Severity
-from pyproj_doctor.rules.base import Context, finding, rule
-from pyproj_doctor.workspace.model import Project, SourceRoot, join, parent, relative
+from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.workspace.paths import join, parent, relative
+from pyproj_doctor.workspace.projects import Project, SourceRoot
 from pyproj_doctor.workspace.pytest_config import PytestConfig, has_glob
 from pyproj_doctor.workspace.venv import normalize
 
@@ -81,9 +82,9 @@ def _add_pythonpath(ctx: Context, project: Project, entry_for: str) -> list[File
     "pythonpath-missing-source-root",
     Severity.ERROR,
     "Tests import a src-layout package that is not on pytest's pythonpath and not installed",
-    fixable=True,
+    fix=Applicability.SAFE,
 )
-def check_pythonpath(ctx: Context) -> Iterator[Finding]:
+def PD201(ctx: Context) -> Iterator[Finding]:
     """In a src layout the package is importable only when ``src`` is on
     ``sys.path``. pytest's default import mode adds the test file's own folder,
     not the project root, and ``python -m pytest`` (what VS Code runs) adds the
@@ -146,13 +147,12 @@ def _pd201(ctx: Context, project: Project, root: SourceRoot, imported: set[str])
         lambda: _add_pythonpath(ctx, project, root.path),
     )
     label = ", ".join(f"`{n}`" for n in names)
-    return finding(
-        "PD201",
+    return PD201.at(
         path,
         range_,
         f"Tests import {label} from `{root.path}`, but {where} does not include it and the "
         "project is not installed in editable mode: plain `pytest` fails with "
-        f"ModuleNotFoundError. The fix adds {entry!r} to `pythonpath`.",
+        "ModuleNotFoundError.",
         fix,
         related=related,
     )
@@ -179,7 +179,7 @@ def _configs(ctx: Context) -> Iterator[tuple[PytestConfig, Project]]:
     Severity.WARNING,
     "A pythonpath/testpaths entry names a folder that does not exist",
 )
-def check_missing_paths(ctx: Context) -> Iterator[Finding]:
+def PD202(ctx: Context) -> Iterator[Finding]:
     """``pythonpath`` and ``testpaths`` are resolved against the folder of the
     configuration file. An entry naming a folder that does not exist is silently
     ignored by pytest: usually a leftover from a rename or a path written
@@ -198,15 +198,14 @@ def check_missing_paths(ctx: Context) -> Iterator[Finding]:
                     rel = os.path.normpath(os.path.join(config.folder, word)).replace(os.sep, "/")
                     if os.path.isabs(word) or rel == ".." or rel.startswith("../"):
                         continue
-                    if ctx.ws.index.glob_exists(rel):
+                    if ctx.ws.glob(target):
                         continue
                     problem = "matches no folder"
-                elif os.path.isdir(target) or (name == "testpaths" and os.path.isfile(target)):
+                elif ctx.ws.is_dir(target) or (name == "testpaths" and ctx.ws.exists(target)):
                     continue
                 else:
                     problem = "does not exist"
-                yield finding(
-                    "PD202",
+                yield PD202.at(
                     config.path,
                     ctx.range(config.path, (start, end)),
                     f"`{name}` entry {word!r} {problem} (relative to `{config.folder}`): "
@@ -221,7 +220,7 @@ def check_missing_paths(ctx: Context) -> Iterator[Finding]:
     Severity.WARNING,
     "Another pytest config file shadows the [tool.pytest…] table in pyproject.toml",
 )
-def check_shadowed(ctx: Context) -> Iterator[Finding]:
+def PD203(ctx: Context) -> Iterator[Finding]:
     """pytest reads exactly one configuration file, the first it finds
     (``pytest.toml``, ``pytest.ini``, then ``pyproject.toml``, ``tox.ini``,
     ``setup.cfg``) and never merges them; ``pytest.ini`` wins even when it is
@@ -233,8 +232,7 @@ def check_shadowed(ctx: Context) -> Iterator[Finding]:
         if shadowed is None or winner is None or shadowed.path in seen:
             continue
         seen.add(shadowed.path)
-        yield finding(
-            "PD203",
+        yield PD203.at(
             shadowed.path,
             ctx.range(shadowed.path, shadowed.span),
             f"pytest ignores `[{shadowed.kind}]` here: it reads `{winner.path}` first and never "
@@ -250,7 +248,7 @@ def check_shadowed(ctx: Context) -> Iterator[Finding]:
     Severity.ERROR,
     "Both [tool.pytest] and [tool.pytest.ini_options] are present (pytest 9 refuses to start)",
 )
-def check_both_tables(ctx: Context) -> Iterator[Finding]:
+def PD204(ctx: Context) -> Iterator[Finding]:
     """pytest 9 reads native TOML configuration from ``[tool.pytest]`` and the
     older ini-style options from ``[tool.pytest.ini_options]``. A file holding
     both is a usage error: pytest stops before collecting anything. Keep one
@@ -275,8 +273,7 @@ def check_both_tables(ctx: Context) -> Iterator[Finding]:
                 continue
             span = (native[0].key_start, native[0].key_end)
         ini_span = doc.span_of("tool", "pytest", "ini_options") or span
-        yield finding(
-            "PD204",
+        yield PD204.at(
             rel,
             ctx.range(rel, span),
             "`[tool.pytest]` (pytest 9 native options) and `[tool.pytest.ini_options]` are both "
@@ -301,9 +298,9 @@ def _module_name(ctx: Context, path: str, extra_inits: frozenset[str] = frozense
     "test-module-name-clash",
     Severity.ERROR,
     "Two test modules share a basename in folders without __init__.py (import file mismatch)",
-    fixable=True,
+    fix=Applicability.UNSAFE,
 )
-def check_basename_clash(ctx: Context) -> Iterator[Finding]:
+def PD205(ctx: Context) -> Iterator[Finding]:
     """With pytest's default ``prepend`` import mode a test module in a folder
     without ``__init__.py`` is imported under its bare file name, so
     ``tests/a/test_util.py`` and ``tests/b/test_util.py`` collide and collection
@@ -330,17 +327,12 @@ def check_basename_clash(ctx: Context) -> Iterator[Finding]:
                 fix = ctx.create_fix("Create " + ", ".join(inits), inits)
             for path in paths[1:]:
                 others = [p for p in paths if p != path]
-                yield finding(
-                    "PD205",
+                yield PD205.at(
                     path,
                     ctx.first_line(path),
                     f"`{path}` and {', '.join(f'`{o}`' for o in others)} are both imported as "
                     f'module `{name}`: pytest stops collection with "import file mismatch". '
-                    + (
-                        "The fix adds `__init__.py` to their folders."
-                        if fix
-                        else "Rename one, add `__init__.py` files, or use `--import-mode=importlib`."
-                    ),
+                    "Rename one, add `__init__.py` files, or use `--import-mode=importlib`.",
                     fix,
                     related=tuple(ctx.related(o, (0, 0), "imported under the same name") for o in others),
                 )
@@ -407,9 +399,9 @@ def _declared(ctx: Context, project: Project) -> set[str]:
     "pytest-not-declared",
     Severity.WARNING,
     "Tests exist but pytest is not a declared dependency",
-    fixable=True,
+    fix=Applicability.SAFE,
 )
-def check_pytest_declared(ctx: Context) -> Iterator[Finding]:
+def PD206(ctx: Context) -> Iterator[Finding]:
     """A fresh clone can only run the tests if pytest is part of what the
     project installs: a dependency group (``uv add --dev pytest``), an optional
     dependency, or a requirements file. Otherwise ``uv sync`` leaves it out and
@@ -442,12 +434,10 @@ def check_pytest_declared(ctx: Context) -> Iterator[Finding]:
                 pyproject,
                 [toml_append(("dependency-groups", "dev"), requirement)],
             )
-        yield finding(
-            "PD206",
+        yield PD206.at(
             path,
             range_,
             f"`{project.dir}` has {len(project.test_modules)} pytest test module(s) but pytest is not "
-            "a declared dependency: a fresh `uv sync` or `pip install` will not install it. "
-            "The fix adds it to `[dependency-groups] dev`.",
+            "a declared dependency: a fresh `uv sync` or `pip install` will not install it.",
             fix,
         )

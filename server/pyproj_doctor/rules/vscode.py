@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from pyproj_doctor.findings import Applicability, FileChange, Finding, Range, Severity, TextEdit
 from pyproj_doctor.fixes.builders import (
     FixUnavailable,
     json_append,
@@ -18,18 +19,11 @@ from pyproj_doctor.fixes.builders import (
     toml_ops,
 )
 from pyproj_doctor.formats import jsonc, toml
-from pyproj_doctor.model import FileChange, Finding, Range, Severity, TextEdit
-from pyproj_doctor.rules.base import Context, finding, rule
-from pyproj_doctor.workspace.model import (
-    Project,
-    PyrightConfig,
-    SettingRef,
-    VsCodeFolder,
-    join,
-    relative,
-    within,
-)
+from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.workspace.paths import join, relative, within
+from pyproj_doctor.workspace.projects import Project
 from pyproj_doctor.workspace.venv import Venv
+from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder
 
 EXTRA_PATHS = "python.analysis.extraPaths"
 AUTO_SEARCH = "python.analysis.autoSearchPaths"
@@ -151,9 +145,9 @@ def _selected_venv(ctx: Context, folder: VsCodeFolder, project: Project) -> Venv
 
 def _pyright_append(ctx: Context, pyright: PyrightConfig, values: list[str]) -> FileChange:
     if pyright.kind == "json":
-        return json_ops(ctx.snapshot, pyright.path, [json_append(("extraPaths",), v) for v in values])
+        return json_ops(ctx.ws.snapshot, pyright.path, [json_append(("extraPaths",), v) for v in values])
     return toml_ops(
-        ctx.snapshot, pyright.path, [toml_append(("tool", "pyright", "extraPaths"), v) for v in values]
+        ctx.ws.snapshot, pyright.path, [toml_append(("tool", "pyright", "extraPaths"), v) for v in values]
     )
 
 
@@ -166,9 +160,9 @@ def _folder_label(folder: VsCodeFolder) -> str:
     "source-root-not-searched",
     Severity.WARNING,
     "A source root is not on Pylance's import search path",
-    fixable=True,
+    fix=Applicability.SAFE,
 )
-def check_search_path(ctx: Context) -> Iterator[Finding]:
+def PD301(ctx: Context) -> Iterator[Finding]:
     """Pylance resolves ``import pkg`` from the workspace folder, then
     ``extraPaths``, then (with ``autoSearchPaths``, the default) ``<folder>/src``,
     then the selected interpreter's site-packages, following path lines in
@@ -247,26 +241,24 @@ def _pd301(
         if ref is None or isinstance(ref.value, list):
             fix = ctx.fix(
                 f"Add {value!r} to {EXTRA_PATHS} in {target}",
-                lambda: [json_ops(ctx.snapshot, target, [json_append(json_path, value)])],
+                lambda: [json_ops(ctx.ws.snapshot, target, [json_append(json_path, value)])],
             )
     if implicit:
-        return finding(
-            "PD301",
+        return PD301.at(
             path,
             range_,
             f"`{root_path}` (with {names}) is found by Pylance only through the "
             "`python.analysis.autoSearchPaths` default; listing it explicitly keeps imports "
-            f"resolved when that default changes. The fix adds {value!r} to {where}.",
+            "resolved when that default changes.",
             fix,
             severity=Severity.HINT,
         )
-    return finding(
-        "PD301",
+    return PD301.at(
         path,
         range_,
         f"`{root_path}` (with {names}) is not on Pylance's import search path for "
-        f"{_folder_label(folder)}: imports of {names} show as unresolved in the editor. "
-        f"The fix adds {value!r} to {where}.",
+        f"{_folder_label(folder)} ({where} does not list it): imports of {names} show as "
+        "unresolved in the editor.",
         fix,
     )
 
@@ -276,9 +268,9 @@ def _pd301(
     "extra-path-invalid",
     Severity.WARNING,
     "An extraPaths entry is absolute, names a missing folder, or is not a list",
-    fixable=True,
+    fix=Applicability.SAFE,
 )
-def check_extra_paths(ctx: Context) -> Iterator[Finding]:
+def PD302(ctx: Context) -> Iterator[Finding]:
     """``extraPaths`` entries are resolved against the workspace folder
     (settings) or the config file's folder (pyright config). An absolute path
     works only on the machine that wrote it; a missing folder adds nothing; a
@@ -294,12 +286,10 @@ def check_extra_paths(ctx: Context) -> Iterator[Finding]:
                 assert value_node is not None
                 json_path = _json_path(ref)
                 if isinstance(ref.value, str):
-                    yield finding(
-                        "PD302",
+                    yield PD302.at(
                         ref.path,
                         ctx.range(ref.path, (value_node.offset, value_node.end)),
-                        f"`{EXTRA_PATHS}` must be a list of paths; Pylance ignores a single string. "
-                        "The fix wraps it in a list.",
+                        f"`{EXTRA_PATHS}` must be a list of paths; Pylance ignores a single string.",
                         ctx.json_fix("Make extraPaths a list", ref.path, [json_set(json_path, [ref.value])]),
                     )
                     continue
@@ -336,10 +326,9 @@ def _check_entry(
     range_ = ctx.range(path, (item.offset, item.end))
     if value.startswith(("${workspaceFolder}", "${workspaceRoot}")) or not _is_absolute(value):
         resolved = _resolve(ctx, base_dir, value)
-        if resolved is None or os.path.isdir(resolved):
+        if resolved is None or ctx.ws.is_dir(resolved):
             return
-        yield finding(
-            "PD302",
+        yield PD302.at(
             path,
             range_,
             f"extraPaths entry {value!r} names a folder that does not exist: it adds nothing to "
@@ -355,27 +344,23 @@ def _check_entry(
     if resolved == base_abs or resolved.startswith(base_abs + os.sep):
         rel = os.path.relpath(resolved, base_abs).replace(os.sep, "/")
         new = prefix + rel if rel != "." else "."
-        message = (
-            f"extraPaths entry {value!r} is absolute: it only works on this machine. "
-            f"The fix replaces it with {new!r}."
-        )
         if pyright is None and json_path is not None:
             fix = ctx.fix(
                 f"Replace {value!r} with {new!r}",
-                lambda: [json_ops(ctx.snapshot, path, [json_set(json_path, new)])],
+                lambda: [json_ops(ctx.ws.snapshot, path, [json_set(json_path, new)])],
             )
         elif pyright is not None:
             fix = ctx.fix(
                 f"Replace {value!r} with {new!r}", lambda: [_replace_pyright_item(ctx, pyright, index, new)]
             )
-    elif not os.path.isdir(resolved):
+    elif not ctx.ws.is_dir(resolved):
         message = f"extraPaths entry {value!r} is absolute and does not exist here. Use a relative path."
-    yield finding("PD302", path, range_, message, fix)
+    yield PD302.at(path, range_, message, fix)
 
 
 def _replace_pyright_item(ctx: Context, pyright: PyrightConfig, index: int, new: str) -> FileChange:
     if pyright.kind == "json":
-        return json_ops(ctx.snapshot, pyright.path, [json_set(("extraPaths", index), new)])
+        return json_ops(ctx.ws.snapshot, pyright.path, [json_set(("extraPaths", index), new)])
 
     def replace(doc: toml.TomlDocument) -> list[TextEdit]:
         entry = doc.entry("tool", "pyright", "extraPaths")
@@ -383,7 +368,7 @@ def _replace_pyright_item(ctx: Context, pyright: PyrightConfig, index: int, new:
             raise FixUnavailable("extraPaths changed")
         return toml.replace_value(doc, entry.value.items[index], new)
 
-    return toml_ops(ctx.snapshot, pyright.path, [replace])
+    return toml_ops(ctx.ws.snapshot, pyright.path, [replace])
 
 
 @rule(
@@ -391,9 +376,9 @@ def _replace_pyright_item(ctx: Context, pyright: PyrightConfig, index: int, new:
     "settings-overridden-by-pyright-config",
     Severity.WARNING,
     "python.analysis.* search-path settings are overridden by a pyright config",
-    fixable=True,
+    fix=Applicability.UNSAFE,
 )
-def check_overridden(ctx: Context) -> Iterator[Finding]:
+def PD303(ctx: Context) -> Iterator[Finding]:
     """When ``pyrightconfig.json`` or ``[tool.pyright]`` exists, Pylance takes
     ``extraPaths``, ``include``, ``exclude`` and similar options only from that
     file and ignores them in settings.json (it warns "cannot be set when a
@@ -413,13 +398,11 @@ def check_overridden(ctx: Context) -> Iterator[Finding]:
                         f"Move extraPaths into {pyright.path}",
                         functools.partial(_move_extra_paths, ctx, folder, pyright, ref),
                     )
-                yield finding(
-                    "PD303",
+                yield PD303.at(
                     ref.path,
                     ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end)),
                     f"`{key}` is ignored: {pyright.path} configures Pylance for this folder, and "
-                    "settings that file can express are then taken only from it."
-                    + (f" The fix moves the paths into {pyright.path}." if fix else ""),
+                    "settings that file can express are then taken only from it.",
                     fix,
                     related=(ctx.related(pyright.path, pyright.span, "the configuration Pylance uses"),),
                 )
@@ -440,7 +423,7 @@ def _move_extra_paths(
         if os.path.normpath(rel) not in existing and rel not in values:
             values.append(rel)
     changes = [_pyright_append(ctx, pyright, values)] if values else []
-    changes.append(json_ops(ctx.snapshot, ref.path, [json_remove(_json_path(ref))]))
+    changes.append(json_ops(ctx.ws.snapshot, ref.path, [json_remove(_json_path(ref))]))
     return changes
 
 
@@ -463,9 +446,9 @@ def _pytest_args_for(ctx: Context, folder: VsCodeFolder, projects: list[Project]
     "test-explorer-not-pytest",
     Severity.WARNING,
     "Tests exist but python.testing.pytestEnabled is not true, or unittest is enabled for a pytest suite",
-    fixable=True,
+    fix=Applicability.SAFE,
 )
-def check_testing_enabled(ctx: Context) -> Iterator[Finding]:
+def PD304(ctx: Context) -> Iterator[Finding]:
     """The Python extension discovers tests only when
     ``python.testing.pytestEnabled`` is true (it defaults to false), and runs
     unittest instead when ``unittestEnabled`` is true. The fix writes what
@@ -494,25 +477,26 @@ def check_testing_enabled(ctx: Context) -> Iterator[Finding]:
             if ws.setting(folder, PYTEST_ARGS) is None:
                 ops.append(json_set((*prefix, PYTEST_ARGS), _pytest_args_for(ctx, folder, projects)))
             count = sum(len(p.test_modules) for p in projects)
-            yield finding(
-                "PD304",
+            yield PD304.at(
                 path,
                 range_,
                 f"{count} pytest test module(s) exist but `{PYTEST_ENABLED}` is not true for "
-                f"{_folder_label(folder)}: the Test Explorer will not discover them. The fix enables "
-                "pytest, disables unittest and sets `python.testing.pytestArgs`.",
-                ctx.json_fix(f"Enable pytest in {target}", target, ops),
+                f"{_folder_label(folder)}: the Test Explorer will not discover them.",
+                ctx.json_fix(f"Enable pytest for the Test Explorer in {target}", target, ops),
             )
         elif unittest is not None and unittest.value is True:
             value_node = unittest.prop.value_node
             assert value_node is not None
-            yield finding(
-                "PD304",
+            yield PD304.at(
                 unittest.path,
                 ctx.range(unittest.path, (value_node.offset, value_node.end)),
                 f"`{UNITTEST_ENABLED}` is true for a pytest suite: the Test Explorer runs unittest, "
-                "which does not understand pytest tests and fixtures. The fix sets it to false.",
-                ctx.json_fix("Disable unittest", unittest.path, [json_set(_json_path(unittest), False)]),
+                "which does not understand pytest tests and fixtures.",
+                ctx.json_fix(
+                    f"Set {UNITTEST_ENABLED} to false in {unittest.path}",
+                    unittest.path,
+                    [json_set(_json_path(unittest), False)],
+                ),
             )
 
 
@@ -537,9 +521,9 @@ def _positional(args: list[Any]) -> list[tuple[int, str]]:
     "pytest-args-path",
     Severity.WARNING,
     "python.testing.pytestArgs names a missing folder or misses the tests folder",
-    fixable=True,
+    fix=Applicability.SAFE,
 )
-def check_pytest_args(ctx: Context) -> Iterator[Finding]:
+def PD305(ctx: Context) -> Iterator[Finding]:
     """Paths in ``python.testing.pytestArgs`` are passed to pytest as they are,
     relative to ``python.testing.cwd`` (the workspace folder by default). A path
     that does not exist makes discovery fail with "file or directory not found";
@@ -562,7 +546,7 @@ def check_pytest_args(ctx: Context) -> Iterator[Finding]:
         missing = False
         for index, arg in positional:
             target = os.path.normpath(os.path.join(cwd, arg.split("::", 1)[0]))
-            if os.path.exists(target):
+            if ws.exists(target):
                 continue
             missing = True
             fix = None
@@ -572,12 +556,11 @@ def check_pytest_args(ctx: Context) -> Iterator[Finding]:
                     f"Replace {arg!r} with {new!r}", ref.path, [json_set((*json_path, index), new)]
                 )
             item = value_node.children[index]
-            yield finding(
-                "PD305",
+            yield PD305.at(
                 ref.path,
                 ctx.range(ref.path, (item.offset, item.end)),
                 f"`{PYTEST_ARGS}` names {arg!r}, which does not exist: test discovery fails with "
-                '"file or directory not found".' + (" The fix points it at the tests folder." if fix else ""),
+                '"file or directory not found".',
                 fix,
             )
         if missing or not positional or not projects:
@@ -587,14 +570,15 @@ def check_pytest_args(ctx: Context) -> Iterator[Finding]:
         if any(m == r or m.startswith(r + os.sep) for m in modules for r in roots):
             continue
         additions = [os.path.relpath(ws.snapshot.abspath(d), cwd).replace(os.sep, "/") for d in tests_dirs]
-        yield finding(
-            "PD305",
+        yield PD305.at(
             ref.path,
             ctx.range(ref.path, (value_node.offset, value_node.end)),
             f"`{PYTEST_ARGS}` does not include the tests folder ({', '.join(tests_dirs)}): the Test "
-            "Explorer will not discover those tests. The fix adds it.",
+            "Explorer will not discover those tests.",
             ctx.json_fix(
-                "Add the tests folder to pytestArgs", ref.path, [json_append(json_path, a) for a in additions]
+                f"Add {', '.join(repr(a) for a in additions)} to {PYTEST_ARGS} in {ref.path}",
+                ref.path,
+                [json_append(json_path, a) for a in additions],
             ),
         )
 
@@ -604,9 +588,9 @@ def check_pytest_args(ctx: Context) -> Iterator[Finding]:
     "interpreter-mismatch",
     Severity.WARNING,
     "python.defaultInterpreterPath points nowhere, or .venv exists and another interpreter is configured",
-    fixable=True,
+    fix=Applicability.UNSAFE,
 )
-def check_interpreter(ctx: Context) -> Iterator[Finding]:
+def PD306(ctx: Context) -> Iterator[Finding]:
     """``python.defaultInterpreterPath`` picks the interpreter for the folder
     until the user selects another. A path that does not exist silently falls
     back to some other Python; one outside the project's ``.venv`` (made by
@@ -633,15 +617,13 @@ def check_interpreter(ctx: Context) -> Iterator[Finding]:
         new = None
         if venv is not None:
             new = "${workspaceFolder}/" + relative(venv.interpreter, folder.dir)
-            fix = ctx.json_fix(f"Use {new}", ref.path, [json_set(_json_path(ref), new)])
-        if not os.path.exists(resolved):
-            yield finding(
-                "PD306",
+            fix = ctx.json_fix(f"Set {INTERPRETER} to {new!r}", ref.path, [json_set(_json_path(ref), new)])
+        if not ws.exists(resolved):
+            yield PD306.at(
                 ref.path,
                 range_,
                 f"`{INTERPRETER}` is {ref.value!r}, which does not exist: VS Code falls back to "
-                "another interpreter without the project's dependencies."
-                + (f" The fix uses {new!r}." if new else ""),
+                "another interpreter without the project's dependencies.",
                 fix,
             )
             continue
@@ -649,12 +631,11 @@ def check_interpreter(ctx: Context) -> Iterator[Finding]:
             resolved == v.abspath or resolved.startswith(v.abspath + os.sep) for v in venvs.values()
         ):
             assert venv is not None
-            yield finding(
-                "PD306",
+            yield PD306.at(
                 ref.path,
                 range_,
                 f"`{INTERPRETER}` points outside `{venv.rel}`, the project's environment: tests and "
-                f"analysis run without the dependencies installed there. The fix uses {new!r}.",
+                "analysis run without the dependencies installed there.",
                 fix,
             )
 
@@ -665,7 +646,7 @@ def check_interpreter(ctx: Context) -> Iterator[Finding]:
     Severity.INFORMATION,
     "A *.code-workspace file and the folder settings disagree (the folder wins)",
 )
-def check_workspace_file(ctx: Context) -> Iterator[Finding]:
+def PD307(ctx: Context) -> Iterator[Finding]:
     """Settings in ``.vscode/settings.json`` of a folder override the same keys
     in a ``*.code-workspace`` file (arrays are replaced, not merged). A value in
     the workspace file that the folder overrides has no effect there, which is
@@ -679,8 +660,7 @@ def check_workspace_file(ctx: Context) -> Iterator[Finding]:
             for ref in ws.workspace_settings(folder, key):
                 if ref.value == own.value:
                     continue
-                yield finding(
-                    "PD307",
+                yield PD307.at(
                     ref.path,
                     ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end)),
                     f"`{key}` in {ref.path} is overridden by {own.path} for {_folder_label(folder)} "

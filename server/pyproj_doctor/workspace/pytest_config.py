@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyproj_doctor.formats.toml import TomlDocument, TomlValue
+from pyproj_doctor.workspace.paths import ROOT, join, parent
 from pyproj_doctor.workspace.snapshot import Snapshot
 
 CONFIG_NAMES = (
@@ -35,11 +36,9 @@ Span = tuple[int, int]
 class Option:
     name: str
     key_span: Span
-    value_span: Span
     words: list[tuple[str, int, int]]  # each path/word with its span
     raw: Any
     native_list: bool = False  # a TOML list (where a new item is appended)
-    toml_value: TomlValue | None = None
 
 
 @dataclass
@@ -51,15 +50,6 @@ class PytestConfig:
     table: tuple[str, ...] | None = None  # TOML table path
     section: str | None = None  # INI section name
     options: dict[str, Option] = field(default_factory=dict)
-
-    @property
-    def is_toml(self) -> bool:
-        return self.table is not None
-
-    @property
-    def native(self) -> bool:
-        """pytest 9 native TOML mode: path options must be lists."""
-        return self.kind in ("pytest.toml", "tool.pytest")
 
     def get(self, name: str) -> Option | None:
         return self.options.get(name)
@@ -78,16 +68,6 @@ class PytestConfig:
         return mode
 
 
-def _dir_join(folder: str, name: str) -> str:
-    return f"{folder}/{name}" if folder not in ("", ".") else name
-
-
-def _parent(folder: str) -> str | None:
-    if folder in ("", "."):
-        return None
-    return folder.rsplit("/", 1)[0] if "/" in folder else "."
-
-
 def read_config(
     snapshot: Snapshot, folder: str, name: str, has_file: Callable[[str, str], bool] | None = None
 ) -> PytestConfig | None:
@@ -95,7 +75,7 @@ def read_config(
 
     ``has_file`` answers from the walked tree instead of asking the disk.
     """
-    rel = _dir_join(folder, name)
+    rel = join(folder, name)
     exists = has_file(folder, name) if has_file is not None else snapshot.is_file(rel)
     if not exists:
         return None
@@ -140,7 +120,7 @@ def find_config(
             if name != "pyproject.toml" and "pyproject.toml" in CONFIG_NAMES[index + 1 :]:
                 shadowed = read_config(snapshot, folder, "pyproject.toml", has_file)
             return config, shadowed
-        folder = _parent(folder)
+        folder = None if folder == ROOT else parent(folder)
     return None, None
 
 
@@ -163,11 +143,9 @@ def _from_toml(doc: TomlDocument, rel: str, folder: str, kind: str, table: tuple
         config.options[key] = Option(
             key,
             (entry.key_start, entry.key_end),
-            (value.start, value.end),
             words,
             raw,
             native_list=isinstance(raw, list),
-            toml_value=value,
         )
     return config
 
@@ -211,7 +189,6 @@ def _from_ini(
         config.options[entry.key] = Option(
             entry.key,
             (entry.key_start, entry.key_end),
-            (entry.value_start, entry.value_end),
             words,
             entry.value,
         )

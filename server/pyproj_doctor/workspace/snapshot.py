@@ -6,8 +6,8 @@ import os
 import stat
 from typing import Callable, TypeVar
 
+from pyproj_doctor.findings import Range
 from pyproj_doctor.formats import ini, jsonc, toml
-from pyproj_doctor.model import Range
 from pyproj_doctor.text import FileProblem, LineIndex, SourceText, read_source
 
 T = TypeVar("T")

@@ -30,7 +30,6 @@ class Venv:
     rel: str  # workspace-relative folder
     abspath: str
     version: str | None
-    site_packages: list[str]
     pth_paths: list[str]  # absolute, normalized paths from every .pth path line
     editables: list[EditableInstall]
     dists: dict[str, str]  # normalized name -> version
@@ -134,7 +133,6 @@ def read_venv(rel: str, venv_abs: str) -> Venv | None:
         rel,
         venv_abs,
         version,
-        sites,
         pth_paths,
         real_editables,
         dists,

@@ -13,6 +13,7 @@ import stat
 from dataclasses import dataclass, field
 
 from pyproj_doctor.text import read_bytes
+from pyproj_doctor.workspace.paths import ROOT, join
 
 SKIP_DIRS = frozenset(
     {
@@ -55,7 +56,7 @@ class DirListing:
 
 @dataclass
 class FileIndex:
-    """Listing of every visited folder, keyed by POSIX path relative to the root ("" = root).
+    """Listing of every visited folder, keyed by workspace-relative POSIX path (``"."`` = root).
 
     ``problems`` holds what the scan could not use and the user should hear about:
     folders it cannot list, configuration names that are not regular files.
@@ -67,10 +68,6 @@ class FileIndex:
     def listing(self, rel: str) -> DirListing | None:
         return self.dirs.get(rel)
 
-    def has_file(self, rel_dir: str, name: str) -> bool:
-        listing = self.dirs.get(rel_dir)
-        return listing is not None and name in listing.files
-
     def glob_exists(self, pattern: str) -> bool:
         """Whether a workspace-relative glob (``glob.glob`` syntax) matches something.
 
@@ -81,7 +78,7 @@ class FileIndex:
         import fnmatch
 
         parts = [p for p in pattern.split("/") if p not in ("", ".")]
-        frontier = [""]
+        frontier = [ROOT]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             found: list[str] = []
@@ -121,10 +118,6 @@ class FileIndex:
         return out
 
 
-def join(rel_dir: str, name: str) -> str:
-    return f"{rel_dir}/{name}" if rel_dir else name
-
-
 class GitIgnore:
     """gitignore patterns anchored at one folder, matched the way git's wildmatch does.
 
@@ -144,7 +137,7 @@ class GitIgnore:
 
     def ignored(self, rel: str, is_dir: bool) -> bool | None:
         """True/False when a rule decides, None when none applies."""
-        if self.base:
+        if self.base != ROOT:
             if not rel.startswith(self.base + "/"):
                 return None
             rel = rel[len(self.base) + 1 :]
@@ -435,15 +428,15 @@ def scan(root: str, max_dirs: int = 200_000) -> FileIndex:
     """List the workspace below ``root`` once, pruning skipped and ignored trees."""
     dirs: dict[str, DirListing] = {}
     problems: dict[str, str] = {}
-    stack: list[tuple[str, tuple[GitIgnore, ...]]] = [("", ())]
+    stack: list[tuple[str, tuple[GitIgnore, ...]]] = [(ROOT, ())]
     while stack and len(dirs) < max_dirs:
         rel, ignores = stack.pop()
-        path = os.path.join(root, rel) if rel else root
+        path = root if rel == ROOT else os.path.join(root, rel)
         listing = DirListing()
         try:
             entries = list(os.scandir(path))
         except OSError as error:
-            if rel:  # the root itself is checked (and reported) by the caller
+            if rel != ROOT:  # the root itself is checked (and reported) by the caller
                 problems[rel] = f"cannot be read: {error.strerror or error}; its files are not checked"
             continue
         names = {e.name for e in entries}

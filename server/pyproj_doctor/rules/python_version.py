@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pyproj_doctor.model import Finding, Severity
-from pyproj_doctor.rules.base import Context, finding, rule
-from pyproj_doctor.workspace.model import Project
+from pyproj_doctor.findings import Finding, Severity
+from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.workspace.projects import Project
 
 _VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
 
@@ -44,7 +44,7 @@ def _requires_python(project: Project) -> str | None:
     Severity.WARNING,
     ".python-version or .venv's Python is outside requires-python",
 )
-def check_python_version(ctx: Context) -> Iterator[Finding]:
+def PD501(ctx: Context) -> Iterator[Finding]:
     """``requires-python`` says which Pythons the project supports; uv reads
     ``.python-version`` to choose the interpreter for ``.venv``, and VS Code
     usually selects ``.venv``. When either is outside ``requires-python``,
@@ -68,8 +68,7 @@ def check_python_version(ctx: Context) -> Iterator[Finding]:
                     continue
                 if _outside(spec, stripped):
                     start = line_start + line.index(stripped)
-                    yield finding(
-                        "PD501",
+                    yield PD501.at(
                         pin,
                         ctx.range(pin, (start, start + len(stripped))),
                         f'`{pin}` pins Python {stripped}, outside `requires-python = "{spec}"` of '
@@ -82,8 +81,7 @@ def check_python_version(ctx: Context) -> Iterator[Finding]:
         if venv is not None and venv.version and (venv.rel, spec) not in seen:
             seen.add((venv.rel, spec))
             if _outside(spec, venv.version):
-                yield finding(
-                    "PD501",
+                yield PD501.at(
                     project.pyproject,
                     ctx.range(project.pyproject, spec_span),
                     f"`{venv.rel}` was made with Python {venv.version}, outside `requires-python = "

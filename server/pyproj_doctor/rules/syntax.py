@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pyproj_doctor.model import Finding, Position, Range, Severity
-from pyproj_doctor.rules.base import Context, finding, rule
-from pyproj_doctor.workspace.model import join
+from pyproj_doctor.findings import Finding, Position, Range, Severity
+from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.workspace.paths import join
 
 
 def _toml_files(ctx: Context) -> list[str]:
@@ -37,7 +37,7 @@ def _point(ctx: Context, path: str, position: Position) -> Range:
 
 
 @rule("PD901", "invalid-toml", Severity.ERROR, "A TOML configuration file is not valid TOML")
-def check_toml(ctx: Context) -> Iterator[Finding]:
+def PD901(ctx: Context) -> Iterator[Finding]:
     """pip, uv, pytest, Ruff and Pylance all stop reading a ``pyproject.toml``
     that is not valid TOML (or not UTF-8), so every setting in it is lost. The
     finding points at the first error. No fix is offered: a file that does not
@@ -46,16 +46,14 @@ def check_toml(ctx: Context) -> Iterator[Finding]:
         doc = ctx.ws.snapshot.toml(rel)
         problem = ctx.ws.snapshot.problems.get(rel)
         if problem is not None and problem.position is not None:
-            yield finding(
-                "PD901",
+            yield PD901.at(
                 rel,
                 Range(problem.position, problem.position),
                 f"`{rel}` {problem.message}: no tool can read it, so none of its settings apply.",
             )
         elif doc is not None and doc.error is not None:
             error = doc.error
-            yield finding(
-                "PD901",
+            yield PD901.at(
                 rel,
                 _point(ctx, rel, Position(error.line, error.column)),
                 f"`{rel}` is not valid TOML: {error.message}. Tools reading it (pip, uv, pytest, "
@@ -66,7 +64,7 @@ def check_toml(ctx: Context) -> Iterator[Finding]:
 @rule(
     "PD902", "invalid-jsonc", Severity.ERROR, "A .vscode/*.json or *.code-workspace file is not valid JSONC"
 )
-def check_jsonc(ctx: Context) -> Iterator[Finding]:
+def PD902(ctx: Context) -> Iterator[Finding]:
     """VS Code reads its settings files as JSON with comments and trailing
     commas. A syntax error makes it drop the settings from that point (or the
     whole file), usually without telling anyone. The finding points at the
@@ -76,8 +74,7 @@ def check_jsonc(ctx: Context) -> Iterator[Finding]:
         doc = ctx.ws.snapshot.jsonc(rel)
         problem = ctx.ws.snapshot.problems.get(rel)
         if problem is not None and problem.position is not None:
-            yield finding(
-                "PD902",
+            yield PD902.at(
                 rel,
                 Range(problem.position, problem.position),
                 f"`{rel}` {problem.message}: VS Code cannot read its settings.",
@@ -87,8 +84,7 @@ def check_jsonc(ctx: Context) -> Iterator[Finding]:
             continue
         error = doc.errors[0]
         end = min(error.offset + error.length, len(doc.text))
-        yield finding(
-            "PD902",
+        yield PD902.at(
             rel,
             ctx.range(rel, (error.offset, max(end, error.offset))),
             f"`{rel}` is not valid JSONC: {error.message}. VS Code ignores its settings from here; "

@@ -72,10 +72,27 @@ class FileChange:
     create: bool = False
 
 
+class Applicability(enum.Enum):
+    """Whether a fix may be applied without asking (as in ruff).
+
+    Unsafe fixes change what the project means or drop something a person
+    wrote: creating ``__init__.py`` (it renames modules), deleting settings,
+    removing extensions, switching the interpreter. ``check --fix`` applies
+    only safe fixes; ``--unsafe-fixes`` and the editor's choice add the others.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
 @dataclass(frozen=True)
 class Fix:
-    description: str
+    description: str  # the action, as a title: "Add 'src' to pytest's pythonpath in pyproject.toml"
     changes: tuple[FileChange, ...]
+    applicability: Applicability = Applicability.SAFE
+
+    def allowed(self, unsafe: bool) -> bool:
+        return unsafe or self.applicability is Applicability.SAFE
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,7 @@ class Finding:
     range: Range
     fix: Fix | None = None
     related: tuple[Related, ...] = field(default=())
+    fix_unavailable: str | None = None  # why the rule's fix could not be built here
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

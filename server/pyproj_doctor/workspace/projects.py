@@ -1,0 +1,341 @@
+"""Projects: where they are, their source roots and their test modules.
+
+A project is a folder with ``pyproject.toml`` or ``setup.py`` (or the root, when
+it holds Python files); it owns every folder below it up to the next project.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from pyproj_doctor.formats.toml import TomlDocument
+from pyproj_doctor.workspace.paths import ROOT, join, parent
+from pyproj_doctor.workspace.pytest_config import PytestConfig, find_config
+from pyproj_doctor.workspace.venv import Venv
+
+if TYPE_CHECKING:
+    from pyproj_doctor.workspace.vscode import VsCodeFolder
+    from pyproj_doctor.workspace.workspace import Workspace
+
+DEFAULT_TEST_PATTERNS = ("test_*.py", "*_test.py")
+NOT_PACKAGES = frozenset(
+    {
+        "tests",
+        "test",
+        "testing",
+        "docs",
+        "doc",
+        "examples",
+        "example",
+        "scripts",
+        "tools",
+        "benchmarks",
+        "bench",
+    }
+)
+ROOT_SCRIPTS = frozenset({"setup.py", "conftest.py", "noxfile.py", "manage.py", "tasks.py", "fabfile.py"})
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+MAX_TEST_MODULE_BYTES = 1024 * 1024
+
+Layout = Literal["src", "flat", "declared"]
+
+
+@dataclass
+class ImportRef:
+    name: str  # top-level module name
+    line: int  # 0-based
+    start: int  # code-point columns of the module name
+    end: int
+
+
+@dataclass
+class TestModule:
+    path: str
+    imports: list[ImportRef]
+    pytest_style: bool
+
+
+@dataclass
+class SourceRoot:
+    path: str
+    packages: dict[str, str]  # import name -> path of the package folder or module file
+    layout: Layout
+
+
+@dataclass
+class Project:
+    dir: str
+    pyproject: str | None
+    doc: TomlDocument | None
+    name: str | None
+    source_roots: list[SourceRoot] = field(default_factory=list)
+    test_modules: list[TestModule] = field(default_factory=list)
+    conftests: list[str] = field(default_factory=list)
+    pytest_config: PytestConfig | None = None
+    shadowed_pytest: PytestConfig | None = None
+    venv: Venv | None = None
+    python_version_file: str | None = None
+    namespaces_declared: bool = False
+    folder: VsCodeFolder | None = None
+    dirs: list[str] = field(default_factory=list)  # every folder the project owns
+
+    @property
+    def tests_dirs(self) -> list[str]:
+        """The top-level folders (or the project folder) that hold the test modules."""
+        tops: set[str] = set()
+        for module in self.test_modules:
+            rel = module.path[len(self.dir) + 1 :] if self.dir != ROOT else module.path
+            head = rel.split("/", 1)[0] if "/" in rel else ""
+            tops.add(join(self.dir, head) if head else self.dir)
+        return sorted(tops)
+
+    @property
+    def uses_pytest(self) -> bool:
+        return self.pytest_config is not None or any(m.pytest_style for m in self.test_modules)
+
+    def imported_names(self) -> set[str]:
+        return {ref.name for module in self.test_modules for ref in module.imports}
+
+
+def discover(ws: Workspace) -> list[Project]:
+    """Every project of the tree, outermost first, each with what it owns filled in."""
+    all_dirs = sorted(ws.index.dirs, key=lambda d: (0 if d == ROOT else d.count("/") + 1, d))
+    project_dirs = {d for d in all_dirs if "pyproject.toml" in ws.files(d) or "setup.py" in ws.files(d)}
+    owners: dict[str, str] = {}
+    for d in all_dirs:
+        if d in project_dirs:
+            owners[d] = d
+        else:
+            owners[d] = owners.get(parent(d), ROOT) if d != ROOT else ROOT
+    if ROOT not in project_dirs:
+        owned = [d for d, o in owners.items() if o == ROOT]
+        if any(f.endswith(".py") for d in owned for f in ws.files(d)):
+            project_dirs.add(ROOT)
+    projects: list[Project] = []
+    by_dir: dict[str, Project] = {}
+    for pdir in sorted(project_dirs, key=lambda d: (-1 if d == ROOT else d.count("/"), d)):
+        project = _project(ws, pdir)
+        by_dir[pdir] = project
+        projects.append(project)
+    for d, owner in owners.items():
+        if owner in by_dir:
+            by_dir[owner].dirs.append(d)
+    for project in projects:
+        _fill_project(ws, project)
+    return projects
+
+
+def _project(ws: Workspace, pdir: str) -> Project:
+    pyproject: str | None = None
+    doc = None
+    if ws.has_file(pdir, "pyproject.toml"):
+        pyproject = join(pdir, "pyproject.toml")
+        parsed = ws.snapshot.toml(pyproject)
+        doc = parsed if parsed is not None and parsed.ok else None
+    name = doc.get("project", "name") if doc else None
+    if not isinstance(name, str) and doc is not None:
+        poetry_name = doc.get("tool", "poetry", "name")
+        name = poetry_name if isinstance(poetry_name, str) else None
+    return Project(pdir, pyproject, doc, name if isinstance(name, str) else None)
+
+
+def _fill_project(ws: Workspace, project: Project) -> None:
+    project.namespaces_declared = _namespaces_declared(ws, project)
+    project.source_roots = _source_roots(ws, project)
+    config, shadowed = find_config(ws.snapshot, project.dir, ws.has_file)
+    project.pytest_config, project.shadowed_pytest = config, shadowed
+    patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
+    if config is not None and config.get("python_files") is not None:
+        words = config.options["python_files"].words
+        patterns = tuple(w for w, _, _ in words) or DEFAULT_TEST_PATTERNS
+    is_test = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+    for d in project.dirs:
+        listing = ws.index.listing(d)
+        for name in listing.python_files if listing else ():
+            rel = join(d, name)
+            if name == "conftest.py":
+                project.conftests.append(rel)
+            elif is_test(name):
+                module = _test_module(ws, rel)
+                if module is not None:
+                    project.test_modules.append(module)
+    project.venv = _venv(ws, project)
+    project.python_version_file = _upward_file(ws, project.dir, ".python-version")
+
+
+def _upward_file(ws: Workspace, start: str, name: str) -> str | None:
+    folder: str | None = start
+    while folder is not None:
+        if ws.is_file(join(folder, name)):
+            return join(folder, name)
+        folder = None if folder == ROOT else parent(folder)
+    return None
+
+
+def _venv(ws: Workspace, project: Project) -> Venv | None:
+    folder: str | None = project.dir
+    while folder is not None:
+        venv = ws.venv_at(join(folder, ".venv"))
+        if venv is not None:
+            return venv
+        folder = None if folder == ROOT else parent(folder)
+    return None
+
+
+# ------------------------------------------------------------------ source roots
+def _namespaces_declared(ws: Workspace, project: Project) -> bool:
+    doc = project.doc
+    if doc is not None and doc.get("tool", "setuptools", "packages", "find", "namespaces") is True:
+        return True
+    setup_cfg = join(project.dir, "setup.cfg")
+    text = ws.text(setup_cfg) if ws.has_file(project.dir, "setup.cfg") else None
+    if text and "find_namespace:" in text:
+        return True
+    setup_py = join(project.dir, "setup.py")
+    text = ws.text(setup_py) if ws.has_file(project.dir, "setup.py") else None
+    return bool(text and ("find_namespace_packages" in text or "namespace_packages" in text))
+
+
+def _declared_roots(project: Project) -> list[str]:
+    """Source folders the build configuration names (project-relative, in order, once each)."""
+    doc = project.doc
+    if doc is None:
+        return []
+    found: list[str] = []
+
+    def add(folder: Any) -> None:
+        if isinstance(folder, str) and folder not in ("", ROOT) and not os.path.isabs(folder):
+            clean = os.path.normpath(folder).replace(os.sep, "/")
+            if clean != ROOT and not clean.startswith(".."):
+                found.append(clean)
+
+    package_dir = doc.get("tool", "setuptools", "package-dir")
+    if isinstance(package_dir, dict):
+        add(package_dir.get(""))
+    where = doc.get("tool", "setuptools", "packages", "find", "where")
+    if isinstance(where, list):
+        for item in where:
+            add(item)
+    packages = doc.get("tool", "hatch", "build", "targets", "wheel", "packages")
+    if isinstance(packages, list):
+        for item in packages:
+            if isinstance(item, str) and "/" in item.strip("/"):
+                add(item.strip("/").rsplit("/", 1)[0])
+    poetry = doc.get("tool", "poetry", "packages")
+    if isinstance(poetry, list):
+        for item in poetry:
+            if isinstance(item, dict):
+                add(item.get("from"))
+    add(doc.get("tool", "pdm", "build", "package-dir"))
+    add(doc.get("tool", "uv", "build-backend", "module-root"))
+    add(doc.get("tool", "maturin", "python-source"))
+    return list(dict.fromkeys(found))
+
+
+def _packages_in(ws: Workspace, root: str, flat: bool) -> dict[str, str]:
+    packages: dict[str, str] = {}
+    for name in ws.subdirs(root):
+        if not IDENTIFIER.match(name):
+            continue
+        folder = join(root, name)
+        files = ws.files(folder)
+        if "__init__.py" in files:
+            if flat and name in NOT_PACKAGES:
+                continue
+            packages[name] = folder
+        elif not flat and (any(f.endswith((".py", ".pyi")) for f in files) or ws.subdirs(folder)):
+            packages[name] = folder
+    if not flat:
+        for name in ws.files(root):
+            stem = name[:-3]
+            if name.endswith(".py") and IDENTIFIER.match(stem) and name not in ROOT_SCRIPTS:
+                packages[stem] = join(root, name)
+        packages.pop("__init__", None)
+    return packages
+
+
+def _source_roots(ws: Workspace, project: Project) -> list[SourceRoot]:
+    roots: list[SourceRoot] = []
+    for folder in _declared_roots(project):
+        rel = join(project.dir, folder)
+        if ws.index.listing(rel) is not None:
+            roots.append(SourceRoot(rel, _packages_in(ws, rel, flat=False), "declared"))
+    src = join(project.dir, "src")
+    if not any(r.path == src for r in roots) and ws.index.listing(src) is not None:
+        packages = _packages_in(ws, src, flat=False)
+        if packages or ws.has_file(src, "__init__.py"):
+            roots.append(SourceRoot(src, packages, "src"))
+    if not roots:
+        packages = _packages_in(ws, project.dir, flat=True)
+        if packages:
+            roots.append(SourceRoot(project.dir, packages, "flat"))
+    return roots
+
+
+# ------------------------------------------------------------------ test modules
+def _test_module(ws: Workspace, rel: str) -> TestModule | None:
+    module = ws.snapshot.parsed("test-module", rel, lambda text: _parse_limited(rel, text))
+    ws.snapshot.problems.pop(rel, None)  # an unreadable test module is not a config problem
+    return module
+
+
+def _parse_limited(rel: str, text: str) -> TestModule | None:
+    return None if len(text) > MAX_TEST_MODULE_BYTES else parse_test_module(rel, text)
+
+
+def parse_test_module(rel: str, text: str) -> TestModule | None:
+    """Top-level imports and the test style of a module, read with ``ast`` (never executed)."""
+    try:
+        tree = ast.parse(text, filename=rel)
+    except (SyntaxError, ValueError):
+        return None
+    lines = text.splitlines()
+    imports: list[ImportRef] = []
+    pytest_style = False
+
+    def visit(body: list[ast.stmt]) -> None:
+        nonlocal pytest_style
+        for node in body:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    imports.append(_import_ref(lines, node, alias.name))
+                    if alias.name.split(".")[0] == "pytest":
+                        pytest_style = True
+            elif isinstance(node, ast.ImportFrom):
+                if node.level == 0 and node.module:
+                    imports.append(_import_ref(lines, node, node.module))
+                    if node.module.split(".")[0] == "pytest":
+                        pytest_style = True
+            elif isinstance(node, (ast.If, ast.Try)):
+                visit(node.body)
+                for handler in getattr(node, "handlers", []):
+                    visit(handler.body)
+                visit(node.orelse)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if node.name.startswith("test"):
+                    pytest_style = True
+            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+                bases = [ast.unparse(b) if hasattr(ast, "unparse") else "" for b in node.bases]
+                if not any("TestCase" in b for b in bases):
+                    pytest_style = True
+
+    visit(tree.body)
+    return TestModule(rel, imports, pytest_style)
+
+
+def _import_ref(lines: list[str], node: ast.stmt, module: str) -> ImportRef:
+    top = module.split(".")[0]
+    line = node.lineno - 1
+    text = lines[line] if line < len(lines) else ""
+    # ast columns are UTF-8 byte offsets: search the text for the name instead.
+    match = re.search(r"(?<![\w.])" + re.escape(module) + r"(?![\w])", text)
+    if match is None:
+        match = re.search(r"(?<![\w.])" + re.escape(top) + r"(?!\w)", text)
+    if match is None:
+        return ImportRef(top, line, 0, len(text))
+    return ImportRef(top, line, match.start(), match.end())

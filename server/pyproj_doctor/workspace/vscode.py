@@ -1,0 +1,168 @@
+"""VS Code's view of the tree: folders, their settings (folder and ``*.code-workspace``) and pyright configs.
+
+A folder is the root, any folder with a ``.vscode`` folder, or a folder a
+``*.code-workspace`` file in the root lists; each project belongs to the
+innermost folder that contains it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from pyproj_doctor.formats import jsonc
+from pyproj_doctor.workspace.paths import ROOT, join, within
+
+if TYPE_CHECKING:
+    from pyproj_doctor.workspace.projects import Project
+    from pyproj_doctor.workspace.workspace import Workspace
+
+Span = tuple[int, int]
+
+
+@dataclass
+class SettingRef:
+    key: str
+    value: Any
+    path: str  # the settings.json or .code-workspace holding it
+    prop: jsonc.Node  # the property node (key + value)
+
+
+@dataclass
+class PyrightConfig:
+    path: str
+    kind: Literal["json", "toml"]
+    folder: str
+    extra_paths: list[tuple[str, int, int]]  # value with span
+    extra_paths_span: Span | None
+    span: Span  # header / root object
+    execution_environments: bool
+
+
+@dataclass
+class VsCodeFolder:
+    dir: str
+    projects: list[Project] = field(default_factory=list)
+    workspace_files: list[str] = field(default_factory=list)
+    pyright: PyrightConfig | None = None
+
+    @property
+    def settings_path(self) -> str:
+        return join(self.dir, ".vscode/settings.json")
+
+    @property
+    def extensions_path(self) -> str:
+        return join(self.dir, ".vscode/extensions.json")
+
+
+def discover(ws: Workspace, projects: list[Project]) -> tuple[list[VsCodeFolder], list[str]]:
+    """The VS Code folders (each with its projects) and the root's ``*.code-workspace`` files."""
+    folder_dirs = {ROOT}
+    for d, listing in ws.index.dirs.items():
+        if ".vscode" in listing.dirs and d != ROOT:
+            folder_dirs.add(d)
+    workspace_files: dict[str, list[str]] = {}
+    code_workspaces: list[str] = []
+    for name in ws.files(ROOT):
+        if name.endswith(".code-workspace"):
+            code_workspaces.append(name)
+            for listed in _workspace_folders(ws, name):
+                folder_dirs.add(listed)
+                workspace_files.setdefault(listed, []).append(name)
+    folders = []
+    for d in sorted(folder_dirs):
+        folder = VsCodeFolder(d, workspace_files=workspace_files.get(d, []))
+        folder.pyright = _pyright(ws, d)
+        folders.append(folder)
+    for project in projects:
+        best = max(
+            (f for f in folders if within(project.dir, f.dir)),
+            key=lambda f: 0 if f.dir == ROOT else f.dir.count("/") + 1,
+        )
+        project.folder = best
+        best.projects.append(project)
+    return folders, code_workspaces
+
+
+def _workspace_folders(ws: Workspace, rel: str) -> list[str]:
+    doc = ws.settings_doc(rel)
+    folders = doc.find(("folders",)) if doc else None
+    out: list[str] = []
+    if folders is None or folders.type != "array":
+        return out
+    for item in folders.children:
+        path = item.get("path") if item.type == "object" else None
+        if path is None or not isinstance(path.value, str):
+            continue
+        raw = path.value.replace("\\", "/")
+        if os.path.isabs(raw):
+            continue
+        norm = os.path.normpath(raw).replace(os.sep, "/")
+        if norm == ROOT or (not norm.startswith("..") and ws.index.listing(norm) is not None):
+            out.append(norm)
+    return out
+
+
+def _pyright(ws: Workspace, folder: str) -> PyrightConfig | None:
+    json_rel = join(folder, "pyrightconfig.json")
+    if ws.has_file(folder, "pyrightconfig.json"):
+        doc = ws.snapshot.jsonc(json_rel)
+        extra: list[tuple[str, int, int]] = []
+        extra_span = None
+        envs = False
+        span = (0, 0)
+        if doc is not None and doc.root is not None and doc.root.type == "object":
+            span = (doc.root.offset, doc.root.offset + 1)
+            prop = doc.root.property("extraPaths")
+            if prop is not None:
+                extra_span = (prop.offset, prop.end)
+                value = prop.value_node
+                if value is not None and value.type == "array":
+                    extra = [(str(c.value), c.offset, c.end) for c in value.children if c.type == "string"]
+            envs = doc.root.property("executionEnvironments") is not None
+        return PyrightConfig(json_rel, "json", folder, extra, extra_span, span, envs)
+    if ws.has_file(folder, "pyproject.toml"):
+        rel = join(folder, "pyproject.toml")
+        doc_toml = ws.snapshot.toml(rel)
+        if doc_toml is None or not doc_toml.ok or not isinstance(doc_toml.get("tool", "pyright"), dict):
+            return None
+        span_t = doc_toml.span_of("tool", "pyright") or (0, 0)
+        entry = doc_toml.entry("tool", "pyright", "extraPaths")
+        extra = []
+        extra_span = None
+        raw = doc_toml.get("tool", "pyright", "extraPaths")
+        if entry is not None:
+            extra_span = (entry.key_start, entry.key_end)
+            if isinstance(raw, list) and len(raw) == len(entry.value.items):
+                extra = [(str(v), i.start, i.end) for v, i in zip(raw, entry.value.items)]
+        envs = doc_toml.get("tool", "pyright", "executionEnvironments") is not None
+        return PyrightConfig(rel, "toml", folder, extra, extra_span, span_t, envs)
+    return None
+
+
+# ------------------------------------------------------------------ settings
+def folder_setting(ws: Workspace, folder: VsCodeFolder, key: str) -> SettingRef | None:
+    return _setting_in(ws, folder.settings_path, (), key)
+
+
+def workspace_settings(ws: Workspace, folder: VsCodeFolder, key: str) -> list[SettingRef]:
+    refs = []
+    for rel in folder.workspace_files:
+        ref = _setting_in(ws, rel, ("settings",), key)
+        if ref is not None:
+            refs.append(ref)
+    return refs
+
+
+def _setting_in(ws: Workspace, rel: str, prefix: tuple[str, ...], key: str) -> SettingRef | None:
+    doc = ws.settings_doc(rel)
+    if doc is None:
+        return None
+    container = doc.find(prefix) if prefix else doc.root
+    if container is None or container.type != "object":
+        return None
+    prop = container.property(key)
+    if prop is None or prop.value_node is None:
+        return None
+    return SettingRef(key, prop.value_node.to_value(), rel, prop)

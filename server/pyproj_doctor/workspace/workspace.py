@@ -1,0 +1,145 @@
+"""The workspace as the rules see it: the tree, its projects and its VS Code folders.
+
+Built once per check from a ``Snapshot``; rules only read it, and every file or
+folder they ask about goes through it (never the disk directly), so unsaved
+buffers and files planned by fixes count as existing. Paths are
+workspace-relative POSIX strings (``paths.ROOT`` for the root).
+"""
+
+from __future__ import annotations
+
+import os
+
+from pyproj_doctor.formats import jsonc
+from pyproj_doctor.workspace import projects, vscode, walk
+from pyproj_doctor.workspace.paths import ROOT, join
+from pyproj_doctor.workspace.projects import Project
+from pyproj_doctor.workspace.snapshot import Snapshot
+from pyproj_doctor.workspace.venv import Venv, read_venv
+from pyproj_doctor.workspace.vscode import SettingRef, VsCodeFolder
+
+
+class Workspace:
+    """Everything the rules may look at, built from one snapshot."""
+
+    def __init__(self, snapshot: Snapshot, index: walk.FileIndex | None = None) -> None:
+        self.snapshot = snapshot
+        # A cached index (the language server keeps one per folder) is never modified here.
+        self.base_index = index or walk.scan(snapshot.root)
+        self.index = walk.FileIndex(dict(self.base_index.dirs))
+        self._owned: set[str] = set()  # listings copied from base_index for the overlay
+        self._venvs: dict[str, Venv | None] = {}
+        self._merge_overlay()
+        self.projects: list[Project] = projects.discover(self)
+        self.folders: list[VsCodeFolder]
+        self.code_workspaces: list[str]
+        self.folders, self.code_workspaces = vscode.discover(self, self.projects)
+
+    # ------------------------------------------------------------------ the tree
+    def _merge_overlay(self) -> None:
+        """Files that exist only as editor buffers (or planned fixes) are part of the tree."""
+        for rel in self.snapshot.overlay:
+            folder, _, name = rel.rpartition("/")
+            current = ROOT
+            for part in folder.split("/") if folder else []:
+                listing = self._own_listing(current)
+                if part not in listing.dirs:
+                    listing.dirs = sorted([*listing.dirs, part])
+                current = join(current, part)
+            listing = self._own_listing(current)
+            if name not in listing.files:
+                listing.files = sorted([*listing.files, name])
+
+    def _own_listing(self, rel: str) -> walk.DirListing:
+        """A copy of a folder's listing that this workspace may change (made once)."""
+        if rel not in self._owned:
+            listing = self.index.dirs.get(rel)
+            copy = walk.DirListing(list(listing.files), list(listing.dirs)) if listing else walk.DirListing()
+            self.index.dirs[rel] = copy
+            self._owned.add(rel)
+        return self.index.dirs[rel]
+
+    def files(self, folder: str) -> list[str]:
+        listing = self.index.listing(folder)
+        return listing.files if listing else []
+
+    def subdirs(self, folder: str) -> list[str]:
+        listing = self.index.listing(folder)
+        return listing.dirs if listing else []
+
+    def has_file(self, folder: str, name: str) -> bool:
+        return name in self.files(folder)
+
+    # ------------------------------------------------------------------ files
+    def abspath(self, rel: str) -> str:
+        return self.snapshot.abspath(rel)
+
+    def is_file(self, rel: str) -> bool:
+        return self.snapshot.is_file(rel)
+
+    def text(self, rel: str) -> str | None:
+        return self.snapshot.text(rel)
+
+    def settings_doc(self, rel: str) -> jsonc.JsonDocument | None:
+        doc = self.snapshot.jsonc(rel)
+        return doc if doc is not None and doc.ok and doc.root is not None else None
+
+    def _in_tree(self, path: str) -> str | None:
+        """The workspace-relative form of an absolute path inside the root, else None."""
+        root = self.snapshot.root
+        if path == root:
+            return ROOT
+        if path.startswith(root + os.sep):
+            return os.path.relpath(path, root).replace(os.sep, "/")
+        return None
+
+    def exists(self, path: str) -> bool:
+        """Whether an absolute path names a file or folder (unsaved and planned files count)."""
+        rel = self._in_tree(path)
+        if rel is not None and (rel in self.snapshot.overlay or self.index.listing(rel) is not None):
+            return True
+        return os.path.exists(path)
+
+    def is_dir(self, path: str) -> bool:
+        """Whether an absolute path names a folder (folders of planned files count)."""
+        rel = self._in_tree(path)
+        if rel is not None and self.index.listing(rel) is not None:
+            return True
+        return os.path.isdir(path)
+
+    def glob(self, pattern: str) -> bool:
+        """Whether a glob pattern (absolute, e.g. pytest testpaths) matches something in the tree.
+
+        Matched on the walked listing, never on disk: a pattern such as ``/*/*/*/x*``
+        cannot make a check walk the filesystem. Outside the workspace: False.
+        """
+        rel = os.path.relpath(pattern, self.snapshot.root).replace(os.sep, "/")
+        if rel == ".." or rel.startswith("../") or os.path.isabs(rel):
+            return False
+        return self.index.glob_exists(rel)
+
+    def venv_at(self, rel: str) -> Venv | None:
+        if rel not in self._venvs:
+            self._venvs[rel] = read_venv(rel, self.snapshot.abspath(rel))
+        return self._venvs[rel]
+
+    # ------------------------------------------------------------------ settings
+    def setting(self, folder: VsCodeFolder, key: str) -> SettingRef | None:
+        """The effective value of ``key`` for a folder: folder settings win over a workspace file."""
+        found = self.folder_setting(folder, key)
+        if found is not None:
+            return found
+        for ref in self.workspace_settings(folder, key):
+            return ref
+        return None
+
+    def every_setting(self, folder: VsCodeFolder, key: str) -> list[SettingRef]:
+        """Each place ``key`` is set for a folder: its settings.json first, then workspace files."""
+        own = self.folder_setting(folder, key)
+        return ([own] if own is not None else []) + self.workspace_settings(folder, key)
+
+    def folder_setting(self, folder: VsCodeFolder, key: str) -> SettingRef | None:
+        return vscode.folder_setting(self, folder, key)
+
+    def workspace_settings(self, folder: VsCodeFolder, key: str) -> list[SettingRef]:
+        return vscode.workspace_settings(self, folder, key)
