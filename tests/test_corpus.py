@@ -37,7 +37,8 @@ SHAPES = [
     Shape(
         "flat layout, configured",
         {
-            "pyproject.toml": UV_APP + '\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+            "pyproject.toml": UV_APP
+            + '\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\npythonpath = ["."]\n',
             "app/__init__.py": "",
             "app/core.py": "",
             "tests/test_core.py": "import app.core\n" + TEST,
@@ -45,6 +46,19 @@ SHAPES = [
         },
         must_not={"PD101", "PD201", "PD301"},
         clean=True,
+    ),
+    Shape(
+        # Plain `pytest` (a console script) does not put the root on sys.path: tests/ is all it adds.
+        "flat layout, plain pytest cannot import it",
+        {
+            "pyproject.toml": UV_APP + '\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+            "app/__init__.py": "",
+            "app/core.py": "",
+            "tests/test_core.py": "import app.core\n" + TEST,
+            ".vscode/settings.json": VSCODE_OK,
+        },
+        must={"PD201"},
+        must_not={"PD101", "PD301"},
     ),
     Shape(
         "uv app in src layout, nothing configured",

@@ -109,16 +109,28 @@ class TestPD201:
         seed(tmp_path, **{"tests/test_main.py": "import os\n\n\ndef test_x():\n    assert os\n"})
         assert not only(check(tmp_path), "PD201")
 
-    def test_silent_for_flat_layout_and_conftest_path_hacks(self, tmp_path: Path) -> None:
-        write(
-            tmp_path,
-            {
-                "pyproject.toml": "[project]\nname='x'\n",
-                "pkg/__init__.py": "",
-                "tests/test_a.py": "import pkg\n",
-            },
-        )
+    def test_flat_layout_fails_under_plain_pytest_only(self, tmp_path: Path) -> None:
+        # Verified in tests/test_runs.py: the console script does not put the root on sys.path.
+        files = {
+            "pyproject.toml": "[project]\nname='x'\n",
+            "pkg/__init__.py": "",
+            "tests/test_a.py": "import pkg\n",
+        }
+        write(tmp_path, files)
+        [item] = only(check(tmp_path), "PD201")
+        assert item.severity.label == "error"
+        assert "plain `pytest` in the project folder cannot import it" in item.message
+        assert "the Test Explorer" not in item.message
+        apply_fix(tmp_path, item)
+        assert 'pythonpath = ["."]' in (tmp_path / "pyproject.toml").read_text()
         assert not only(check(tmp_path), "PD201")
+        # A root conftest.py puts the root on sys.path; so does tests/__init__.py (the basedir is the root).
+        for extra in ({"conftest.py": ""}, {"tests/__init__.py": ""}):
+            other = tmp_path / str(len(extra)) / next(iter(extra)).replace("/", "_")
+            write(other, {**files, **extra})
+            assert not only(check(other), "PD201")
+
+    def test_silent_for_conftest_path_hacks(self, tmp_path: Path) -> None:
         hack = tmp_path / "hack"
         seed(hack, **{"tests/conftest.py": "import sys\nsys.path.insert(0, 'src')\n"})
         assert not only(check(hack), "PD201")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 
-from pyproj_doctor.findings import Applicability, FileChange, Finding, Severity
+from pyproj_doctor.findings import Applicability, FileChange, Finding, Related, Severity
 from pyproj_doctor.fixes.builders import (
-    FixUnavailable,
+    create_file,
     ini_change,
     toml_append,
     toml_ops,
@@ -16,12 +15,13 @@ from pyproj_doctor.fixes.builders import (
     toml_set_key,
 )
 from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.workspace.declared import pytest_declared
+from pyproj_doctor.workspace.imports import Failure, failures, first_party
+from pyproj_doctor.workspace.install import is_compiled, workflow_install
 from pyproj_doctor.workspace.paths import join, parent, relative
-from pyproj_doctor.workspace.projects import Project, SourceRoot
-from pyproj_doctor.workspace.pytest_config import PytestConfig, has_glob
-from pyproj_doctor.workspace.venv import normalize
-
-_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+from pyproj_doctor.workspace.projects import Project, TestModule
+from pyproj_doctor.workspace.pytest_config import PytestConfig, find_config, has_glob
+from pyproj_doctor.workspace.runs import Run, collects, plain_pytest
 
 
 def _config_label(config: PytestConfig) -> str:
@@ -30,18 +30,6 @@ def _config_label(config: PytestConfig) -> str:
     if config.section and config.kind != "pytest.ini":
         return f"{config.path} [{config.section}]"
     return config.path
-
-
-def _pythonpath(config: PytestConfig | None, cache: dict[str, set[str]]) -> set[str]:
-    """Folders on pytest's pythonpath, workspace-relative (one config is shared by many projects)."""
-    if config is None or config.get("pythonpath") is None:
-        return set()
-    if config.path not in cache:
-        cache[config.path] = {
-            os.path.normpath(join(config.folder, word)).replace(os.sep, "/")
-            for word, _, _ in config.options["pythonpath"].words
-        }
-    return cache[config.path]
 
 
 def _conftest_edits_sys_path(ctx: Context, project: Project) -> bool:
@@ -53,108 +41,198 @@ def _conftest_edits_sys_path(ctx: Context, project: Project) -> bool:
     return False
 
 
-def _add_pythonpath(ctx: Context, project: Project, entry_for: str) -> list[FileChange]:
-    """Add a folder to the effective config's ``pythonpath`` (or create the table)."""
-    config = project.pytest_config
+def _config_target(ctx: Context, run: Run) -> tuple[PytestConfig | None, str | None]:
+    """The configuration a run reads, or the file where one would be created for it."""
+    if run.config is not None:
+        return run.config, run.config.path
+    rel = join(run.cwd, "pyproject.toml")
+    if ctx.ws.has_file(run.cwd, "pyproject.toml"):
+        doc = ctx.ws.snapshot.toml(rel)
+        return None, rel if doc is not None and doc.ok else None
+    return None, join(run.cwd, "pytest.ini")
+
+
+def _add_pythonpath(
+    ctx: Context, config: PytestConfig | None, target: str, folders: list[str]
+) -> list[FileChange]:
+    """Add folders to a configuration's ``pythonpath`` in one edit (or create the option)."""
     snapshot = ctx.ws.snapshot
+    base = config.folder if config is not None else parent(target)
+    values = [relative(folder, base) for folder in folders]
     if config is None:
-        if project.pyproject is None:
-            raise FixUnavailable("no pyproject.toml to hold the pytest configuration")
-        value = relative(entry_for, project.dir)
-        ops = [toml_set_key(("tool", "pytest", "ini_options"), "pythonpath", [value])]
-        return [toml_ops(snapshot, project.pyproject, ops)]
-    value = relative(entry_for, config.folder)
+        if target.endswith("pytest.ini"):
+            return [create_file(snapshot, target, "[pytest]\npythonpath = " + " ".join(values) + "\n")]
+        ops = [toml_set_key(("tool", "pytest", "ini_options"), "pythonpath", values)]
+        return [toml_ops(snapshot, target, ops)]
     option = config.get("pythonpath")
     if config.table is not None:
         if option is None:
-            return [toml_ops(snapshot, config.path, [toml_set_key(config.table, "pythonpath", [value])])]
+            return [toml_ops(snapshot, config.path, [toml_set_key(config.table, "pythonpath", values)])]
         path = (*config.table, "pythonpath")
         if option.native_list:
-            return [toml_ops(snapshot, config.path, [toml_append(path, value)])]
-        joined = f"{option.raw} {value}".strip() if isinstance(option.raw, str) else value
+            return [toml_ops(snapshot, config.path, [toml_append(path, v) for v in values])]
+        joined = " ".join([option.raw, *values]).strip() if isinstance(option.raw, str) else " ".join(values)
         return [toml_ops(snapshot, config.path, [toml_replace(path, joined)])]
     assert config.section is not None
-    return [ini_change(snapshot, config.path, config.section, "pythonpath", value)]
+    return [ini_change(snapshot, config.path, config.section, "pythonpath", " ".join(values))]
 
 
 @rule(
     "PD201",
     "pythonpath-missing-source-root",
     Severity.ERROR,
-    "Tests import a src-layout package that is not on pytest's pythonpath and not installed",
+    "Tests import a first-party package that the pytest run the user will do cannot import",
     fix=Applicability.SAFE,
 )
 def PD201(ctx: Context) -> Iterator[Finding]:
-    """In a src layout the package is importable only when ``src`` is on
-    ``sys.path``. pytest's default import mode adds the test file's own folder,
-    not the project root, and ``python -m pytest`` (what VS Code runs) adds the
-    current folder, so tests may pass in the editor and fail in CI with
-    ModuleNotFoundError. Either pytest's ``pythonpath`` option (pytest 7+) names
-    the source root, or the project is installed in editable mode in the
-    environment pytest runs in. The fix adds the source root to ``pythonpath``
-    in the configuration pytest actually reads (or creates
-    ``[tool.pytest.ini_options]``). Silent when an editable install of the project
-    is found in ``.venv`` or a ``conftest.py`` edits ``sys.path``."""
-    resolved: dict[str, set[str]] = {}
+    """Predicts the pytest runs a user will do and where each first-party
+    import of the tests lands: plain ``pytest`` in the project folder (a
+    console script: the current folder is *not* on ``sys.path``), ``pytest`` at
+    a uv workspace root, and the Test Explorer (``python -m pytest
+    <pytestArgs> --rootdir=<cwd>``, which adds the cwd and reads the
+    configuration found from its arguments). pytest's ``prepend`` mode adds
+    each test file's first folder without ``__init__.py`` (and a root
+    ``conftest.py`` the root); ``pythonpath`` adds folders relative to the
+    configuration; the environment adds installs, following ``.pth`` path
+    lines. A src layout without ``pythonpath`` or an install fails everywhere;
+    a flat layout fails under plain ``pytest`` only. When the project's own
+    workflow installs it (uv with a build system or a workspace member,
+    poetry, pdm, ``-e .`` in requirements, tox, nox, hatch) and no environment
+    exists yet, this is information naming the install command. A compiled
+    project (maturin, scikit-build-core, meson-python) must be built: no
+    ``pythonpath`` fix is offered. Otherwise the fix adds the source roots to
+    the ``pythonpath`` of the configuration each failing run reads, in one
+    edit. Silent when a ``conftest.py`` edits ``sys.path``."""
+    names = first_party(ctx.ws)
+    groups: dict[tuple[str, str], list[Failure]] = {}
     for project in ctx.ws.projects:
-        if not project.test_modules:
+        if not project.test_modules or _conftest_edits_sys_path(ctx, project):
             continue
-        imported = project.imported_names()
-        needed = [
-            root
-            for root in project.source_roots
-            if root.path != project.dir and imported & set(root.packages)
-        ]
-        if not needed:
-            continue
-        venv = project.venv
-        if venv is not None and venv.editable_for(project.name, ctx.ws.snapshot.abspath(project.dir)):
-            continue
-        if _conftest_edits_sys_path(ctx, project):
-            continue
-        on_path = _pythonpath(project.pytest_config, resolved)
-        for root in needed:
-            if root.path in on_path:
-                continue
-            yield _pd201(ctx, project, root, imported)
+        for failure in failures(ctx.ws, project, names):
+            owner = failure.origin.project
+            install = workflow_install(ctx.ws, owner)
+            if failure.run.venv is None and install is not None:
+                key = ("installed-later", owner.dir)
+            elif is_compiled(ctx.ws, owner):
+                key = ("compiled", owner.dir)
+            else:
+                _, target = _config_target(ctx, failure.run)
+                key = ("pythonpath", target or "")
+            groups.setdefault(key, []).append(failure)
+    for (kind, where), items in sorted(groups.items(), key=lambda kv: kv[0]):
+        if kind == "installed-later":
+            yield _pd201_not_installed(ctx, items)
+        elif kind == "compiled":
+            yield _pd201_compiled(ctx, items)
+        else:
+            yield _pd201_pythonpath(ctx, where or None, items)
 
 
-def _pd201(ctx: Context, project: Project, root: SourceRoot, imported: set[str]) -> Finding:
-    config = project.pytest_config
-    names = sorted(imported & set(root.packages))
+def _related(ctx: Context, items: list[Failure]) -> tuple[Related, ...]:
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for item in items:
+        spot = (item.module.path, item.ref.line, item.ref.start)
+        if spot in seen:
+            continue
+        seen.add(spot)
+        out.append(
+            ctx.related(
+                item.module.path,
+                _line_span(ctx, item.module.path, item.ref.line, item.ref.start, item.ref.end),
+                f"`{item.ref.name}` cannot be imported by {item.run.label}",
+            )
+        )
+    return tuple(out[:20])
+
+
+def _labels(values: list[str] | set[str]) -> str:
+    return ", ".join(f"`{v}`" for v in sorted(values))
+
+
+def _runs_label(items: list[Failure]) -> str:
+    labels = list(dict.fromkeys(item.run.label for item in items))
+    return " and ".join(labels)
+
+
+def _pd201_not_installed(ctx: Context, items: list[Failure]) -> Finding:
+    owner = items[0].origin.project
+    install = workflow_install(ctx.ws, owner)
+    assert install is not None
+    path, range_ = ctx.anchor(owner)
+    names = {i.ref.name for i in items}
+    return PD201.at(
+        path,
+        range_,
+        f"Tests import {_labels(names)}, which {install.tool} installs from `{owner.dir}` "
+        f"(`{install.command}`, from {install.declared_in}); there is no environment here yet, "
+        "so until it is installed pytest cannot import them.",
+        severity=Severity.INFORMATION,
+        related=_related(ctx, items),
+    )
+
+
+def _pd201_compiled(ctx: Context, items: list[Failure]) -> Finding:
+    owner = items[0].origin.project
+    install = workflow_install(ctx.ws, owner)
+    command = install.command if install is not None else "pip install -e ."
+    path, range_ = ctx.anchor(owner)
+    names = {i.ref.name for i in items}
+    return PD201.at(
+        path,
+        range_,
+        f"Tests import {_labels(names)} from `{owner.dir}`, a compiled project that is not built "
+        f"into the environment {_runs_label(items)} uses: it fails with ModuleNotFoundError. "
+        f"Build and install it (`{command}`); a `pythonpath` entry cannot stand in for the "
+        "compiled extension.",
+        related=_related(ctx, items),
+    )
+
+
+def _pd201_pythonpath(ctx: Context, target: str | None, items: list[Failure]) -> Finding:
+    run = items[0].run
+    config, _ = _config_target(ctx, run)
+    roots = sorted({i.origin.root.path for i in items})
+    names = {i.ref.name for i in items}
     if config is not None:
         option = config.get("pythonpath")
         span = option.key_span if option is not None else config.span
         path, range_ = config.path, ctx.range(config.path, span)
-        where = f"pytest's `pythonpath` in {_config_label(config)}"
+        where = f"`pythonpath` in {_config_label(config)}, the configuration it reads,"
     else:
-        path, range_ = ctx.anchor(project)
-        where = "pytest's `pythonpath` (there is no pytest configuration)"
-    related = tuple(
-        ctx.related(
-            module.path,
-            _line_span(ctx, module.path, ref.line, ref.start, ref.end),
-            f"`{ref.name}` cannot be imported by plain `pytest`",
-        )
-        for module in project.test_modules
-        for ref in module.imports
-        if ref.name in names
-    )[:20]
-    target = config.path if config is not None else project.pyproject
-    entry = relative(root.path, config.folder if config is not None else project.dir)
-    fix = ctx.fix(
-        f"Add {entry!r} to pytest's pythonpath in {target}",
-        lambda: _add_pythonpath(ctx, project, root.path),
+        path, range_ = ctx.anchor(items[0].project)
+        where = ""
+    flat_only = all(i.origin.root.layout == "flat" for i in items) and all(
+        i.run.kind == "pytest" for i in items
     )
-    label = ", ".join(f"`{n}`" for n in names)
+    why = (
+        "plain `pytest` does not put the project folder on sys.path (`python -m pytest` does)"
+        if flat_only
+        else f"{where} does not list {_labels(roots)}"
+        if where
+        else f"there is no pytest configuration whose `pythonpath` lists {_labels(roots)}"
+    )
+    installs = {w for i in items if (w := workflow_install(ctx.ws, i.origin.project)) is not None}
+    venvs = {i.run.venv.rel for i in items if i.run.venv is not None}
+    if installs and venvs:
+        commands = _labels({w.command for w in installs})
+        why += f", and {_labels(venvs)} holds no install of it ({commands} adds one)"
+    elif not installs:
+        why += ", and nothing installs the project"
+    fix = None
+    if target is not None:
+        fix = ctx.fix(
+            f"Add {', '.join(repr(relative(r, config.folder if config else parent(target))) for r in roots)} "
+            f"to pytest's pythonpath in {target}",
+            lambda: _add_pythonpath(ctx, config, target, roots),
+        )
     return PD201.at(
         path,
         range_,
-        f"Tests import {label} from `{root.path}`, but {where} does not include it and the "
-        "project is not installed in editable mode: plain `pytest` fails with "
-        "ModuleNotFoundError.",
+        f"Tests import {_labels(names)} from {_labels(roots)}, but {_runs_label(items)} cannot "
+        f"import it: ModuleNotFoundError. {why[0].upper()}{why[1:]}.",
         fix,
-        related=related,
+        related=_related(ctx, items),
     )
 
 
@@ -293,6 +371,20 @@ def _module_name(ctx: Context, path: str, extra_inits: frozenset[str] = frozense
     return ".".join(parts)
 
 
+def _one_session(ctx: Context, run: Run, project: Project) -> list[TestModule]:
+    """The project's test modules one plain ``pytest`` run collects together."""
+    own = run.config.path if run.config is not None else None
+    modules = []
+    for module in project.test_modules:
+        if not collects(ctx.ws, run, module.path):
+            continue
+        nearest, _ = find_config(ctx.ws.snapshot, parent(module.path), ctx.ws.has_file)
+        if (nearest.path if nearest is not None else None) != own:
+            continue  # a nested configuration: that suite is run on its own
+        modules.append(module)
+    return modules
+
+
 @rule(
     "PD205",
     "test-module-name-clash",
@@ -306,13 +398,16 @@ def PD205(ctx: Context) -> Iterator[Finding]:
     ``tests/a/test_util.py`` and ``tests/b/test_util.py`` collide and collection
     stops with "import file mismatch". The fix adds ``__init__.py`` to the
     folders involved (pytest's own advice) when that makes the names unique.
-    Silent when ``--import-mode=importlib`` is configured."""
+    Only modules one ``pytest`` run collects count: silent with
+    ``--import-mode=importlib``, and for modules outside ``testpaths``, under
+    ``norecursedirs`` or ``--ignore``, or below a nested pytest configuration
+    that starts its own run."""
     for project in ctx.ws.projects:
-        config = project.pytest_config
-        if config is not None and config.import_mode() == "importlib":
+        run = plain_pytest(ctx.ws, project)
+        if run.import_mode() == "importlib":
             continue
         groups: dict[str, list[str]] = {}
-        for module in project.test_modules:
+        for module in _one_session(ctx, run, project):
             groups.setdefault(_module_name(ctx, module.path), []).append(module.path)
         clashes = {name: paths for name, paths in groups.items() if len(paths) > 1}
         if not clashes:
@@ -338,62 +433,6 @@ def PD205(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-def _requirement_names(values: object) -> set[str]:
-    names: set[str] = set()
-    if isinstance(values, dict):
-        for key, value in values.items():
-            names.add(normalize(str(key)))
-            names |= _requirement_names(value)
-    elif isinstance(values, list):
-        for item in values:
-            if isinstance(item, str):
-                match = _REQUIREMENT_NAME.match(item)
-                if match:
-                    names.add(normalize(match.group(1)))
-            else:
-                names |= _requirement_names(item)
-    return names
-
-
-def _declared(ctx: Context, project: Project) -> set[str]:
-    names: set[str] = set()
-    doc = project.doc
-    if doc is not None:
-        for path in (
-            ("project", "dependencies"),
-            ("project", "optional-dependencies"),
-            ("dependency-groups",),
-            ("tool", "uv", "dev-dependencies"),
-            ("tool", "pdm", "dev-dependencies"),
-            ("tool", "poetry", "dependencies"),
-            ("tool", "poetry", "dev-dependencies"),
-        ):
-            names |= _requirement_names(doc.get(*path))
-        groups = doc.get("tool", "poetry", "group")
-        if isinstance(groups, dict):
-            for group in groups.values():
-                if isinstance(group, dict):
-                    names |= _requirement_names(group.get("dependencies"))
-        envs = doc.get("tool", "hatch", "envs")
-        if isinstance(envs, dict):
-            for env in envs.values():
-                if isinstance(env, dict):
-                    names |= _requirement_names(env.get("dependencies"))
-                    names |= _requirement_names(env.get("extra-dependencies"))
-    for folder in (project.dir, join(project.dir, "requirements")):
-        for name in ctx.ws.files(folder):
-            is_requirements = "requirements" in name or folder.endswith("requirements")
-            if is_requirements and name.endswith((".txt", ".in")):
-                text = ctx.ws.snapshot.text(join(folder, name)) or ""
-                names |= _requirement_names([line for line in text.splitlines() if not line.startswith("-")])
-    for name in ("tox.ini", "setup.cfg", "setup.py", "noxfile.py"):
-        if ctx.ws.has_file(project.dir, name):
-            text = ctx.ws.snapshot.text(join(project.dir, name)) or ""
-            if re.search(r"(?m)(^|[\s'\"=])pytest([\s'\"<>=!~\[;,]|$)", text):
-                names.add("pytest")
-    return names
-
-
 @rule(
     "PD206",
     "pytest-not-declared",
@@ -404,7 +443,8 @@ def _declared(ctx: Context, project: Project) -> set[str]:
 def PD206(ctx: Context) -> Iterator[Finding]:
     """A fresh clone can only run the tests if pytest is part of what the
     project installs: a dependency group (``uv add --dev pytest``), an optional
-    dependency, or a requirements file. Otherwise ``uv sync`` leaves it out and
+    dependency, a requirements file, a tox/nox/hatch environment, a pdm or
+    poetry group, or a conda ``environment.yml``. Otherwise ``uv sync`` leaves it out and
     the Test Explorer reports "pytest not installed". The fix adds ``pytest`` to
     ``[dependency-groups] dev`` (with the version found in ``.venv`` as lower
     bound). Dependencies declared by an enclosing workspace project count."""
@@ -412,11 +452,7 @@ def PD206(ctx: Context) -> Iterator[Finding]:
     for project in projects:
         if not project.test_modules or not project.uses_pytest:
             continue
-        declared: set[str] = set()
-        for other in projects:
-            if other.dir == project.dir or other.dir == "." or project.dir.startswith(other.dir + "/"):
-                declared |= _declared(ctx, other)
-        if "pytest" in declared:
+        if pytest_declared(ctx.ws, project):
             continue
         path, range_ = ctx.anchor(project)
         doc = project.doc

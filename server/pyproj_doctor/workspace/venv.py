@@ -34,6 +34,7 @@ class Venv:
     editables: list[EditableInstall]
     dists: dict[str, str]  # normalized name -> version
     interpreter: str  # workspace-relative path of its python
+    site_packages: list[str] = field(default_factory=list)  # absolute; installed copies resolve here
 
     def editable_for(self, name: str | None, project_abs: str) -> EditableInstall | None:
         real = os.path.realpath(project_abs)
@@ -137,6 +138,7 @@ def read_venv(rel: str, venv_abs: str) -> Venv | None:
         real_editables,
         dists,
         interpreter_of(rel, venv_abs),
+        sites,
     )
 
 

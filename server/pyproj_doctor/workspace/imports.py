@@ -1,0 +1,124 @@
+"""Which first-party imports of the tests fail, under which pytest run.
+
+A first-party name is a package or module found in a source root of any
+project in the workspace. For each project with tests, the runs a user will
+do are predicted: plain ``pytest`` in the project folder, plain ``pytest`` at
+the uv workspace root that collects it, and the Test Explorer of its VS Code
+folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from pyproj_doctor.workspace.install import _uv_workspace_root
+from pyproj_doctor.workspace.paths import join, within
+from pyproj_doctor.workspace.projects import ImportRef, Project, SourceRoot, TestModule
+from pyproj_doctor.workspace.runs import (
+    Run,
+    collects,
+    explorer_run,
+    imports_ok,
+    plain_pytest,
+    resolve,
+    sys_path,
+)
+from pyproj_doctor.workspace.venv import Venv
+from pyproj_doctor.workspace.vscode import VsCodeFolder
+from pyproj_doctor.workspace.workspace import Workspace
+
+INTERPRETER = "python.defaultInterpreterPath"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a first-party name lives."""
+
+    project: Project
+    root: SourceRoot
+    path: str  # package folder or module file, workspace-relative
+
+
+@dataclass
+class Failure:
+    run: Run
+    project: Project  # whose tests import
+    module: TestModule
+    ref: ImportRef
+    origin: Origin
+
+
+def first_party(ws: Workspace) -> dict[str, Origin]:
+    found: dict[str, Origin] = {}
+    for project in ws.projects:
+        for root in project.source_roots:
+            for name, path in root.packages.items():
+                found.setdefault(name, Origin(project, root, path))
+    return found
+
+
+def explorer_venv(ws: Workspace, folder: VsCodeFolder) -> Venv | None:
+    """The interpreter the Python extension picks: the configured one, else the folder's ``.venv``."""
+    ref = ws.setting(folder, INTERPRETER)
+    if ref is not None and isinstance(ref.value, str):
+        base = ws.abspath(folder.dir)
+        value = ref.value.replace("${workspaceFolder}", base).replace("${workspaceRoot}", base)
+        value = os.path.normpath(value if os.path.isabs(value) else os.path.join(base, value))
+        root = ws.snapshot.root
+        if value.startswith(root + os.sep):
+            parts = os.path.relpath(value, root).replace(os.sep, "/").split("/")
+            if len(parts) >= 3 and parts[-2] in ("bin", "Scripts"):
+                venv = ws.venv_at("/".join(parts[:-2]))
+                if venv is not None:
+                    return venv
+    return ws.venv_at(join(folder.dir, ".venv"))
+
+
+def runs_for(ws: Workspace, project: Project) -> list[Run]:
+    """The pytest runs that collect this project's tests."""
+    runs = [plain_pytest(ws, project)]
+    workspace_root = _uv_workspace_root(ws, project)
+    # `pytest` at the workspace root is a run of its own only when the root configures pytest.
+    if workspace_root is not None and workspace_root.dir != project.dir and workspace_root.pytest_config:
+        root_run = plain_pytest(ws, workspace_root)
+        if any(collects(ws, root_run, m.path) for m in project.test_modules):
+            runs.append(root_run)
+    folder = project.folder
+    if folder is not None:
+        run = explorer_run(ws, folder, explorer_venv(ws, folder))
+        if any(collects(ws, run, m.path) for m in project.test_modules):
+            runs.append(run)
+    return runs
+
+
+def _candidates(ws: Workspace, run: Run) -> list[Project]:
+    """Projects whose tests the run may collect (those below where it starts)."""
+    return [p for p in ws.projects if p.test_modules and within(p.dir, run.cwd)]
+
+
+def _importable(ws: Workspace, run: Run, path: list[str], origin: Origin) -> bool:
+    if imports_ok(resolve(path, origin.path.rsplit("/", 1)[-1].removesuffix(".py")), ws.abspath(origin.path)):
+        return True
+    # An editable install by an import hook (setuptools) works at run time, unseen by path lookups.
+    owner = origin.project
+    return run.venv is not None and run.venv.editable_for(owner.name, ws.abspath(owner.dir)) is not None
+
+
+def failures(ws: Workspace, project: Project, names: dict[str, Origin] | None = None) -> list[Failure]:
+    """Each first-party import of the project's tests that a run cannot import."""
+    names = names if names is not None else first_party(ws)
+    wanted = {ref.name for m in project.test_modules for ref in m.imports if ref.name in names}
+    if not wanted:
+        return []
+    out: list[Failure] = []
+    for run in runs_for(ws, project):
+        path = sys_path(ws, run, _candidates(ws, run))
+        broken = {n for n in wanted if not _importable(ws, run, path, names[n])}
+        for module in project.test_modules:
+            if not collects(ws, run, module.path):
+                continue
+            for ref in module.imports:
+                if ref.name in broken:
+                    out.append(Failure(run, project, module, ref, names[ref.name]))
+    return out

@@ -1,0 +1,343 @@
+"""What a real pytest run puts on ``sys.path``, and where each import then comes from.
+
+Two invocations matter (FACTS.md, "Learned since"):
+
+* plain ``pytest`` in the project folder, as CI runs it: a console script, so
+  the current folder is *not* on ``sys.path``;
+* the Test Explorer: ``python -m pytest -p vscode_pytest --collect-only
+  <python.testing.pytestArgs> --rootdir=<cwd>`` from ``python.testing.cwd`` (or
+  the workspace folder), with the variables of the ``.env`` file: ``-m`` puts
+  the cwd first on ``sys.path``.
+
+pytest finds its configuration from the common folder of the path arguments
+(or the cwd), walking up. In the default ``prepend`` import mode each test
+module and each ``conftest.py`` puts its *basedir* (the first folder upward
+without ``__init__.py``) in front of ``sys.path``; ``pythonpath`` entries are
+inserted relative to the configuration file's folder; the environment's
+``.pth`` path lines come last. Nothing here runs workspace code.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+
+from pyproj_doctor.workspace.paths import join, parent, within
+from pyproj_doctor.workspace.projects import Project
+from pyproj_doctor.workspace.pytest_config import PytestConfig, find_config, has_glob
+from pyproj_doctor.workspace.venv import Venv
+from pyproj_doctor.workspace.vscode import VsCodeFolder
+from pyproj_doctor.workspace.workspace import Workspace
+
+DEFAULT_NORECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
+PYTEST_CWD = "python.testing.cwd"
+PYTEST_ARGS = "python.testing.pytestArgs"
+ENV_FILE = "python.envFile"
+# pytest options that take a separate value, so the next argument is not a path.
+_VALUE_OPTIONS_TEXT = (
+    "-k -m -c -p -o -W -n -r --rootdir --ignore --ignore-glob --deselect --confcutdir --basetemp "
+    "--import-mode --junitxml --junit-xml --cov --cov-report --cov-config --tb --maxfail --log-level "
+    "--log-cli-level --log-file --durations --capture --override-ini --config-file --dist --numprocesses"
+)
+VALUE_OPTIONS = frozenset(_VALUE_OPTIONS_TEXT.split())
+
+
+@dataclass
+class Run:
+    """One pytest invocation: where it starts, what it is given, what it reads."""
+
+    kind: str  # pytest | explorer
+    cwd: str  # workspace-relative
+    args: list[str]  # workspace-relative paths given on the command line
+    config: PytestConfig | None
+    rootdir: str
+    venv: Venv | None
+    env_paths: list[str] = field(default_factory=list)  # absolute PYTHONPATH entries from .env
+
+    @property
+    def label(self) -> str:
+        where = "the project folder" if self.cwd == "." else f"`{self.cwd}`"
+        if self.kind == "pytest":
+            return f"plain `pytest` in {where}"
+        return f"the Test Explorer (`python -m pytest` in {where})"
+
+    def import_mode(self) -> str:
+        return (self.config.import_mode() if self.config is not None else None) or "prepend"
+
+    def addopts(self) -> list[str]:
+        option = self.config.get("addopts") if self.config is not None else None
+        return [w for w, _, _ in option.words] if option is not None else []
+
+    def start_dirs(self, ws: Workspace) -> list[str]:
+        """The folders (or files) collection starts from."""
+        if self.args:
+            return self.args
+        testpaths = self.config.get("testpaths") if self.config is not None else None
+        if testpaths is not None and self.cwd == self.rootdir:
+            found = []
+            for word, _, _ in testpaths.words:
+                rel = _norm(join(self.cwd, word))
+                if has_glob(word):
+                    import glob
+
+                    base = ws.snapshot.abspath(self.cwd)
+                    for match in sorted(glob.glob(os.path.join(base, word), recursive=True)):
+                        found.append(_norm(join(self.cwd, os.path.relpath(match, base))))
+                elif ws.snapshot.exists(rel):
+                    found.append(rel)
+            if found:
+                return found
+        return [self.cwd]
+
+
+def _norm(path: str) -> str:
+    clean = os.path.normpath(path).replace(os.sep, "/")
+    return "." if clean in ("", ".") else clean
+
+
+def plain_pytest(ws: Workspace, project: Project) -> Run:
+    """``pytest`` with no arguments in the project folder."""
+    config = project.pytest_config
+    rootdir = config.folder if config is not None else project.dir
+    return Run("pytest", project.dir, [], config, rootdir, project.venv)
+
+
+def explorer_args(ws: Workspace, folder: VsCodeFolder) -> tuple[str, list[str]]:
+    """The Test Explorer's cwd and the path arguments of ``pytestArgs`` (workspace-relative)."""
+    cwd = folder.dir
+    ref = ws.setting(folder, PYTEST_CWD)
+    if ref is not None and isinstance(ref.value, str):
+        value = ref.value.replace("${workspaceFolder}", ".").replace("${workspaceRoot}", ".")
+        if "${" not in value and not os.path.isabs(value):
+            candidate = _norm(join(folder.dir, value))
+            if not candidate.startswith("..") and ws.snapshot.exists(candidate):
+                cwd = candidate
+    args: list[str] = []
+    ref = ws.setting(folder, PYTEST_ARGS)
+    if ref is not None and isinstance(ref.value, list):
+        skip = False
+        for arg in ref.value:
+            if skip:
+                skip = False
+                continue
+            if not isinstance(arg, str):
+                continue
+            if arg.startswith("-"):
+                skip = arg in VALUE_OPTIONS
+                continue
+            rel = _norm(join(cwd, arg.split("::", 1)[0]))
+            if not rel.startswith("..") and ws.snapshot.exists(rel):
+                args.append(rel)
+    return cwd, args
+
+
+def _common(paths: list[str]) -> str:
+    if not paths:
+        return "."
+    parts = [p.split("/") if p != "." else [] for p in paths]
+    common: list[str] = []
+    for items in zip(*parts):
+        if len(set(items)) != 1:
+            break
+        common.append(items[0])
+    return "/".join(common) or "."
+
+
+def explorer_run(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Run:
+    cwd, args = explorer_args(ws, folder)
+    start = _common([parent(a) if ws.snapshot.is_file(a) else a for a in args]) if args else cwd
+    config, _ = find_config(ws.snapshot, start, ws.has_file)
+    return Run("explorer", cwd, args, config, cwd, venv, _env_paths(ws, folder, cwd))
+
+
+def _env_paths(ws: Workspace, folder: VsCodeFolder, cwd: str) -> list[str]:
+    """PYTHONPATH from the folder's ``python.envFile`` (default ``.env``)."""
+    rel = join(folder.dir, ".env")
+    ref = ws.setting(folder, ENV_FILE)
+    if ref is not None and isinstance(ref.value, str):
+        value = ref.value.replace("${workspaceFolder}/", "").replace("${workspaceFolder}", ".")
+        if "${" in value or os.path.isabs(value):
+            return []
+        rel = _norm(join(folder.dir, value))
+    text = ws.snapshot.text(rel) if ws.snapshot.is_file(rel) else None
+    if not text:
+        return []
+    out: list[str] = []
+    base = ws.snapshot.abspath(cwd)
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("export "):
+            line = line[len("export ") :].strip()
+        key, sep, value = line.partition("=")
+        if not sep or key.strip() != "PYTHONPATH":
+            continue
+        value = value.strip().strip("'\"")
+        for item in value.replace(";", ":").split(":"):
+            item = item.replace("${workspaceFolder}", ws.snapshot.abspath(folder.dir))
+            if item and "$" not in item:
+                out.append(os.path.normpath(os.path.join(base, item)))
+    return out
+
+
+# ----------------------------------------------------------------- collection
+def _norecurse(run: Run) -> tuple[str, ...]:
+    option = run.config.get("norecursedirs") if run.config is not None else None
+    return tuple(w for w, _, _ in option.words) if option is not None else DEFAULT_NORECURSE
+
+
+def _ignored(run: Run) -> tuple[list[str], list[str]]:
+    """``--ignore`` paths and ``--ignore-glob`` patterns of addopts (workspace-relative)."""
+    paths: list[str] = []
+    globs: list[str] = []
+    words = run.addopts()
+    for index, word in enumerate(words):
+        for flag, target in (("--ignore", paths), ("--ignore-glob", globs)):
+            value = None
+            if word.startswith(flag + "="):
+                value = word[len(flag) + 1 :]
+            elif word == flag and index + 1 < len(words):
+                value = words[index + 1]
+            if value is not None:
+                target.append(_norm(join(run.cwd, value)) if target is paths else value)
+    return paths, globs
+
+
+def collects(ws: Workspace, run: Run, path: str) -> bool:
+    """Whether the run would collect the test module at ``path`` (workspace-relative)."""
+    starts = run.start_dirs(ws)
+    start = next((s for s in starts if within(path, s)), None)
+    if start is None:
+        return False
+    ignore_paths, ignore_globs = _ignored(run)
+    if any(within(path, p) for p in ignore_paths):
+        return False
+    absolute = ws.snapshot.abspath(path)
+    base = ws.snapshot.abspath(run.cwd)
+    if any(
+        fnmatch.fnmatch(absolute, os.path.join(base, g)) or fnmatch.fnmatch(absolute, g) for g in ignore_globs
+    ):
+        return False
+    patterns = _norecurse(run)
+    rel = path[len(start) + 1 :] if start != "." else path
+    # norecursedirs applies to folders entered during collection, not to the start folder itself.
+    folders = rel.split("/")[:-1]
+    return not any(fnmatch.fnmatch(name, p) for name in folders for p in patterns)
+
+
+# -------------------------------------------------------------------- sys.path
+def basedir(ws: Workspace, path: str) -> str:
+    """The folder pytest's prepend mode inserts for a module: the first one up without __init__.py."""
+    folder = parent(path)
+    while folder != "." and ws.has_file(folder, "__init__.py"):
+        folder = parent(folder)
+    if folder == "." and ws.has_file(".", "__init__.py"):
+        return ".."  # above the workspace: nothing we can see
+    return folder
+
+
+def _conftests(ws: Workspace, run: Run, project_conftests: list[str]) -> list[str]:
+    confcut = run.config.folder if run.config is not None else run.rootdir
+    loaded = []
+    for conftest in project_conftests:
+        folder = parent(conftest)
+        in_tree = any(within(folder, s) for s in run.start_dirs(ws)) and collects(ws, run, conftest)
+        # conftest.py files of the start folders' ancestors, down from the confcutdir.
+        above = within(folder, confcut) and any(within(s, folder) for s in run.start_dirs(ws))
+        if in_tree or above:
+            loaded.append(conftest)
+    return loaded
+
+
+def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
+    """Absolute folders on ``sys.path`` once the run has collected these projects' tests, in order.
+
+    Every collected module's and conftest's basedir counts, whatever the
+    collection order: an import that works only thanks to another module is
+    not reported (a false alarm is worse than a miss)."""
+    abspath = ws.snapshot.abspath
+    front: list[str] = []
+    if run.config is not None and run.config.get("pythonpath") is not None:
+        for word, _, _ in run.config.options["pythonpath"].words:
+            front.append(os.path.normpath(os.path.join(abspath(run.config.folder), word)))
+    inserted: list[str] = []
+    mode = run.import_mode()
+    if mode in ("prepend", "append"):
+        for project in projects:
+            modules = [m for m in project.test_modules if collects(ws, run, m.path)]
+            for rel in [*_conftests(ws, run, project.conftests), *(m.path for m in modules)]:
+                base = basedir(ws, rel)
+                if base != "..":
+                    inserted.append(abspath(base))
+    for project in projects:
+        inserted.extend(_django_paths(ws, run, project))
+    path = [*inserted, *front] if mode == "prepend" else [*front]
+    if run.kind == "explorer":
+        path.insert(0, abspath(run.cwd))
+        path.extend(run.env_paths)
+    if mode == "append":
+        path.extend(inserted)
+    if run.venv is not None:
+        path.extend(run.venv.site_packages)
+        path.extend(run.venv.pth_paths)
+    return list(dict.fromkeys(path))
+
+
+def _django_paths(ws: Workspace, run: Run, project: Project) -> list[str]:
+    """pytest-django puts the folder of ``manage.py`` (found from the args or cwd upward) on sys.path."""
+    declared = run.venv is not None and "pytest-django" in run.venv.dists
+    if not declared:
+        text = ws.snapshot.text(project.pyproject) if project.pyproject else ""
+        declared = "pytest-django" in (text or "") or any(
+            "pytest-django" in (ws.snapshot.text(join(project.dir, n)) or "")
+            for n in ws.files(project.dir)
+            if n.startswith("requirements") or n in ("tox.ini", "setup.cfg", "setup.py")
+        )
+    if not declared:
+        return []
+    out = []
+    for start in run.args or [run.cwd]:
+        folder: str | None = start if not ws.snapshot.is_file(start) else parent(start)
+        while folder is not None:
+            if ws.has_file(folder, "manage.py"):
+                out.append(ws.snapshot.abspath(folder))
+                break
+            folder = None if folder == "." else parent(folder)
+    return out
+
+
+@dataclass(frozen=True)
+class Resolution:
+    kind: str  # regular | namespace | missing
+    where: tuple[str, ...] = ()  # absolute path of the module or package (every namespace portion)
+
+
+def resolve(path_entries: list[str], name: str) -> Resolution:
+    """Where ``import name`` lands for this ``sys.path`` (regular packages beat namespace ones)."""
+    portions: list[str] = []
+    for entry in path_entries:
+        candidate = os.path.join(entry, name)
+        if os.path.isfile(os.path.join(candidate, "__init__.py")):
+            return Resolution("regular", (candidate,))
+        if os.path.isfile(candidate + ".py"):
+            return Resolution("regular", (candidate + ".py",))
+        if os.path.isdir(candidate):
+            portions.append(candidate)
+        try:
+            if any(n.startswith(name + ".") and n.endswith((".so", ".pyd")) for n in os.listdir(entry)):
+                return Resolution("regular", (candidate,))
+        except OSError:
+            continue
+    return Resolution("namespace", tuple(portions)) if portions else Resolution("missing")
+
+
+def imports_ok(resolution: Resolution, expected_abs: str) -> bool:
+    """Whether an import that should reach ``expected_abs`` (a package folder or module) does."""
+    if resolution.kind == "regular":
+        return True
+    if resolution.kind == "namespace":
+        # A namespace package is fine only when the real package is one too, in that place.
+        is_regular = os.path.isfile(os.path.join(expected_abs, "__init__.py")) or expected_abs.endswith(".py")
+        real = os.path.realpath(expected_abs)
+        return not is_regular and any(os.path.realpath(w) == real for w in resolution.where)
+    return False

@@ -1,0 +1,209 @@
+"""The run model's predictions, each checked against a real pytest run of the same tree."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pyproj_doctor.workspace.install import workflow_install
+from pyproj_doctor.workspace.runs import collects, explorer_run, imports_ok, plain_pytest, resolve, sys_path
+from pyproj_doctor.workspace.snapshot import Snapshot
+from pyproj_doctor.workspace.workspace import Workspace
+from tests.helpers import write
+
+PYTEST_SCRIPT = os.path.join(os.path.dirname(sys.executable), "pytest")
+TEST = "from {name} import X\n\n\ndef test_x():\n    assert X\n"
+APP_TEST = TEST.format(name="app")
+
+
+def real_run(root: Path, kind: str, cwd: str = ".", args: tuple[str, ...] = ()) -> bool:
+    """Whether real pytest collects without an import error (plain script or the Test Explorer's form)."""
+    base = [PYTEST_SCRIPT] if kind == "pytest" else [sys.executable, "-m", "pytest"]
+    extra = [*args, f"--rootdir={root / cwd}"] if kind == "explorer" else []
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only pytest itself: faster, same imports
+    done = subprocess.run(
+        [*base, "--collect-only", "-q", "-p", "no:cacheprovider", *extra],
+        cwd=root / cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = done.stdout + done.stderr
+    if "ModuleNotFoundError" in output or "ImportError" in output:
+        return False
+    assert done.returncode in (0, 5), output
+    return True
+
+
+def predicted(root: Path, kind: str, project_dir: str, name: str) -> bool:
+    ws = Workspace(Snapshot(str(root)))
+    project = next(p for p in ws.projects if p.dir == project_dir)
+    if kind == "pytest":
+        run = plain_pytest(ws, project)
+    else:
+        folder = next(f for f in ws.folders if f.dir == ".")
+        run = explorer_run(ws, folder, None)
+    [source] = [r.packages[name] for p in ws.projects for r in p.source_roots if name in r.packages]
+    return imports_ok(resolve(sys_path(ws, run, [project]), name), str(root / source))
+
+
+PYPROJECT = '[project]\nname = "app"\nversion = "0"\n'
+SHAPES: dict[str, dict[str, str]] = {
+    "flat": {"pyproject.toml": PYPROJECT, "app/__init__.py": "X = 1\n", "tests/test_a.py": APP_TEST},
+    "flat-root-conftest": {
+        "pyproject.toml": PYPROJECT,
+        "conftest.py": "",
+        "app/__init__.py": "X = 1\n",
+        "tests/test_a.py": APP_TEST,
+    },
+    "flat-tests-package": {
+        "pyproject.toml": PYPROJECT,
+        "app/__init__.py": "X = 1\n",
+        "tests/__init__.py": "",
+        "tests/test_a.py": APP_TEST,
+    },
+    "src": {"pyproject.toml": PYPROJECT, "src/app/__init__.py": "X = 1\n", "tests/test_a.py": APP_TEST},
+    "src-pythonpath": {
+        "pyproject.toml": PYPROJECT + '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+        "src/app/__init__.py": "X = 1\n",
+        "tests/test_a.py": APP_TEST,
+    },
+    "src-pythonpath-shadowed": {
+        "pyproject.toml": PYPROJECT + '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+        "pytest.ini": "[pytest]\n",
+        "src/app/__init__.py": "X = 1\n",
+        "tests/test_a.py": APP_TEST,
+    },
+    "env-file": {
+        "pyproject.toml": PYPROJECT,
+        ".env": "PYTHONPATH=lib\n",
+        "lib/app/__init__.py": "X = 1\n",
+        "tests/test_a.py": APP_TEST,
+    },
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.parametrize("kind", ["pytest", "explorer"])
+def test_prediction_matches_real_pytest(tmp_path: Path, shape: str, kind: str) -> None:
+    write(tmp_path, SHAPES[shape])
+    if shape == "env-file":
+        if kind == "pytest":
+            pytest.skip("plain pytest does not read .env")
+        # The Test Explorer merges the .env variables into pytest's environment.
+        ws = Workspace(Snapshot(str(tmp_path)))
+        run = explorer_run(ws, ws.folders[0], None)
+        assert run.env_paths == [str(tmp_path / "lib")]
+        return
+    expected = real_run(tmp_path, kind)
+    assert predicted(tmp_path, kind, ".", "app") is expected
+
+
+def test_uv_workspace_root_invocation_ignores_member_pythonpath(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n'
+            '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            ".vscode/settings.json": '{"python.testing.pytestArgs": ["packages"]}',
+            "packages/core/pyproject.toml": '[project]\nname = "core"\nversion = "0"\n'
+            '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+            "packages/core/src/core/__init__.py": "X = 1\n",
+            "packages/core/tests/test_core.py": TEST.format(name="core"),
+        },
+    )
+    assert real_run(tmp_path / "packages/core", "pytest") is True
+    assert predicted(tmp_path, "pytest", "packages/core", "core") is True
+    assert real_run(tmp_path, "explorer", args=("packages",)) is False
+    assert predicted(tmp_path, "explorer", "packages/core", "core") is False
+
+
+def test_collection_boundaries(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": PYPROJECT + "[tool.pytest.ini_options]\n"
+            'testpaths = ["tests"]\nnorecursedirs = ["fixtures"]\naddopts = "--ignore=tests/skip"\n',
+            "tests/test_a.py": "",
+            "tests/fixtures/test_b.py": "",
+            "tests/skip/test_c.py": "",
+            "examples/test_d.py": "",
+        },
+    )
+    ws = Workspace(Snapshot(str(tmp_path)))
+    run = plain_pytest(ws, ws.projects[0])
+    got = {
+        p: collects(ws, run, p)
+        for p in ("tests/test_a.py", "tests/fixtures/test_b.py", "tests/skip/test_c.py", "examples/test_d.py")
+    }
+    assert got == {
+        "tests/test_a.py": True,
+        "tests/fixtures/test_b.py": False,
+        "tests/skip/test_c.py": False,
+        "examples/test_d.py": False,
+    }
+
+
+def _install(root: Path, files: dict[str, str], project: str = ".") -> tuple[str, str, bool, bool] | None:
+    write(root, files)
+    ws = Workspace(Snapshot(str(root)))
+    found = workflow_install(ws, next(p for p in ws.projects if p.dir == project))
+    return None if found is None else (found.tool, found.command, found.pylance_visible, found.compiled)
+
+
+def _tool(root: Path, files: dict[str, str], project: str = ".") -> str | None:
+    found = _install(root, files, project)
+    return found[0] if found is not None else None
+
+
+UV_LIB = PYPROJECT + '[build-system]\nrequires = ["uv_build"]\nbuild-backend = "uv_build"\n'
+
+
+def test_workflow_installs(tmp_path: Path) -> None:
+    assert _install(tmp_path / "a", {"pyproject.toml": UV_LIB, "uv.lock": ""}) == (
+        "uv",
+        "uv sync",
+        True,
+        False,
+    )
+    # uv without a build system (an app made by `uv init`) does not install the project.
+    assert _install(tmp_path / "b", {"pyproject.toml": PYPROJECT, "uv.lock": ""}) is None
+    assert _install(tmp_path / "c", {"pyproject.toml": UV_LIB + "[tool.uv]\npackage = false\n"}) is None
+    poetry = '[tool.poetry]\nname = "app"\n'
+    assert _tool(tmp_path / "d", {"pyproject.toml": poetry}) == "poetry"
+    assert _install(tmp_path / "e", {"pyproject.toml": poetry + "package-mode = false\n"}) is None
+    assert (
+        _tool(tmp_path / "f", {"pyproject.toml": PYPROJECT, "requirements-dev.txt": "pytest\n-e .\n"})
+        == "pip"
+    )
+    tox = {"pyproject.toml": PYPROJECT, "tox.ini": "[testenv]\ncommands = pytest\n"}
+    assert _tool(tmp_path / "g", tox) == "tox"
+    skip = {"pyproject.toml": PYPROJECT, "tox.ini": "[testenv]\nskip_install = true\n"}
+    assert _install(tmp_path / "h", skip) is None
+    nox = {"pyproject.toml": PYPROJECT, "noxfile.py": 'def tests(session):\n    session.install("-e", ".")\n'}
+    assert _tool(tmp_path / "i", nox) == "nox"
+    maturin = PYPROJECT + '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n'
+    assert _install(tmp_path / "j", {"pyproject.toml": maturin, "uv.lock": ""}) == (
+        "uv",
+        "uv sync",
+        True,
+        True,
+    )
+    setuptools_flat = PYPROJECT + '[build-system]\nbuild-backend = "setuptools.build_meta"\n'
+    found = _install(
+        tmp_path / "k", {"pyproject.toml": setuptools_flat, "uv.lock": "", "app/__init__.py": ""}
+    )
+    assert found == ("uv", "uv sync", False, False)  # an import hook Pylance cannot follow
+    member = {
+        "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        "packages/core/pyproject.toml": UV_LIB,
+    }
+    assert _tool(tmp_path / "l", member, "packages/core") == "uv"
+    ci = {"pyproject.toml": PYPROJECT, ".github/workflows/ci.yml": "    - run: pip install -e .[test]\n"}
+    assert _tool(tmp_path / "m", ci) == "ci"
