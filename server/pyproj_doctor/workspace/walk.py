@@ -68,41 +68,45 @@ class FileIndex:
     def listing(self, rel: str) -> DirListing | None:
         return self.dirs.get(rel)
 
-    def glob_exists(self, pattern: str) -> bool:
-        """Whether a workspace-relative glob (``glob.glob`` syntax) matches something.
+    def glob(self, pattern: str, limit: int = 10_000) -> tuple[list[str], bool]:
+        """Paths a workspace-relative glob (``glob.glob`` syntax, ``**`` recursive) matches.
 
-        Answered from the listing, so it never reads outside the workspace nor
-        walks pruned trees; a pattern that needs a folder the scan did not list
-        (an environment, a hidden folder) counts as matching: no false alarm.
+        Answered from the listing, so it never reads the disk, never leaves the
+        workspace and never walks pruned trees. The flag says the answer may be
+        incomplete: the pattern needs a folder the scan did not list (an
+        environment, a hidden folder).
         """
         import fnmatch
 
         parts = [p for p in pattern.split("/") if p not in ("", ".")]
         frontier = [ROOT]
+        uncertain = False
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             found: list[str] = []
             if part == "**":
                 for rel in frontier:
                     found.extend(self.walk(rel))
-                frontier = list(dict.fromkeys(found))
-                if last:
-                    return bool(frontier)
+                    if last:
+                        found.extend(self.walk_files(rel))
+                frontier = list(dict.fromkeys(found))[:limit]
                 continue
             for rel in frontier:
                 listing = self.dirs.get(rel)
                 if listing is None:
-                    return True  # not listed: cannot tell
+                    uncertain = True
+                    continue
                 names = listing.dirs + (listing.files if last else [])
                 for name in names:
                     if name.startswith(".") and not part.startswith("."):
                         continue  # glob.glob skips hidden names
                     if fnmatch.fnmatchcase(name, part):
                         found.append(join(rel, name))
-            if not found:
-                return False
-            frontier = found[:10_000]
-        return bool(frontier)
+            frontier = found[:limit]
+        return sorted(set(frontier)), uncertain
+
+    def walk_files(self, rel: str) -> list[str]:
+        return [join(d, name) for d in self.walk(rel) for name in self.dirs[d].files]
 
     def walk(self, rel: str) -> list[str]:
         """Every visited folder at or below ``rel`` (depth first, sorted)."""

@@ -108,7 +108,7 @@ class Workspace:
         return os.path.isdir(path)
 
     def glob(self, pattern: str) -> bool:
-        """Whether a glob pattern (absolute, e.g. pytest testpaths) matches something in the tree.
+        """Whether a glob pattern (absolute, e.g. pytest testpaths) may match something in the tree.
 
         Matched on the walked listing, never on disk: a pattern such as ``/*/*/*/x*``
         cannot make a check walk the filesystem. Outside the workspace: False.
@@ -116,7 +116,15 @@ class Workspace:
         rel = os.path.relpath(pattern, self.snapshot.root).replace(os.sep, "/")
         if rel == ".." or rel.startswith("../") or os.path.isabs(rel):
             return False
-        return self.index.glob_exists(rel)
+        found, uncertain = self.index.glob(rel)
+        return bool(found) or uncertain
+
+    def glob_paths(self, pattern: str) -> list[str]:
+        """Workspace-relative paths a workspace-relative glob matches (inside the tree only)."""
+        clean = os.path.normpath(pattern).replace(os.sep, "/")
+        if clean == ".." or clean.startswith("../") or os.path.isabs(pattern):
+            return []
+        return self.index.glob(clean)[0]
 
     def venv_at(self, rel: str) -> Venv | None:
         if rel not in self._venvs:
