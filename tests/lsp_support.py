@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
+import pytest_lsp
 from lsprotocol import types as lsp
 from pygls.uris import from_fs_path, to_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -44,13 +46,23 @@ def apply_text_edits(text: str, edits: list[Any]) -> str:
 
 
 def apply_workspace_edit(edit: lsp.WorkspaceEdit) -> list[str]:
-    """Write a WorkspaceEdit to disk the way VS Code does; returns the touched paths."""
+    """Write a WorkspaceEdit to disk the way VS Code does; returns the touched paths.
+
+    Like VS Code, a ``CreateFile`` of a file that exists, without ``overwrite`` or
+    ``ignoreIfExists``, refuses the whole edit (FileExistsError) before anything is written.
+    """
+    for change in edit.document_changes or []:
+        if isinstance(change, lsp.CreateFile):
+            options = change.options or lsp.CreateFileOptions()
+            path = Path(str(to_fs_path(change.uri)))
+            if path.exists() and not (options.overwrite or options.ignore_if_exists):
+                raise FileExistsError(str(path))
     touched: list[str] = []
     for change in edit.document_changes or []:
         if isinstance(change, lsp.CreateFile):
             path = Path(str(to_fs_path(change.uri)))
             path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
+            if not path.exists() or (change.options and change.options.overwrite):
                 path.write_bytes(b"")
             touched.append(str(path))
         elif isinstance(change, lsp.TextDocumentEdit):
@@ -67,6 +79,20 @@ def apply_workspace_edit(edit: lsp.WorkspaceEdit) -> list[str]:
     return touched
 
 
+class Recording(dict[str, Sequence[lsp.Diagnostic]]):
+    """The client's diagnostics by URI, also noting every publishDiagnostics in order."""
+
+    def __init__(
+        self, initial: dict[str, Sequence[lsp.Diagnostic]], log: list[lsp.PublishDiagnosticsParams]
+    ) -> None:
+        super().__init__(initial)
+        self.log = log
+
+    def __setitem__(self, key: str, value: Sequence[lsp.Diagnostic]) -> None:
+        self.log.append(lsp.PublishDiagnosticsParams(uri=key, diagnostics=list(value)))
+        super().__setitem__(key, value)
+
+
 class Editor:
     """What a test needs from an editor: folders, documents, applied edits, settings."""
 
@@ -74,11 +100,16 @@ class Editor:
         self.client = client
         self.applied: list[lsp.ApplyWorkspaceEditParams] = []
         self.versions: dict[str, int] = {}
+        self.published: list[lsp.PublishDiagnosticsParams] = []  # every notification, in order
+        client.diagnostics = Recording(client.diagnostics, self.published)
 
         @client.feature(lsp.WORKSPACE_APPLY_EDIT)
         def on_apply_edit(params: lsp.ApplyWorkspaceEditParams) -> lsp.ApplyWorkspaceEditResult:
             self.applied.append(params)
-            apply_workspace_edit(params.edit)
+            try:
+                apply_workspace_edit(params.edit)
+            except FileExistsError as error:
+                return lsp.ApplyWorkspaceEditResult(applied=False, failure_reason=f"{error} exists")
             return lsp.ApplyWorkspaceEditResult(applied=True)
 
         self.registrations: list[lsp.Registration] = []
@@ -88,13 +119,17 @@ class Editor:
             self.registrations.extend(params.registrations)
 
     async def start(
-        self, *folders: Path, settings: dict[str, Any] | None = None, editor: str = "visual-studio-code"
+        self,
+        *folders: Path,
+        settings: dict[str, Any] | None = None,
+        editor: str = "visual-studio-code",
+        capabilities: lsp.ClientCapabilities | None = None,
     ) -> None:
         if settings is not None:
             self.client.set_configuration({"pyprojDoctor": settings})
         await self.client.initialize_session(
             lsp.InitializeParams(
-                capabilities=client_capabilities(editor),
+                capabilities=capabilities or client_capabilities(editor),
                 workspace_folders=[lsp.WorkspaceFolder(uri=uri(f), name=f.name) for f in folders],
                 root_uri=uri(folders[0]),
             )
@@ -126,6 +161,11 @@ class Editor:
             )
         )
 
+    def save(self, path: Path) -> None:
+        self.client.text_document_did_save(
+            lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri(path)))
+        )
+
     def change(self, path: Path, text: str) -> None:
         key = uri(path)
         self.versions[key] = self.versions.get(key, 1) + 1
@@ -155,3 +195,20 @@ class Editor:
             )
         )
         return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
+    yield
+    try:
+        # Bounded, so a failing test reports instead of waiting on the server forever.
+        await asyncio.wait_for(lsp_client.shutdown_session(), timeout=15)
+    finally:
+        server = getattr(lsp_client, "_server", None)
+        if server is not None and server.returncode is None:
+            server.kill()
+
+
+@pytest.fixture
+def editor(client: LanguageClient) -> Editor:
+    return Editor(client)

@@ -21,13 +21,18 @@ def test_text_output_exit_code_and_summary(tmp_path: Path) -> None:
     seed(tmp_path)
     result = cli("check", str(tmp_path))
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
+    all_lines = result.stdout.splitlines()
     # ruff's concise line, with the severity: path:line:col: CODE severity [*] message
-    assert lines[0].startswith(f"{tmp_path}/pyproject.toml:1:1: PD201 error [*] Tests import `my_app`")
-    assert lines[-1].startswith("Found 5 findings (1 error, 1 warning, 2 information, 1 hint).")
+    assert all_lines[0].startswith(f"{tmp_path}/pyproject.toml:1:1: PD201 error [*] Tests import `my_app`")
+    # Under it, indented: the related locations, then what the fix does.
+    assert all_lines[1].startswith(f"    {tmp_path}/tests/test_main.py:1:6: `my_app` cannot be imported")
+    assert all_lines[2] == "    fix: Add 'src' to pytest's pythonpath in pyproject.toml"
+    # Editor conveniences (PD304, PD401) are information: only the import failure is an error.
+    assert all_lines[-1].startswith("Found 5 findings (1 error, 3 information, 1 hint).")
+    lines = [line for line in all_lines if not line.startswith("    ")]
     shape = re.compile(r"^.+:\d+:\d+: PD\d{3} (error|warning|information|hint) (\[\*\] )?\S.*$")
     assert len(lines) == 6 and all(shape.match(line) for line in lines[:-1])
-    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "warning", "information", "hint"}  # type: ignore[index]
+    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "information", "hint"}  # type: ignore[index]
     assert "\x1b[" not in result.stdout  # no colour when not a TTY
 
 
@@ -43,11 +48,17 @@ def test_json_format(tmp_path: Path) -> None:
     result = cli("check", "--format", "json", str(tmp_path))
     data = json.loads(result.stdout)
     first = data[0]
-    assert set(first) == {"code", "severity", "message", "path", "range", "fix", "related"}
+    assert set(first) == {"code", "severity", "message", "path", "range", "fix", "fixUnavailable", "related"}
+    assert all(isinstance(d["related"], list) for d in data)  # always there, maybe empty
+    [related] = first["related"]
+    assert related["path"] == "tests/test_main.py" and related["message"].startswith(
+        "`my_app` cannot be imported"
+    )
+    assert related["range"] == {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 11}}
     assert first["code"] == "PD201" and first["severity"] == "error" and first["path"] == "pyproject.toml"
     assert first["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 9}}
     assert first["fix"]["changes"][0]["path"] == "pyproject.toml"
-    assert {d["severity"] for d in data} == {"error", "warning", "information", "hint"}
+    assert {d["severity"] for d in data} == {"error", "information", "hint"}
 
 
 def test_sarif_format(tmp_path: Path) -> None:
@@ -120,7 +131,7 @@ def test_fix_keeps_permissions(tmp_path: Path) -> None:
 def test_select_ignore_and_fail_on(tmp_path: Path) -> None:
     seed(tmp_path)
     result = cli("check", "--select", "PD2", cwd=tmp_path)
-    assert [line.split()[1] for line in result.stdout.splitlines()[:-1]] == ["PD201"]
+    assert [line.split()[1] for line in result.stdout.splitlines()[:-1] if line[0] != " "] == ["PD201"]
     result = cli("check", "--ignore", "PD201,PD3", cwd=tmp_path)
     assert result.returncode == 0  # only information findings are left
     assert "PD401" in result.stdout
@@ -517,7 +528,8 @@ def assert_inert(text: str) -> None:
 def test_text_escapes_file_names_and_values(tmp_path: Path) -> None:
     evil_project(tmp_path / "p")
     lines = cli("check", "p", cwd=tmp_path).stdout.splitlines()
-    assert len(lines) == len(json.loads(cli("check", "--format", "json", "p", cwd=tmp_path).stdout)) + 1
+    findings = json.loads(cli("check", "--format", "json", "p", cwd=tmp_path).stdout)
+    assert len([line for line in lines if line[0] != " "]) == len(findings) + 1
     shown = "x\\n::error file=evil.py,line=1::injected\\x1b[2J\\x1b]0;title\\x07#\\x23[error]v1\\u202e"
     assert any(line.startswith(f"p/tests/two/test_{shown}.py:1:1: PD205 error [*] ") for line in lines)
     assert any(f"`my.ext{shown.lower()}`" in line for line in lines)  # the configured value, escaped
@@ -602,3 +614,65 @@ def test_colour_only_on_a_terminal(tmp_path: Path) -> None:
     assert_inert(re.sub("\x1b\\[[0-9;]*m", "", coloured).replace("\r\n", "\n"))
     assert "\x1b[" not in run({"NO_COLOR": "1"})
     assert "\x1b[" not in cli("check", cwd=tmp_path).stdout  # a pipe
+
+
+# --- Parity: every format tells the same about each finding ---
+
+
+def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> None:
+    seed(
+        tmp_path,
+        **{
+            ".vscode/settings.json": '{"a": 1,, }',  # PD301/PD304 fixes cannot be made: it does not parse
+            "tests/one/test_same.py": "def test_a(): pass\n",
+            "tests/two/test_same.py": "def test_b(): pass\n",
+        },
+    )
+    findings = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    assert {f["code"] for f in findings if f["related"]} >= {"PD201", "PD205"}
+    assert {f["code"] for f in findings if f["fixUnavailable"]} == {"PD301", "PD304"}
+    assert {f["fix"]["applicability"] for f in findings if f["fix"]} == {"safe", "unsafe"}
+
+    def details(f: dict[str, Any]) -> list[str]:
+        lines = [
+            f"{r['path']}:{r['range']['start']['line'] + 1}:{r['range']['start']['character'] + 1}: {r['message']}"
+            for r in f["related"]
+        ]
+        if f["fix"]:
+            unsafe = " (unsafe)" if f["fix"]["applicability"] == "unsafe" else ""
+            lines.append(f"fix{unsafe}: {f['fix']['description']}")
+        elif f["fixUnavailable"]:
+            lines.append(f"no automatic fix here: {f['fixUnavailable']}")
+        return lines
+
+    # text: indented under the finding's line
+    text = cli("check", cwd=tmp_path).stdout
+    blocks = re.split(r"\n(?! )", text.rstrip("\n"))[:-1]  # one block per finding, summary dropped
+    assert len(blocks) == len(findings)
+    for block, f in zip(blocks, findings):
+        head, *rest = block.split("\n")
+        assert head.startswith(f"{f['path']}:") and f" {f['code']} " in head
+        assert [line[4:] for line in rest] == details(f)
+    # github: lines of the annotation's message
+    annotations = cli("check", "--format", "github", cwd=tmp_path).stdout.splitlines()
+    assert len(annotations) == len(findings)
+    for line, f in zip(annotations, findings):
+        assert line.split("::", 2)[2].split("%0A") == [f["message"], *details(f)]
+    # sarif: relatedLocations, and the fix in the result's property bag
+    log = json.loads(cli("check", "--format", "sarif", cwd=tmp_path).stdout)
+    assert_valid_sarif(log)
+    results = log["runs"][0]["results"]
+    assert len(results) == len(findings)
+    for result, f in zip(results, findings):
+        related = result.get("relatedLocations", [])
+        assert [(r["message"]["text"], r["physicalLocation"]["region"]["startLine"]) for r in related] == [
+            (r["message"], r["range"]["start"]["line"] + 1) for r in f["related"]
+        ]
+        properties = result.get("properties", {})
+        fix = (
+            {"description": f["fix"]["description"], "applicability": f["fix"]["applicability"]}
+            if f["fix"]
+            else None
+        )
+        assert properties.get("fix") == fix
+        assert properties.get("fixUnavailable") == f["fixUnavailable"]

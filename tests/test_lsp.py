@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
-import pytest
-import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
 
 from pyproj_doctor.formats import jsonc
 from tests.helpers import SEED_PYPROJECT, seed, write
-from tests.lsp_support import SERVER, Editor, apply_workspace_edit, uri
+from tests.lsp_support import Editor, apply_workspace_edit, client, editor, uri
 
-
-@pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient):
-    yield
-    try:
-        # Bounded, so a failing test reports instead of waiting on the server forever.
-        await asyncio.wait_for(lsp_client.shutdown_session(), timeout=15)
-    finally:
-        server = getattr(lsp_client, "_server", None)
-        if server is not None and server.returncode is None:
-            server.kill()
-
-
-@pytest.fixture
-def editor(client: LanguageClient) -> Editor:
-    return Editor(client)
+__all__ = ["client", "editor"]  # the fixtures, shared with the other language server tests
 
 
 async def test_initial_diagnostics_on_a_multi_root_workspace(editor: Editor, tmp_path: Path) -> None:
@@ -43,6 +24,7 @@ async def test_initial_diagnostics_on_a_multi_root_workspace(editor: Editor, tmp
         lambda: (
             bool(editor.diagnostics(app / "pyproject.toml"))
             and bool(editor.diagnostics(broken / ".vscode/settings.json"))
+            and bool(editor.diagnostics(app / "tests/test_main.py"))  # each document has its own message
         )
     )
     assert editor.codes(app / "pyproject.toml") == ["PD201", "PD301", "PD304", "PD401", "PD401"]

@@ -291,6 +291,8 @@ def _print(
     for label, findings in results:
         for item in findings:
             stream.write(output.text_line(label, item, colour) + "\n")
+            for line in output.detail_lines(label, item):
+                stream.write(line + "\n")
     if all_findings or not failed:  # "All checks passed." would be false after an error
         stream.write(output.summary(all_findings, colour) + "\n")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pyproj_doctor.findings import FileChange, Finding, Severity
@@ -11,6 +12,10 @@ from pyproj_doctor.text import BOM, FileProblem, apply_edits
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.walk import FileIndex
 from pyproj_doctor.workspace.workspace import Workspace
+
+
+class Cancelled(Exception):
+    """The caller no longer wants this result (the language server got newer input)."""
 
 
 class ConfigError(Exception):
@@ -112,11 +117,13 @@ def check(
     overlay: dict[str, str] | None = None,
     file_wins: bool = False,
     index: FileIndex | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Report:
     """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts).
 
     ``index`` is a listing of the tree from an earlier scan, reused when the caller knows
-    no file was created or deleted since (the language server tracks that).
+    no file was created or deleted since (the language server tracks that). ``cancelled``
+    is asked between rules; when it answers True the run stops with ``Cancelled``.
     """
     snapshot = Snapshot(root, overlay)
     options = project_options(snapshot, options or Options(), file_wins)
@@ -124,6 +131,8 @@ def check(
     ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
     findings: list[Finding] = []
     for rule in RULES:
+        if cancelled is not None and cancelled():
+            raise Cancelled()
         if options.enabled(rule.code):
             findings.extend(rule.check(ctx))
     broken = {f.path for f in findings if f.code in PARSE_ERRORS}
@@ -169,6 +178,7 @@ def fix_all(
     only_path: str | None = None,
     file_wins: bool = False,
     index: FileIndex | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> FixResult:
     """Apply every safe fix in memory, re-checking after each round.
 
@@ -187,7 +197,7 @@ def fix_all(
     seen: set[tuple[str, str, str]] = set()
     snapshot_disk = Snapshot(root, buffers)
     for _ in range(max_rounds):
-        report = check(root, options, overlay, file_wins, index)
+        report = check(root, options, overlay, file_wins, index, cancelled)
         index = report.index
         blocked.extend(report.blocked)
         touched: set[str] = set()
@@ -207,7 +217,7 @@ def fix_all(
             progress = True
         if not progress:
             break
-    final = check(root, options, overlay, file_wins, index)
+    final = check(root, options, overlay, file_wins, index, cancelled)
     after = {rel: overlay[rel] for rel in before if before[rel] != overlay[rel]}
     return FixResult(final, applied, {k: before[k] for k in after}, after, sorted(set(blocked)))
 

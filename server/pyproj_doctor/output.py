@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pyproj_doctor import __version__
-from pyproj_doctor.findings import Finding, Fix, Position, Severity
+from pyproj_doctor.findings import Applicability, Finding, Fix, Position, Severity
 from pyproj_doctor.rules import BY_CODE, RULES
 
 INFO_URI = "https://github.com/pyproj-doctor/pyproj-doctor"
@@ -110,6 +110,22 @@ def text_line(root_label: str, item: Finding, colour: bool) -> str:
     return f"{location} {code} {severity} {marker}{clean(item.message)}"
 
 
+def detail_lines(root_label: str, item: Finding) -> list[str]:
+    """What the finding's line leaves out, indented under it: the related locations, what the
+    fix does (or why the rule's fix cannot be made here)."""
+    lines = [
+        f"    {display_path(root_label, r.path)}:{r.range.start.line + 1}:{r.range.start.character + 1}: "
+        f"{clean(r.message)}"
+        for r in item.related
+    ]
+    if item.fix is not None:
+        unsafe = " (unsafe)" if item.fix.applicability is Applicability.UNSAFE else ""
+        lines.append(f"    fix{unsafe}: {clean(item.fix.description)}")
+    elif item.fix_unavailable:
+        lines.append(f"    no automatic fix here: {clean(item.fix_unavailable)}")
+    return lines
+
+
 def summary(findings: Sequence[Finding], colour: bool) -> str:
     if not findings:
         text = "All checks passed."
@@ -134,6 +150,7 @@ def fix_to_json(fix: Fix | None) -> dict[str, Any] | None:
         return None
     return {
         "description": fix.description,
+        "applicability": fix.applicability.value,
         "changes": [
             {
                 "path": change.path,
@@ -153,13 +170,11 @@ def finding_to_json(item: Finding, root_label: str | None = None) -> dict[str, A
         "path": item.path,
         "range": item.range.to_json(),
         "fix": fix_to_json(item.fix),
+        "fixUnavailable": item.fix_unavailable,  # why there is no fix here although the rule has one
+        "related": [{"path": r.path, "range": r.range.to_json(), "message": r.message} for r in item.related],
     }
     if root_label is not None:
         data["root"] = root_label
-    if item.related:
-        data["related"] = [
-            {"path": r.path, "range": r.range.to_json(), "message": r.message} for r in item.related
-        ]
     return data
 
 
@@ -259,6 +274,16 @@ def to_sarif(results: Sequence[tuple[str, Sequence[Finding]]], diff: str | None 
                     }
                 ],
             }
+            properties: dict[str, Any] = {}
+            if item.fix is not None:
+                properties["fix"] = {
+                    "description": item.fix.description,
+                    "applicability": item.fix.applicability.value,
+                }
+            if item.fix_unavailable:
+                properties["fixUnavailable"] = item.fix_unavailable
+            if properties:
+                result["properties"] = properties
             if item.related:
                 result["relatedLocations"] = [
                     {
@@ -325,4 +350,6 @@ def github_line(root_label: str, item: Finding) -> str:
     if start.line == end.line:
         props.append(f"endColumn={end.character + 1}")
     props.append(f"title={_escape_property(item.code + ' ' + BY_CODE[item.code].name)}")
-    return f"::{_GITHUB_COMMAND[item.severity]} {','.join(props)}::{_escape_data(clean(item.message))}"
+    # One annotation per finding: its related locations and its fix go on lines of the message.
+    lines = [clean(item.message), *(line.strip() for line in detail_lines(root_label, item))]
+    return f"::{_GITHUB_COMMAND[item.severity]} {','.join(props)}::{_escape_data(chr(10).join(lines))}"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from lsprotocol import types as lsp
 from pygls.uris import from_fs_path
 
-from pyproj_doctor.findings import Finding, Position, Range, Severity, TextEdit
+from pyproj_doctor.findings import Finding, Position, Range, Related, Severity, TextEdit
 from pyproj_doctor.text import LineIndex
 
 SOURCE = "pyproj-doctor"
@@ -75,30 +75,42 @@ class Positions:
         return Position(line, len(text))
 
 
+def sites(finding: Finding) -> tuple[Related, ...]:
+    """Related locations that are places of the problem themselves, shown as diagnostics too."""
+    # Until the engine marks such locations itself, the import lines of a PD201 are the
+    # only ones. TODO(arch): replace with the engine's own marker.
+    return finding.related if finding.code == "PD201" else ()
+
+
 def diagnostics(
     root: str, findings: Sequence[Finding], text_of: TextOf, encoding: str
 ) -> dict[str, list[lsp.Diagnostic]]:
-    """Diagnostics per URI; a PD201 is also shown on each failing import line in the tests."""
+    """Diagnostics per URI: one per finding, and one per related location that is a site."""
     converters: dict[str, Positions] = {}
+    uris: dict[str, str] = {}
 
     def conv(rel: str) -> Positions:
         if rel not in converters:
             converters[rel] = Positions(text_of(rel), encoding)
         return converters[rel]
 
+    def uri(rel: str) -> str:
+        if rel not in uris:
+            uris[rel] = uri_of(root, rel)
+        return uris[rel]
+
     out: dict[str, list[lsp.Diagnostic]] = {}
     for item in findings:
-        uri = uri_of(root, item.path)
+        here = conv(item.path).range(item.range)
         related = [
             lsp.DiagnosticRelatedInformation(
-                location=lsp.Location(uri=uri_of(root, r.path), range=conv(r.path).range(r.range)),
-                message=r.message,
+                location=lsp.Location(uri=uri(r.path), range=conv(r.path).range(r.range)), message=r.message
             )
             for r in item.related
         ]
-        out.setdefault(uri, []).append(
+        out.setdefault(uri(item.path), []).append(
             lsp.Diagnostic(
-                range=conv(item.path).range(item.range),
+                range=here,
                 message=item.message,
                 severity=SEVERITY[item.severity],
                 code=item.code,
@@ -107,23 +119,24 @@ def diagnostics(
                 data={"fixable": item.fix is not None},
             )
         )
-        if item.code == "PD201":
-            origin = lsp.DiagnosticRelatedInformation(
-                location=lsp.Location(uri=uri, range=conv(item.path).range(item.range)),
-                message="the pytest configuration that should list the source root",
-            )
-            for r in item.related:
-                out.setdefault(uri_of(root, r.path), []).append(
-                    lsp.Diagnostic(
-                        range=conv(r.path).range(r.range),
-                        message=f"{r.message}: {item.message}",
-                        severity=SEVERITY[item.severity],
-                        code=item.code,
-                        source=SOURCE,
-                        related_information=[origin],
-                        data={"fixable": item.fix is not None, "echo": True},
-                    )
+        echoes = sites(item)
+        if not echoes:
+            continue
+        origin = lsp.DiagnosticRelatedInformation(
+            location=lsp.Location(uri=uri(item.path), range=here), message=f"{item.code} is reported here"
+        )
+        for r in echoes:
+            out.setdefault(uri(r.path), []).append(
+                lsp.Diagnostic(
+                    range=conv(r.path).range(r.range),
+                    message=f"{r.message}: {item.message}",
+                    severity=SEVERITY[item.severity],
+                    code=item.code,
+                    source=SOURCE,
+                    related_information=[origin],
+                    data={"fixable": item.fix is not None, "echo": True},
                 )
+            )
     return out
 
 

@@ -109,6 +109,11 @@ def _wanted(ctx: Context, folder: VsCodeFolder) -> list[tuple[str, str]]:
     return wanted
 
 
+def _shared_folders(ctx: Context) -> list[VsCodeFolder]:
+    """Folders whose extensions.json is shared with the team (not gitignored): advice for teammates."""
+    return [f for f in ctx.ws.folders if not ctx.ws.gitignored(f.extensions_path)]
+
+
 @rule(
     "PD401",
     "recommended-extension-missing",
@@ -122,7 +127,7 @@ def PD401(ctx: Context) -> Iterator[Finding]:
     using Ruff ``charliermarsh.ruff``, and a project with ``pyproject.toml``
     ``tamasfe.even-better-toml``. The fix adds the missing ids (creating the file
     when needed). An extension listed as unwanted is reported by PD402 instead."""
-    for folder in ctx.ws.folders:
+    for folder in _shared_folders(ctx):
         wanted = _wanted(ctx, folder)
         if not wanted:
             continue
@@ -166,7 +171,7 @@ def _location(ctx: Context, folder: VsCodeFolder, target: Recommendations | None
 @rule(
     "PD402",
     "extension-wanted-and-unwanted",
-    Severity.WARNING,
+    Severity.INFORMATION,
     "An extension is both recommended and unwanted, or a needed one is unwanted",
 )
 def PD402(ctx: Context) -> Iterator[Finding]:
@@ -174,7 +179,7 @@ def PD402(ctx: Context) -> Iterator[Finding]:
     VS Code contradictory instructions; an extension the project needs (the
     Python extension, Ruff when Ruff is used, the TOML extension) listed as
     unwanted makes VS Code discourage it. Remove one of the two entries."""
-    for folder in ctx.ws.folders:
+    for folder in _shared_folders(ctx):
         sources = _sources(ctx, folder)
         recommended = {e.id for s in sources for e in s.recommended}
         needed = {ext_id: why for ext_id, why in _wanted(ctx, folder)}
@@ -202,7 +207,7 @@ def PD402(ctx: Context) -> Iterator[Finding]:
 @rule(
     "PD403",
     "extension-deprecated-or-conflicting",
-    Severity.WARNING,
+    Severity.INFORMATION,
     "A deprecated or conflicting extension is recommended",
     fix=Applicability.UNSAFE,
 )
@@ -213,7 +218,7 @@ def PD403(ctx: Context) -> Iterator[Finding]:
     Pyrefly, ty) recommended together analyse the same files twice with
     different results. The fix replaces a deprecated id by its successor, or
     removes it when there is none or the successor is already listed."""
-    for folder in ctx.ws.folders:
+    for folder in _shared_folders(ctx):
         for source in _sources(ctx, folder):
             ids = {e.id for e in source.recommended}
             checkers: list[Entry] = []

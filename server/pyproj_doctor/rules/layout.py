@@ -12,7 +12,7 @@ from pyproj_doctor.workspace.paths import join
 @rule(
     "PD101",
     "package-without-init",
-    Severity.WARNING,
+    Severity.INFORMATION,
     "A package folder under a source root holds modules but no __init__.py",
     fix=Applicability.UNSAFE,
 )

@@ -129,21 +129,24 @@ def PD201(ctx: Context) -> Iterator[Finding]:
 
 
 def _related(ctx: Context, items: list[Failure]) -> tuple[Related, ...]:
-    seen: set[tuple[str, int, int]] = set()
-    out = []
+    """Each failing import line once, naming every run that cannot import it."""
+    runs: dict[tuple[str, int, int], list[str]] = {}
+    refs: dict[tuple[str, int, int], Failure] = {}
     for item in items:
         spot = (item.module.path, item.ref.line, item.ref.start)
-        if spot in seen:
-            continue
-        seen.add(spot)
+        refs.setdefault(spot, item)
+        if item.run.label not in runs.setdefault(spot, []):
+            runs[spot].append(item.run.label)
+    out = []
+    for spot, item in list(refs.items())[:20]:
         out.append(
             ctx.related(
                 item.module.path,
                 _line_span(ctx, item.module.path, item.ref.line, item.ref.start, item.ref.end),
-                f"`{item.ref.name}` cannot be imported by {item.run.label}",
+                f"`{item.ref.name}` cannot be imported by {' and '.join(runs[spot])}",
             )
         )
-    return tuple(out[:20])
+    return tuple(out)
 
 
 def _labels(values: list[str] | set[str]) -> str:

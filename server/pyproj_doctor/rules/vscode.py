@@ -444,7 +444,7 @@ def _pytest_args_for(ctx: Context, folder: VsCodeFolder, projects: list[Project]
 @rule(
     "PD304",
     "test-explorer-not-pytest",
-    Severity.WARNING,
+    Severity.INFORMATION,
     "Tests exist but python.testing.pytestEnabled is not true, or unittest is enabled for a pytest suite",
     fix=Applicability.SAFE,
 )
@@ -477,16 +477,20 @@ def PD304(ctx: Context) -> Iterator[Finding]:
             if ws.setting(folder, PYTEST_ARGS) is None:
                 ops.append(json_set((*prefix, PYTEST_ARGS), _pytest_args_for(ctx, folder, projects)))
             count = sum(len(p.test_modules) for p in projects)
+            personal = ws.gitignored(folder.settings_path)
             yield PD304.at(
                 path,
                 range_,
                 f"{count} pytest test module(s) exist but `{PYTEST_ENABLED}` is not true for "
-                f"{_folder_label(folder)}: the Test Explorer will not discover them.",
+                f"{_folder_label(folder)}: the Test Explorer will not discover them"
+                + (" (`.vscode` is gitignored here: a setting for you, not the team)." if personal else "."),
                 ctx.json_fix(f"Enable pytest for the Test Explorer in {target}", target, ops),
+                severity=Severity.HINT if personal else None,
             )
         elif unittest is not None and unittest.value is True:
             value_node = unittest.prop.value_node
             assert value_node is not None
+            # A shared setting that makes the Test Explorer run the wrong framework breaks it for everyone.
             yield PD304.at(
                 unittest.path,
                 ctx.range(unittest.path, (value_node.offset, value_node.end)),
@@ -497,6 +501,7 @@ def PD304(ctx: Context) -> Iterator[Finding]:
                     unittest.path,
                     [json_set(_json_path(unittest), False)],
                 ),
+                severity=Severity.WARNING,
             )
 
 

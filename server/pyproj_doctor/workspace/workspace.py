@@ -126,6 +126,29 @@ class Workspace:
             return []
         return self.index.glob(clean)[0]
 
+    def gitignored(self, rel: str) -> bool:
+        """Whether git ignores ``rel`` (a file), through itself or one of its folders.
+
+        Read from the ``.gitignore`` files of the folders on the way down; settings in
+        an ignored ``.vscode`` are personal, not shared with the team."""
+        parts = rel.split("/")
+        ignores: list[walk.GitIgnore] = []
+        folder = ROOT
+        for index, part in enumerate(parts):
+            if self.has_file(folder, ".gitignore") or (folder == ROOT and self.is_file(".gitignore")):
+                lines = (self.text(join(folder, ".gitignore")) or "").splitlines()
+                ignores.append(walk.GitIgnore(folder, lines))
+            folder = join(folder, part)
+            is_dir = index < len(parts) - 1
+            verdict = False
+            for ignore in ignores:
+                decided = ignore.ignored(folder, is_dir)
+                if decided is not None:
+                    verdict = decided
+            if verdict:
+                return True
+        return False
+
     def venv_at(self, rel: str) -> Venv | None:
         if rel not in self._venvs:
             self._venvs[rel] = read_venv(rel, self.snapshot.abspath(rel))
