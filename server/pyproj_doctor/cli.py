@@ -11,10 +11,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from functools import partial
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from pyproj_doctor import __version__
 from pyproj_doctor.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from pyproj_doctor.engine import FixResult
+    from pyproj_doctor.fixes.apply import Outcome
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -230,7 +235,15 @@ def _check(args: argparse.Namespace) -> int:
         if explicit_fail_on:
             options.fail_on = base.fail_on
         if args.fix or args.diff:
-            result = engine.fix_all(label, options)
+            if args.fix:
+                try:
+                    result, outcome = _fix_and_write(label, partial(engine.fix_all, label, options))
+                except LockTimeout:
+                    sys.stderr.write(f"pyproj-doctor: error: {output.clean(label)}: {LOCKED}\n")
+                    status = EXIT_ERROR
+                    continue
+            else:
+                result = engine.fix_all(label, options)
             report = result.report
             for path, reason in result.blocked:
                 sys.stderr.write(
@@ -243,12 +256,13 @@ def _check(args: argparse.Namespace) -> int:
                 if diff and status == EXIT_OK:
                     status = EXIT_FINDINGS
             else:
-                for path, reason in engine.write_changes(label, result):
+                for path, reason in outcome.failures:
                     sys.stderr.write(f"{output.display_path(label, path)}: error: {output.clean(reason)}\n")
                     status = EXIT_ERROR
-                if args.format == "text" and result.after:
-                    for path in sorted(result.after):
-                        verb = "created" if result.before.get(path) is None else "fixed"
+                if args.format == "text":
+                    # Only what was really written: a refused or failed write is reported above.
+                    for path in outcome.written:
+                        verb = "created" if path in outcome.created else "fixed"
                         sys.stderr.write(f"{verb} {output.display_path(label, path)}\n")
         else:
             report = engine.check(label, options)
@@ -263,6 +277,39 @@ def _check(args: argparse.Namespace) -> int:
     combined = "".join(diffs) if args.diff else None
     _print(args.format, results, colour, combined, failed=status == EXIT_ERROR)
     return status
+
+
+LOCKED = "another pyproj-doctor run kept this folder locked for a minute; nothing written"
+
+
+class LockTimeout(Exception):
+    pass
+
+
+def _fix_and_write(label: str, compute: Callable[[], FixResult]) -> tuple[FixResult, Outcome]:
+    """Compute the fixes and write them under the workspace lock.
+
+    A file that changed on disk between reading and writing (the user saved, or
+    another program wrote) is not overwritten: the fixes are computed again from
+    the new content, a few times at most, then the file is reported.
+    """
+    from pyproj_doctor.fixes import apply
+
+    written: set[str] = set()
+    created: set[str] = set()
+    try:
+        with apply.workspace_lock(label):
+            for _attempt in range(3):
+                result = compute()
+                outcome = apply.write_result(label, result.before, result.after)
+                written.update(outcome.written)
+                created.update(outcome.created)
+                if not outcome.changed:
+                    break
+    except apply.LockTimeout:
+        raise LockTimeout(label) from None
+    outcome.written, outcome.created = sorted(written), sorted(created)
+    return result, outcome
 
 
 def _print(
@@ -329,11 +376,21 @@ def _configure(args: argparse.Namespace) -> int:
         sys.stderr.write(f"pyproj-doctor: error: {output.clean(problem)}\n")
         return EXIT_ERROR
     try:
-        result = engine.fix_all(label, base)
+        if args.diff:
+            result = engine.fix_all(label, base)
+        else:
+            result, outcome = _fix_and_write(label, partial(engine.fix_all, label, base))
     except engine.ConfigError as error:
         sys.stderr.write(f"{output.display_path(label, error.path)}: error: {output.clean(error.message)}\n")
         return EXIT_ERROR
+    except LockTimeout:
+        sys.stderr.write(f"pyproj-doctor: error: {output.clean(label)}: {LOCKED}\n")
+        return EXIT_ERROR
     status = EXIT_OK
+    for problem_item in result.report.problems:
+        where, what = output.display_path(label, problem_item.path), output.clean(problem_item.message)
+        sys.stderr.write(f"{where}: error: {what}\n")
+        status = EXIT_ERROR
     for path, reason in result.blocked:
         sys.stderr.write(f"{output.display_path(label, path)}: error: not fixed: {output.clean(reason)}\n")
         status = EXIT_ERROR
@@ -342,12 +399,12 @@ def _configure(args: argparse.Namespace) -> int:
         sys.stdout.write(output.clean_diff(diff))
         # Changes to make exit 1, as with `check --diff` (an error's 2 wins).
         return EXIT_FINDINGS if diff and status == EXIT_OK else status
-    for path, reason in engine.write_changes(label, result):
+    for path, reason in outcome.failures:
         sys.stderr.write(f"{output.display_path(label, path)}: error: {output.clean(reason)}\n")
         status = EXIT_ERROR
-    if not result.after:
+    if not result.after and status == EXIT_OK:
         sys.stdout.write("Nothing to change: the project already has the recommended setup.\n")
-    for item in result.applied:
+    for item in result.applied if not outcome.failures else []:
         sys.stdout.write(f"{item.code} {output.clean(item.fix.description) if item.fix else ''}\n")
     remaining = [f for f in result.report.findings if f.severity >= Severity.WARNING]
     if remaining:

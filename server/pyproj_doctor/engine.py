@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -235,26 +234,3 @@ def _apply_change(
     bom = current.startswith(BOM)
     body = current[1:] if bom else current
     overlay[rel] = (BOM if bom else "") + apply_edits(body, change.edits)
-
-
-def write_changes(root: str, result: FixResult) -> list[tuple[str, str]]:
-    """Write fixed files atomically; returns (path, reason) for each refused or failed write."""
-    from pyproj_doctor.text import atomic_write
-
-    snapshot = Snapshot(root)
-    failures: list[tuple[str, str]] = []
-    for rel, text in sorted(result.after.items()):
-        if not snapshot.inside(rel):
-            failures.append((rel, "resolves outside the workspace (a link leads out)"))
-            continue
-        target = snapshot.abspath(rel)
-        folder = os.path.dirname(target)
-        try:
-            os.makedirs(folder, exist_ok=True)
-            if not snapshot.inside(os.path.relpath(folder, snapshot.root).replace(os.sep, "/")):
-                failures.append((rel, "its folder resolves outside the workspace"))
-                continue
-            atomic_write(target, text.encode("utf-8"))
-        except OSError as error:
-            failures.append((rel, f"cannot be written: {error.strerror or error}"))
-    return failures
