@@ -135,12 +135,23 @@ def check(
         if options.enabled(rule.code):
             findings.extend(rule.check(ctx))
     broken = {f.path for f in findings if f.code in PARSE_ERRORS}
+    # A file that cannot be read (too large, a pipe, no permission) is reported as a
+    # problem; what the rules concluded without its content would be guesses.
+    unreadable = set(snapshot.problems) | set(ws.base_index.problems)
+
+    def blind(path: str) -> bool:
+        return path in unreadable or any(path.startswith(u + "/") for u in unreadable)
+
     kept: list[Finding] = []
     blocked: list[tuple[str, str]] = []
     for item in findings:
         # A file that does not parse gets its PD9xx finding and nothing else.
-        if item.path in broken and item.code not in PARSE_ERRORS:
+        if item.code in PARSE_ERRORS:
+            pass
+        elif item.path in broken or blind(item.path):
             continue
+        elif item.fix is not None and any(blind(c.path) for c in item.fix.changes):
+            continue  # the fix would edit a file (or folder) that could not be read
         if item.fix is not None:
             outside = [c.path for c in item.fix.changes if not snapshot.inside(c.path)]
             if outside:

@@ -112,7 +112,20 @@ def plan(
     return plans, refused
 
 
+def _folder_writable(real: str) -> bool:
+    """Whether a file can be created next to ``real`` (its nearest existing folder is writable)."""
+    folder = os.path.dirname(real)
+    while folder and not os.path.isdir(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return os.access(folder or ".", os.W_OK | os.X_OK)
+
+
 def _unwritable(real: str, new: bool) -> str | None:
+    if not _folder_writable(real):
+        return "its folder is not writable: not changed"
     try:
         info = os.stat(real)
     except FileNotFoundError:
