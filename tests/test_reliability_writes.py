@@ -87,7 +87,7 @@ def test_fix_recomputes_when_a_file_changed_and_never_writes_twice(tmp_path: Pat
     assert 'pythonpath = ["src"]' in (tmp_path / "pyproject.toml").read_text()
 
 
-@pytest.mark.parametrize("round_", range(6))
+@pytest.mark.parametrize("round_", range(3))
 def test_concurrent_fix_runs_never_corrupt_files(tmp_path: Path, round_: int) -> None:
     seed(tmp_path)
     first = _popen("check", "--fix", cwd=tmp_path)
@@ -102,7 +102,7 @@ def test_concurrent_fix_runs_never_corrupt_files(tmp_path: Path, round_: int) ->
 
 def test_kill_9_during_fix_leaves_old_or_new_files_and_no_temp_files(tmp_path: Path) -> None:
     original = None
-    for attempt in range(8):
+    for attempt in range(4):
         root = tmp_path / str(attempt)
         seed(root)
         original = (root / "pyproject.toml").read_bytes()
