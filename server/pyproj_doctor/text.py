@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 
@@ -40,8 +41,13 @@ class SourceText:
 
 
 def detect_eol(text: str) -> str:
-    """The line ending new lines get: CRLF as soon as the file uses it, else LF."""
-    return "\r\n" if "\r\n" in text else "\n"
+    """The line ending new lines get: CRLF as soon as the file uses it, CR in a file
+    that breaks lines only with CR, else LF."""
+    if "\r\n" in text:
+        return "\r\n"
+    if "\r" in text and "\n" not in text:
+        return "\r"
+    return "\n"
 
 
 def line_start(text: str, offset: int) -> int:
@@ -137,17 +143,25 @@ def read_source(path: str, display: str) -> SourceText:
     return decode(data, display)
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 class LineIndex:
     """Maps code-point offsets to 0-based (line, column) and back."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         starts = [0]
-        find = text.find
-        index = find("\n")
-        while index >= 0:
-            starts.append(index + 1)
-            index = find("\n", index + 1)
+        if "\r" in text and _LONE_CR.search(text):
+            # CR alone ends a line too (LSP counts \n, \r\n and \r).
+            starts.extend(m.end() for m in _BREAK.finditer(text))
+        else:
+            find = text.find
+            index = find("\n")
+            while index >= 0:
+                starts.append(index + 1)
+                index = find("\n", index + 1)
         self.starts = starts
 
     def position(self, offset: int) -> Position:
