@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from pyproj_doctor.formats import jsonc, toml
 from pyproj_doctor.text import LineIndex, detect_eol
 from tests.helpers import cli, seed, write
+from tests.lsp_support import Editor, client, editor
+
+__all__ = ["client", "editor"]  # the language server fixtures
 
 
 def test_removing_a_member_keeps_the_comment_on_its_line() -> None:
@@ -125,3 +130,19 @@ def test_deep_nesting_through_the_language_server_process(tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert "PD902" in result.stdout
+
+
+# --------------------------------------------------------------- language server
+
+
+async def test_server_publishes_for_a_folder_with_a_non_utf8_file_name(
+    editor: Editor, tmp_path: Path
+) -> None:
+    app = seed(tmp_path)
+    bad = os.path.join(os.fsencode(app / "tests"), b"test_\xff.py")
+    with open(bad, "w") as handle:
+        handle.write("from my_app import main\n\n\ndef test_it():\n    assert main()\n")
+    await editor.start(app)
+    expected = "file://" + quote(bad, safe="/")  # the raw byte percent-encoded, as VS Code does
+    await editor.until(lambda: any(p.uri == expected for p in editor.published))
+    assert "PD201" in editor.codes(app / "pyproject.toml")
