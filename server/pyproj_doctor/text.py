@@ -7,7 +7,6 @@ on plain text and written back byte-compatible.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import os
 import re
 import stat
@@ -215,35 +214,3 @@ def minimal_edit(before: str, after: str) -> TextEdit | None:
     while suffix < limit - prefix and before[len(before) - 1 - suffix] == after[len(after) - 1 - suffix]:
         suffix += 1
     return TextEdit(prefix, len(before) - suffix, after[prefix : len(after) - suffix])
-
-
-def atomic_write(path: str, data: bytes) -> None:
-    """Write through a temporary file in the same folder and rename it over the target.
-
-    The target's permission bits are kept; a crash leaves either the old or the
-    new file, never half of one.
-    """
-    import tempfile  # only needed when writing
-
-    folder = os.path.dirname(path) or "."
-    try:
-        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        mode = None
-    fd, temp = tempfile.mkstemp(prefix=".pyproj-doctor-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
