@@ -176,7 +176,7 @@ def test_symlink_inside_the_workspace_is_written_through(tmp_path: Path) -> None
     assert (tmp_path / "pyproject.toml").is_symlink()
     assert (tmp_path / ".vscode/settings.json").is_symlink()
     assert 'pythonpath = ["src"]' in real.read_text()
-    assert "python.analysis.extraPaths" in (tmp_path / "shared/settings.json").read_text()
+    assert "python.testing.pytestEnabled" in (tmp_path / "shared/settings.json").read_text()
 
 
 def test_symlink_leading_outside_is_refused(tmp_path: Path) -> None:
