@@ -52,13 +52,18 @@ def _assert_parses(root: Path) -> None:
 # ------------------------------------------------------------------ races
 
 
+def _texts(result: engine.FixResult) -> tuple[dict[str, str | None], dict[str, str]]:
+    before = {f.path: f.before.raw if f.before is not None else None for f in result.files}
+    return before, {f.path: f.after.raw for f in result.files}
+
+
 def test_a_save_between_planning_and_writing_is_never_overwritten(tmp_path: Path) -> None:
     seed(tmp_path)
-    result = engine.fix_all(str(tmp_path))
-    assert "pyproject.toml" in result.after
+    before, after = _texts(engine.fix_all(str(tmp_path)))
+    assert "pyproject.toml" in after
     mine = (tmp_path / "pyproject.toml").read_text() + "\n# saved by the user meanwhile\n"
     (tmp_path / "pyproject.toml").write_text(mine)
-    plans, refused = apply.plan(str(tmp_path), result.before, result.after)
+    plans, refused = apply.plan(str(tmp_path), before, after)
     assert refused == []
     outcome = apply.write(plans)
     assert outcome.changed == ["pyproject.toml"]
@@ -68,9 +73,9 @@ def test_a_save_between_planning_and_writing_is_never_overwritten(tmp_path: Path
 
 def test_a_file_created_meanwhile_is_not_replaced(tmp_path: Path) -> None:
     seed(tmp_path)
-    result = engine.fix_all(str(tmp_path))
-    assert result.before.get(".vscode/settings.json", "missing") is None
-    plans, _ = apply.plan(str(tmp_path), result.before, result.after)
+    before, after = _texts(engine.fix_all(str(tmp_path)))
+    assert before.get(".vscode/settings.json", "missing") is None
+    plans, _ = apply.plan(str(tmp_path), before, after)
     write(tmp_path, {".vscode/settings.json": '{"mine": 1}\n'})
     outcome = apply.write(plans)
     assert ".vscode/settings.json" in outcome.changed
