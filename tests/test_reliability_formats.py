@@ -55,7 +55,7 @@ def test_fix_keeps_the_comment_of_a_removed_recommendation(tmp_path: Path) -> No
         "}\n"
     )
     seed(tmp_path, **{".vscode/extensions.json": extensions})
-    result = cli("check", "--fix", "--select", "PD4", cwd=tmp_path)
+    result = cli("check", "--fix", "--unsafe-fixes", "--select", "PD4", cwd=tmp_path)
     assert result.returncode in (0, 1), result.stderr
     after = (tmp_path / ".vscode/extensions.json").read_text()
     assert "// TOML for the team" in after
@@ -144,5 +144,11 @@ async def test_server_publishes_for_a_folder_with_a_non_utf8_file_name(
         handle.write("from my_app import main\n\n\ndef test_it():\n    assert main()\n")
     await editor.start(app)
     expected = "file://" + quote(bad, safe="/")  # the raw byte percent-encoded, as VS Code does
-    await editor.until(lambda: any(p.uri == expected for p in editor.published))
+    await editor.until(
+        lambda: any(
+            r.location.uri == expected
+            for d in editor.diagnostics(app / "pyproject.toml")
+            for r in d.related_information or ()
+        )
+    )
     assert "PD201" in editor.codes(app / "pyproject.toml")
