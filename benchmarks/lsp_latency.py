@@ -175,7 +175,7 @@ async def main() -> None:
     parser.add_argument("--edits", type=int, default=10, help="edit + undo pairs per process")
     parser.add_argument("--members", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix="pyproj-doctor-lsp-bench-") as folder:
         base = Path(folder)
         script = base / "bare_server.py"
         script.write_text(BARE_SERVER)
