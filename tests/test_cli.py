@@ -427,6 +427,10 @@ def test_sarif_validates_against_the_schema(tmp_path: Path) -> None:
     # What the schema cannot see: each ruleIndex points at its rule.
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+    # Code scanning renders help.markdown: code in single backticks, as Markdown has it.
+    pd201 = next(rule for rule in rules if rule["id"] == "PD201")
+    assert "``" in pd201["help"]["text"] and "``" not in pd201["help"]["markdown"]
+    assert "`pythonpath`" in pd201["help"]["markdown"]
 
 
 def test_sarif_uri_is_relative_for_an_absolute_path_argument(tmp_path: Path) -> None:

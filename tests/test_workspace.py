@@ -153,7 +153,10 @@ def test_test_module_imports_are_read_not_run() -> None:
         ("my_app", 0, 11, 21),
         ("café", 1, 5, 9),
         ("my_app", 3, 9, 15),
+        ("hidden", 7, 11, 17),
     ]
     assert not module.pytest_style
-    assert parse_test_module("t.py", "def test_a(): pass\n").pytest_style  # type: ignore[union-attr]
-    assert parse_test_module("t.py", "def broken(:\n") is None
+    assert parse_test_module("t.py", "def test_a(): pass\n").pytest_style
+    # A module that does not compile is still read: pytest collects it (and reports the error).
+    broken = parse_test_module("t.py", "import my_app\ndef broken(:\n")
+    assert [r.name for r in broken.imports] == ["my_app"]

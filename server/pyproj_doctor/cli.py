@@ -40,8 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = sub.add_parser("check", help="check projects (default: the current folder)")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="project folders (default: the current one)"
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="text lines (default), a JSON list, SARIF 2.1.0, or GitHub workflow annotations",
+    )
     mode = check.add_mutually_exclusive_group()
     mode.add_argument("--fix", action="store_true", help="apply every safe fix, then report what is left")
     mode.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
@@ -52,7 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="lowest severity that makes the exit status 1 (default: warning)",
     )
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text format (default: only on a terminal, and not when NO_COLOR is set)",
+    )
 
     rules = sub.add_parser("rules", help="list the rules, or explain some")
     rules.add_argument("codes", nargs="*", metavar="CODE")

@@ -252,7 +252,8 @@ def to_sarif(results: Sequence[tuple[str, Sequence[Finding]]], diff: str | None 
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.explanation},
             "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
-            "help": {"text": rule.explanation},
+            # The explanations quote code reStructuredText-style (``x``): Markdown wants `x`.
+            "help": {"text": rule.explanation, "markdown": rule.explanation.replace("``", "`")},
         }
         for rule in RULES
     ]

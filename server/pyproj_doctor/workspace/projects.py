@@ -6,13 +6,13 @@ it holds Python files); it owns every folder below it up to the next project.
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from pyproj_doctor.formats import pyimports
 from pyproj_doctor.formats.toml import TomlDocument
 from pyproj_doctor.workspace.paths import ROOT, join, parent
 from pyproj_doctor.workspace.pytest_config import PytestConfig, find_config
@@ -288,54 +288,11 @@ def _parse_limited(rel: str, text: str) -> TestModule | None:
     return None if len(text) > MAX_TEST_MODULE_BYTES else parse_test_module(rel, text)
 
 
-def parse_test_module(rel: str, text: str) -> TestModule | None:
-    """Top-level imports and the test style of a module, read with ``ast`` (never executed)."""
-    try:
-        tree = ast.parse(text, filename=rel)
-    except (SyntaxError, ValueError):
-        return None
-    lines = text.splitlines()
-    imports: list[ImportRef] = []
-    pytest_style = False
-
-    def visit(body: list[ast.stmt]) -> None:
-        nonlocal pytest_style
-        for node in body:
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    imports.append(_import_ref(lines, node, alias.name))
-                    if alias.name.split(".")[0] == "pytest":
-                        pytest_style = True
-            elif isinstance(node, ast.ImportFrom):
-                if node.level == 0 and node.module:
-                    imports.append(_import_ref(lines, node, node.module))
-                    if node.module.split(".")[0] == "pytest":
-                        pytest_style = True
-            elif isinstance(node, (ast.If, ast.Try)):
-                visit(node.body)
-                for handler in getattr(node, "handlers", []):
-                    visit(handler.body)
-                visit(node.orelse)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                if node.name.startswith("test"):
-                    pytest_style = True
-            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
-                bases = [ast.unparse(b) if hasattr(ast, "unparse") else "" for b in node.bases]
-                if not any("TestCase" in b for b in bases):
-                    pytest_style = True
-
-    visit(tree.body)
+def parse_test_module(rel: str, text: str) -> TestModule:
+    """Imports (at any depth) and the test style of a module, read without compiling or running it."""
+    module = pyimports.scan(text)
+    imports = [ImportRef(i.top, i.line, i.start, i.end) for i in module.imports if i.level == 0 and i.module]
+    pytest_style = any(ref.name == "pytest" for ref in imports) or (
+        next(pyimports.collectable_tests(text, module), None) is not None
+    )
     return TestModule(rel, imports, pytest_style)
-
-
-def _import_ref(lines: list[str], node: ast.stmt, module: str) -> ImportRef:
-    top = module.split(".")[0]
-    line = node.lineno - 1
-    text = lines[line] if line < len(lines) else ""
-    # ast columns are UTF-8 byte offsets: search the text for the name instead.
-    match = re.search(r"(?<![\w.])" + re.escape(module) + r"(?![\w])", text)
-    if match is None:
-        match = re.search(r"(?<![\w.])" + re.escape(top) + r"(?!\w)", text)
-    if match is None:
-        return ImportRef(top, line, 0, len(text))
-    return ImportRef(top, line, match.start(), match.end())
