@@ -133,7 +133,7 @@ async def session(command: list[str], root: Path, edited: Path, edits: int) -> d
                 content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=new_text)],
             )
         )
-        await asyncio.wait_for(event.wait(), 60)
+        await asyncio.wait_for(event.wait(), 600)
         out["didChange → diagnostics, p50"].append(time.perf_counter() - changed)
         asked = time.perf_counter()
         await client.text_document_code_action_async(
