@@ -51,3 +51,14 @@ def test_unittest_enabled_for_pytest_suite_stays_a_warning(tmp_path: Path) -> No
     seed(tmp_path, **{"pyproject.toml": CONFIGURED})
     [item] = only(check(tmp_path), "PD304")
     assert item.severity.label == "warning"
+
+
+def test_damaged_settings_are_read_tolerantly_and_never_edited(tmp_path: Path) -> None:
+    # VS Code recovers `pytestEnabled: true` around the missing comma; so do we.
+    broken = '{\n  "python.testing.pytestEnabled": true\n  "python.testing.unittestEnabled": false,\n}\n'
+    seed(tmp_path, **{"pyproject.toml": CONFIGURED, ".vscode/settings.json": broken})
+    report = check(tmp_path)
+    assert only(report, "PD902")
+    assert not only(report, "PD304")
+    result = cli("check", "--fix", "--unsafe-fixes", str(tmp_path))
+    assert (tmp_path / ".vscode/settings.json").read_text() == broken, result.stdout

@@ -28,11 +28,12 @@ def test_text_output_exit_code_and_summary(tmp_path: Path) -> None:
     assert all_lines[1].startswith(f"    {tmp_path}/tests/test_main.py:1:6: `my_app` cannot be imported")
     assert all_lines[2] == "    fix: Add 'src' to pytest's pythonpath in pyproject.toml"
     # Editor conveniences (PD304, PD401) are information: only the import failure is an error.
-    assert all_lines[-1].startswith("Found 5 findings (1 error, 3 information, 1 hint).")
+    # No PD301: Pylance finds the top-level src through autoSearchPaths.
+    assert all_lines[-1].startswith("Found 4 findings (1 error, 3 information).")
     lines = [line for line in all_lines if not line.startswith("    ")]
     shape = re.compile(r"^.+:\d+:\d+: PD\d{3} (error|warning|information|hint) (\[\*\] )?\S.*$")
-    assert len(lines) == 6 and all(shape.match(line) for line in lines[:-1])
-    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "information", "hint"}  # type: ignore[index]
+    assert len(lines) == 5 and all(shape.match(line) for line in lines[:-1])
+    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "information"}  # type: ignore[index]
     assert "\x1b[" not in result.stdout  # no colour when not a TTY
 
 
@@ -58,7 +59,7 @@ def test_json_format(tmp_path: Path) -> None:
     assert first["code"] == "PD201" and first["severity"] == "error" and first["path"] == "pyproject.toml"
     assert first["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 9}}
     assert first["fix"]["changes"][0]["path"] == "pyproject.toml"
-    assert {d["severity"] for d in data} == {"error", "information", "hint"}
+    assert {d["severity"] for d in data} == {"error", "information"}
 
 
 def test_sarif_format(tmp_path: Path) -> None:
@@ -116,7 +117,7 @@ def test_fix_keeps_crlf_bom_and_missing_final_newline(tmp_path: Path) -> None:
     assert "\n" not in fixed.replace("\r\n", "")
     vscode = (tmp_path / ".vscode/settings.json").read_bytes().decode()
     assert vscode.startswith(
-        '\ufeff{\r\n\t// mine\r\n\t"editor.rulers": [100],\r\n\t"python.analysis.extraPaths": ["./src"],'
+        '\ufeff{\r\n\t// mine\r\n\t"editor.rulers": [100],\r\n\t"python.testing.pytestEnabled": true,'
     )
     assert vscode.endswith("\r\n}")
 
@@ -312,7 +313,7 @@ def test_an_error_never_says_all_checks_passed(tmp_path: Path, files: dict[str, 
     seed(tmp_path / "ok")
     both = cli("check", "ok", "p", cwd=tmp_path)
     assert both.returncode == 2
-    assert both.stdout.splitlines()[-1].startswith("Found 5 findings")
+    assert both.stdout.splitlines()[-1].startswith("Found 4 findings")
     assert "All checks passed." not in both.stdout
 
 
@@ -497,6 +498,10 @@ def test_sarif_uri_of_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     ]
     assert "tests/two/test_%FF.py" in uris
     assert all(p.is_file() for p in result_files(log))
+    # JSON says the name as Python does (os.fsdecode), in valid UTF-8; text shows the byte.
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    assert "tests/two/test_\udcff.py" in {f["path"] for f in data}
+    assert "tests/two/test_\\xff.py:1:1: PD205 error" in cli("check", cwd=tmp_path).stdout
 
 
 # --- Output injection: names and values from the project never act on a terminal or a CI log ---
@@ -624,14 +629,14 @@ def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> Non
     seed(
         tmp_path,
         **{
-            ".vscode/settings.json": '{"a": 1,, }',  # PD301/PD304 fixes cannot be made: it does not parse
+            ".vscode/settings.json": '{"a": 1,, }',  # the PD304 fix cannot be made: it does not parse
             "tests/one/test_same.py": "def test_a(): pass\n",
             "tests/two/test_same.py": "def test_b(): pass\n",
         },
     )
     findings = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
     assert {f["code"] for f in findings if f["related"]} >= {"PD201", "PD205"}
-    assert {f["code"] for f in findings if f["fixUnavailable"]} == {"PD301", "PD304"}
+    assert {f["code"] for f in findings if f["fixUnavailable"]} == {"PD304"}
     assert {f["fix"]["applicability"] for f in findings if f["fix"]} == {"safe", "unsafe"}
 
     def details(f: dict[str, Any]) -> list[str]:
@@ -677,3 +682,24 @@ def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> Non
         )
         assert properties.get("fix") == fix
         assert properties.get("fixUnavailable") == f["fixUnavailable"]
+
+
+def test_a_lone_surrogate_in_a_value_prints_in_every_format(tmp_path: Path) -> None:
+    # "\ud800" is valid JSON but no UTF-8 can encode it: every format must still print.
+    value = '"x\\ud800y"'
+    seed(
+        tmp_path,
+        **{
+            ".vscode/extensions.json": f'{{"recommendations": [{value}], "unwantedRecommendations": [{value}]}}'
+        },
+    )
+    strict = {"PYTHONIOENCODING": "utf-8:strict"}
+    for fmt in ("text", "json", "sarif", "github"):
+        result = cli("check", "--format", fmt, cwd=tmp_path, env=strict)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "x\\ud800y" in result.stdout  # shown as its escape
+        if fmt == "sarif":
+            assert_valid_sarif(json.loads(result.stdout))
+    data = json.loads(cli("check", "--format", "json", cwd=tmp_path, env=strict).stdout)
+    assert any("x\ud800y" in f["message"] for f in data)  # JSON keeps the exact value

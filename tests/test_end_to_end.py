@@ -41,8 +41,7 @@ def test_seed_project_fix_gives_exactly_the_recommended_setup(tmp_path: Path) ->
         .endswith('    "pytest>=9.0.3",\n]\n\n[tool.pytest.ini_options]\npythonpath = ["src"]\n')
     )
     settings = jsonc.parse((tmp_path / ".vscode/settings.json").read_text()).value()
-    assert settings == {
-        "python.analysis.extraPaths": ["./src"],
+    assert settings == {  # no extraPaths: Pylance finds the top-level src by itself
         "python.testing.pytestEnabled": True,
         "python.testing.unittestEnabled": False,
         "python.testing.pytestArgs": ["tests"],

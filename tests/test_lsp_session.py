@@ -38,7 +38,7 @@ async def test_a_stuck_folder_does_not_hold_up_the_others(editor: Editor, tmp_pa
 
 
 async def test_two_quick_fixes_that_create_the_same_file(editor: Editor, tmp_path: Path) -> None:
-    app = seed(tmp_path)
+    app = seed(tmp_path, **{"src/__init__.py": ""})  # no automatic src: PD301 wants extraPaths
     await editor.start(app)
     pyproject = app / "pyproject.toml"
     settings = app / ".vscode/settings.json"

@@ -18,23 +18,25 @@ def settings(root: Path) -> dict[str, object]:
 
 
 class TestPD301:
-    def test_top_level_src_is_only_a_hint(self, tmp_path: Path) -> None:
+    def test_top_level_src_resolves_through_auto_search(self, tmp_path: Path) -> None:
         seed(tmp_path)
+        assert not only(check(tmp_path), "PD301")
+        seed(tmp_path, **{SETTINGS: '{"python.analysis.autoSearchPaths": false}'})
         [item] = only(check(tmp_path), "PD301")
-        assert item.severity == Severity.HINT
+        assert item.severity == Severity.WARNING
         apply_fix(tmp_path, item)
         assert settings(tmp_path)["python.analysis.extraPaths"] == ["./src"]
         assert not only(check(tmp_path), "PD301")
 
     def test_nested_src_is_a_warning_on_existing_settings(self, tmp_path: Path) -> None:
-        write(
-            tmp_path,
-            {
-                SETTINGS: '{\n    // team settings\n    "editor.rulers": [100]\n}\n',
-                "packages/a/pyproject.toml": "[project]\nname = 'a'\n",
-                "packages/a/src/a_pkg/__init__.py": "",
-            },
-        )
+        files = {
+            SETTINGS: '{\n    // team settings\n    "editor.rulers": [100]\n}\n',
+            "packages/a/pyproject.toml": "[project]\nname = 'a'\n",
+            "packages/a/src/a_pkg/__init__.py": "",
+        }
+        write(tmp_path / "unused", files)
+        assert not only(check(tmp_path / "unused"), "PD301")  # nothing imports it: no search path needed
+        write(tmp_path, {**files, "packages/a/tests/test_a.py": "import a_pkg\n"})
         [item] = only(check(tmp_path), "PD301")
         assert item.severity == Severity.WARNING
         assert item.path == SETTINGS and text_at(tmp_path, item) == "{"
@@ -43,6 +45,7 @@ class TestPD301:
             '{\n    // team settings\n    "editor.rulers": [100],\n'
             '    "python.analysis.extraPaths": ["./packages/a/src"]\n}\n'
         )
+        assert not only(check(tmp_path), "PD301")
 
     def test_existing_extra_paths_key_is_the_location(self, tmp_path: Path) -> None:
         write(
@@ -52,6 +55,7 @@ class TestPD301:
                 "lib/x.py": "",
                 "app/pyproject.toml": "[project]\nname='a'\n",
                 "app/src/app_pkg/__init__.py": "",
+                "app/tests/test_app.py": "from app_pkg import thing\n",
             },
         )
         [item] = only(check(tmp_path), "PD301")
@@ -63,7 +67,7 @@ class TestPD301:
         seed(
             tmp_path,
             **{
-                "src/__init__.py": "",
+                "src/__init__.py": "",  # switches the automatic src off
                 "pyrightconfig.json": '{\n  "typeCheckingMode": "basic"\n}\n',
                 SETTINGS: "{}",
             },
@@ -74,6 +78,19 @@ class TestPD301:
         assert json.loads((tmp_path / "pyrightconfig.json").read_text())["extraPaths"] == ["src"]
         assert (tmp_path / SETTINGS).read_text() == "{}"
 
+    def test_settings_extra_paths_count_when_the_pyright_config_sets_none(self, tmp_path: Path) -> None:
+        # pyright: a config replaces settings.json's extraPaths only when it sets extraPaths itself.
+        files = {
+            "pyrightconfig.json": '{"typeCheckingMode": "basic"}',
+            SETTINGS: '{"python.analysis.extraPaths": ["./lib/src"]}',
+            "lib/pyproject.toml": "[project]\nname = 'lib'\n",
+            "lib/src/pkg/__init__.py": "",
+            "lib/tests/test_pkg.py": "import pkg\n",
+        }
+        write(tmp_path, files)
+        assert not only(check(tmp_path), "PD301")
+        assert not [f for f in only(check(tmp_path), "PD303") if "extraPaths" in f.message]
+
     def test_tool_pyright_table_is_the_fix_target(self, tmp_path: Path) -> None:
         write(
             tmp_path,
@@ -81,6 +98,7 @@ class TestPD301:
                 "pyproject.toml": "[project]\nname = 'x'\n\n[tool.pyright]\ntypeCheckingMode = 'strict'\n",
                 "lib/src/pkg/__init__.py": "",
                 "lib/pyproject.toml": "[project]\nname = 'lib'\n",
+                "lib/tests/test_pkg.py": "import pkg\n",
             },
         )
         [item] = only(check(tmp_path), "PD301")
@@ -94,26 +112,27 @@ class TestPD301:
     def test_silent_when_covered(self, tmp_path: Path) -> None:
         cases = {
             "extra": {SETTINGS: '{"python.analysis.extraPaths": ["${workspaceFolder}/packages/a/src"]}'},
+            "glob": {SETTINGS: '{"python.analysis.extraPaths": ["packages/*/src"]}'},
             "pyright": {"pyrightconfig.json": '{"extraPaths": ["packages/a/src"]}'},
             "envs": {"pyrightconfig.json": '{"executionEnvironments": [{"root": "packages/a/src"}]}'},
+            # Pylance's experimental project search paths add the projects' src roots.
+            "projects": {SETTINGS: '{"python.analysis.addExtraPathsForPythonProjects": true}'},
         }
         layout = {
             "packages/a/pyproject.toml": "[project]\nname='a'\n",
             "packages/a/src/a_pkg/__init__.py": "",
+            "packages/a/tests/test_a.py": "import a_pkg\n",
         }
         for name, extra in cases.items():
             root = tmp_path / name
             write(root, {**layout, **extra})
             assert not only(check(root), "PD301"), name
-        # Pylance's experimental project search paths count like autoSearchPaths: a hint at most.
-        root = tmp_path / "projects"
-        write(root, {**layout, SETTINGS: '{"python.analysis.addExtraPathsForPythonProjects": true}'})
-        assert [f.severity for f in only(check(root), "PD301")] == [Severity.HINT]
 
     def test_silent_for_editable_path_pth_but_not_import_hook(self, tmp_path: Path) -> None:
         layout = {
             "packages/a/pyproject.toml": "[project]\nname='a'\n",
             "packages/a/src/a_pkg/__init__.py": "",
+            "packages/a/tests/test_a.py": "import a_pkg\n",
         }
         write(tmp_path / "pth", layout)
         make_venv(tmp_path / "pth", pth={"_a.pth": str(tmp_path / "pth/packages/a/src") + "\n"})
@@ -127,9 +146,62 @@ class TestPD301:
         )
         assert only(check(tmp_path / "hook"), "PD301")
 
-    def test_silent_for_flat_layout_at_folder_root(self, tmp_path: Path) -> None:
-        write(tmp_path, {"pyproject.toml": "[project]\nname='x'\n", "pkg/__init__.py": ""})
+    def test_silent_for_flat_layout_and_local_imports(self, tmp_path: Path) -> None:
+        write(
+            tmp_path,
+            {
+                "pyproject.toml": "[project]\nname='x'\n",
+                "pkg/__init__.py": "",
+                "tests/test_a.py": "import pkg\n",
+            },
+        )
         assert not only(check(tmp_path), "PD301")
+        # pyright's local-import rule: a package beside the tests' parent folder resolves.
+        nested = tmp_path / "nested"
+        write(
+            nested,
+            {
+                "proj/pyproject.toml": "[project]\nname='x'\n",
+                "proj/pkg/__init__.py": "",
+                "proj/tests/test_a.py": "import pkg\n",
+            },
+        )
+        assert not only(check(nested), "PD301")
+
+    def test_python_root_pytest_knows_and_pylance_does_not(self, tmp_path: Path) -> None:
+        write(
+            tmp_path,
+            {
+                "pyproject.toml": "[project]\nname='x'\n[tool.pytest.ini_options]\npythonpath = [\"python\"]\n",
+                "python/pkg/__init__.py": "",
+                "tests/test_a.py": "import pkg\n",
+                "src/engine/lib.rs": "",
+                "src/engine/sub/mod.rs": "",
+            },
+        )
+        report = check(tmp_path)
+        [item] = only(report, "PD301")
+        assert "`python`" in item.message and "engine" not in item.message
+        assert not only(report, "PD201")
+
+    def test_uninstalled_workspace_member_is_information_without_environment(self, tmp_path: Path) -> None:
+        write(
+            tmp_path,
+            {
+                "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+                "uv.lock": "",
+                "packages/a/pyproject.toml": '[project]\nname = "a"\nversion = "0"\n'
+                '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+                "packages/a/src/a_pkg/__init__.py": "",
+                "packages/a/tests/test_a.py": "import a_pkg\n",
+            },
+        )
+        report = check(tmp_path)
+        assert [(f.code, f.severity) for f in report.findings if f.code in ("PD201", "PD301")] == [
+            ("PD201", Severity.INFORMATION),
+            ("PD301", Severity.INFORMATION),
+        ]
+        assert all("uv sync" in f.message for f in report.findings if f.code in ("PD201", "PD301"))
 
 
 class TestPD302:
@@ -159,11 +231,12 @@ class TestPD302:
 
 class TestPD303:
     def test_moves_extra_paths_into_pyright_config(self, tmp_path: Path) -> None:
+        # Only a config that sets extraPaths itself replaces settings.json's list (pyright's fallback).
         seed(
             tmp_path,
             **{
                 SETTINGS: '{\n    "python.analysis.extraPaths": ["./src"],\n    "editor.rulers": [100]\n}\n',
-                "pyrightconfig.json": '{\n    "typeCheckingMode": "basic" // ours\n}\n',
+                "pyrightconfig.json": '{\n    "typeCheckingMode": "basic", // ours\n    "extraPaths": []\n}\n',
             },
         )
         [item] = only(check(tmp_path), "PD303")
@@ -174,6 +247,16 @@ class TestPD303:
             '{\n    "typeCheckingMode": "basic", // ours\n    "extraPaths": ["src"]\n}\n'
         )
         assert not only(check(tmp_path), "PD303") and not only(check(tmp_path), "PD301")
+
+    def test_extra_paths_kept_when_the_config_sets_none(self, tmp_path: Path) -> None:
+        seed(
+            tmp_path,
+            **{
+                SETTINGS: '{"python.analysis.extraPaths": ["./src"]}',
+                "pyrightconfig.json": '{"typeCheckingMode": "basic"}',
+            },
+        )
+        assert not only(check(tmp_path), "PD303")
 
     def test_other_keys_are_reported_without_fix(self, tmp_path: Path) -> None:
         seed(

@@ -20,8 +20,12 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.formats import jsonc, toml
 from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.workspace.analysis import pyright_resolve, search_paths
+from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
+from pyproj_doctor.workspace.install import workflow_install
 from pyproj_doctor.workspace.paths import join, relative, within
 from pyproj_doctor.workspace.projects import Project
+from pyproj_doctor.workspace.runs import imports_ok
 from pyproj_doctor.workspace.venv import Venv
 from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder
 
@@ -116,7 +120,7 @@ def _json_path(ref: SettingRef) -> tuple[str, ...]:
 def _settings_anchor(ctx: Context, folder: VsCodeFolder, project: Project) -> tuple[str, Range]:
     """The settings.json object when it exists, else where the project is declared."""
     doc = ctx.ws.settings_doc(folder.settings_path)
-    if doc is not None and doc.root is not None:
+    if doc is not None and doc.ok and doc.root is not None:
         return folder.settings_path, ctx.range(folder.settings_path, (doc.root.offset, doc.root.offset + 1))
     if project.pyproject is None:
         return ctx.folder_anchor(folder)
@@ -164,49 +168,61 @@ def _folder_label(folder: VsCodeFolder) -> str:
 )
 def PD301(ctx: Context) -> Iterator[Finding]:
     """Pylance resolves ``import pkg`` from the workspace folder, then
-    ``extraPaths``, then (with ``autoSearchPaths``, the default) ``<folder>/src``,
-    then the selected interpreter's site-packages, following path lines in
-    ``.pth`` files but not the import hooks of setuptools' editable installs. A
-    source root found by none of these makes every import of its packages
-    "unresolved" in the editor. The fix adds the folder to ``extraPaths`` where
-    Pylance reads it: the pyright config (``pyrightconfig.json`` or
-    ``[tool.pyright]``) when one exists (settings.json is then ignored), else
-    ``.vscode/settings.json``. A top-level ``src`` found only through the
-    ``autoSearchPaths`` default gets a hint to list it explicitly."""
+    ``extraPaths`` (a pyright config's own list when it sets one) and, with
+    ``autoSearchPaths`` (the default), ``<folder>/src``; then the importing
+    file's own folder and each parent; then the selected interpreter's
+    site-packages, following path lines in ``.pth`` files but not the import
+    hooks of setuptools' editable installs. Reported only for a first-party
+    import in the tests that none of these finds (or that lands on a
+    namespace folder instead of the real package): a ``python/`` or ``lib/``
+    root, a project in a subfolder, an uninstalled workspace member. When the
+    project's workflow installs it with a path ``.pth`` and no environment
+    exists yet, this is information naming the install command. The fix adds
+    the folder to ``extraPaths`` where Pylance reads it: the pyright config
+    when it sets ``extraPaths``, else ``.vscode/settings.json``."""
     ws = ctx.ws
+    names = first_party(ws)
     for folder in ws.folders:
         pyright = folder.pyright
         if pyright is not None and pyright.execution_environments:
             continue
-        ref = None if pyright is not None else ws.setting(folder, EXTRA_PATHS)
-        covered: set[str] = set()
-        if pyright is not None:
-            base = ws.snapshot.abspath(pyright.folder)
-            covered = {os.path.normpath(os.path.join(base, p)) for p, _, _ in pyright.extra_paths}
-        elif ref is not None and isinstance(ref.value, list):
-            for item in ref.value:
-                if isinstance(item, str):
-                    resolved = _resolve(ctx, folder.dir, item)
-                    if resolved:
-                        covered.add(resolved)
-        auto_ref = None if pyright is not None else ws.setting(folder, AUTO_SEARCH)
-        auto = auto_ref is None or auto_ref.value is not False
-        add_projects_ref = ws.setting(folder, ADD_PROJECT_PATHS)
-        add_projects = add_projects_ref is not None and add_projects_ref.value is True
+        venv = explorer_venv(ws, folder)
+        paths = search_paths(ws, folder, venv)
+        failing: dict[str, list[tuple[Project, str, Origin]]] = {}
         for project in folder.projects:
-            venv = _selected_venv(ctx, folder, project)
-            for root in project.source_roots:
-                if root.path == folder.dir or not root.packages:
-                    continue
-                absolute = ws.snapshot.abspath(root.path)
-                if absolute in covered or (venv is not None and venv.covers(absolute)):
-                    continue
-                implicit = (
-                    auto
-                    and root.path == join(folder.dir, "src")
-                    and not ws.has_file(root.path, "__init__.py")
-                ) or (add_projects and root.layout != "flat")
-                yield _pd301(ctx, folder, project, root.path, sorted(root.packages), pyright, ref, implicit)
+            for module in project.test_modules:
+                for imported in module.imports:
+                    origin = names.get(imported.name)
+                    if origin is None or not within(origin.path, folder.dir):
+                        continue
+                    found = pyright_resolve(ws, paths, module.path, imported.name)
+                    if imports_ok(found, ws.abspath(origin.path)):
+                        continue
+                    failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+        own_extra = pyright is not None and pyright.extra_paths_span is not None
+        ref = None if own_extra else ws.setting(folder, EXTRA_PATHS)
+        # Write where Pylance reads: the config when it sets extraPaths or settings.json has none.
+        target_config = pyright if own_extra or (pyright is not None and ref is None) else None
+        for root_path, items in sorted(failing.items()):
+            project, _, origin = items[0]
+            packages = sorted({o.path.rsplit("/", 1)[-1].removesuffix(".py") for _, _, o in items})
+            install = workflow_install(ws, origin.project)
+            if venv is None and install is not None and install.pylance_visible:
+                path, range_ = ctx.anchor(origin.project)
+                yield PD301.at(
+                    path,
+                    range_,
+                    f"Pylance cannot resolve {_names(packages)} from `{root_path}` yet: no environment "
+                    f"exists here. Once `{install.command}` installs `{origin.project.dir}` (from "
+                    f"{install.declared_in}), its `.pth` path line makes them resolve.",
+                    severity=Severity.INFORMATION,
+                )
+                continue
+            yield _pd301(ctx, folder, project, root_path, packages, target_config, ref)
+
+
+def _names(packages: list[str]) -> str:
+    return ", ".join(f"`{p}`" for p in packages[:3]) + (", …" if len(packages) > 3 else "")
 
 
 def _pd301(
@@ -217,14 +233,13 @@ def _pd301(
     packages: list[str],
     pyright: PyrightConfig | None,
     ref: SettingRef | None,
-    implicit: bool,
 ) -> Finding:
-    names = ", ".join(f"`{p}`" for p in packages[:3]) + (", …" if len(packages) > 3 else "")
+    names = _names(packages)
     if pyright is not None:
         value = relative(root_path, pyright.folder)
         path = pyright.path
         range_ = ctx.range(path, pyright.extra_paths_span or pyright.span)
-        where = f"`extraPaths` in {pyright.path} (Pylance ignores settings.json while it exists)"
+        where = f"`extraPaths` in {pyright.path}, which replaces settings.json's list,"
         fix = ctx.fix(
             f"Add {value!r} to extraPaths in {path}", lambda: [_pyright_append(ctx, pyright, [value])]
         )
@@ -243,21 +258,12 @@ def _pd301(
                 f"Add {value!r} to {EXTRA_PATHS} in {target}",
                 lambda: [json_ops(ctx.ws.snapshot, target, [json_append(json_path, value)])],
             )
-    if implicit:
-        return PD301.at(
-            path,
-            range_,
-            f"`{root_path}` (with {names}) is found by Pylance only through the "
-            "`python.analysis.autoSearchPaths` default; listing it explicitly keeps imports "
-            "resolved when that default changes.",
-            fix,
-            severity=Severity.HINT,
-        )
     return PD301.at(
         path,
         range_,
         f"`{root_path}` (with {names}) is not on Pylance's import search path for "
-        f"{_folder_label(folder)} ({where} does not list it): imports of {names} show as "
+        f"{_folder_label(folder)} ({where} does not list it, no parent folder of the tests holds "
+        f"it, and no `.pth` of the selected environment points at it): imports of {names} show as "
         "unresolved in the editor.",
         fix,
     )
@@ -391,6 +397,8 @@ def PD303(ctx: Context) -> Iterator[Finding]:
         if pyright is None:
             continue
         for key in IGNORED_WITH_PYRIGHT_CONFIG:
+            if key == EXTRA_PATHS and pyright.extra_paths_span is None:
+                continue  # pyright falls back to settings.json's extraPaths when the config sets none
             for ref in ws.every_setting(folder, key):
                 fix = None
                 if key == EXTRA_PATHS and isinstance(ref.value, list):

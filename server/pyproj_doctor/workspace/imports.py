@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pyproj_doctor.workspace.install import _uv_workspace_root
 from pyproj_doctor.workspace.paths import join, within
-from pyproj_doctor.workspace.projects import ImportRef, Project, SourceRoot, TestModule
+from pyproj_doctor.workspace.projects import ImportRef, Project, SourceRoot, TestModule, packages_in
 from pyproj_doctor.workspace.runs import (
     Run,
     collects,
@@ -50,9 +50,22 @@ class Failure:
 
 
 def first_party(ws: Workspace) -> dict[str, Origin]:
+    """Every first-party top-level name: source roots, then folders on pytest's ``pythonpath``."""
     found: dict[str, Origin] = {}
     for project in ws.projects:
         for root in project.source_roots:
+            for name, path in root.packages.items():
+                found.setdefault(name, Origin(project, root, path))
+    for project in ws.projects:
+        config = project.pytest_config
+        option = config.get("pythonpath") if config is not None else None
+        if config is None or option is None or not within(project.dir, config.folder):
+            continue
+        for word, _, _ in option.words:
+            rel = os.path.normpath(join(config.folder, word)).replace(os.sep, "/")
+            if rel.startswith("..") or os.path.isabs(rel) or ws.index.listing(rel) is None:
+                continue
+            root = SourceRoot(rel, packages_in(ws, rel), "pythonpath")
             for name, path in root.packages.items():
                 found.setdefault(name, Origin(project, root, path))
     return found

@@ -42,7 +42,7 @@ ROOT_SCRIPTS = frozenset({"setup.py", "conftest.py", "noxfile.py", "manage.py", 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 MAX_TEST_MODULE_BYTES = 1024 * 1024
 
-Layout = Literal["src", "flat", "declared"]
+Layout = Literal["src", "flat", "declared", "pythonpath"]
 
 
 @dataclass
@@ -237,6 +237,16 @@ def _declared_roots(project: Project) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _holds_python(ws: Workspace, folder: str) -> bool:
+    """Whether a folder (or one below it) holds Python modules: Rust, C or JS folders are not packages."""
+    return any(name.endswith((".py", ".pyi")) for sub in ws.index.walk(folder) for name in ws.files(sub))
+
+
+def packages_in(ws: Workspace, root: str) -> dict[str, str]:
+    """Top-level import names found in a search-path folder (``src``, ``lib``, a pythonpath entry)."""
+    return _packages_in(ws, root, flat=False)
+
+
 def _packages_in(ws: Workspace, root: str, flat: bool) -> dict[str, str]:
     packages: dict[str, str] = {}
     for name in ws.subdirs(root):
@@ -248,7 +258,7 @@ def _packages_in(ws: Workspace, root: str, flat: bool) -> dict[str, str]:
             if flat and name in NOT_PACKAGES:
                 continue
             packages[name] = folder
-        elif not flat and (any(f.endswith((".py", ".pyi")) for f in files) or ws.subdirs(folder)):
+        elif not flat and _holds_python(ws, folder):
             packages[name] = folder
     if not flat:
         for name in ws.files(root):

@@ -82,8 +82,13 @@ class Workspace:
         return self.snapshot.text(rel)
 
     def settings_doc(self, rel: str) -> jsonc.JsonDocument | None:
+        """The values VS Code itself reads from a JSONC file, even a damaged one.
+
+        VS Code's parser is tolerant: it keeps every value it can recover around a
+        syntax error, and so does ours. Such a file still gets its PD902 and is never
+        edited (the fix builders refuse a file that does not parse)."""
         doc = self.snapshot.jsonc(rel)
-        return doc if doc is not None and doc.ok and doc.root is not None else None
+        return doc if doc is not None and doc.root is not None else None
 
     def _in_tree(self, path: str) -> str | None:
         """The workspace-relative form of an absolute path inside the root, else None."""
