@@ -292,6 +292,35 @@ def test_cli_does_not_import_pygls(tmp_path: Path) -> None:
     assert "LOADED []" in out.stdout
 
 
+def test_unsafe_fixes_only_on_request(tmp_path: Path) -> None:
+    seed(tmp_path, **{"src/my_app/utils/helpers.py": "X = 1\n"})
+    init = tmp_path / "src/my_app/utils/__init__.py"
+    listed = json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout)
+    [pd101] = [d for d in listed if d["code"] == "PD101"]
+    assert pd101["fix"]["applicability"] == "unsafe"
+    assert {d["fix"]["applicability"] for d in listed if d["code"] == "PD201"} == {"safe"}
+    text = cli("check", cwd=tmp_path).stdout
+    assert "PD101" in text and not [line for line in text.splitlines() if "PD101" in line and "[*]" in line]
+    assert "1 more with `--fix --unsafe-fixes`" in text
+    fixed = cli("check", "--fix", cwd=tmp_path)
+    assert not init.exists() and "PD101" in fixed.stdout and "PD201" not in fixed.stdout
+    diff = cli("check", "--diff", "--unsafe-fixes", cwd=tmp_path)
+    assert "+++ b/src/my_app/utils/__init__.py" in diff.stdout and not init.exists()
+    cli("check", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    assert init.exists() and init.read_text() == ""
+
+
+def test_configure_applies_safe_fixes_and_names_the_unsafe_ones(tmp_path: Path) -> None:
+    seed(tmp_path, **{"src/my_app/utils/helpers.py": "X = 1\n"})
+    init = tmp_path / "src/my_app/utils/__init__.py"
+    result = cli("configure", str(tmp_path))
+    assert result.returncode == 0 and not init.exists()
+    assert "1 unsafe fix(es) not applied (add --unsafe-fixes to apply them):" in result.stdout
+    assert "PD101 Create src/my_app/utils/__init__.py" in result.stdout
+    assert cli("configure", "--unsafe-fixes", str(tmp_path)).returncode == 0
+    assert init.exists()
+
+
 # --- Errors, --diff with machine formats, repeated flags (ruff's conventions) ---
 
 
@@ -537,7 +566,8 @@ def test_text_escapes_file_names_and_values(tmp_path: Path) -> None:
     findings = json.loads(cli("check", "--format", "json", "p", cwd=tmp_path).stdout)
     assert len([line for line in lines if line[0] != " "]) == len(findings) + 1
     shown = "x\\n::error file=evil.py,line=1::injected\\x1b[2J\\x1b]0;title\\x07#\\x23[error]v1\\u202e"
-    assert any(line.startswith(f"p/tests/two/test_{shown}.py:1:1: PD205 error [*] ") for line in lines)
+    # PD205's fix (adding __init__.py) is unsafe: no [*] mark.
+    assert any(line.startswith(f"p/tests/two/test_{shown}.py:1:1: PD205 error `") for line in lines)
     assert any(f"`my.ext{shown.lower()}`" in line for line in lines)  # the configured value, escaped
     for args in (
         ["check", "p"],

@@ -131,8 +131,22 @@ async def test_fix_all_source_action(editor: Editor, tmp_path: Path) -> None:
     assert action.edit is not None
     apply_workspace_edit(action.edit)
     value = jsonc.parse(extensions.read_text()).value()
-    # Every fix for this file, in one edit: the deprecated id is gone, the needed ones are there.
-    assert sorted(value["recommendations"]) == ["ms-python.python", "tamasfe.even-better-toml"]
+    # Every safe fix for this file, in one edit: the needed ids are there. Removing the
+    # deprecated one is unsafe: fix-all leaves it, a quick fix labelled unsafe offers it.
+    assert sorted(value["recommendations"]) == [
+        "bungcip.better-toml",
+        "ms-python.python",
+        "tamasfe.even-better-toml",
+    ]
+    editor.files_changed(extensions)
+    await editor.until(lambda: editor.codes(extensions) == ["PD403"])
+    [diagnostic] = editor.diagnostics(extensions)
+    [unsafe] = await editor.code_actions(extensions, diagnostic)
+    assert (
+        unsafe.title
+        == "Remove bungcip.better-toml from the recommendations in .vscode/extensions.json (PD403, unsafe)"
+    )
+    assert not unsafe.is_preferred
 
 
 async def test_configure_command_sends_annotated_edit(editor: Editor, tmp_path: Path) -> None:

@@ -11,10 +11,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pyproj_doctor import __version__
-from pyproj_doctor.findings import Finding, Severity
+from pyproj_doctor.findings import Applicability, Finding, Severity
+
+if TYPE_CHECKING:
+    from pyproj_doctor.engine import FixResult, Options
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -52,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode = check.add_mutually_exclusive_group()
     mode.add_argument("--fix", action="store_true", help="apply every safe fix, then report what is left")
     mode.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    _add_unsafe(check)
     _add_selection(check)
     check.add_argument(
         "--fail-on",
@@ -73,10 +77,20 @@ def build_parser() -> argparse.ArgumentParser:
     configure = sub.add_parser("configure", help="apply the full recommended setup to a project")
     configure.add_argument("path", nargs="?", default=".", metavar="PATH")
     configure.add_argument("--diff", action="store_true", help="show what would change; write nothing")
+    _add_unsafe(configure)
     _add_selection(configure)
 
     sub.add_parser("lsp", help="serve the language server over stdio")
     return parser
+
+
+def _add_unsafe(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply unsafe fixes (creating __init__.py, removing settings or extensions, "
+        "changing the interpreter)",
+    )
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
@@ -152,6 +166,7 @@ def _rules(codes: Sequence[str], fmt: str, out: TextIO) -> int:
                         "summary": r.summary,
                         "explanation": r.explanation,
                         "fixable": r.fixable,
+                        "fix": r.fix.value if r.fix is not None else None,
                     }
                     for r in selected
                 ],
@@ -162,15 +177,18 @@ def _rules(codes: Sequence[str], fmt: str, out: TextIO) -> int:
         return EXIT_OK
     if wanted:
         for r in selected:
-            fix = "has a fix" if r.fixable else "no automatic fix"
+            fix = f"{r.fix.value} fix" if r.fix is not None else "no automatic fix"
             out.write(
                 f"{r.code} {r.name} ({r.severity.label}, {fix})\n\n{r.summary}.\n\n{_wrap(r.explanation)}\n\n"
             )
         return EXIT_OK
     for r in selected:
-        marker = "*" if r.fixable else " "
+        marker = {None: " ", Applicability.SAFE: "*", Applicability.UNSAFE: "!"}[r.fix]
         out.write(f"{r.code} {marker} {r.severity.label:<11} {r.name:<38} {r.summary}\n")
-    out.write("\n* has an automatic fix. `pyproj-doctor rules CODE` explains a rule.\n")
+    out.write(
+        "\n* has a safe fix (`check --fix`), ! an unsafe one (`check --fix --unsafe-fixes`)."
+        " `pyproj-doctor rules CODE` explains a rule.\n"
+    )
     return EXIT_OK
 
 
@@ -180,7 +198,7 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, width=88)
 
 
-def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _options(args: argparse.Namespace) -> Options:
     from pyproj_doctor.engine import Options
     from pyproj_doctor.rules import known
 
@@ -192,8 +210,8 @@ def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return Options(
         select=tuple(args.select or ()),
         ignore=tuple(args.ignore or ()),
-        fail_on=Severity.parse(fail_on) if fail_on else Severity.WARNING,
-    ), fail_on is not None
+        fail_on=Severity.parse(fail_on) if fail_on else None,
+    )
 
 
 class _UsageError(Exception):
@@ -212,10 +230,9 @@ def _root_error(path: str) -> str | None:
 
 def _check(args: argparse.Namespace) -> int:
     from pyproj_doctor import engine, output
-    from pyproj_doctor.workspace.snapshot import Snapshot
 
     try:
-        base, explicit_fail_on = _options(args)
+        base = _options(args)
     except _UsageError as error:
         sys.stderr.write(f"pyproj-doctor: error: {error}\n")
         return EXIT_ERROR
@@ -232,18 +249,18 @@ def _check(args: argparse.Namespace) -> int:
             status = EXIT_ERROR
             continue
         try:
-            options = engine.project_options(Snapshot(label), base)
+            if args.fix or args.diff:
+                result = engine.fix_all(label, base, unsafe=args.unsafe_fixes)
+                report = result.report
+            else:
+                report = engine.check(label, base)
         except engine.ConfigError as error:
             sys.stderr.write(
                 f"{output.display_path(label, error.path)}: error: {output.clean(error.message)}\n"
             )
             status = EXIT_ERROR
             continue
-        if explicit_fail_on:
-            options.fail_on = base.fail_on
         if args.fix or args.diff:
-            result = engine.fix_all(label, options)
-            report = result.report
             for path, reason in result.blocked:
                 sys.stderr.write(
                     f"{output.display_path(label, path)}: error: not fixed: {output.clean(reason)}\n"
@@ -258,27 +275,30 @@ def _check(args: argparse.Namespace) -> int:
                 for path, reason in engine.write_changes(label, result):
                     sys.stderr.write(f"{output.display_path(label, path)}: error: {output.clean(reason)}\n")
                     status = EXIT_ERROR
-                if args.format == "text" and result.after:
-                    for path in sorted(result.after):
-                        verb = "created" if result.before.get(path) is None else "fixed"
-                        sys.stderr.write(f"{verb} {output.display_path(label, path)}\n")
-        else:
-            report = engine.check(label, options)
+                if args.format == "text":
+                    for changed in result.files:
+                        verb = "created" if changed.before is None else "fixed"
+                        sys.stderr.write(f"{verb} {output.display_path(label, changed.path)}\n")
         for problem_item in report.problems:
             where, what = output.display_path(label, problem_item.path), output.clean(problem_item.message)
             sys.stderr.write(f"{where}: error: {what}\n")
             status = EXIT_ERROR
         findings = report.findings
         results.append((label, findings))
-        if any(f.severity >= options.fail_on for f in findings) and status == EXIT_OK:
+        if any(f.severity >= report.options.threshold for f in findings) and status == EXIT_OK:
             status = EXIT_FINDINGS
     combined = "".join(diffs) if args.diff else None
-    _print(args.format, results, colour, combined, failed=status == EXIT_ERROR)
+    _print(args.format, results, colour, combined, failed=status == EXIT_ERROR, unsafe=args.unsafe_fixes)
     return status
 
 
 def _print(
-    fmt: str, results: list[tuple[str, list[Finding]]], colour: bool, diff: str | None, failed: bool
+    fmt: str,
+    results: list[tuple[str, list[Finding]]],
+    colour: bool,
+    diff: str | None,
+    failed: bool,
+    unsafe: bool = False,
 ) -> None:
     """One document on stdout for json and sarif (the diff inside it); for text and github,
     the diff on stdout and the findings after it (text: on stderr, as ruff does with --diff)."""
@@ -302,26 +322,29 @@ def _print(
     all_findings = [f for _, findings in results for f in findings]
     for label, findings in results:
         for item in findings:
-            stream.write(output.text_line(label, item, colour) + "\n")
+            stream.write(output.text_line(label, item, colour, unsafe) + "\n")
             for line in output.detail_lines(label, item):
                 stream.write(line + "\n")
     if all_findings or not failed:  # "All checks passed." would be false after an error
-        stream.write(output.summary(all_findings, colour) + "\n")
+        stream.write(output.summary(all_findings, colour, unsafe) + "\n")
 
 
-def _diff(label: str, result) -> str:  # type: ignore[no-untyped-def]
+def _diff(label: str, result: FixResult) -> str:
     import difflib
 
     from pyproj_doctor import output
 
     chunks: list[str] = []
-    for path in sorted(result.after):
-        old = result.before.get(path)
+    for changed in result.files:
+        path = changed.path
+        old = changed.before.raw if changed.before is not None else None
         shown = output.clean(path if os.path.isabs(label) else output.raw_path(label, path))
         old_lines = output.lines(old or "")
-        new_lines = output.lines(result.after[path])
+        new_lines = output.lines(changed.after.raw)
         fromfile = "/dev/null" if old is None else f"a/{shown}"
         lines = list(difflib.unified_diff(old_lines, new_lines, fromfile, f"b/{shown}"))
+        if not lines:  # a new empty file (``__init__.py``) has no hunk, only its header
+            lines = [f"--- {fromfile}\n", f"+++ b/{shown}\n"]
         for line in lines:
             chunks.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(chunks)
@@ -331,7 +354,7 @@ def _configure(args: argparse.Namespace) -> int:
     from pyproj_doctor import engine, output
 
     try:
-        base, _ = _options(args)
+        base = _options(args)
     except _UsageError as error:
         sys.stderr.write(f"pyproj-doctor: error: {error}\n")
         return EXIT_ERROR
@@ -341,7 +364,7 @@ def _configure(args: argparse.Namespace) -> int:
         sys.stderr.write(f"pyproj-doctor: error: {output.clean(problem)}\n")
         return EXIT_ERROR
     try:
-        result = engine.fix_all(label, base)
+        result = engine.fix_all(label, base, unsafe=args.unsafe_fixes)
     except engine.ConfigError as error:
         sys.stderr.write(f"{output.display_path(label, error.path)}: error: {output.clean(error.message)}\n")
         return EXIT_ERROR
@@ -357,10 +380,15 @@ def _configure(args: argparse.Namespace) -> int:
     for path, reason in engine.write_changes(label, result):
         sys.stderr.write(f"{output.display_path(label, path)}: error: {output.clean(reason)}\n")
         status = EXIT_ERROR
-    if not result.after:
+    if not result.files:
         sys.stdout.write("Nothing to change: the project already has the recommended setup.\n")
     for item in result.applied:
         sys.stdout.write(f"{item.code} {output.clean(item.fix.description) if item.fix else ''}\n")
+    unsafe = [f for f in result.report.findings if f.fix is not None and not f.fix.allowed(args.unsafe_fixes)]
+    if unsafe:
+        sys.stdout.write(f"{len(unsafe)} unsafe fix(es) not applied (add --unsafe-fixes to apply them):\n")
+        for item in unsafe:
+            sys.stdout.write(f"{item.code} {output.clean(item.fix.description) if item.fix else ''}\n")
     remaining = [f for f in result.report.findings if f.severity >= Severity.WARNING]
     if remaining:
         sys.stdout.write(f"{len(remaining)} finding(s) need a decision only you can make:\n")

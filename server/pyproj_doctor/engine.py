@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from pyproj_doctor.findings import FileChange, Finding, Severity
+from pyproj_doctor.findings import FileChange, Finding, Severity, TextEdit
 from pyproj_doctor.rules import BY_CODE, PARSE_ERRORS, RULES, Context, Settings, known
-from pyproj_doctor.text import BOM, FileProblem, apply_edits
+from pyproj_doctor.text import FileProblem, SourceText, minimal_edit
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.walk import FileIndex
 from pyproj_doctor.workspace.workspace import Workspace
@@ -29,9 +29,11 @@ class ConfigError(Exception):
 
 @dataclass
 class Options:
+    """What to check and how to judge it. ``None``/empty means "not chosen here"."""
+
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    fail_on: Severity = Severity.WARNING
+    fail_on: Severity | None = None  # None: [tool.pyproj-doctor] fail-on, else warning
     extra_recommendations: tuple[str, ...] = ()
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
 
@@ -40,15 +42,21 @@ class Options:
             return False
         return not any(code.startswith(p) for p in self.ignore)
 
+    @property
+    def threshold(self) -> Severity:
+        """The lowest severity that fails a run."""
+        return self.fail_on if self.fail_on is not None else Severity.WARNING
+
 
 @dataclass
 class Report:
     root: str
+    options: Options  # the effective options: the caller's merged with [tool.pyproj-doctor]
     findings: list[Finding]
     problems: list[FileProblem]
-    blocked: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of refused writes
-    snapshot: Snapshot | None = None  # the texts the findings' positions refer to
-    index: FileIndex | None = None  # the tree as scanned (without unsaved buffers), for reuse
+    blocked: list[tuple[str, str]]  # (path, reason) of fixes refused (a link leads outside)
+    snapshot: Snapshot  # the texts the findings' positions refer to
+    index: FileIndex  # the tree as scanned (without unsaved buffers), for reuse
 
 
 def _codes(value: object, key: str) -> tuple[str, ...]:
@@ -66,27 +74,25 @@ def _codes(value: object, key: str) -> tuple[str, ...]:
 
 
 def project_options(snapshot: Snapshot, base: Options, file_wins: bool = False) -> Options:
-    """Merge ``[tool.pyproj-doctor]`` of the root pyproject.toml with ``base``.
+    """Merge ``[tool.pyproj-doctor]`` of the root pyproject.toml with ``base``, once.
 
     Keys: ``select``, ``ignore``, ``fail-on``, ``extra-recommendations``,
     ``severity`` (a table of code → severity). Command-line values win over the
     file; editor settings do not (``file_wins``): the project's own choices are
-    what its CI runs.
+    what its CI runs. Extra recommendations of both are kept, each once.
     """
     doc = snapshot.toml("pyproject.toml")
     table = doc.get("tool", "pyproj-doctor") if doc is not None and doc.ok else None
     if not isinstance(table, dict):
-        return base
-    options = Options(
-        base.select, base.ignore, base.fail_on, base.extra_recommendations, dict(base.severity_overrides)
-    )
+        return replace(base, severity_overrides=dict(base.severity_overrides))
+    options = replace(base, severity_overrides=dict(base.severity_overrides))
     if (file_wins or not base.select) and "select" in table:
         options.select = _codes(table["select"], "select")
     # An explicit --select on the command line is the whole selection: the file's ignore list
     # would otherwise silently undo it.
     if (file_wins or (not base.ignore and not base.select)) and "ignore" in table:
         options.ignore = _codes(table["ignore"], "ignore")
-    if "fail-on" in table:
+    if "fail-on" in table and (file_wins or base.fail_on is None):
         try:
             options.fail_on = Severity.parse(str(table["fail-on"]))
         except ValueError as error:
@@ -95,7 +101,8 @@ def project_options(snapshot: Snapshot, base: Options, file_wins: bool = False) 
     if extra is not None:
         if not isinstance(extra, list) or not all(isinstance(e, str) for e in extra):
             raise ConfigError("pyproject.toml", "[tool.pyproj-doctor] extra-recommendations must be a list")
-        options.extra_recommendations = tuple(base.extra_recommendations) + tuple(extra)
+        merged = (*base.extra_recommendations, *extra)
+        options.extra_recommendations = tuple(dict.fromkeys(e.lower() for e in merged))
     overrides = table.get("severity")
     if isinstance(overrides, dict):
         for code, name in overrides.items():
@@ -121,9 +128,11 @@ def check(
 ) -> Report:
     """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts).
 
-    ``index`` is a listing of the tree from an earlier scan, reused when the caller knows
-    no file was created or deleted since (the language server tracks that). ``cancelled``
-    is asked between rules; when it answers True the run stops with ``Cancelled``.
+    ``options`` are the caller's (command line or editor); ``[tool.pyproj-doctor]`` is merged
+    in here and the result is ``Report.options``. ``index`` is a listing of the tree from an
+    earlier scan, reused when the caller knows no file was created or deleted since (the
+    language server tracks that). Raises ``ConfigError`` for unusable project options.
+    ``cancelled`` is asked between rules; when it answers True the run stops with ``Cancelled``.
     """
     snapshot = Snapshot(root, overlay)
     options = project_options(snapshot, options or Options(), file_wins)
@@ -146,92 +155,106 @@ def check(
             outside = [c.path for c in item.fix.changes if not snapshot.inside(c.path)]
             if outside:
                 blocked.extend((p, "resolves outside the workspace (a link leads out)") for p in outside)
-                item = Finding(
-                    item.code, item.severity, item.message, item.path, item.range, None, item.related
-                )
+                item = replace(item, fix=None)
         override = options.severity_overrides.get(item.code)
         if override is not None and item.severity != Severity.HINT:
-            item = Finding(item.code, override, item.message, item.path, item.range, item.fix, item.related)
+            item = replace(item, severity=override)
         kept.append(item)
     kept.sort(key=lambda f: f.sort_key)
     problems = [p for rel, p in sorted(snapshot.problems.items()) if p.position is None]
-    return Report(snapshot.root, kept, problems, sorted(set(blocked)), snapshot, ws.base_index)
+    return Report(snapshot.root, options, kept, problems, sorted(set(blocked)), snapshot, ws.base_index)
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """One file a fix run changes: its text before (None: created) and after, BOM flags kept."""
+
+    path: str
+    before: SourceText | None
+    after: SourceText
+
+    @property
+    def change(self) -> FileChange:
+        """The change as an edit to ``before`` (one minimal edit), or the creation of the file."""
+        if self.before is None:
+            return FileChange(self.path, (TextEdit(0, 0, self.after.text),), create=True)
+        edit = minimal_edit(self.before.text, self.after.text)
+        return FileChange(self.path, (edit,) if edit is not None else ())
 
 
 @dataclass
 class FixResult:
     report: Report  # what is left after the fixes
     applied: list[Finding]
-    before: dict[str, str | None]  # original text (with BOM) of each changed file; None = new
-    after: dict[str, str]  # new text (with BOM when the original had one)
+    files: list[ChangedFile]  # sorted by path
     blocked: list[tuple[str, str]]
 
 
 def fix_all(
     root: str,
     options: Options | None = None,
-    max_rounds: int = 25,
     buffers: dict[str, str] | None = None,
     only_path: str | None = None,
     file_wins: bool = False,
     index: FileIndex | None = None,
+    unsafe: bool = False,
     cancelled: Callable[[], bool] | None = None,
 ) -> FixResult:
-    """Apply every safe fix in memory, re-checking after each round.
+    """Apply every fix in memory (safe ones only unless ``unsafe``), re-checking after each round.
 
     Each round applies at most one fix per file and then re-checks, so every
-    fix is computed against the text it edits and fixes never conflict.
+    fix is computed against the text it edits and fixes never conflict. Rounds
+    go on until nothing is left to fix (a fix already applied once, or a state
+    seen before, ends the run), so no fixable finding is left behind.
     ``buffers`` are unsaved editor texts to start from; ``only_path`` limits the
     fixes to findings reported in that file. The tree is listed once (or ``index``
     is reused): files the fixes create exist only in the overlay, which every
     check merges into the listing. Nothing is written here.
     """
-    options = options or Options()
     overlay: dict[str, str] = dict(buffers or {})
-    before: dict[str, str | None] = {}
+    originals: dict[str, SourceText | None] = {}
     applied: list[Finding] = []
     blocked: list[tuple[str, str]] = []
     seen: set[tuple[str, str, str]] = set()
-    snapshot_disk = Snapshot(root, buffers)
-    for _ in range(max_rounds):
+    states: set[frozenset[tuple[str, str]]] = set()
+    disk = Snapshot(root, buffers)
+    while True:
         report = check(root, options, overlay, file_wins, index, cancelled)
         index = report.index
         blocked.extend(report.blocked)
         touched: set[str] = set()
         progress = False
         for item in report.findings:
-            if item.fix is None or (only_path is not None and item.path != only_path):
+            fix = item.fix
+            if fix is None or not fix.allowed(unsafe) or (only_path is not None and item.path != only_path):
                 continue
             key = (item.code, item.path, item.message)
-            paths = {c.path for c in item.fix.changes}
+            paths = {c.path for c in fix.changes}
             if key in seen or paths & touched:
                 continue
             seen.add(key)
             touched |= paths
-            for change in item.fix.changes:
-                _apply_change(snapshot_disk, overlay, before, change)
+            for change in fix.changes:
+                if change.path not in originals:
+                    originals[change.path] = disk.source(change.path)
+                current = overlay.get(change.path)
+                source = SourceText.of(current) if current is not None else originals[change.path]
+                overlay[change.path] = (source or SourceText("")).edited(change.edits).raw
             applied.append(item)
             progress = True
         if not progress:
             break
-    final = check(root, options, overlay, file_wins, index, cancelled)
-    after = {rel: overlay[rel] for rel in before if before[rel] != overlay[rel]}
-    return FixResult(final, applied, {k: before[k] for k in after}, after, sorted(set(blocked)))
-
-
-def _apply_change(
-    disk: Snapshot, overlay: dict[str, str], before: dict[str, str | None], change: FileChange
-) -> None:
-    rel = change.path
-    if rel in before:
-        current = overlay[rel]
-    else:
-        source = disk.source(rel)
-        before[rel] = None if source is None else (BOM if source.bom else "") + source.text
-        current = before[rel] or ""
-    bom = current.startswith(BOM)
-    body = current[1:] if bom else current
-    overlay[rel] = (BOM if bom else "") + apply_edits(body, change.edits)
+        state = frozenset(overlay.items())
+        if state in states:  # fixes undo each other: stop, and report what that state holds
+            report = check(root, options, overlay, file_wins, index, cancelled)
+            break
+        states.add(state)
+    files = [
+        ChangedFile(rel, originals[rel], SourceText.of(overlay[rel]))
+        for rel in sorted(originals)
+        if originals[rel] is None or originals[rel] != SourceText.of(overlay[rel])
+    ]
+    return FixResult(report, applied, files, sorted(set(blocked)))
 
 
 def write_changes(root: str, result: FixResult) -> list[tuple[str, str]]:
@@ -240,7 +263,8 @@ def write_changes(root: str, result: FixResult) -> list[tuple[str, str]]:
 
     snapshot = Snapshot(root)
     failures: list[tuple[str, str]] = []
-    for rel, text in sorted(result.after.items()):
+    for item in result.files:
+        rel = item.path
         if not snapshot.inside(rel):
             failures.append((rel, "resolves outside the workspace (a link leads out)"))
             continue
@@ -251,7 +275,7 @@ def write_changes(root: str, result: FixResult) -> list[tuple[str, str]]:
             if not snapshot.inside(os.path.relpath(folder, snapshot.root).replace(os.sep, "/")):
                 failures.append((rel, "its folder resolves outside the workspace"))
                 continue
-            atomic_write(target, text.encode("utf-8"))
+            atomic_write(target, item.after.encode())
         except OSError as error:
             failures.append((rel, f"cannot be written: {error.strerror or error}"))
     return failures

@@ -97,12 +97,12 @@ def display_path(root_label: str, path: str) -> str:
     return f"./{shown}" if shown.lstrip().startswith("::") else shown
 
 
-def text_line(root_label: str, item: Finding, colour: bool) -> str:
+def text_line(root_label: str, item: Finding, colour: bool, unsafe: bool = False) -> str:
     """``path:line:col: CODE severity [*] message``: ruff's concise line, with the severity."""
     start = item.range.start
     location = f"{display_path(root_label, item.path)}:{start.line + 1}:{start.character + 1}:"
     code, severity = item.code, item.severity.label
-    marker = "[*] " if item.fix is not None else ""
+    marker = "[*] " if item.fix is not None and item.fix.allowed(unsafe) else ""
     if colour:
         location = f"{_BOLD}{location}{_RESET}"
         code = f"{_COLOURS[item.severity]}{code}{_RESET}"
@@ -126,7 +126,7 @@ def detail_lines(root_label: str, item: Finding) -> list[str]:
     return lines
 
 
-def summary(findings: Sequence[Finding], colour: bool) -> str:
+def summary(findings: Sequence[Finding], colour: bool, unsafe: bool = False) -> str:
     if not findings:
         text = "All checks passed."
         return f"\x1b[1;32m{text}{_RESET}" if colour else text
@@ -137,11 +137,15 @@ def summary(findings: Sequence[Finding], colour: bool) -> str:
         f"{counts[s]} {s.label}{'s' if counts[s] != 1 and s != Severity.INFORMATION else ''}"
         for s in sorted(counts, reverse=True)
     ]
-    fixable = sum(1 for f in findings if f.fix is not None)
+    fixable = sum(1 for f in findings if f.fix is not None and f.fix.allowed(unsafe))
+    hidden = sum(1 for f in findings if f.fix is not None and not f.fix.allowed(unsafe))
     noun = "finding" if len(findings) == 1 else "findings"
     text = f"Found {len(findings)} {noun} ({', '.join(parts)})."
+    flag = " --unsafe-fixes" if unsafe else ""
     if fixable:
-        text += f" {fixable} fixable with `pyproj-doctor check --fix` (marked [*])."
+        text += f" {fixable} fixable with `pyproj-doctor check --fix{flag}` (marked [*])."
+    if hidden:
+        text += f" {hidden} more with `--fix --unsafe-fixes` (unsafe: review them)."
     return text
 
 

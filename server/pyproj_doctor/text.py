@@ -35,8 +35,21 @@ class SourceText:
     text: str
     bom: bool = False
 
+    @classmethod
+    def of(cls, raw: str) -> SourceText:
+        """Split a leading BOM off text as an editor holds it (the one place BOMs are recognised)."""
+        return cls(raw[1:], bom=True) if raw.startswith(BOM) else cls(raw)
+
+    @property
+    def raw(self) -> str:
+        """The text with its BOM, as an editor buffer holds it."""
+        return (BOM if self.bom else "") + self.text
+
     def encode(self) -> bytes:
-        return ((BOM if self.bom else "") + self.text).encode("utf-8")
+        return self.raw.encode("utf-8")
+
+    def edited(self, edits: tuple[TextEdit, ...] | list[TextEdit]) -> SourceText:
+        return SourceText(apply_edits(self.text, edits), self.bom)
 
 
 def detect_eol(text: str) -> str:
@@ -67,9 +80,7 @@ def decode(data: bytes, path: str) -> SourceText:
         line = good.count("\n")
         column = len(good) - (good.rfind("\n") + 1)
         raise FileProblem(path, "is not valid UTF-8", Position(line, column)) from None
-    if text.startswith(BOM):
-        return SourceText(text[1:], bom=True)
-    return SourceText(text)
+    return SourceText.of(text)
 
 
 def read_source(path: str, display: str) -> SourceText:

@@ -16,7 +16,6 @@ from lsprotocol import types as lsp
 from pyproj_doctor import engine
 from pyproj_doctor.findings import Fix, TextEdit
 from pyproj_doctor.lsp.convert import Positions, text_edit, uri_of
-from pyproj_doctor.text import BOM, minimal_edit
 from pyproj_doctor.workspace.snapshot import Snapshot
 
 ANNOTATION = "pyproj-doctor.configure"
@@ -66,18 +65,13 @@ def for_fix(snapshot: Snapshot, fix: Fix) -> list[Planned]:
 
 
 def for_result(result: engine.FixResult) -> list[Planned]:
-    """The whole-text results of ``fix_all`` as one minimal edit per file."""
+    """The changed files of ``fix_all``, each as the edit the engine computed."""
     planned = []
-    for rel, after in sorted(result.after.items()):
-        before = result.before.get(rel)
-        body_after = after[1:] if after.startswith(BOM) else after
-        if before is None:
-            planned.append(Planned(rel, (TextEdit(0, 0, body_after),), None))
-            continue
-        body_before = before[1:] if before.startswith(BOM) else before
-        edit = minimal_edit(body_before, body_after)
-        if edit is not None:
-            planned.append(Planned(rel, (edit,), body_before))
+    for changed in result.files:
+        change = changed.change
+        if change.edits:
+            before = changed.before.text if changed.before is not None else None
+            planned.append(Planned(change.path, change.edits, before))
     return planned
 
 

@@ -274,13 +274,14 @@ def quick_fixes(
             continue
         lines = {a.start.line for a in hit}
         matching = [d for d in own if d.code == item.code and d.range.start.line in lines]
+        safe = item.fix.allowed(unsafe=False)
         actions.append(
             lsp.CodeAction(
-                title=f"{item.fix.description} ({item.code})",
+                title=f"{item.fix.description} ({item.code}{'' if safe else ', unsafe'})",
                 kind=lsp.CodeActionKind.QuickFix,
                 diagnostics=matching or None,
                 edit=edit,
-                is_preferred=True,
+                is_preferred=safe,
             )
         )
     return actions
@@ -365,6 +366,12 @@ async def configure_project(ls: DoctorServer, folder: Folder) -> dict[str, Any]:
     planned = edits.for_result(result)
     fixes = [f"{f.code}: {f.fix.description}" for f in result.applied if f.fix is not None]
     left = [f"{f.code}: {f.message}" for f in result.report.findings if f.severity >= Severity.WARNING]
+    # Unsafe fixes are not part of the setup: they stay quick fixes, labelled, for the user to pick.
+    unsafe = [
+        f"{f.code}: {f.fix.description}"
+        for f in result.report.findings
+        if f.fix is not None and not f.fix.allowed(unsafe=False)
+    ]
     if not planned:
         ls.window_show_message(
             lsp.ShowMessageParams(
@@ -372,7 +379,7 @@ async def configure_project(ls: DoctorServer, folder: Folder) -> dict[str, Any]:
                 message="pyproj-doctor: the project already has the recommended setup.",
             )
         )
-        return {"applied": False, "files": [], "fixes": [], "remaining": left}
+        return {"applied": False, "files": [], "fixes": [], "remaining": left, "unsafe": unsafe}
     try:
         edit = edits.workspace_edit(
             folder.path,
@@ -397,6 +404,7 @@ async def configure_project(ls: DoctorServer, folder: Folder) -> dict[str, Any]:
         "files": [p.rel for p in planned],
         "fixes": fixes,
         "remaining": left,
+        "unsafe": unsafe,
         "failureReason": response.failure_reason,
     }
 

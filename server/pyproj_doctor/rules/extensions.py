@@ -105,7 +105,8 @@ def _wanted(ctx: Context, folder: VsCodeFolder) -> list[tuple[str, str]]:
     if any(p.pyproject for p in folder.projects):
         wanted.append((TOML, "it validates and completes pyproject.toml"))
     for extra in ctx.settings.extra_recommendations:
-        wanted.append((extra.lower(), "listed in the project's extra recommendations"))
+        if extra.lower() not in {ext_id for ext_id, _ in wanted}:
+            wanted.append((extra.lower(), "listed in the project's extra recommendations"))
     return wanted
 
 

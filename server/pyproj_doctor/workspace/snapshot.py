@@ -88,8 +88,7 @@ class Snapshot:
             return self._sources[rel]
         result: SourceText | None = None
         if rel in self.overlay:
-            text = self.overlay[rel]
-            result = SourceText(text[1:], bom=True) if text.startswith("\ufeff") else SourceText(text)
+            result = SourceText.of(self.overlay[rel])
         else:
             stamp = self.stamp(rel)
             if stamp is not None:
