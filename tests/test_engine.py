@@ -92,3 +92,36 @@ def test_fix_all_converges_with_many_source_roots(tmp_path: Path) -> None:
     assert all(f.fix is None or not f.fix.allowed(False) for f in result.report.findings), codes(
         result.report
     )
+
+
+def test_one_diagnostic_site_per_finding_the_rest_related(tmp_path: Path) -> None:
+    seed(
+        tmp_path,
+        **{
+            "tests/test_more.py": "from my_app import main\n\n\ndef test_more():\n    assert main()\n",
+            "tests/test_third.py": "import my_app\n\n\ndef test_third():\n    assert my_app\n",
+        },
+    )
+    [item] = only(engine.check(str(tmp_path)), "PD201")
+    assert len(item.related) == 3
+    assert [r.site for r in item.related] == [True, False, False]
+
+
+def test_positions_convert_to_utf16_utf8_and_back() -> None:
+    from lsprotocol import types as lsp
+
+    from pyproj_doctor.findings import Position
+    from pyproj_doctor.lsp.convert import Positions
+
+    text = 'a = "é😀x"\nb\n'
+    after_emoji = Position(0, 7)  # a, space, =, space, ", é, 😀 -> code points
+    utf16 = Positions(text, lsp.PositionEncodingKind.Utf16)
+    assert utf16.position(after_emoji) == lsp.Position(line=0, character=8)
+    assert utf16.to_engine(lsp.Position(line=0, character=8)) == after_emoji
+    utf8 = Positions(text, lsp.PositionEncodingKind.Utf8)
+    assert utf8.position(after_emoji) == lsp.Position(line=0, character=11)
+    assert utf8.to_engine(lsp.Position(line=0, character=11)) == after_emoji
+    utf32 = Positions(text, lsp.PositionEncodingKind.Utf32)
+    assert utf32.position(after_emoji) == lsp.Position(line=0, character=7)
+    # Past the end of a line or the text, positions are clamped, not errors.
+    assert utf16.to_engine(lsp.Position(line=1, character=40)) == Position(1, 1)

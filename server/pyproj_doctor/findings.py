@@ -100,6 +100,7 @@ class Related:
     path: str
     range: Range
     message: str
+    site: bool = False  # a place of the problem itself: editors show it as a diagnostic too
 
 
 @dataclass(frozen=True)

@@ -77,9 +77,7 @@ class Positions:
 
 def sites(finding: Finding) -> tuple[Related, ...]:
     """Related locations that are places of the problem themselves, shown as diagnostics too."""
-    # Until the engine marks such locations itself, the import lines of a PD201 are the
-    # only ones. TODO(arch): replace with the engine's own marker.
-    return finding.related if finding.code == "PD201" else ()
+    return tuple(r for r in finding.related if r.site)
 
 
 def diagnostics(

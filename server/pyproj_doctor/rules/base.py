@@ -81,8 +81,8 @@ class Context:
         """Create empty files (``__init__.py``)."""
         return self.fix(description, lambda: [create_file(self.ws.snapshot, p, "") for p in paths])
 
-    def related(self, path: str, span: Span, message: str) -> Related:
-        return Related(path, self.range(path, span), message)
+    def related(self, path: str, span: Span, message: str, site: bool = False) -> Related:
+        return Related(path, self.range(path, span), message, site)
 
     def anchor(self, project: Project) -> tuple[str, Range]:
         """Where to report something a project lacks: its ``[project]`` header, else its first file."""

@@ -138,12 +138,15 @@ def _related(ctx: Context, items: list[Failure]) -> tuple[Related, ...]:
         if item.run.label not in runs.setdefault(spot, []):
             runs[spot].append(item.run.label)
     out = []
-    for spot, item in list(refs.items())[:20]:
+    for number, (spot, item) in enumerate(list(refs.items())[:20]):
         out.append(
             ctx.related(
                 item.module.path,
                 _line_span(ctx, item.module.path, item.ref.line, item.ref.start, item.ref.end),
                 f"`{item.ref.name}` cannot be imported by {' and '.join(runs[spot])}",
+                # The first failing import line is shown where it fails; the rest stay related
+                # locations, so a monorepo does not get one diagnostic per import line.
+                site=number == 0,
             )
         )
     return tuple(out)

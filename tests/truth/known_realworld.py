@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+KNOWN: dict[str, dict[str, str]] = {}

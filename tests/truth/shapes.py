@@ -1,0 +1,545 @@
+"""The truth corpus: small real project shapes, each a workspace folder as a user opens it.
+
+A shape says only how to build the project (files, and the real install its workflow makes);
+what pytest and pyright do with it is measured, never written down here. `known` names the checks
+the engine is known to get wrong on this shape today, with the reason from DISAGREEMENTS.md; the
+harness turns each into a strict xfail, so an engine fix shows up as an unexpected pass.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+MOD = "def f():\n    return 1\n"
+
+
+def test_of(module: str, name: str = "f") -> str:
+    return f"from {module} import {name}\n\n\ndef test_it():\n    assert {name}() == 1\n"
+
+
+BACKENDS = {
+    "hatchling": ('["hatchling"]', "hatchling.build"),
+    "uv_build": ('["uv_build>=0.8,<0.14"]', "uv_build"),
+    "setuptools": ('["setuptools>=64"]', "setuptools.build_meta"),
+    "poetry": ('["poetry-core>=2"]', "poetry.core.masonry.api"),
+    "pdm": ('["pdm-backend"]', "pdm.backend"),
+    "flit": ('["flit_core>=3.4,<4"]', "flit_core.buildapi"),
+    "maturin": ('["maturin>=1,<2"]', "maturin"),
+}
+
+
+def pyproject(name: str = "app", backend: str | None = None, extra: str = "", deps: str = "") -> str:
+    text = (
+        f'[project]\nname = "{name}"\nversion = "0.1.0"\ndescription = "A shape."\nrequires-python = ">=3.10"\n'
+        f'dependencies = [{deps}]\n\n[dependency-groups]\ndev = ["pytest>=8"]\n'
+    )
+    if backend:
+        requires, api = BACKENDS[backend]
+        text += f'\n[build-system]\nrequires = {requires}\nbuild-backend = "{api}"\n'
+    return text + (("\n" + extra) if extra else "")
+
+
+def settings(**values: object) -> str:
+    return json.dumps({k.replace("__", "."): v for k, v in values.items()}, indent=2) + "\n"
+
+
+TESTING = {
+    "python.testing.pytestEnabled": True,
+    "python.testing.unittestEnabled": False,
+    "python.testing.pytestArgs": [],
+}
+
+
+def vscode(**extra: object) -> str:
+    return json.dumps({**TESTING, **extra}, indent=2) + "\n"
+
+
+def src_app(root: str = "src", pkg: str = "app") -> dict[str, str]:
+    return {
+        f"{root}/{pkg}/__init__.py": "",
+        f"{root}/{pkg}/core.py": MOD,
+        "tests/test_core.py": test_of(f"{pkg}.core"),
+    }
+
+
+SYNC = (("uv", "sync", "-q"),)
+
+
+@dataclass
+class Shape:
+    id: str
+    files: dict[str, str]
+    # Commands the project's own workflow runs to install it (real installs, in the shape's folder).
+    setup: tuple[tuple[str, ...], ...] = ()
+    # Folders (relative) where CI would run plain `pytest`: each project root.
+    projects: tuple[str, ...] = (".",)
+    # True when only an install (not a config edit) can make the tools green: then the fix must not
+    # break anything, and `check` must be clean, but failures of the fresh checkout may remain.
+    needs_install: bool = False
+    # The fix needs `--unsafe-fixes` (adds __init__.py, deletes settings...).
+    unsafe: bool = False
+    # check name ("confirmed", "reported", "fixed") -> reason, for strict xfails.
+    known: dict[str, str] = field(default_factory=dict)
+
+
+def _shapes() -> list[Shape]:
+    shapes: list[Shape] = []
+    add = shapes.append
+
+    # --- flat layouts ---------------------------------------------------------------------------
+    flat = {"app/__init__.py": "", "app/core.py": MOD, "tests/test_core.py": test_of("app.core")}
+    add(Shape("flat-no-conftest", {"pyproject.toml": pyproject(), **flat}))
+    add(Shape("flat-root-conftest", {"pyproject.toml": pyproject(), "conftest.py": "", **flat}))
+    add(
+        Shape(
+            "flat-pythonpath-dot",
+            {"pyproject.toml": pyproject(extra='[tool.pytest.ini_options]\npythonpath = ["."]\n'), **flat},
+        )
+    )
+    add(Shape("flat-tests-package", {"pyproject.toml": pyproject(), **flat, "tests/__init__.py": ""}))
+    add(
+        Shape(
+            "flat-single-module",
+            {"pyproject.toml": pyproject(), "tool.py": MOD, "test_tool.py": test_of("tool")},
+        )
+    )
+    add(
+        Shape(
+            "flat-configured-vscode",
+            {"pyproject.toml": pyproject(), "conftest.py": "", **flat, ".vscode/settings.json": vscode()},
+        )
+    )
+    add(
+        Shape("flat-hatchling-synced", {"pyproject.toml": pyproject(backend="hatchling"), **flat}, setup=SYNC)
+    )
+    add(
+        Shape(
+            "flat-setuptools-synced",
+            {
+                "pyproject.toml": pyproject(
+                    backend="setuptools", extra='[tool.setuptools]\npackages = ["app"]\n'
+                ),
+                **flat,
+            },
+            setup=SYNC,
+        )
+    )
+
+    # --- src layouts per backend: a fresh clone (nothing installed) and after `uv sync` --------------
+    for backend in ("hatchling", "uv_build", "setuptools", "poetry", "pdm", "flit"):
+        extra = ""
+        if backend == "poetry":
+            extra = '[tool.poetry]\npackages = [{ include = "app", from = "src" }]\n'
+        files = {"pyproject.toml": pyproject(backend=backend, extra=extra), **src_app()}
+        add(Shape(f"src-{backend}-fresh", files, needs_install=True))
+        add(Shape(f"src-{backend}-synced", files, setup=SYNC))
+    add(
+        Shape(
+            "src-maturin-python-source",
+            {
+                "pyproject.toml": pyproject(
+                    backend="maturin",
+                    extra='[tool.maturin]\npython-source = "python"\nmodule-name = "app._core"\n',
+                ),
+                "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n',
+                "src/lib.rs": "",
+                **src_app("python"),
+            },
+            needs_install=True,
+        )
+    )
+    add(
+        Shape(
+            "src-pythonpath-configured",
+            {
+                "pyproject.toml": pyproject(extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'),
+                **src_app(),
+                ".vscode/settings.json": vscode(),
+            },
+        )
+    )
+
+    # --- no build system ------------------------------------------------------------------------
+    add(Shape("nobuild-src-fresh", {"pyproject.toml": pyproject(), **src_app()}))
+    add(Shape("nobuild-src-synced", {"pyproject.toml": pyproject(), **src_app()}, setup=SYNC))
+    add(
+        Shape(
+            "uv-package-false-synced",
+            {
+                "pyproject.toml": pyproject(backend="hatchling", extra="[tool.uv]\npackage = false\n"),
+                **src_app(),
+            },
+            setup=SYNC,
+        )
+    )
+    add(Shape("requirements-only-src", {"requirements.txt": "pytest>=8\n", **src_app()}))
+
+    # --- namespace packages ----------------------------------------------------------------------
+    add(
+        Shape(
+            "namespace-pep420-src",
+            {
+                "pyproject.toml": pyproject(
+                    backend="setuptools",
+                    extra='[tool.setuptools.packages.find]\nwhere = ["src"]\nnamespaces = true\n\n[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+                ),
+                "src/acme/x/core.py": MOD,
+                "tests/test_x.py": test_of("acme.x.core"),
+            },
+        )
+    )
+    add(
+        Shape(
+            "namespace-subpackage-accidental",
+            {
+                "pyproject.toml": pyproject(extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'),
+                "src/app/__init__.py": "",
+                "src/app/io/readers.py": MOD,
+                "tests/test_io.py": test_of("app.io.readers"),
+            },
+        )
+    )
+    add(
+        Shape(
+            "namespace-shared-by-two-roots",
+            {
+                "pyproject.toml": pyproject(
+                    extra='[tool.pytest.ini_options]\npythonpath = ["src", "plugins"]\n'
+                ),
+                "src/acme/core.py": MOD,
+                "plugins/acme/extra.py": MOD,
+                "tests/test_ns.py": test_of("acme.core")
+                + "\n\n"
+                + test_of("acme.extra").replace("def test_it", "def test_extra"),
+                ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["src", "plugins"]}),
+            },
+        )
+    )
+
+    # --- uv workspaces ---------------------------------------------------------------------------
+    def member(name: str, with_pythonpath: bool = False) -> dict[str, str]:
+        extra = '[tool.pytest.ini_options]\npythonpath = ["src"]\n' if with_pythonpath else ""
+        return {
+            f"packages/{name}/pyproject.toml": pyproject(name, backend="hatchling", extra=extra),
+            f"packages/{name}/src/{name}/__init__.py": "",
+            f"packages/{name}/src/{name}/core.py": MOD,
+            f"packages/{name}/tests/test_{name}.py": test_of(f"{name}.core"),
+        }
+
+    ws_root = (
+        '[project]\nname = "root"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["alpha", "beta"]\n\n'
+        '[dependency-groups]\ndev = ["pytest>=8"]\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n\n'
+        "[tool.uv.sources]\nalpha = { workspace = true }\nbeta = { workspace = true }\n"
+    )
+    ws = {"pyproject.toml": ws_root, **member("alpha"), **member("beta")}
+    add(Shape("uv-workspace-synced", ws, setup=SYNC))
+    add(Shape("uv-workspace-fresh", ws, needs_install=True))
+    add(
+        Shape(
+            "uv-workspace-member-pythonpath",
+            {
+                "pyproject.toml": ws_root,
+                **member("alpha", True),
+                **member("beta", True),
+                ".vscode/settings.json": vscode(**{"python.testing.pytestArgs": ["packages"]}),
+            },
+            needs_install=True,
+        )
+    )
+    add(
+        Shape(
+            "uv-workspace-root-pythonpath",
+            {
+                "pyproject.toml": ws_root
+                + '\n[tool.pytest.ini_options]\npythonpath = ["packages/alpha/src", "packages/beta/src"]\n',
+                **member("alpha"),
+                **member("beta"),
+            },
+        )
+    )
+
+    # --- several projects in one folder ------------------------------------------------------------
+    def project(
+        d: str, pkg: str, config: str = '[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+    ) -> dict[str, str]:
+        return {
+            f"{d}/pyproject.toml": pyproject(pkg, extra=config),
+            f"{d}/src/{pkg}/__init__.py": "",
+            f"{d}/src/{pkg}/core.py": MOD,
+            f"{d}/tests/test_{pkg}.py": test_of(f"{pkg}.core"),
+        }
+
+    add(
+        Shape(
+            "multi-project-src",
+            {**project("projA", "alpha"), **project("projB", "beta")},
+            projects=("projA", "projB"),
+        )
+    )
+    add(
+        Shape(
+            "multi-project-flat-conftest",
+            {
+                "projA/pyproject.toml": pyproject("alpha"),
+                "projA/conftest.py": "",
+                "projA/alpha/__init__.py": MOD,
+                "projA/tests/test_alpha.py": test_of("alpha"),
+                "projB/pyproject.toml": pyproject("beta"),
+                "projB/conftest.py": "",
+                "projB/beta/__init__.py": MOD,
+                "projB/tests/test_beta.py": test_of("beta"),
+            },
+            projects=("projA", "projB"),
+        )
+    )
+
+    # --- python/ and lib/ roots ----------------------------------------------------------------------
+    for root in ("python", "lib"):
+        config = f'[tool.pytest.ini_options]\npythonpath = ["{root}"]\n'
+        add(Shape(f"{root}-root-pythonpath", {"pyproject.toml": pyproject(extra=config), **src_app(root)}))
+        add(
+            Shape(
+                f"{root}-root-with-extrapaths",
+                {
+                    "pyproject.toml": pyproject(extra=config),
+                    **src_app(root),
+                    ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": [root]}),
+                },
+            )
+        )
+    add(
+        Shape(
+            "hatch-packages-from-lib",
+            {
+                "pyproject.toml": pyproject(
+                    extra='[tool.hatch.build.targets.wheel]\npackages = ["lib/app"]\n'
+                ),
+                **src_app("lib"),
+            },
+        )
+    )
+
+    # --- .env PYTHONPATH --------------------------------------------------------------------------
+    add(
+        Shape(
+            "dotenv-pythonpath-src", {"pyproject.toml": pyproject(), **src_app(), ".env": "PYTHONPATH=src\n"}
+        )
+    )
+    add(
+        Shape(
+            "dotenv-pythonpath-lib",
+            {"pyproject.toml": pyproject(), **src_app("lib"), ".env": "PYTHONPATH=lib\n"},
+        )
+    )
+
+    # --- python.testing.cwd -------------------------------------------------------------------------
+    backend_project = project("backend", "app")
+    add(
+        Shape(
+            "testing-cwd-subproject",
+            {**backend_project, ".vscode/settings.json": vscode(**{"python.testing.cwd": "backend"})},
+            projects=("backend",),
+        )
+    )
+    add(
+        Shape(
+            "testing-cwd-subproject-configured",
+            {
+                **backend_project,
+                ".vscode/settings.json": vscode(
+                    **{
+                        "python.testing.cwd": "${workspaceFolder}/backend",
+                        "python.analysis.extraPaths": ["backend/src"],
+                    }
+                ),
+            },
+            projects=("backend",),
+        )
+    )
+
+    # --- pyright configurations ----------------------------------------------------------------------
+    lib_config = '[tool.pytest.ini_options]\npythonpath = ["lib"]\n'
+    add(
+        Shape(
+            "pyright-config-with-extrapaths",
+            {
+                "pyproject.toml": pyproject(extra=lib_config + '\n[tool.pyright]\nextraPaths = ["lib"]\n'),
+                **src_app("lib"),
+            },
+        )
+    )
+    add(
+        Shape(
+            "pyright-config-without-extrapaths",
+            {
+                "pyproject.toml": pyproject(
+                    extra=lib_config + '\n[tool.pyright]\ntypeCheckingMode = "basic"\n'
+                ),
+                **src_app("lib"),
+                ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["lib"]}),
+            },
+        )
+    )
+    add(
+        Shape(
+            "pyrightconfig-overrides-settings",
+            {
+                "pyproject.toml": pyproject(extra=lib_config),
+                "pyrightconfig.json": '{\n  "extraPaths": ["tools"]\n}\n',
+                "tools/helper.py": MOD,
+                **src_app("lib"),
+                ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["lib"]}),
+            },
+        )
+    )
+    add(
+        Shape(
+            "pyrightconfig-execution-environments",
+            {
+                "pyproject.toml": pyproject(extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'),
+                "pyrightconfig.json": '{\n  "executionEnvironments": [{"root": "tests"}]\n}\n',
+                **src_app(),
+            },
+        )
+    )
+
+    # --- Django ------------------------------------------------------------------------------------
+    add(
+        Shape(
+            "django-project",
+            {
+                "pyproject.toml": pyproject(deps='"django>=5"').replace(
+                    'dev = ["pytest>=8"]', 'dev = ["pytest>=8", "pytest-django>=4.9"]'
+                ),
+                "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = mysite.settings\n",
+                "manage.py": "import os\nimport sys\n",
+                "mysite/__init__.py": "",
+                "mysite/settings.py": 'SECRET_KEY = "x"\nINSTALLED_APPS = ["polls"]\nDATABASES = {}\nUSE_TZ = True\n',
+                "polls/__init__.py": "",
+                "polls/models.py": MOD,
+                "polls/tests/__init__.py": "",
+                "polls/tests/test_models.py": test_of("polls.models"),
+            },
+            setup=SYNC,
+        )
+    )
+
+    # --- tox, nox and hatch environments install the project themselves -------------------------------
+    add(
+        Shape(
+            "tox-project",
+            {
+                "pyproject.toml": pyproject(backend="setuptools").replace(
+                    '\n[dependency-groups]\ndev = ["pytest>=8"]\n', ""
+                ),
+                "tox.ini": "[tox]\nenv_list = py\n\n[testenv]\ndeps = pytest\ncommands = pytest {posargs}\n",
+                **src_app(),
+            },
+            needs_install=True,
+        )
+    )
+    add(
+        Shape(
+            "nox-project",
+            {
+                "pyproject.toml": pyproject(backend="hatchling").replace(
+                    '\n[dependency-groups]\ndev = ["pytest>=8"]\n', ""
+                ),
+                "noxfile.py": 'import nox\n\n\n@nox.session\ndef tests(session):\n    session.install(".", "pytest")\n    session.run("pytest")\n',
+                **src_app(),
+            },
+            needs_install=True,
+        )
+    )
+    add(
+        Shape(
+            "hatch-env-project",
+            {
+                "pyproject.toml": pyproject(
+                    backend="hatchling",
+                    extra='[tool.hatch.envs.hatch-test]\nextra-dependencies = ["pytest-mock"]\n',
+                ).replace('\n[dependency-groups]\ndev = ["pytest>=8"]\n', ""),
+                **src_app(),
+            },
+            needs_install=True,
+        )
+    )
+    add(
+        Shape(
+            "requirements-editable-install",
+            {
+                "pyproject.toml": pyproject(backend="hatchling"),
+                "requirements-dev.txt": "-e .\npytest>=8\n",
+                **src_app(),
+            },
+            needs_install=True,
+        )
+    )
+
+    # --- .vscode kept out of git ----------------------------------------------------------------------
+    add(
+        Shape(
+            "gitignored-vscode-flat",
+            {"pyproject.toml": pyproject(), "conftest.py": "", ".gitignore": ".vscode/\n.venv/\n", **flat},
+        )
+    )
+    add(
+        Shape(
+            "gitignored-vscode-src",
+            {
+                "pyproject.toml": pyproject(extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'),
+                ".gitignore": ".vscode/\n",
+                **src_app(),
+            },
+        )
+    )
+
+    # --- pytest configuration problems -------------------------------------------------------------------
+    add(
+        Shape(
+            "pytest-ini-shadows-pyproject",
+            {
+                "pyproject.toml": pyproject(extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'),
+                "pytest.ini": "[pytest]\naddopts = -ra\n",
+                **src_app(),
+            },
+        )
+    )
+    add(
+        Shape(
+            "test-module-basename-clash",
+            {
+                "pyproject.toml": pyproject(),
+                "conftest.py": "",
+                "app/__init__.py": MOD,
+                "tests/unit/test_util.py": test_of("app"),
+                "tests/integration/test_util.py": test_of("app"),
+            },
+        )
+    )
+    add(
+        Shape(
+            "setuptools-lib-dir-import-hook-synced",
+            {
+                "pyproject.toml": pyproject(
+                    backend="setuptools",
+                    extra='[tool.setuptools]\npackage-dir = {"" = "lib"}\npackages = ["app"]\n',
+                ),
+                **src_app("lib"),
+            },
+            setup=SYNC,
+        )
+    )
+    return shapes
+
+
+def _with_known(shapes: list[Shape]) -> list[Shape]:
+    from tests.truth.known_shapes import KNOWN
+
+    for shape in shapes:
+        shape.known = {**KNOWN.get(shape.id, {}), **shape.known}
+    return shapes
+
+
+SHAPES = _with_known(_shapes())

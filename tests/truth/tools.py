@@ -1,0 +1,313 @@
+"""Run the real tools on a workspace on disk and record which first-party imports fail.
+
+Real pytest runs twice per folder: the `pytest` console script from the project root (what CI
+does: the current folder is not on sys.path) and the Test Explorer's invocation (`python -m pytest
+--collect-only <pytestArgs> --rootdir=<cwd>` from `python.testing.cwd` or the folder, with the
+`.env` variables merged in; FACTS.md "Learned since"). pyright runs as a language server
+(pyright_lsp.py). Interpreters are real: a shape's own `.venv` made by `uv sync` when it has one,
+else a runner environment holding only pytest.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.truth.pyright_lsp import folder_settings
+
+SKIP_DIRS = {".venv", "venv", ".git", "node_modules", ".tox", ".nox", "__pycache__", ".pytest_cache"}
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+
+# Makes imports of third-party names (listed in TRUTH_STUBS) succeed with an empty module when
+# nothing installed provides them, so that a skeleton's first-party imports are what is tested.
+# It is appended to sys.meta_path, so every real finder is asked first.
+STUB_PTH = "import _truth_stubs; _truth_stubs.install()\n"
+STUB_MODULE = """
+import os, sys, types
+from importlib.machinery import ModuleSpec
+
+
+class _Loader:
+    def create_module(self, spec):
+        module = types.ModuleType(spec.name)
+        module.__path__ = []
+        module.__getattr__ = lambda name: type(name, (), {})
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+class _Finder:
+    names = frozenset(n for n in os.environ.get("TRUTH_STUBS", "").split(",") if n)
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in self.names:
+            return ModuleSpec(name, _Loader(), is_package=True)
+        return None
+
+
+def install():
+    if os.environ.get("TRUTH_STUBS"):
+        sys.meta_path.append(_Finder())
+"""
+
+
+PYCACHE = os.path.join(os.environ.get("TMPDIR", "/tmp"), "pyproj-doctor-truth-pycache")
+
+
+def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTEST", "VIRTUAL_ENV", "UV_PROJECT", "PYTHON", "CONDA"))
+    }
+    env["UV_LINK_MODE"] = "copy"
+    env["UV_NO_PROGRESS"] = "1"
+    # Byte code of whatever runs is cached outside the workspaces, so nothing is written into them
+    # and nothing is compiled twice (compiling every installed package at install costs more).
+    env["PYTHONPYCACHEPREFIX"] = PYCACHE
+    env.update(extra or {})
+    return env
+
+
+def make_runner(where: Path) -> Path:
+    """A virtual environment with only pytest (the harness's own version), for shapes without one."""
+    import pytest
+
+    venv = where / "runner"
+    if not (venv / "bin" / "pytest").exists():
+        subprocess.run(
+            ["uv", "venv", "-q", "--python", sys.executable, str(venv)], check=True, env=clean_env()
+        )
+        subprocess.run(
+            [
+                "uv",
+                "pip",
+                "install",
+                "-q",
+                "--python",
+                str(venv / "bin" / "python"),
+                f"pytest=={pytest.__version__}",
+            ],
+            check=True,
+            env=clean_env(),
+        )
+    add_stubs(venv)
+    return venv
+
+
+def site_packages(venv: Path) -> Path:
+    return next((venv / "lib").glob("python3*/site-packages"))
+
+
+def add_stubs(venv: Path) -> None:
+    site = site_packages(venv)
+    (site / "_truth_stubs.py").write_text(STUB_MODULE)
+    (site / "_truth_stubs.pth").write_text(STUB_PTH)
+
+
+def python_files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        found.extend(Path(dirpath) / f for f in sorted(filenames) if f.endswith(".py"))
+    return found
+
+
+def imported_names(files: list[Path]) -> dict[Path, set[str]]:
+    """The absolute imports of each file, as dotted module names."""
+    result: dict[Path, set[str]] = {}
+    for path in files:
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except SyntaxError:
+            continue
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module)
+        result[path] = names
+    return result
+
+
+def first_party(root: Path, files: list[Path]) -> set[str]:
+    """Top-level names the workspace itself provides: a folder holding Python files, or a module."""
+    names: set[str] = set()
+    for path in files:
+        rel = path.relative_to(root).parts
+        names.add(Path(rel[-1]).stem)
+        names.update(part for part in rel[:-1])
+    return {n for n in names if n.isidentifier()} - STDLIB
+
+
+@dataclass
+class PytestRun:
+    label: str
+    command: list[str]
+    cwd: str
+    returncode: int
+    missing: set[str] = field(default_factory=set)  # first-party top-level names that failed to import
+    errors: list[str] = field(default_factory=list)  # other collection/usage errors, one line each
+    # pytest could not start for a reason of this environment, not of the project (a plugin that
+    # addopts needs is not installed here): recorded, and not counted as a failure.
+    environment: list[str] = field(default_factory=list)
+    output: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return (self.returncode in (0, 5) or bool(self.environment)) and not self.missing and not self.errors
+
+
+ENVIRONMENT = (
+    "unrecognized arguments",
+    "Error importing plugin",
+    "Unknown config option",
+    "unknown hook",
+    "not found: pytest_plugins",
+)
+MISSING = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")
+CANNOT_IMPORT = re.compile(r"ImportError: cannot import name '([^']+)' from '([^']+)'")
+OTHER = re.compile(r"^(E\s+)?(.*(import file mismatch|ERROR: .*|UsageError.*|INTERNALERROR.*))$", re.M)
+
+
+def parse_pytest(
+    label: str, command: list[str], cwd: Path, proc: subprocess.CompletedProcess[str], ours: set[str]
+) -> PytestRun:
+    out = proc.stdout + proc.stderr
+    run = PytestRun(label, command, str(cwd), proc.returncode, output=out[-4000:])
+    for match in MISSING.finditer(out):
+        top = match.group(1).split(".")[0]
+        if top in ours:
+            run.missing.add(top)
+    for match in CANNOT_IMPORT.finditer(out):
+        top = match.group(2).split(".")[0]
+        if top in ours:
+            run.missing.add(top)
+    for match in OTHER.finditer(out):
+        line = match.group(2).strip()
+        if "ModuleNotFoundError" in line or line.startswith("ERROR collecting") or "Interrupted" in line:
+            continue
+        if line.startswith("ERROR ") and (" - ModuleNotFoundError" in line or " - ImportError" in line):
+            continue
+        if any(p in line for p in ENVIRONMENT):
+            run.environment.append(line[:300])
+        else:
+            run.errors.append(line[:300])
+    if run.environment and not run.missing:
+        run.errors = []
+        return run
+    # A failure that is only third-party (a dependency not installed in this environment) is not a
+    # first-party import failure.
+    if proc.returncode not in (0, 5) and not run.missing and not run.errors and not MISSING.search(out):
+        run.errors.append(f"exit {proc.returncode}")
+    return run
+
+
+def read_env_file(folder: Path, settings: dict[str, Any]) -> dict[str, str]:
+    """The variables the Python extension loads from `python.envFile` (default `.env`)."""
+    name = settings.get("python.envFile", "${workspaceFolder}/.env")
+    path = Path(str(name).replace("${workspaceFolder}", str(folder)))
+    if not path.is_absolute():
+        path = folder / path
+    values: dict[str, str] = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            key, sep, value = line.strip().partition("=")
+            if sep and not key.startswith("#"):
+                values[key.strip().removeprefix("export ").strip()] = (
+                    value.strip().strip("'\"").replace("${workspaceFolder}", str(folder))
+                )
+    return values
+
+
+def run_pytest(folder: Path, venv: Path, ours: set[str], stubs: set[str]) -> list[PytestRun]:
+    """Plain `pytest` in the folder, then the Test Explorer's collection run."""
+    base = {"TRUTH_STUBS": ",".join(sorted(stubs))}
+    runs: list[PytestRun] = []
+    if not (venv / "bin" / "pytest").exists():
+        missing = PytestRun("pytest", [], str(folder), -1, errors=[f"pytest is not installed in {venv}"])
+        return [missing, PytestRun("test explorer", [], str(folder), -1, errors=missing.errors)]
+    plain = [str(venv / "bin" / "pytest"), "--collect-only", "-q", "-p", "no:cacheprovider"]
+    proc = subprocess.run(plain, cwd=folder, env=clean_env(base), capture_output=True, text=True, timeout=300)
+    runs.append(parse_pytest("pytest", plain[:1] + plain[1:], folder, proc, ours))
+
+    settings = folder_settings(folder)
+    args = settings.get("python.testing.pytestArgs", [])
+    args = [str(a).replace("${workspaceFolder}", str(folder)) for a in args] if isinstance(args, list) else []
+    cwd_setting = settings.get("python.testing.cwd")
+    cwd = folder
+    if isinstance(cwd_setting, str) and cwd_setting:
+        cwd = Path(cwd_setting.replace("${workspaceFolder}", str(folder)))
+        cwd = cwd if cwd.is_absolute() else folder / cwd
+    explorer = [
+        str(venv / "bin" / "python"),
+        "-m",
+        "pytest",
+        "--collect-only",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *args,
+    ]
+    if not any(a.startswith("--rootdir") for a in args):
+        explorer.append(f"--rootdir={cwd}")
+    env = clean_env({**base, **read_env_file(folder, settings)})
+    proc = subprocess.run(explorer, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    runs.append(parse_pytest("test explorer", explorer, cwd, proc, ours))
+    return runs
+
+
+UNRESOLVED = re.compile(r'Import "([^"]+)" could not be resolved|"([^"]+)" is unknown import symbol')
+
+
+def pyright_missing(
+    diagnostics: dict[Path, list[dict[str, Any]]], ours: set[str], root: Path
+) -> dict[str, list[str]]:
+    """First-party top-level names pyright cannot resolve, with `file: message` evidence."""
+    missing: dict[str, list[str]] = {}
+    for path, items in diagnostics.items():
+        imports = imported_names([path]).get(path, set())
+        for item in items:
+            match = UNRESOLVED.search(item.get("message", ""))
+            if not match:
+                continue
+            if match.group(1):
+                top = match.group(1).split(".")[0]
+            else:
+                # "X is unknown import symbol": the module it was imported from is on that line.
+                line = path.read_text(errors="replace").splitlines()[item["range"]["start"]["line"]]
+                found = re.match(r"\s*from\s+([\w.]+)\s+import", line)
+                if not found:
+                    continue
+                top = found.group(1).split(".")[0]
+            if top in ours and any(n.split(".")[0] == top for n in imports):
+                rel = path.relative_to(root)
+                missing.setdefault(top, []).append(
+                    f"{rel}:{item['range']['start']['line'] + 1}: {item['message']}"
+                )
+    return missing
+
+
+def uv(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["uv", *args],
+        cwd=cwd,
+        env=clean_env({"UV_PYTHON": sys.executable}),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def has_uv() -> bool:
+    return shutil.which("uv") is not None
