@@ -3,7 +3,9 @@
 Run: uv run python benchmarks/cli_startup.py [--runs N]
 
 All commands are timed in the same run, interleaved, with the same interpreter;
-the table reports medians and ratios (absolute numbers vary between machines).
+the table reports medians and ratios to bare ``python -c pass`` (absolute numbers vary
+between machines). The floor is bare Python: our own import cost counts against us.
+Target: ``check`` on a small app ≤ 3× the floor.
 """
 
 from __future__ import annotations
@@ -81,13 +83,14 @@ def main() -> None:
     floor = medians["python -c pass (floor)"]
     imports = medians["import pyproj_doctor CLI + engine"]
     width = max(len(n) for n in medians)
-    print(f"{'command':<{width}}  {'median ms':>9}  {'× floor':>8}  {'× (floor+import)':>16}")
+    print(f"{'command':<{width}}  {'median ms':>9}  {'× floor':>8}")
     for name, value in medians.items():
-        print(f"{name:<{width}}  {value * 1000:9.1f}  {value / floor:8.2f}  {value / imports:16.2f}")
+        print(f"{name:<{width}}  {value * 1000:9.1f}  {value / floor:8.2f}")
     check = medians["pyproj-doctor check (small app)"]
+    verdict = "met" if check <= 3 * floor else "missed"
     print(
-        f"\ncheck costs {check / imports:.2f}× starting Python and importing our modules "
-        f"(target ≤ 2×); importing adds {(imports - floor) * 1000:.0f} ms to bare start-up "
+        f"\ncheck costs {check / floor:.2f}× bare `python -c pass` (target ≤ 3×: {verdict}); "
+        f"importing our modules adds {(imports - floor) * 1000:.0f} ms "
         f"({args.runs} interleaved runs each)."
     )
 

@@ -2,6 +2,9 @@
 
 - small: a uv app (src layout, one test);
 - medium: one project with about 5,000 files (packages, tests, docs, data);
+- realrepo: the shape of a real library: src layout, 232 test modules holding about 12.8 MB
+  of ordinary pytest code (docstrings, parametrize tables, f-strings, classes, imports at
+  the top, under ``if TYPE_CHECKING`` and inside functions), conftests and test data;
 - monorepo: a uv workspace of N members (default 200), each with src/<pkg>, tests and some
   with their own .vscode, plus a large node_modules and a .venv with thousands of files that
   a good tool skips at no cost. About 100,000 files in all with the defaults.
@@ -12,6 +15,7 @@ Run: uv run python benchmarks/generate.py DEST [--size small|medium|monorepo] [-
 from __future__ import annotations
 
 import argparse
+import random
 from pathlib import Path
 
 PYPROJECT = '[project]\nname = "{name}"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n'
@@ -53,6 +57,137 @@ def medium(root: Path, files: int = 5000) -> int:
         count += 50
     _write(root / "src/big_app/__init__.py", "")
     return count
+
+
+_TEST_HEAD = '''"""Tests for {pkg}.{sub}: behaviour, edge cases and regressions."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from {pkg} import {sub}
+from {pkg}.{sub} import core as {sub}_core
+from {pkg}.errors import ReadError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+DATA = Path(__file__).parent / "data"
+'''
+
+_TEST_BLOCKS = (
+    '''
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("alpha {n}", "ALPHA {n}"),
+        ("beta # not a comment {n}", "BETA # NOT A COMMENT {n}"),
+        ('quote " inside {n}', 'QUOTE " INSIDE {n}'),
+        ("import os  # inside a string {n}", "IMPORT OS  # INSIDE A STRING {n}"),
+    ],
+)
+def test_transform_{n}(source: str, expected: str) -> None:
+    """Each input is transformed the same way, whatever characters it holds."""
+    result = {sub}_core.transform(source)
+    assert result == expected, f"{{source!r}} gave {{result!r}}, not {{expected!r}}"
+''',
+    '''
+
+class TestReader{n}:
+    """The reader keeps positions exact for case {n}."""
+
+    @pytest.fixture
+    def sample(self, tmp_path: Path) -> Path:
+        path = tmp_path / "sample_{n}.txt"
+        path.write_text("line one\\nline two\\n", encoding="utf-8")
+        return path
+
+    def test_reads_lines(self, sample: Path) -> None:
+        lines = {sub}.read_lines(sample)
+        assert [line.number for line in lines] == [1, 2]
+
+    def test_reports_missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(ReadError, match=r"no such file: .*missing_{n}"):
+            {sub}.read_lines(tmp_path / "missing_{n}")
+
+    def test_uses_json_helpers(self) -> None:
+        from {pkg}.util import dumps  # imported here: only this test needs it
+
+        assert json.loads(dumps({{"key": {n}}})) == {{"key": {n}}}
+''',
+    '''
+
+EXPECTED_{n} = """\\
+[section]
+key = value {n}
+other = "quoted"  # a comment
+"""
+
+
+def test_round_trip_{n}(tmp_path: Path) -> None:
+    target = tmp_path / "config_{n}.ini"
+    target.write_text(EXPECTED_{n}, encoding="utf-8")
+    parsed = {sub}_core.parse(target.read_text(encoding="utf-8"))
+    assert parsed["section"]["key"] == "value {n}"
+    assert {sub}_core.render(parsed) == EXPECTED_{n}
+    assert re.search(r"other = \\"quoted\\"", EXPECTED_{n})
+    assert os.fspath(target).endswith(f"config_{{{n}}}.ini".replace("{{", "").replace("}}", ""))
+''',
+)
+
+
+def realrepo(root: Path, modules: int = 232, test_bytes: int = 12_800_000, seed: int = 1) -> int:
+    """A library in src layout whose 232 test modules hold ``test_bytes`` of ordinary pytest code."""
+    rng = random.Random(seed)
+    pkg = "realpkg"
+    _write(
+        root / "pyproject.toml",
+        PYPROJECT.format(name=pkg)
+        + '\n[dependency-groups]\ndev = ["pytest>=8"]\n\n[tool.pytest.ini_options]\n'
+        'pythonpath = ["src"]\ntestpaths = ["tests"]\n',
+    )
+    count = 1
+    subs = [f"part{i}" for i in range(24)]
+    _write(root / "src" / pkg / "__init__.py", '"""A library."""\n')
+    _write(root / "src" / pkg / "errors.py", "class ReadError(Exception):\n    pass\n")
+    _write(root / "src" / pkg / "util.py", "import json\n\ndumps = json.dumps\n")
+    count += 3
+    for sub in subs:
+        _write(root / "src" / pkg / sub / "__init__.py", "from .core import transform\n")
+        for name in ("core", "reader", "writer", "model", "cli"):
+            _write(root / "src" / pkg / sub / f"{name}.py", f'"""{sub}.{name}."""\n\nVALUE = 1\n' * 40)
+        count += 6
+    # Sizes vary like a real suite: many small modules, a few very large ones.
+    weights = [rng.lognormvariate(0, 1) for _ in range(modules)]
+    total = sum(weights)
+    for index in range(modules):
+        sub = subs[index % len(subs)]
+        folder = root / "tests" / sub
+        parts = [_TEST_HEAD.format(pkg=pkg, sub=sub)]
+        size = len(parts[0])
+        goal = int(test_bytes * weights[index] / total)
+        n = 0
+        while size < goal:
+            block = _TEST_BLOCKS[rng.randrange(len(_TEST_BLOCKS))].format(pkg=pkg, sub=sub, n=n)
+            parts.append(block)
+            size += len(block)
+            n += 1
+        _write(folder / f"test_{sub}_{index}.py", "".join(parts))
+        count += 1
+    for sub in subs:
+        conftest = "import pytest\n\n\n@pytest.fixture\ndef value():\n    return 1\n"
+        _write(root / "tests" / sub / "conftest.py", conftest)
+        _write(root / "tests" / sub / "data" / "sample.json", '{"key": 1}\n')
+        count += 2
+    _write(root / "tests" / "conftest.py", "")
+    return count + 1
 
 
 def skipped_trees(root: Path, node_files: int, venv_files: int) -> int:
@@ -98,7 +233,7 @@ def monorepo(root: Path, members: int = 200, files_per_member: int = 300) -> int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dest", type=Path)
-    parser.add_argument("--size", choices=("small", "medium", "monorepo"), default="monorepo")
+    parser.add_argument("--size", choices=("small", "medium", "realrepo", "monorepo"), default="monorepo")
     parser.add_argument("--members", type=int, default=200)
     args = parser.parse_args()
     args.dest.mkdir(parents=True, exist_ok=True)
@@ -106,6 +241,8 @@ def main() -> None:
         count = small(args.dest)
     elif args.size == "medium":
         count = medium(args.dest)
+    elif args.size == "realrepo":
+        count = realrepo(args.dest)
     else:
         count = monorepo(args.dest, args.members)
     print(f"{args.dest}: {count} files")

@@ -2,7 +2,8 @@
 
 Run: uv run python benchmarks/run.py [--runs N] [--members N]
 
-For each generated workspace (small uv app, ~5,000-file project, ~100,000-file monorepo with
+For each generated workspace (small uv app, ~5,000-file project, the shape of a real library
+with 232 test modules holding 12.8 MB of tests, ~100,000-file monorepo with
 node_modules and a .venv): wall time and peak memory of `pyproj-doctor check` as a fresh
 process, the same check again in one process with warm caches (what the language server
 does on each keystroke), `python -c pass` (the floor), Scientific Python's `sp-repo-review`
@@ -78,6 +79,7 @@ def main() -> None:
         for name, make in (
             ("small uv app", generate.small),
             ("5,000-file project", generate.medium),
+            ("real repository (232 test modules, 12.8 MB)", generate.realrepo),
             (f"monorepo, {args.members} members", lambda root: generate.monorepo(root, args.members)),
         ):
             root = base / name.split()[0].replace(",", "")

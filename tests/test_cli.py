@@ -184,12 +184,15 @@ def test_file_instead_of_folder(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_is_a_located_problem(tmp_path: Path) -> None:
-    # Root reads every file whatever its mode, so provoke the read error directly.
+    # Root reads every file whatever its mode, so provoke the read errors directly.
     from pyproj_doctor.text import FileProblem, read_source
 
     with pytest.raises(FileProblem) as caught:
         read_source(str(tmp_path), "pyproject.toml")
     assert caught.value.path == "pyproject.toml"
+    assert caught.value.message == "is a folder"
+    with pytest.raises(FileProblem) as caught:
+        read_source(str(tmp_path / "missing"), "pyproject.toml")
     assert caught.value.message.startswith("cannot be read:")
 
 

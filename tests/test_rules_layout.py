@@ -109,3 +109,53 @@ def test_pd102_silent_for_regular_src_layout_and_flat_src_package(tmp_path: Path
     other = tmp_path / "flat"
     write(other, {"pyproject.toml": "[project]\nname='x'\n", "lib/__init__.py": "", "lib/a.py": ""})
     assert not only(check(other), "PD102")
+
+
+def test_pd101_fix_covers_every_folder_in_the_chain(tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "[project]\nname='x'\n", "src/pkg/sub/deep/mod.py": "A = 1\n"})
+    item = next(i for i in only(check(tmp_path), "PD101") if i.path == "src/pkg/sub/deep/mod.py")
+    assert item.fix is not None
+    assert [c.path for c in item.fix.changes] == [
+        "src/pkg/__init__.py",
+        "src/pkg/sub/__init__.py",
+        "src/pkg/sub/deep/__init__.py",
+    ]
+    apply_fix(tmp_path, item)
+    assert not only(check(tmp_path), "PD101")
+
+
+def test_pd101_silent_for_namespaces_on_purpose(tmp_path: Path) -> None:
+    module = {"src/acme/x/core.py": "A = 1\n"}
+    cases = {
+        # The top-level name is shared with a dependency's distribution (acme-core provides acme).
+        "dependency": {"pyproject.toml": "[project]\nname='acme-x'\ndependencies = ['acme-core>=1']\n"},
+        # The distribution itself is a portion of the namespace.
+        "portion": {"pyproject.toml": "[project]\nname='acme-x'\n"},
+        "pytest": {
+            "pyproject.toml": "[project]\nname='x'\n[tool.pytest.ini_options]\nconsider_namespace_packages = true\n"
+        },
+        "uv_build": {
+            "pyproject.toml": "[project]\nname='x'\n[tool.uv.build-backend]\nmodule-name = 'acme.x'\n"
+        },
+        # Portions of one namespace in two search roots.
+        "two-roots": {
+            "pyproject.toml": "[project]\nname='x'\n[tool.pytest.ini_options]\npythonpath = ['src', 'plugins']\n",
+            "plugins/acme/extra.py": "",
+        },
+    }
+    for name, files in cases.items():
+        write(tmp_path / name, {**module, **files})
+        assert not only(check(tmp_path / name), "PD101"), name
+
+
+def test_pd101_silent_for_script_folders(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname='x'\n",
+            "src/pkg/__init__.py": "",
+            "src/pkg/bin/run-it.py": "",
+            "src/pkg/data-files/gen.py": "",
+        },
+    )
+    assert not only(check(tmp_path), "PD101")

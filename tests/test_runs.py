@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from pyproj_doctor import engine
 from pyproj_doctor.workspace.install import workflow_install
 from pyproj_doctor.workspace.runs import collects, explorer_run, imports_ok, plain_pytest, resolve, sys_path
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.workspace import Workspace
-from tests.helpers import write
+from tests.helpers import apply_fix, write
 
 PYTEST_SCRIPT = os.path.join(os.path.dirname(sys.executable), "pytest")
 TEST = "from {name} import X\n\n\ndef test_x():\n    assert X\n"
@@ -207,3 +208,59 @@ def test_workflow_installs(tmp_path: Path) -> None:
     assert _tool(tmp_path / "l", member, "packages/core") == "uv"
     ci = {"pyproject.toml": PYPROJECT, ".github/workflows/ci.yml": "    - run: pip install -e .[test]\n"}
     assert _tool(tmp_path / "m", ci) == "ci"
+
+
+def test_workspace_fix_makes_the_root_invocation_work(tmp_path: Path) -> None:
+    # Members without a build system: `uv sync` does not install them, so pythonpath must.
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n'
+            '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            ".vscode/settings.json": '{"python.testing.pytestArgs": ["packages"]}',
+            **{
+                f"packages/{n}/{rel}": text
+                for n in ("core", "extra")
+                for rel, text in {
+                    "pyproject.toml": f'[project]\nname = "{n}"\nversion = "0"\n'
+                    '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+                    f"src/{n}/__init__.py": "X = 1\n",
+                    f"tests/test_{n}.py": TEST.format(name=n),
+                }.items()
+            },
+        },
+    )
+    assert real_run(tmp_path, "explorer", args=("packages",)) is False
+    report = engine.check(str(tmp_path))
+    [item] = [f for f in report.findings if f.code == "PD201"]
+    assert item.fix is not None and [c.path for c in item.fix.changes] == ["pyproject.toml"]
+    apply_fix(tmp_path, item)
+    assert (
+        '[tool.pytest.ini_options]\npythonpath = ["packages/core/src", "packages/extra/src"]'
+        in (tmp_path / "pyproject.toml").read_text()
+    )
+    assert real_run(tmp_path, "explorer", args=("packages",)) is True
+    assert real_run(tmp_path / "packages/core", "pytest") is True
+    assert not [f for f in engine.check(str(tmp_path)).findings if f.code == "PD201"]
+
+
+def test_multi_project_folder_fix_makes_the_test_explorer_work(tmp_path: Path) -> None:
+    for d, n in (("projA", "alpha"), ("projB", "beta")):
+        write(
+            tmp_path,
+            {
+                f"{d}/pyproject.toml": f'[project]\nname = "{n}"\nversion = "0"\n'
+                '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+                f"{d}/src/{n}/__init__.py": "X = 1\n",
+                f"{d}/tests/test_{n}.py": TEST.format(name=n),
+            },
+        )
+    assert real_run(tmp_path, "explorer") is False
+    report = engine.check(str(tmp_path))
+    [pd201] = [f for f in report.findings if f.code == "PD201"]
+    [pd301] = [f for f in report.findings if f.code == "PD301"]  # one edit for both roots
+    assert pd301.fix is not None and "'./projA/src', './projB/src'" in pd301.fix.description
+    apply_fix(tmp_path, pd201)
+    assert (tmp_path / "pytest.ini").read_text() == "[pytest]\npythonpath = projA/src projB/src\n"
+    assert real_run(tmp_path, "explorer") is True
+    assert real_run(tmp_path / "projA", "pytest") is True

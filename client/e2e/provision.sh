@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Provides code-server 4.100.3 (VS Code 1.100, runs on Node 20) and Debian's Chromium for the
 # end-to-end test. The build is cached outside the clone ($PYPROJ_DOCTOR_CACHE), so only the
-# first run on a machine pays for it. Prints the code-server executable.
+# first run on a machine pays for it; everything it writes (code-server's config and data too)
+# stays under that folder. Prints the code-server executable.
 set -euo pipefail
 VERSION=4.100.3
 CACHE="${PYPROJ_DOCTOR_CACHE:-$HOME/.cache/pyproj-doctor}"
 PREFIX="$CACHE/code-server-$VERSION"
 BIN="$PREFIX/bin/code-server"
+mkdir -p "$CACHE/config" "$CACHE/data"
+export XDG_CONFIG_HOME="$CACHE/config" XDG_DATA_HOME="$CACHE/data"
+# One provisioning at a time per cache (parallel runs would share the .tmp folder).
+exec 9>"$CACHE/.provision.lock"
+flock 9
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)

@@ -1,15 +1,20 @@
-// Which Python runs the server: the Python extension's interpreter for the folder, else the
-// pyprojDoctor.interpreter setting, else python3/python on PATH. Pure logic, unit-tested.
+// Which Python runs the server: the Python Environments extension's environment for the folder,
+// else the Python extension's, else the pyprojDoctor.interpreter setting, else python3/python on
+// PATH. Pure logic, unit-tested.
 import * as path from "node:path";
+import { PYTHON_FLOOR } from "./contract";
 
-export const MIN_VERSION: [number, number] = [3, 9];
+export const MIN_VERSION: [number, number] = PYTHON_FLOOR;
+
+export type Source = "python-environments" | "python-extension" | "setting" | "path";
 
 export interface Candidate {
   command: string;
-  source: "python-extension" | "setting" | "path";
+  source: Source;
 }
 
 export interface Inputs {
+  fromPythonEnvironments?: string;
   fromPythonExtension?: string;
   setting?: string;
   trusted: boolean;
@@ -29,7 +34,7 @@ export function insideWorkspace(file: string, folders: string[]): boolean {
 export function candidates(inputs: Inputs): { candidates: Candidate[]; refused: string[] } {
   const found: Candidate[] = [];
   const refused: string[] = [];
-  const consider = (command: string | undefined, source: Candidate["source"]): void => {
+  const consider = (command: string | undefined, source: Source): void => {
     if (!command || !command.trim()) {
       return;
     }
@@ -38,11 +43,15 @@ export function candidates(inputs: Inputs): { candidates: Candidate[]; refused: 
       refused.push(command);
       return;
     }
-    found.push({ command: command.trim(), source });
+    if (!found.some((c) => c.command === command.trim())) {
+      found.push({ command: command.trim(), source });
+    }
   };
+  consider(inputs.fromPythonEnvironments, "python-environments");
   consider(inputs.fromPythonExtension, "python-extension");
   consider(inputs.setting, "setting");
-  found.push({ command: "python3", source: "path" }, { command: "python", source: "path" });
+  consider("python3", "path");
+  consider("python", "path");
   return { candidates: found, refused };
 }
 

@@ -1,5 +1,18 @@
-// The Python extension's view of the folder's interpreter, when that extension is installed.
+// The interpreter the user chose in the Python Environments extension or the Python extension,
+// when either is installed. Their APIs are read defensively: a missing or changed field means
+// "no answer", never an error.
 import * as vscode from "vscode";
+
+export const PYTHON_EXTENSION = "ms-python.python";
+export const PYTHON_ENVIRONMENTS_EXTENSION = "ms-python.vscode-python-envs";
+
+interface PythonEnvironment {
+  execInfo?: { run?: { executable?: string } };
+}
+interface PythonEnvironmentsApi {
+  getEnvironment?(scope: vscode.Uri | undefined): Promise<PythonEnvironment | undefined>;
+  onDidChangeEnvironment?: vscode.Event<unknown>;
+}
 
 interface EnvironmentPath {
   id: string;
@@ -16,8 +29,8 @@ interface PythonApi {
   };
 }
 
-async function api(): Promise<PythonApi | undefined> {
-  const extension = vscode.extensions.getExtension<PythonApi>("ms-python.python");
+async function exportsOf<T>(id: string): Promise<T | undefined> {
+  const extension = vscode.extensions.getExtension<T>(id);
   if (!extension) {
     return undefined;
   }
@@ -28,9 +41,21 @@ async function api(): Promise<PythonApi | undefined> {
   }
 }
 
-/** The executable of the active environment for `resource`, or undefined without the extension. */
-export async function activeInterpreter(resource?: vscode.Uri): Promise<string | undefined> {
-  const environments = (await api())?.environments;
+/** The executable the Python Environments extension selected for `resource`. */
+export async function fromPythonEnvironments(resource?: vscode.Uri): Promise<string | undefined> {
+  const api = await exportsOf<PythonEnvironmentsApi>(PYTHON_ENVIRONMENTS_EXTENSION);
+  try {
+    const environment = await api?.getEnvironment?.(resource);
+    const executable = environment?.execInfo?.run?.executable;
+    return typeof executable === "string" ? executable : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The executable of the Python extension's active environment for `resource`. */
+export async function fromPythonExtension(resource?: vscode.Uri): Promise<string | undefined> {
+  const environments = (await exportsOf<PythonApi>(PYTHON_EXTENSION))?.environments;
   if (!environments) {
     return undefined;
   }
@@ -43,7 +68,16 @@ export async function activeInterpreter(resource?: vscode.Uri): Promise<string |
   }
 }
 
-export async function onInterpreterChange(listener: () => void): Promise<vscode.Disposable | undefined> {
-  const environments = (await api())?.environments;
-  return environments?.onDidChangeActiveEnvironmentPath(() => listener());
+/** Calls `listener` when either extension reports another interpreter. */
+export async function onInterpreterChange(listener: () => void): Promise<vscode.Disposable[]> {
+  const disposables: vscode.Disposable[] = [];
+  const environments = await exportsOf<PythonEnvironmentsApi>(PYTHON_ENVIRONMENTS_EXTENSION);
+  if (typeof environments?.onDidChangeEnvironment === "function") {
+    disposables.push(environments.onDidChangeEnvironment(() => listener()));
+  }
+  const python = (await exportsOf<PythonApi>(PYTHON_EXTENSION))?.environments;
+  if (typeof python?.onDidChangeActiveEnvironmentPath === "function") {
+    disposables.push(python.onDidChangeActiveEnvironmentPath(() => listener()));
+  }
+  return disposables;
 }

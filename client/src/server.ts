@@ -1,89 +1,132 @@
-// Starting `python -m pyproj_doctor lsp` from the bundled libraries, and the LanguageClient options.
+// Starting the bundled server (`python -I bundled/launch.py lsp` from the extension's folder, so
+// nothing from the workspace is importable) and the LanguageClient options and middleware.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { LanguageClient, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
-import { Candidate, candidates, parseVersion, supported } from "./interpreter";
-import { activeInterpreter } from "./python";
+import {
+  ApplyWorkspaceEditParams,
+  ApplyWorkspaceEditRequest,
+  ApplyWorkspaceEditResult,
+  DynamicFeature,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  StaticFeature,
+} from "vscode-languageclient/node";
+import { APPLY, confirmed, describe, isConfigureEdit, touchedUris } from "./configure";
+import { DOCUMENTS, PYTHON_FLOOR_TEXT } from "./contract";
+import type { Chosen, NoPython, ServerHandle } from "./controller";
+import { candidates, parseVersion, supported } from "./interpreter";
+import { fromPythonEnvironments, fromPythonExtension } from "./python";
 import { serverSettings } from "./settings";
+import type { Host } from "./vscodeapi";
 
-export const CONFIGURE_COMMAND = "pyprojDoctor.configureProject";
-
-const DOCUMENTS = [
-  "**/pyproject.toml",
-  "**/pytest.ini",
-  "**/.pytest.ini",
-  "**/pytest.toml",
-  "**/.pytest.toml",
-  "**/tox.ini",
-  "**/setup.cfg",
-  "**/.vscode/*.json",
-  "**/*.code-workspace",
-  "**/pyrightconfig.json",
-  "**/.python-version",
-];
-
-function probe(command: string): Promise<[number, number, number] | undefined> {
+/** Runs `command -I -c …` from `cwd` and reads its version. */
+function probe(command: string, cwd: string): Promise<[number, number, number] | undefined> {
   return new Promise((resolve) => {
     execFile(
       command,
-      ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
-      { timeout: 10000, windowsHide: true },
+      ["-I", "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+      { timeout: 10000, windowsHide: true, cwd },
       (error, stdout) => resolve(error ? undefined : parseVersion(stdout)),
     );
   });
 }
 
-export interface Chosen {
-  command: string;
-  source: Candidate["source"];
-  version: string;
-}
-
-export async function chooseInterpreter(output: vscode.OutputChannel): Promise<Chosen | string> {
-  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const config = vscode.workspace.getConfiguration("pyprojDoctor");
-  // In an untrusted workspace only the user's own value of the setting counts.
-  const setting = vscode.workspace.isTrusted
-    ? config.get<string>("interpreter")
-    : config.inspect<string>("interpreter")?.globalValue;
+export async function findInterpreter(host: Host, extensionPath: string): Promise<Chosen | NoPython> {
+  const folders = host.folders();
+  const first = folders[0] ? vscode.Uri.parse(folders[0].uri) : undefined;
+  const setting = host.interpreterSetting();
+  const trusted = host.trusted();
   const { candidates: list, refused } = candidates({
-    fromPythonExtension: await activeInterpreter(vscode.workspace.workspaceFolders?.[0]?.uri),
-    setting,
-    trusted: vscode.workspace.isTrusted,
-    workspaceFolders: folders,
+    fromPythonEnvironments: await fromPythonEnvironments(first),
+    fromPythonExtension: await fromPythonExtension(first),
+    // In an untrusted workspace only the user's own value of the setting counts.
+    setting: trusted ? setting.effective : setting.user,
+    trusted,
+    workspaceFolders: folders.map((f) => f.path),
   });
-  for (const command of refused) {
-    output.appendLine(`Not running ${command}: it is inside an untrusted workspace.`);
-  }
   const tried: string[] = [];
   for (const candidate of list) {
-    const version = await probe(candidate.command);
+    const version = await probe(candidate.command, extensionPath);
     if (version && supported(version)) {
       return { command: candidate.command, source: candidate.source, version: version.join(".") };
     }
-    tried.push(`${candidate.command} (${version ? version.join(".") : "not found"})`);
+    tried.push(`${candidate.command} (${version ? `${version.join(".")}, older than ${PYTHON_FLOOR_TEXT}` : "not found"})`);
   }
-  return `pyproj-doctor needs Python 3.9 or newer to run its server. Tried: ${tried.join(", ")}. Select an interpreter with the Python extension or set "pyprojDoctor.interpreter".`;
+  return { tried, refused };
 }
 
-export function createClient(
-  context: vscode.ExtensionContext,
+/** A LanguageClient whose commands are ours: the extension registers them once, for good. */
+class Client extends LanguageClient {
+  public registerFeature(feature: StaticFeature | DynamicFeature<unknown>): void {
+    const method = (feature as Partial<DynamicFeature<unknown>>).registrationType?.method;
+    if (method === ExecuteCommandRequest.method) {
+      return;
+    }
+    super.registerFeature(feature);
+  }
+}
+
+export interface Hooks {
+  /** The server has reported a result (diagnostics, or the end of a check). */
+  onResult(): void;
+}
+
+async function applyEdit(client: LanguageClient, params: ApplyWorkspaceEditParams): Promise<ApplyWorkspaceEditResult> {
+  let edit = params.edit;
+  const configure = isConfigureEdit(params);
+  if (configure) {
+    const first = touchedUris(edit)[0];
+    const folder = first ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(first)) : undefined;
+    const files = describe(edit, folder?.uri.toString());
+    const choice = await vscode.window.showInformationMessage(
+      `Configure Python Project${folder ? ` in ${folder.name}` : ""}: apply pyproj-doctor's recommended setup to ${files.length} file(s)?`,
+      { modal: true, detail: files.join("\n") },
+      APPLY,
+    );
+    if (choice !== APPLY) {
+      return { applied: false, failureReason: "cancelled" };
+    }
+    edit = confirmed(edit);
+  }
+  const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
+  const converted = await client.protocol2CodeConverter.asWorkspaceEdit(edit);
+  const applied = await vscode.workspace.applyEdit(converted);
+  if (applied && configure) {
+    // The user confirmed writing these files: save them, but never a buffer they had unsaved edits in.
+    for (const uri of touchedUris(edit)) {
+      if (!dirtyBefore.has(uri)) {
+        const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+        if (document.isDirty) {
+          await document.save();
+        }
+      }
+    }
+  }
+  return { applied };
+}
+
+export function launch(
+  extensionPath: string,
   interpreter: Chosen,
   output: vscode.OutputChannel,
-  pickFolder: () => Promise<vscode.WorkspaceFolder | undefined>,
-  onConfigured: (result: unknown) => void,
-): LanguageClient | string {
-  const libs = path.join(context.extensionPath, "bundled", "libs");
-  if (!fs.existsSync(path.join(libs, "pyproj_doctor"))) {
-    return `The bundled pyproj-doctor server is missing from ${libs}; reinstall the extension.`;
+  hooks: Hooks,
+): ServerHandle | string {
+  const launcher = path.join(extensionPath, "bundled", "launch.py");
+  if (!fs.existsSync(path.join(extensionPath, "bundled", "libs", "pyproj_doctor")) || !fs.existsSync(launcher)) {
+    return `The bundled pyproj-doctor server is missing from ${path.join(extensionPath, "bundled")}; reinstall the extension.`;
   }
-  const env = { ...process.env, PYTHONPATH: [libs, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+  // No PYTHONPATH and the extension's folder as working directory: with -I the workspace is not on sys.path.
+  const env = { ...process.env };
+  delete env.PYTHONPATH;
+  delete env.PYTHONSTARTUP;
   const serverOptions: ServerOptions = {
     command: interpreter.command,
-    args: ["-s", "-m", "pyproj_doctor", "lsp"],
-    options: { env },
+    args: ["-I", launcher, "lsp"],
+    options: { env, cwd: extensionPath },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -93,6 +136,16 @@ export function createClient(
     outputChannel: output,
     traceOutputChannel: output,
     middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        next(uri, diagnostics);
+        hooks.onResult();
+      },
+      handleWorkDoneProgress: (token, params, next) => {
+        next(token, params);
+        if (params.kind === "end") {
+          hooks.onResult();
+        }
+      },
       workspace: {
         configuration: (params, token, next) => {
           const answer = next(params, token);
@@ -110,21 +163,17 @@ export function createClient(
           return Promise.resolve(answer).then(map) as ReturnType<typeof next>;
         },
       },
-      executeCommand: async (command, args, next) => {
-        if (command === CONFIGURE_COMMAND && args.length === 0) {
-          const folder = await pickFolder();
-          if (!folder) {
-            return undefined;
-          }
-          args = [folder.uri.toString()];
-        }
-        const result = await next(command, args);
-        if (command === CONFIGURE_COMMAND) {
-          onConfigured(result);
-        }
-        return result;
-      },
     },
   };
-  return new LanguageClient("pyprojDoctor", "pyproj-doctor", serverOptions, clientOptions);
+  const client = new Client("pyprojDoctor", "pyproj-doctor", serverOptions, clientOptions);
+  client.onRequest(ApplyWorkspaceEditRequest.type, (params) => applyEdit(client, params));
+  return {
+    start: () => client.start(),
+    stop: async () => {
+      if (client.needsStop()) {
+        await client.stop();
+      }
+    },
+    executeCommand: (command, args) => client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }),
+  };
 }

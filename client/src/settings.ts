@@ -1,4 +1,5 @@
 // Maps VS Code settings to what the server reads under `pyprojDoctor` (workspace/configuration).
+import { SEVERITIES as CONTRACT_SEVERITIES } from "./contract";
 export interface ServerSettings {
   enable: boolean;
   select: string[];
@@ -11,7 +12,7 @@ export interface SettingsSource {
   get<T>(key: string): T | undefined;
 }
 
-const SEVERITIES = new Set(["error", "warning", "information", "hint"]);
+const SEVERITIES = new Set(CONTRACT_SEVERITIES);
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v.trim() !== "").map((v) => v.trim()) : [];

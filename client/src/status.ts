@@ -1,60 +1,55 @@
-// Status bar item: the number of pyproj-doctor findings in the active folder; opens the Problems view.
+// The status bar item: "checking…" until the server's first result, then the number of findings
+// the Problems view shows for the whole workspace, with the icon of the worst severity.
 import * as vscode from "vscode";
-
-export function countFindings(
-  entries: ReadonlyArray<[vscode.Uri, ReadonlyArray<vscode.Diagnostic>]>,
-  folder: vscode.WorkspaceFolder | undefined,
-): number {
-  let count = 0;
-  for (const [uri, diagnostics] of entries) {
-    if (folder && !uri.fsPath.startsWith(folder.uri.fsPath)) {
-      continue;
-    }
-    count += diagnostics.filter((d) => d.source === "pyproj-doctor").length;
-  }
-  return count;
-}
+import { ServerState, render, summarize } from "./summary";
 
 export class Status implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("pyprojDoctor.status", vscode.StatusBarAlignment.Left, 50);
   private readonly subscriptions: vscode.Disposable[] = [];
-  private message: string | undefined;
+  private state: ServerState = { kind: "starting" };
 
   constructor() {
     this.item.name = "pyproj-doctor";
-    this.item.command = "workbench.actions.view.problems";
     this.subscriptions.push(
       vscode.languages.onDidChangeDiagnostics(() => this.update()),
-      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.update()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()),
     );
     this.update();
     this.item.show();
   }
 
-  problem(message: string | undefined): void {
-    this.message = message;
+  set(state: ServerState): void {
+    this.state = state;
     this.update();
   }
 
-  update(): void {
-    if (this.message) {
-      this.item.text = "$(error) pyproj-doctor";
-      this.item.tooltip = this.message;
-      this.item.command = "pyprojDoctor.showOutput";
-      return;
+  /** The server answered: leave "checking…" (a problem stays shown). */
+  result(): void {
+    if (this.state.kind === "checking" || this.state.kind === "starting") {
+      this.set({ kind: "ready" });
     }
-    const active = vscode.window.activeTextEditor?.document.uri;
-    const folder = active ? vscode.workspace.getWorkspaceFolder(active) : vscode.workspace.workspaceFolders?.[0];
-    const count = countFindings(vscode.languages.getDiagnostics(), folder);
-    this.item.text = count ? `$(warning) pyproj-doctor: ${count}` : "$(check) pyproj-doctor";
-    this.item.tooltip = count
-      ? `${count} project setup finding(s)${folder ? ` in ${folder.name}` : ""}: open the Problems view`
-      : "Imports and test discovery are set up";
-    this.item.command = "workbench.actions.view.problems";
+  }
+
+  update(): void {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath }));
+    const entries = vscode.languages
+      .getDiagnostics()
+      .filter(([uri]) => uri.scheme === "file")
+      .map(([uri, diagnostics]) => [uri.fsPath, diagnostics] as const);
+    const shown = render(summarize(entries, folders), this.state, !vscode.workspace.isTrusted);
+    this.item.text = shown.text;
+    this.item.tooltip = shown.tooltip;
+    // Screen readers (and the end-to-end test) get the summary and the tooltip together.
+    this.item.accessibilityInformation = {
+      label: `${shown.text.replace(/\$\([^)]*\)\s*/g, "")}. ${shown.tooltip}`,
+      role: "button",
+    };
+    this.item.command = shown.command;
   }
 
   dispose(): void {
-    this.item.dispose();
     this.subscriptions.forEach((s) => s.dispose());
+    this.item.dispose();
   }
 }

@@ -2,8 +2,9 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { candidates, insideWorkspace, parseVersion, supported } from "../src/interpreter";
 
-test("the Python extension's interpreter comes first, then the setting, then PATH", () => {
+test("Python Environments, then the Python extension, then the setting, then PATH", () => {
   const { candidates: list, refused } = candidates({
+    fromPythonEnvironments: "/home/u/.pyenv/versions/3.12.1/bin/python",
     fromPythonExtension: "/home/u/proj/.venv/bin/python",
     setting: "/usr/bin/python3.12",
     trusted: true,
@@ -12,6 +13,7 @@ test("the Python extension's interpreter comes first, then the setting, then PAT
   assert.deepEqual(
     list.map((c) => [c.command, c.source]),
     [
+      ["/home/u/.pyenv/versions/3.12.1/bin/python", "python-environments"],
       ["/home/u/proj/.venv/bin/python", "python-extension"],
       ["/usr/bin/python3.12", "setting"],
       ["python3", "path"],
@@ -45,10 +47,16 @@ test("insideWorkspace resolves relative segments", () => {
   assert.equal(insideWorkspace("/w/../x/python", ["/w"]), false);
 });
 
-test("version parsing and the 3.9 minimum", () => {
+test("the same command is tried once", () => {
+  const { candidates: list } = candidates({ fromPythonExtension: "python3", setting: "python3", trusted: true, workspaceFolders: [] });
+  assert.deepEqual(list.map((c) => [c.command, c.source]), [["python3", "python-extension"], ["python", "path"]]);
+});
+
+test("version parsing and the 3.10 floor", () => {
   assert.deepEqual(parseVersion("3.11.7\n"), [3, 11, 7]);
   assert.equal(parseVersion("Python"), undefined);
-  assert.equal(supported([3, 9, 0]), true);
+  assert.equal(supported([3, 10, 0]), true);
+  assert.equal(supported([3, 9, 18]), false);
   assert.equal(supported([3, 8, 18]), false);
   assert.equal(supported([4, 0, 0]), true);
 });

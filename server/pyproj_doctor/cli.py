@@ -11,13 +11,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from functools import partial
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from pyproj_doctor import __version__
 from pyproj_doctor.findings import Applicability, Finding, Severity
 
 if TYPE_CHECKING:
     from pyproj_doctor.engine import FixResult, Options
+    from pyproj_doctor.fixes.apply import Outcome
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -249,11 +251,19 @@ def _check(args: argparse.Namespace) -> int:
             status = EXIT_ERROR
             continue
         try:
-            if args.fix or args.diff:
+            if args.fix:
+                compute = partial(engine.fix_all, label, base, unsafe=args.unsafe_fixes)
+                result, outcome = _fix_and_write(label, compute)
+                report = result.report
+            elif args.diff:
                 result = engine.fix_all(label, base, unsafe=args.unsafe_fixes)
                 report = result.report
             else:
                 report = engine.check(label, base)
+        except LockTimeout:
+            sys.stderr.write(f"pyproj-doctor: error: {output.clean(label)}: {LOCKED}\n")
+            status = EXIT_ERROR
+            continue
         except engine.ConfigError as error:
             sys.stderr.write(
                 f"{output.display_path(label, error.path)}: error: {output.clean(error.message)}\n"
@@ -272,13 +282,14 @@ def _check(args: argparse.Namespace) -> int:
                 if diff and status == EXIT_OK:
                     status = EXIT_FINDINGS
             else:
-                for path, reason in engine.write_changes(label, result):
+                for path, reason in outcome.failures:
                     sys.stderr.write(f"{output.display_path(label, path)}: error: {output.clean(reason)}\n")
                     status = EXIT_ERROR
                 if args.format == "text":
-                    for changed in result.files:
-                        verb = "created" if changed.before is None else "fixed"
-                        sys.stderr.write(f"{verb} {output.display_path(label, changed.path)}\n")
+                    # Only what was really written: a refused or failed write is reported above.
+                    for path in outcome.written:
+                        verb = "created" if path in outcome.created else "fixed"
+                        sys.stderr.write(f"{verb} {output.display_path(label, path)}\n")
         for problem_item in report.problems:
             where, what = output.display_path(label, problem_item.path), output.clean(problem_item.message)
             sys.stderr.write(f"{where}: error: {what}\n")
@@ -290,6 +301,41 @@ def _check(args: argparse.Namespace) -> int:
     combined = "".join(diffs) if args.diff else None
     _print(args.format, results, colour, combined, failed=status == EXIT_ERROR, unsafe=args.unsafe_fixes)
     return status
+
+
+LOCKED = "another pyproj-doctor run kept this folder locked for a minute; nothing written"
+
+
+class LockTimeout(Exception):
+    pass
+
+
+def _fix_and_write(label: str, compute: Callable[[], FixResult]) -> tuple[FixResult, Outcome]:
+    """Compute the fixes and write them under the workspace lock.
+
+    A file that changed on disk between reading and writing (the user saved, or
+    another program wrote) is not overwritten: the fixes are computed again from
+    the new content, a few times at most, then the file is reported.
+    """
+    from pyproj_doctor.fixes import apply
+
+    written: set[str] = set()
+    created: set[str] = set()
+    try:
+        with apply.workspace_lock(label):
+            for _attempt in range(3):
+                result = compute()
+                before = {f.path: f.before.raw if f.before is not None else None for f in result.files}
+                after = {f.path: f.after.raw for f in result.files}
+                outcome = apply.write_result(label, before, after)
+                written.update(outcome.written)
+                created.update(outcome.created)
+                if not outcome.changed:
+                    break
+    except apply.LockTimeout:
+        raise LockTimeout(label) from None
+    outcome.written, outcome.created = sorted(written), sorted(created)
+    return result, outcome
 
 
 def _print(
@@ -364,11 +410,23 @@ def _configure(args: argparse.Namespace) -> int:
         sys.stderr.write(f"pyproj-doctor: error: {output.clean(problem)}\n")
         return EXIT_ERROR
     try:
-        result = engine.fix_all(label, base, unsafe=args.unsafe_fixes)
+        if args.diff:
+            result = engine.fix_all(label, base, unsafe=args.unsafe_fixes)
+        else:
+            result, outcome = _fix_and_write(
+                label, partial(engine.fix_all, label, base, unsafe=args.unsafe_fixes)
+            )
     except engine.ConfigError as error:
         sys.stderr.write(f"{output.display_path(label, error.path)}: error: {output.clean(error.message)}\n")
         return EXIT_ERROR
+    except LockTimeout:
+        sys.stderr.write(f"pyproj-doctor: error: {output.clean(label)}: {LOCKED}\n")
+        return EXIT_ERROR
     status = EXIT_OK
+    for problem_item in result.report.problems:
+        where, what = output.display_path(label, problem_item.path), output.clean(problem_item.message)
+        sys.stderr.write(f"{where}: error: {what}\n")
+        status = EXIT_ERROR
     for path, reason in result.blocked:
         sys.stderr.write(f"{output.display_path(label, path)}: error: not fixed: {output.clean(reason)}\n")
         status = EXIT_ERROR
@@ -377,12 +435,12 @@ def _configure(args: argparse.Namespace) -> int:
         sys.stdout.write(output.clean_diff(diff))
         # Changes to make exit 1, as with `check --diff` (an error's 2 wins).
         return EXIT_FINDINGS if diff and status == EXIT_OK else status
-    for path, reason in engine.write_changes(label, result):
+    for path, reason in outcome.failures:
         sys.stderr.write(f"{output.display_path(label, path)}: error: {output.clean(reason)}\n")
         status = EXIT_ERROR
-    if not result.files:
+    if not result.files and status == EXIT_OK:
         sys.stdout.write("Nothing to change: the project already has the recommended setup.\n")
-    for item in result.applied:
+    for item in result.applied if not outcome.failures else []:
         sys.stdout.write(f"{item.code} {output.clean(item.fix.description) if item.fix else ''}\n")
     unsafe = [f for f in result.report.findings if f.fix is not None and not f.fix.allowed(args.unsafe_fixes)]
     if unsafe:

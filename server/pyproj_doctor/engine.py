@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -145,12 +144,23 @@ def check(
         if options.enabled(rule.code):
             findings.extend(rule.check(ctx))
     broken = {f.path for f in findings if f.code in PARSE_ERRORS}
+    # A file that cannot be read (too large, a pipe, no permission) is reported as a
+    # problem; what the rules concluded without its content would be guesses.
+    unreadable = set(snapshot.problems) | set(ws.base_index.problems)
+
+    def blind(path: str) -> bool:
+        return path in unreadable or any(path.startswith(u + "/") for u in unreadable)
+
     kept: list[Finding] = []
     blocked: list[tuple[str, str]] = []
     for item in findings:
         # A file that does not parse gets its PD9xx finding and nothing else.
-        if item.path in broken and item.code not in PARSE_ERRORS:
+        if item.code in PARSE_ERRORS:
+            pass
+        elif item.path in broken or blind(item.path):
             continue
+        elif item.fix is not None and any(blind(c.path) for c in item.fix.changes):
+            continue  # the fix would edit a file (or folder) that could not be read
         if item.fix is not None:
             outside = [c.path for c in item.fix.changes if not snapshot.inside(c.path)]
             if outside:
@@ -161,7 +171,10 @@ def check(
             item = replace(item, severity=override)
         kept.append(item)
     kept.sort(key=lambda f: f.sort_key)
-    problems = [p for rel, p in sorted(snapshot.problems.items()) if p.position is None]
+    found = {rel: p for rel, p in snapshot.problems.items() if p.position is None}
+    for rel, message in ws.base_index.problems.items():
+        found.setdefault(rel, FileProblem(rel, message))
+    problems = [p for _, p in sorted(found.items())]
     return Report(snapshot.root, options, kept, problems, sorted(set(blocked)), snapshot, ws.base_index)
 
 
@@ -255,27 +268,3 @@ def fix_all(
         if originals[rel] is None or originals[rel] != SourceText.of(overlay[rel])
     ]
     return FixResult(report, applied, files, sorted(set(blocked)))
-
-
-def write_changes(root: str, result: FixResult) -> list[tuple[str, str]]:
-    """Write fixed files atomically; returns (path, reason) for each refused or failed write."""
-    from pyproj_doctor.text import atomic_write
-
-    snapshot = Snapshot(root)
-    failures: list[tuple[str, str]] = []
-    for item in result.files:
-        rel = item.path
-        if not snapshot.inside(rel):
-            failures.append((rel, "resolves outside the workspace (a link leads out)"))
-            continue
-        target = snapshot.abspath(rel)
-        folder = os.path.dirname(target)
-        try:
-            os.makedirs(folder, exist_ok=True)
-            if not snapshot.inside(os.path.relpath(folder, snapshot.root).replace(os.sep, "/")):
-                failures.append((rel, "its folder resolves outside the workspace"))
-                continue
-            atomic_write(target, item.after.encode())
-        except OSError as error:
-            failures.append((rel, f"cannot be written: {error.strerror or error}"))
-    return failures

@@ -7,8 +7,8 @@ on plain text and written back byte-compatible.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 
@@ -53,8 +53,13 @@ class SourceText:
 
 
 def detect_eol(text: str) -> str:
-    """The line ending new lines get: CRLF as soon as the file uses it, else LF."""
-    return "\r\n" if "\r\n" in text else "\n"
+    """The line ending new lines get: CRLF as soon as the file uses it, CR in a file
+    that breaks lines only with CR, else LF."""
+    if "\r\n" in text:
+        return "\r\n"
+    if "\r" in text and "\n" not in text:
+        return "\r"
+    return "\n"
 
 
 def line_start(text: str, offset: int) -> int:
@@ -83,17 +88,73 @@ def decode(data: bytes, path: str) -> SourceText:
     return SourceText.of(text)
 
 
-def read_source(path: str, display: str) -> SourceText:
-    """Read a text file, refusing huge files before loading them."""
+class NotRegular(OSError):
+    """The path exists but is not a regular file (a folder, pipe, socket or device)."""
+
+
+def read_bytes(path: str, limit: int = MAX_FILE_BYTES, truncate: bool = False) -> bytes:
+    """The content of a regular file of at most ``limit`` bytes.
+
+    The file is opened without blocking and checked on the open descriptor, so a
+    named pipe, a device (``/dev/zero``) or a link to one is refused instead of
+    read forever, and a file that grows while it is read is still cut off.
+    With ``truncate`` the first ``limit`` bytes of a larger file are returned.
+    Raises ``NotRegular``, ``FileTooLarge`` or another ``OSError``.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            raise FileProblem(display, f"is too large to check ({size} bytes)")
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise NotRegular(0, f"is {kind}")
+        if info.st_size > limit and not truncate:
+            raise FileTooLarge(info.st_size)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                if truncate:
+                    break
+                raise FileTooLarge(size)
+        return b"".join(chunks)[:limit]
+    finally:
+        os.close(fd)
+
+
+class FileTooLarge(OSError):
+    def __init__(self, size: int) -> None:
+        super().__init__(0, f"is too large to check ({size} bytes)")
+        self.size = size
+
+
+def read_text_lenient(path: str, limit: int = MAX_FILE_BYTES) -> str:
+    """A small auxiliary file (``.gitignore``, ``.pth``) as text; "" when it cannot be read safely."""
+    try:
+        return read_bytes(path, limit).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def read_source(path: str, display: str) -> SourceText:
+    """Read a text file, refusing huge files, pipes and devices before loading them."""
+    try:
+        data = read_bytes(path)
+    except (NotRegular, FileTooLarge) as error:
+        raise FileProblem(display, str(error.strerror)) from None
     except OSError as error:
         raise FileProblem(display, f"cannot be read: {error.strerror or error}") from None
     return decode(data, display)
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class LineIndex:
@@ -102,11 +163,15 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         starts = [0]
-        find = text.find
-        index = find("\n")
-        while index >= 0:
-            starts.append(index + 1)
-            index = find("\n", index + 1)
+        if "\r" in text and _LONE_CR.search(text):
+            # CR alone ends a line too (LSP counts \n, \r\n and \r).
+            starts.extend(m.end() for m in _BREAK.finditer(text))
+        else:
+            find = text.find
+            index = find("\n")
+            while index >= 0:
+                starts.append(index + 1)
+                index = find("\n", index + 1)
         self.starts = starts
 
     def position(self, offset: int) -> Position:
@@ -160,35 +225,3 @@ def minimal_edit(before: str, after: str) -> TextEdit | None:
     while suffix < limit - prefix and before[len(before) - 1 - suffix] == after[len(after) - 1 - suffix]:
         suffix += 1
     return TextEdit(prefix, len(before) - suffix, after[prefix : len(after) - suffix])
-
-
-def atomic_write(path: str, data: bytes) -> None:
-    """Write through a temporary file in the same folder and rename it over the target.
-
-    The target's permission bits are kept; a crash leaves either the old or the
-    new file, never half of one.
-    """
-    import tempfile  # only needed when writing
-
-    folder = os.path.dirname(path) or "."
-    try:
-        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        mode = None
-    fd, temp = tempfile.mkstemp(prefix=".pyproj-doctor-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise

@@ -183,7 +183,7 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
             fresh.append((side, projects))
     halves = [half for half in (fresh[0::2], fresh[1::2]) if half]
     with ThreadPoolExecutor(WORKERS) as pool, ThreadPoolExecutor(2) as servers:
-        pyright_jobs = [servers.submit(_pyright, half, contexts) for half in halves]
+        pyright_jobs = [servers.submit(_pyright, half, contexts, not large) for half in halves]
         list(pool.map(run_pytest, sides))
         for job in pyright_jobs:
             job.result()
@@ -191,7 +191,9 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
         _PYRIGHT_SEEN[side.folder] = (digests[id(side)][1], side.verdict.pyright)
 
 
-def _pyright(sides: Sequence[tuple[Side, Sequence[str]]], contexts: dict[int, Any]) -> None:
+def _pyright(
+    sides: Sequence[tuple[Side, Sequence[str]]], contexts: dict[int, Any], symbols: bool = True
+) -> None:
     if not tools_pyright_available():
         return
     folders = {side.folder: str(contexts[id(side)][3] / "bin" / "python") for side, _ in sides}
@@ -201,7 +203,7 @@ def _pyright(sides: Sequence[tuple[Side, Sequence[str]]], contexts: dict[int, An
         for side, _ in sides:
             files, ours, _stubs, _venv = contexts[id(side)]
             diagnostics = server.diagnose(files)
-            side.verdict.pyright = tools.pyright_missing(diagnostics, ours, side.folder)
+            side.verdict.pyright = tools.pyright_missing(diagnostics, ours, side.folder, symbols)
     finally:
         server.close()
 

@@ -81,7 +81,7 @@ def test_recorded_tool_verdict_still_holds(realworld_results: dict[str, Entry], 
 def test_no_false_alarm_on_a_healthy_repository(realworld_results: dict[str, Entry], entry_id: str) -> None:
     before = realworld_results[entry_id].before
     severe = [describe(f) for f in before.severe()]
-    info = [describe(f) for f in before.findings if f["severity"] not in ("error", "warning")]
+    info = [describe(f) for f in before.findings if f["severity"] == "information"]
     assert (severe, before.exit) == ([], 0), context(before)
     assert len(info) <= 1, context(before)
 

@@ -271,7 +271,7 @@ UNRESOLVED = re.compile(r'Import "([^"]+)" could not be resolved|"([^"]+)" is un
 
 
 def pyright_missing(
-    diagnostics: dict[Path, list[dict[str, Any]]], ours: set[str], root: Path
+    diagnostics: dict[Path, list[dict[str, Any]]], ours: set[str], root: Path, symbols: bool = True
 ) -> dict[str, list[str]]:
     """First-party top-level names pyright cannot resolve, with `file: message` evidence."""
     missing: dict[str, list[str]] = {}
@@ -283,6 +283,9 @@ def pyright_missing(
                 continue
             if match.group(1):
                 top = match.group(1).split(".")[0]
+            elif not symbols:
+                # Skeleton modules keep only their imports: a missing symbol there says nothing.
+                continue
             else:
                 # "X is unknown import symbol": the module it was imported from is on that line.
                 line = path.read_text(errors="replace").splitlines()[item["range"]["start"]["line"]]

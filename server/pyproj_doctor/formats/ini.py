@@ -15,7 +15,8 @@ from pyproj_doctor.findings import TextEdit
 from pyproj_doctor.text import detect_eol
 
 _HEADER = re.compile(r"\[([^\]]*)\]")
-_ENTRY = re.compile(r"([^=:\s][^=:]*?)\s*[=:]\s*(.*)")
+_SEPARATOR = re.compile(r"[=:]")
+_LEADING_SPACE = re.compile(r"\s*")
 _WORD = re.compile(r"\S+")
 
 
@@ -89,16 +90,15 @@ def parse(text: str) -> IniDocument:
             sections.append(current)
             entry = None
             continue
-        match = _ENTRY.match(line)
-        if match and current is not None:
-            key_start = start + match.start(1)
-            value_start = start + match.start(2)
+        split = _split_entry(line)
+        if split is not None and current is not None:
+            key, value_at = split
             entry = IniEntry(
-                match.group(1).strip(),
-                key_start,
-                key_start + len(match.group(1).strip()),
-                match.group(2),
-                value_start,
+                key,
+                start,
+                start + len(key),
+                line[value_at:],
+                start + value_at,
                 start + len(line),
             )
             current.entries.append(entry)
@@ -106,6 +106,23 @@ def parse(text: str) -> IniDocument:
         else:
             entry = None
     return IniDocument(text, sections)
+
+
+def _split_entry(line: str) -> tuple[str, int] | None:
+    """``key = value`` or ``key: value``: the key and where the value starts.
+
+    Found with one linear search for the separator: a regex with a lazy key
+    followed by optional spaces is quadratic on a long line without one.
+    """
+    if line[0] in "=:" or line[0].isspace():
+        return None
+    found = _SEPARATOR.search(line)
+    if found is None:
+        return None
+    key = line[: found.start()].rstrip()
+    value_at = _LEADING_SPACE.match(line, found.end())
+    assert value_at is not None
+    return key, value_at.end()
 
 
 def add_entry(doc: IniDocument, section: IniSection, key: str, value: str) -> list[TextEdit]:

@@ -45,7 +45,10 @@ class ErrorCode(enum.IntEnum):
     InvalidUnicode = 14
     InvalidEscapeCharacter = 15
     InvalidCharacter = 16
+    NestingTooDeep = 100  # ours: jsonc-parser has no limit, but Python's stack has one
 
+
+MAX_DEPTH = 128  # far beyond any settings file; keeps every recursive walk of the tree bounded
 
 ERROR_MESSAGES = {
     ErrorCode.InvalidSymbol: "invalid symbol",
@@ -64,6 +67,7 @@ ERROR_MESSAGES = {
     ErrorCode.InvalidUnicode: "invalid unicode escape sequence",
     ErrorCode.InvalidEscapeCharacter: "invalid escape character in string",
     ErrorCode.InvalidCharacter: "invalid control character in string",
+    ErrorCode.NestingTooDeep: f"arrays and objects nested more than {MAX_DEPTH} levels deep",
 }
 
 
@@ -399,6 +403,7 @@ class _Parser:
         self.comments: list[tuple[int, int]] = []
         self.top = Node("array", 0)  # holder of the root value
         self.parent: Node = self.top
+        self.depth = 0
 
     # tree building: the same bookkeeping as jsonc-parser's parseTree
     def _add(self, node: Node) -> Node:
@@ -521,6 +526,17 @@ class _Parser:
 
     def parse_container(self, array: bool) -> bool:
         sc = self.scanner
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.errors.append(ParseError(ErrorCode.NestingTooDeep, sc.token_offset, 1))
+            raise _TooDeep
+        try:
+            return self._parse_container(array)
+        finally:
+            self.depth -= 1
+
+    def _parse_container(self, array: bool) -> bool:
+        sc = self.scanner
         close = Tok.CLOSE_BRACKET if array else Tok.CLOSE_BRACE
         node = self._add(Node("array" if array else "object", sc.token_offset))
         self.parent = node
@@ -563,8 +579,16 @@ class _Parser:
 def parse(text: str, allow_trailing_comma: bool = True) -> JsonDocument:
     """Parse JSONC; errors are collected, never raised (like the editor does)."""
     parser = _Parser(text, allow_trailing_comma)
-    root = parser.parse()
+    try:
+        root = parser.parse()
+    except _TooDeep:
+        # Reported, never walked: no tree, so nothing downstream recurses into it.
+        return JsonDocument(text, None, [e for e in parser.errors if e.code == ErrorCode.NestingTooDeep], [])
     return JsonDocument(text, root, parser.errors, parser.comments)
+
+
+class _TooDeep(Exception):
+    pass
 
 
 # --------------------------------------------------------------------------
@@ -656,7 +680,8 @@ def _skip_trivia(text: str, offset: int) -> int:
 
 
 def _one_line(text: str, node: Node) -> bool:
-    return "\n" not in text[node.offset : node.end]
+    span = text[node.offset : node.end]
+    return "\n" not in span and "\r" not in span  # CR alone breaks lines too (old Mac files)
 
 
 def _insert_member(doc: JsonDocument, container: Node, member_text: str, style: Style) -> list[TextEdit]:
@@ -666,7 +691,7 @@ def _insert_member(doc: JsonDocument, container: Node, member_text: str, style: 
     close = container.end - 1  # offset of the closing bracket
     if not members:
         inner = text[container.offset + 1 : close]
-        if "\n" not in inner:
+        if "\n" not in inner and "\r" not in inner:
             if inner.strip() == "":
                 if container.type == "array":
                     return [TextEdit(container.offset + 1, close, member_text)]
@@ -724,6 +749,15 @@ def _remove_member(doc: JsonDocument, container: Node, index: int) -> list[TextE
     bol = line_start(text, start)
     line_end = _skip_inline_trivia(text, end)
     alone = text[bol:start].strip() == "" and (line_end >= len(text) or text[line_end] in "\r\n")
+    comment = text[end:line_end].strip() != ""
+    if alone and comment and not _one_line(text, container):
+        # ``"a", // why`` : the member goes, the comment on its line stays where it was.
+        if prev_comma is not None:
+            edits.append(TextEdit(prev_comma, prev_comma + 1, ""))
+        while end < line_end and text[end] in " \t":
+            end += 1
+        edits.append(TextEdit(start, end, ""))
+        return edits
     if alone and not _one_line(text, container):
         if prev_comma is not None:
             edits.append(TextEdit(prev_comma, prev_comma + 1, ""))

@@ -21,6 +21,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Whitespace inside one logical line: blanks and backslash continuations (one
 # character per repetition, so a failed match never backtracks exponentially).
@@ -33,7 +34,8 @@ _DOTTED = rf"{_NAME}(?:{_WS}\.{_WS}{_NAME})*"
 # occur; only the lines holding one are read token by token, from a line start
 # that is in code.
 _NEEDLES = ("import", "from", "'''", '"""', "\\\n", "\\\r\n")
-_IMPORT, _FROM_KW = 0, 1
+_IMPORT, _FROM_KW, _TRIPLE_DOUBLE, _CRLF_CONTINUATION = 0, 1, 3, 5
+_PREFIX_LETTERS = frozenset("fFtTrR")
 _DEFS = (re.compile(r"def(?<![\w.]def)(?!\w)"), re.compile(r"class(?<![\w.]class)(?!\w)"))
 _ASYNC = re.compile(r"[ \t\f]*(?:async(?:[ \t\f]|\\\r?\n)+)?")
 _INDENT_ONLY = re.compile(r"[ \t\f]*")
@@ -54,8 +56,7 @@ _FIELD_STOP = re.compile(r"""[\\{}()\[\]'"#:\n]""")
 _PREFIX_LOWER = frozenset({"", "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"})
 
 
-@dataclass(frozen=True)
-class Import:
+class Import(NamedTuple):
     """One imported module: ``import a.b`` gives ``a.b``; ``from .c import d`` gives ``c`` at level 1."""
 
     module: str  # dotted, NFKC-normalised like Python's own names; "" for ``from . import x``
@@ -92,62 +93,85 @@ def scan(text: str) -> ModuleScan:
     imports: list[Import] = []
     spans: list[tuple[int, int]] = []  # strings that span lines
     events: list[int] = []
+    froms: dict[int, re.Match[str]] = {}
     find = text.find
     for kind, needle in enumerate(_NEEDLES):
+        if kind == _CRLF_CONTINUATION and "\r" not in text:
+            continue
         at = find(needle)
         while at >= 0:
-            events.append(at * 8 + kind)
-            at = find(needle, at + 3)
-    events.sort()
-    lines = _Lines(text)
-    n = len(text)
-    pos = 0  # everything before is read; ``pos`` is in code
-    skip_to = 0  # the ``import`` of a ``from ... import`` already read
-    index = 0
-    count = len(events)
-    while index < count:
-        p = events[index] >> 3
-        if p < pos:
-            index += 1
-            continue
-        line_start = text.rfind("\n", pos, p) + 1
-        if line_start > pos:
-            pos = line_start  # the lines in between hold no event: nothing there spans lines
-        stop = find("\n", p)
-        stop = n if stop < 0 else stop
-        # Read tokens from ``pos`` to the end of the line (further when a string spans lines).
-        while True:
-            single, double, hash_ = find("'", pos, stop), find('"', pos, stop), find("#", pos, stop)
-            opener = min(o for o in (single, double, hash_, stop) if o >= 0)
-            # Events before ``opener`` are in code.
-            while index < count and (events[index] >> 3) < opener:
-                event = events[index]
-                index += 1
-                at, kind = event >> 3, event & 7
-                if at < pos or at < skip_to:
-                    continue
-                if kind > _FROM_KW or not _keyword(text, at, 6 if kind == _IMPORT else 4):
-                    continue
+            # A word that cannot open an import statement needs no look at its line.
+            if kind > _FROM_KW:
+                events.append(at * 8 + kind)
+            elif _keyword(text, at, 6 if kind == _IMPORT else 4):
                 if kind == _IMPORT:
-                    _read_import(text, at + 6, lines, imports)
+                    events.append(at * 8 + kind)
                 else:
                     found = _FROM.match(text, at)
                     if found is not None:
-                        skip_to = found.end()
-                        _add_from(text, found, lines, imports)
-            if opener >= stop:
-                pos = stop
+                        froms[at] = found
+                        events.append(at * 8 + kind)
+            # Runs of quotes overlap: every position may open a triple-quoted string.
+            at = find(needle, at + (1 if kind in (2, 3) else 3))
+    events.sort()
+    lines = _Lines(text)
+    pos = 0  # everything before is read and ``pos`` is in code
+    skip_to = 0  # the ``import`` of a ``from ... import`` already read
+    for event in events:
+        p = event >> 3
+        if p < pos:
+            continue
+        line_start = text.rfind("\n", pos, p) + 1
+        if line_start > pos:
+            # No event between: nothing on those lines opens a string that spans lines.
+            pos = line_start
+        # Read the tokens between ``pos`` and the event: is the event in code?
+        inside = False
+        while pos < p:
+            segment = text[pos:p]
+            if "'" not in segment and '"' not in segment and "#" not in segment:
                 break
-            if opener == hash_:
-                pos = stop  # a comment runs to the end of the line
+            single, double, hash_ = segment.find("'"), segment.find('"'), segment.find("#")
+            opener = min(o for o in (single, double, hash_) if o >= 0) + pos
+            if text[opener] == "#":
+                newline = find("\n", opener)
+                pos = len(text) if newline < 0 else newline  # the event is in a comment
+                inside = True
                 break
-            end = _string_end(text, opener)
-            if end > stop:
-                spans.append((opener, end))
-                stop = find("\n", end)
-                stop = n if stop < 0 else stop
-            pos = max(end, opener + 1)
+            end = _token_end(text, opener)
+            if end > p:
+                if find("\n", opener, end) >= 0:
+                    spans.append((opener, end))
+                pos = end  # the event is in this string
+                inside = True
+                break
+            pos = end
+        if inside:
+            continue
+        kind = event & 7
+        pos = p
+        if kind == _IMPORT:
+            if p >= skip_to:
+                _read_import(text, p + 6, lines, imports)
+        elif kind == _FROM_KW:
+            found = froms[p]
+            skip_to = found.end()
+            _add_from(text, found, lines, imports)
+        elif kind <= _TRIPLE_DOUBLE:  # a string opens here
+            end = _token_end(text, p)
+            if find("\n", p, end) >= 0:
+                spans.append((p, end))
+            pos = end
     return ModuleScan(imports, spans)
+
+
+def _token_end(text: str, opener: int) -> int:
+    """End of the string literal opening at ``opener``: a regex for plain strings, else ``_string_end``."""
+    if opener and text[opener - 1] in _PREFIX_LETTERS:
+        return _string_end(text, opener)
+    ch = text[opener]
+    found = _STRING_AT[ch * 3 if text.startswith(ch * 3, opener) else ch].match(text, opener)
+    return found.end() if found is not None else _plain_end(text, opener)
 
 
 def _keyword(text: str, at: int, size: int) -> bool:

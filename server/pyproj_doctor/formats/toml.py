@@ -68,6 +68,7 @@ class TomlError:
     message: str
     line: int  # 0-based
     column: int  # 0-based
+    too_deep: bool = False  # valid TOML perhaps, but nested beyond what we (and tomllib) read
 
 
 @dataclass
@@ -126,10 +127,15 @@ class TomlDocument:
 
 def parse(text: str) -> TomlDocument:
     """Parse TOML; an invalid document has ``error`` set and no data."""
+    too_deep = _too_deep(text)
+    if too_deep is not None:
+        return TomlDocument(text, {}, [], {}, too_deep)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return TomlDocument(text, {}, [], {}, _error_of(exc, text))
+    except RecursionError:  # pragma: no cover - _too_deep keeps nesting far below the limit
+        return TomlDocument(text, {}, [], {}, TomlError("nesting too deep to read", 0, 0, too_deep=True))
     scanner = _Scanner(text)
     try:
         scanner.scan_document()
@@ -137,6 +143,58 @@ def parse(text: str) -> TomlDocument:
         # The standard parser accepted it: fall back to data without positions.
         return TomlDocument(text, data, [], {})
     return TomlDocument(text, data, scanner.tables, scanner.entries)
+
+
+MAX_DEPTH = 100  # tomllib recurses per level of arrays and inline tables
+_NESTING_TOKEN = re.compile(r'"""' + r"|'''|[\"'#\[\]{}\n]")
+
+
+def _too_deep(text: str) -> TomlError | None:
+    """Where arrays and inline tables nest deeper than ``MAX_DEPTH`` (strings and comments skipped).
+
+    ``tomllib`` and our scanner both recurse per level: a crafted file would
+    otherwise raise RecursionError instead of being reported.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    pos = 0
+    while True:
+        match = _NESTING_TOKEN.search(text, pos)
+        if match is None:
+            return None
+        token, pos = match.group(), match.end()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start())
+                column = match.start() - (text.rfind("\n", 0, match.start()) + 1)
+                message = f"arrays and inline tables nested more than {MAX_DEPTH} levels deep"
+                return TomlError(message, line, column, too_deep=True)
+        elif token in ("]", "}"):
+            depth = max(0, depth - 1)
+        elif token == "#":
+            end = text.find("\n", pos)
+            pos = len(text) if end < 0 else end
+        elif token != "\n":
+            # A string: skip to its closing quote (escapes only in basic strings).
+            quote = token
+            while True:
+                end = text.find(quote, pos)
+                if end < 0:
+                    return None  # unterminated: tomllib reports it
+                if quote[0] == '"' and _escaped(text, end):
+                    pos = end + 1
+                    continue
+                pos = end + len(quote)
+                break
+
+
+def _escaped(text: str, at: int) -> bool:
+    backslashes = 0
+    while at - backslashes - 1 >= 0 and text[at - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
 
 
 def _error_of(exc: Exception, text: str) -> TomlError:

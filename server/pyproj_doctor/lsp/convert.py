@@ -28,7 +28,14 @@ TextOf = Callable[[str], "str | None"]
 
 
 def uri_of(root: str, rel: str) -> str:
-    uri = from_fs_path(os.path.join(root, *rel.split("/")))
+    path = os.path.join(root, *rel.split("/"))
+    if any("\udc80" <= ch <= "\udcff" for ch in path):
+        # A file name that is not UTF-8 (surrogate escapes): percent-encode its raw bytes,
+        # as VS Code does, instead of failing to encode the whole publication.
+        from urllib.parse import quote
+
+        return "file://" + quote(os.fsencode(path), safe="/")
+    uri = from_fs_path(path)
     assert uri is not None
     return str(uri)
 

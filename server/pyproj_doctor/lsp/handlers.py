@@ -19,36 +19,13 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pyproj_doctor import engine
 from pyproj_doctor.findings import Finding, Range, Severity
 from pyproj_doctor.lsp import edits, settings
+from pyproj_doctor.lsp.contract import CREATED_OR_DELETED, WATCHED_GLOBS
 from pyproj_doctor.lsp.convert import Positions, sites, uri_of
 from pyproj_doctor.lsp.server import DoctorServer
 from pyproj_doctor.lsp.session import Checked, Folder, in_thread, path_of
 
 CONFIGURE_COMMAND = "pyprojDoctor.configureProject"
 FIX_ALL_KIND = "source.fixAll.pyprojDoctor"
-WATCHED_GLOBS = (
-    "**/__init__.py",
-    "**/pyproject.toml",
-    "**/.vscode/*.json",
-    "**/pytest.ini",
-    "**/.pytest.ini",
-    "**/pytest.toml",
-    "**/.pytest.toml",
-    "**/tox.ini",
-    "**/setup.cfg",
-    "**/setup.py",
-    "**/*.code-workspace",
-    "**/pyrightconfig.json",
-    "**/.python-version",
-    "**/.gitignore",
-    "**/conftest.py",
-    "**/test_*.py",
-    "**/*_test.py",
-    "**/requirements*.txt",
-    "**/.venv/pyvenv.cfg",
-    "**/.venv/**/*.pth",
-)
-# New or deleted modules change layout findings; their edits do not matter.
-CREATED_OR_DELETED = ("**/*.py",)
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
 

@@ -6,6 +6,13 @@ from collections.abc import Iterator
 
 from pyproj_doctor.findings import Applicability, Finding, Severity
 from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.workspace.imports import first_party_roots
+from pyproj_doctor.workspace.namespaces import (
+    importable_modules,
+    is_identifier_path,
+    missing_inits,
+    namespace_reason,
+)
 from pyproj_doctor.workspace.paths import join
 
 
@@ -23,40 +30,50 @@ def PD101(ctx: Context) -> Iterator[Finding]:
     setuptools' package discovery and Pylance treat it differently from a
     regular package, which shows up as tests that are not collected or imports
     that resolve in one tool and not in another. The fix creates an empty
-    ``__init__.py``. Projects that declare namespace packages on purpose
-    (setuptools ``namespaces = true``, ``find_namespace:``) and folders that hold
-    only test modules (pytest collects those without packages) are left alone."""
+    ``__init__.py`` in the folder and every folder above it up to the source
+    root; it is unsafe because a namespace shared with another distribution
+    stops working once one portion becomes a regular package. Left alone:
+    namespace packages on purpose (setuptools ``namespaces = true``,
+    ``find_namespace:``, uv_build ``namespace``, a dotted module name, pytest's
+    ``consider_namespace_packages``, a top-level name shared with an installed
+    distribution, a dependency or another search root), folders that hold only
+    test modules, and scripts whose names ``import`` cannot spell."""
     ws = ctx.ws
+    roots_by_name: dict[str, set[str]] = {}
+    for origin in first_party_roots(ws):
+        roots_by_name.setdefault(origin[0], set()).add(origin[1])
     for project in ws.projects:
-        if project.namespaces_declared:
-            continue
         tests = {m.path for m in project.test_modules}
         for root in project.source_roots:
-            for top in root.packages.values():
+            for top_name, top in root.packages.items():
                 if top.endswith((".py", ".pyi")):
                     continue
                 is_regular = ws.has_file(top, "__init__.py")
                 if root.layout == "flat" and not is_regular:
                     continue
+                if not is_regular and (
+                    namespace_reason(ws, project, top_name) is not None
+                    or len(roots_by_name.get(top_name, ())) > 1  # portions in two search roots
+                ):
+                    continue
                 for folder in ws.index.walk(top):
                     files = ws.files(folder)
-                    modules = [f for f in files if f.endswith(".py")]
+                    modules = importable_modules(ws, folder)
                     if not modules or "__init__.py" in files:
                         continue
                     if all(f"{folder}/{m}" in tests or m == "conftest.py" for m in modules):
                         continue  # a folder of test modules: pytest's rootdir-based layout needs no package
-                    name = folder.rsplit("/", 1)[-1]
-                    if not name.isidentifier():
-                        continue
+                    if not is_identifier_path(folder[len(root.path) + 1 :] if root.path != "." else folder):
+                        continue  # scripts in a folder `import` cannot name
                     module = join(folder, modules[0])
-                    init = join(folder, "__init__.py")
+                    inits = missing_inits(ws, root.path, folder)
                     yield PD101.at(
                         module,
                         ctx.first_line(module),
                         f"`{folder}` holds modules but no `__init__.py`, so it is a namespace "
                         "package: pytest, coverage and Pylance can disagree about its name and "
                         "whether it is collected.",
-                        ctx.create_fix(f"Create {init}", [init]),
+                        ctx.create_fix("Create " + ", ".join(inits), inits),
                     )
 
 

@@ -278,6 +278,10 @@ def PD202(ctx: Context) -> Iterator[Finding]:
             for word, start, end in option.words:
                 target = os.path.join(base, word)
                 if name == "testpaths" and has_glob(word):
+                    # Resolved on the scanned tree: never globbed on disk, never outside the workspace.
+                    rel = os.path.normpath(os.path.join(config.folder, word)).replace(os.sep, "/")
+                    if os.path.isabs(word) or rel == ".." or rel.startswith("../"):
+                        continue
                     if ctx.ws.glob(target):
                         continue
                     problem = "matches no folder"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pyproj_doctor.findings import Finding, Position, Range, Severity
+from pyproj_doctor.formats import jsonc
 from pyproj_doctor.rules.base import Context, rule
 from pyproj_doctor.workspace.paths import join
 
@@ -51,6 +52,13 @@ def PD901(ctx: Context) -> Iterator[Finding]:
                 Range(problem.position, problem.position),
                 f"`{rel}` {problem.message}: no tool can read it, so none of its settings apply.",
             )
+        elif doc is not None and doc.error is not None and doc.error.too_deep:
+            error = doc.error
+            yield PD901.at(
+                rel,
+                _point(ctx, rel, Position(error.line, error.column)),
+                f"`{rel}` has {error.message}: it is not checked and will not be edited.",
+            )
         elif doc is not None and doc.error is not None:
             error = doc.error
             yield PD901.at(
@@ -84,6 +92,13 @@ def PD902(ctx: Context) -> Iterator[Finding]:
             continue
         error = doc.errors[0]
         end = min(error.offset + error.length, len(doc.text))
+        if error.code == jsonc.ErrorCode.NestingTooDeep:
+            yield PD902.at(
+                rel,
+                ctx.range(rel, (error.offset, max(end, error.offset))),
+                f"`{rel}` has {error.message}: it is not checked and will not be edited.",
+            )
+            continue
         yield PD902.at(
             rel,
             ctx.range(rel, (error.offset, max(end, error.offset))),

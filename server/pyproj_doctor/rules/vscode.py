@@ -203,22 +203,30 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         ref = None if own_extra else ws.setting(folder, EXTRA_PATHS)
         # Write where Pylance reads: the config when it sets extraPaths or settings.json has none.
         target_config = pyright if own_extra or (pyright is not None and ref is None) else None
-        for root_path, items in sorted(failing.items()):
-            project, _, origin = items[0]
-            packages = sorted({o.path.rsplit("/", 1)[-1].removesuffix(".py") for _, _, o in items})
-            install = workflow_install(ws, origin.project)
+        if not failing:
+            continue
+        later: list[str] = []  # roots an install by the workflow will make resolve
+        commands: set[str] = set()
+        for root_path, items in failing.items():
+            install = workflow_install(ws, items[0][2].project)
             if venv is None and install is not None and install.pylance_visible:
-                path, range_ = ctx.anchor(origin.project)
-                yield PD301.at(
-                    path,
-                    range_,
-                    f"Pylance cannot resolve {_names(packages)} from `{root_path}` yet: no environment "
-                    f"exists here. Once `{install.command}` installs `{origin.project.dir}` (from "
-                    f"{install.declared_in}), its `.pth` path line makes them resolve.",
-                    severity=Severity.INFORMATION,
-                )
-                continue
-            yield _pd301(ctx, folder, project, root_path, packages, target_config, ref)
+                later.append(root_path)
+                commands.add(f"`{install.command}`")
+        roots = sorted(failing)
+        packages = sorted(
+            {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
+        )
+        project = failing[roots[0]][0][0]
+        # Many roots make one edit. Before the workflow's install exists, extraPaths is what
+        # makes the editor resolve the imports; afterwards the `.pth` path lines do.
+        note = (
+            f" No environment exists here yet; after {', '.join(sorted(commands))} the install's "
+            "`.pth` path lines resolve them as well."
+            if later
+            else ""
+        )
+        severity = Severity.INFORMATION if len(later) == len(roots) else None
+        yield _pd301(ctx, folder, project, roots, packages, target_config, ref, note, severity)
 
 
 def _names(packages: list[str]) -> str:
@@ -229,22 +237,25 @@ def _pd301(
     ctx: Context,
     folder: VsCodeFolder,
     project: Project,
-    root_path: str,
+    roots: list[str],
     packages: list[str],
     pyright: PyrightConfig | None,
     ref: SettingRef | None,
+    note: str = "",
+    severity: Severity | None = None,
 ) -> Finding:
     names = _names(packages)
     if pyright is not None:
-        value = relative(root_path, pyright.folder)
+        values = [relative(r, pyright.folder) for r in roots]
         path = pyright.path
         range_ = ctx.range(path, pyright.extra_paths_span or pyright.span)
         where = f"`extraPaths` in {pyright.path}, which replaces settings.json's list,"
         fix = ctx.fix(
-            f"Add {value!r} to extraPaths in {path}", lambda: [_pyright_append(ctx, pyright, [value])]
+            f"Add {_quoted(values)} to extraPaths in {path}",
+            lambda: [_pyright_append(ctx, pyright, values)],
         )
     else:
-        value = "./" + relative(root_path, folder.dir)
+        values = ["./" + relative(r, folder.dir) for r in roots]
         if ref is not None:
             path, range_ = ref.path, ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end))
             target, json_path = ref.path, _json_path(ref)
@@ -255,18 +266,24 @@ def _pd301(
         fix = None
         if ref is None or isinstance(ref.value, list):
             fix = ctx.fix(
-                f"Add {value!r} to {EXTRA_PATHS} in {target}",
-                lambda: [json_ops(ctx.ws.snapshot, target, [json_append(json_path, value)])],
+                f"Add {_quoted(values)} to {EXTRA_PATHS} in {target}",
+                lambda: [json_ops(ctx.ws.snapshot, target, [json_append(json_path, v) for v in values])],
             )
+    label = ", ".join(f"`{r}`" for r in roots)
     return PD301.at(
         path,
         range_,
-        f"`{root_path}` (with {names}) is not on Pylance's import search path for "
-        f"{_folder_label(folder)} ({where} does not list it, no parent folder of the tests holds "
-        f"it, and no `.pth` of the selected environment points at it): imports of {names} show as "
-        "unresolved in the editor.",
+        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on Pylance's import search "
+        f"path for {_folder_label(folder)} ({where} does not list {'it' if len(roots) == 1 else 'them'}, "
+        "no parent folder of the tests holds it, and no `.pth` of the selected environment points "
+        f"at it): imports of {names} show as unresolved in the editor.{note}",
         fix,
+        severity=severity,
     )
+
+
+def _quoted(values: list[str]) -> str:
+    return ", ".join(repr(v) for v in values)
 
 
 @rule(

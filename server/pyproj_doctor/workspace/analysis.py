@@ -69,7 +69,7 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
                 if isinstance(item, str):
                     resolved = _resolve_setting(ws, folder, item)
                     if resolved is not None:
-                        extra.extend(_globbed(resolved))
+                        extra.extend(_globbed(ws, resolved))
     auto_ref = ws.setting(folder, AUTO_SEARCH)
     auto = auto_ref is None or auto_ref.value is not False
     src = os.path.join(root, "src")
@@ -84,13 +84,18 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
     return SearchPaths(root, extra, site)
 
 
-def _globbed(path: str) -> list[str]:
-    """``extraPaths`` accepts globs such as ``packages/*/src`` (Pylance 2026.7+)."""
+def _globbed(ws: Workspace, path: str) -> list[str]:
+    """``extraPaths`` accepts globs such as ``packages/*/src`` (Pylance 2026.7+).
+
+    Matched on the scanned tree, never on disk: ``/*/*/*/*/x*`` must not walk the
+    filesystem, and a glob leading out of the workspace matches nothing we can see.
+    """
     if not any(c in path for c in "*?["):
         return [path]
-    import glob
-
-    return sorted(p for p in glob.glob(path) if os.path.isdir(p))
+    rel = os.path.relpath(path, ws.snapshot.root).replace(os.sep, "/")
+    if rel == ".." or rel.startswith("../") or os.path.isabs(rel):
+        return []
+    return [ws.snapshot.abspath(p) for p in ws.glob_paths(rel) if ws.index.listing(p) is not None]
 
 
 def pyright_resolve(ws: Workspace, paths: SearchPaths, importing: str, name: str) -> Resolution:

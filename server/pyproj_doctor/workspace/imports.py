@@ -52,10 +52,22 @@ class Failure:
 def first_party(ws: Workspace) -> dict[str, Origin]:
     """Every first-party top-level name: source roots, then folders on pytest's ``pythonpath``."""
     found: dict[str, Origin] = {}
+    for origin in _origins(ws):
+        found.setdefault(origin.path.rsplit("/", 1)[-1].removesuffix(".py"), origin)
+    return found
+
+
+def first_party_roots(ws: Workspace) -> list[tuple[str, str]]:
+    """(top-level name, search root) for every place a first-party name is found."""
+    return [(o.path.rsplit("/", 1)[-1].removesuffix(".py"), o.root.path) for o in _origins(ws)]
+
+
+def _origins(ws: Workspace) -> list[Origin]:
+    found: list[Origin] = []
     for project in ws.projects:
         for root in project.source_roots:
-            for name, path in root.packages.items():
-                found.setdefault(name, Origin(project, root, path))
+            for path in root.packages.values():
+                found.append(Origin(project, root, path))
     for project in ws.projects:
         config = project.pytest_config
         option = config.get("pythonpath") if config is not None else None
@@ -66,8 +78,8 @@ def first_party(ws: Workspace) -> dict[str, Origin]:
             if rel.startswith("..") or os.path.isabs(rel) or ws.index.listing(rel) is None:
                 continue
             root = SourceRoot(rel, packages_in(ws, rel), "pythonpath")
-            for name, path in root.packages.items():
-                found.setdefault(name, Origin(project, root, path))
+            for path in root.packages.values():
+                found.append(Origin(project, root, path))
     return found
 
 

@@ -79,11 +79,8 @@ class Run:
             for word, _, _ in testpaths.words:
                 rel = _norm(join(self.cwd, word))
                 if has_glob(word):
-                    import glob
-
-                    base = ws.snapshot.abspath(self.cwd)
-                    for match in sorted(glob.glob(os.path.join(base, word), recursive=True)):
-                        found.append(_norm(join(self.cwd, os.path.relpath(match, base))))
+                    # On the scanned tree: a glob never walks the disk nor leaves the workspace.
+                    found.extend(ws.glob_paths(rel))
                 elif ws.snapshot.exists(rel):
                     found.append(rel)
             if found:

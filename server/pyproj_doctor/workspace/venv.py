@@ -12,7 +12,9 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from pyproj_doctor.text import MAX_FILE_BYTES
+from pyproj_doctor.text import read_text_lenient
+
+MAX_AUX_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -54,13 +56,8 @@ def normalize(name: str) -> str:
 
 
 def _read(path: str) -> str:
-    try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            return ""
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return ""
+    # Pipes, devices and oversized files read as empty: a crafted venv must not hang a check.
+    return read_text_lenient(path, MAX_AUX_BYTES)
 
 
 def _version(cfg: str) -> str | None:

@@ -8,7 +8,6 @@ workspace-relative POSIX strings (``paths.ROOT`` for the root).
 
 from __future__ import annotations
 
-import glob
 import os
 
 from pyproj_doctor.formats import jsonc
@@ -113,9 +112,24 @@ class Workspace:
             return True
         return os.path.isdir(path)
 
-    def glob(self, pattern: str) -> list[str]:
-        """Absolute paths matching a glob pattern (outside the walked tree, e.g. pytest testpaths)."""
-        return glob.glob(pattern)
+    def glob(self, pattern: str) -> bool:
+        """Whether a glob pattern (absolute, e.g. pytest testpaths) may match something in the tree.
+
+        Matched on the walked listing, never on disk: a pattern such as ``/*/*/*/x*``
+        cannot make a check walk the filesystem. Outside the workspace: False.
+        """
+        rel = os.path.relpath(pattern, self.snapshot.root).replace(os.sep, "/")
+        if rel == ".." or rel.startswith("../") or os.path.isabs(rel):
+            return False
+        found, uncertain = self.index.glob(rel)
+        return bool(found) or uncertain
+
+    def glob_paths(self, pattern: str) -> list[str]:
+        """Workspace-relative paths a workspace-relative glob matches (inside the tree only)."""
+        clean = os.path.normpath(pattern).replace(os.sep, "/")
+        if clean == ".." or clean.startswith("../") or os.path.isabs(pattern):
+            return []
+        return self.index.glob(clean)[0]
 
     def gitignored(self, rel: str) -> bool:
         """Whether git ignores ``rel`` (a file), through itself or one of its folders.

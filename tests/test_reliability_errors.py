@@ -1,0 +1,167 @@
+"""Errors that used to pass silently: each one now has a located message and exit status 2."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, cli, seed, write
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+HUGE = "[project]\nname = 'my-app'\n" + "# padding\n" * 600_000
+
+
+def _as_user(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as an unprivileged user (as root, permissions would not apply)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "server"), HOME="/tmp")
+    preexec = None
+    if IS_ROOT:
+
+        def preexec() -> None:
+            os.setgid(65534)
+            os.setuid(65534)
+
+    return subprocess.run(
+        [sys.executable, "-m", "pyproj_doctor", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=preexec,
+    )
+
+
+def _unprivileged_available() -> bool:
+    """As root, the tests need an interpreter the unprivileged user may run."""
+    if not IS_ROOT:
+        return sys.platform != "win32"
+    try:
+        return (
+            subprocess.run(
+                [sys.executable, "-c", "pass"],
+                preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)),  # type: ignore[func-returns-value]
+                capture_output=True,
+                timeout=60,
+            ).returncode
+            == 0
+        )
+    except OSError:
+        return False
+
+
+needs_user = pytest.mark.skipif(
+    not _unprivileged_available(), reason="needs an interpreter an unprivileged user can run"
+)
+
+
+@pytest.fixture
+def shared(tmp_path: Path) -> Iterator[Path]:
+    """A workspace an unprivileged user can enter (pytest's tmp_path is private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="pd-shared-"))
+    folder.chmod(0o777)
+    try:
+        yield folder
+    finally:
+        for path in folder.rglob("*"):
+            if path.is_dir() and not path.is_symlink():
+                path.chmod(0o777)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _open_up(root: Path) -> None:
+    for path in [root, *root.rglob("*")]:
+        path.chmod(0o777 if path.is_dir() else 0o666)
+
+
+def test_configure_with_an_oversized_pyproject_is_an_error(tmp_path: Path) -> None:
+    seed(tmp_path, **{"pyproject.toml": HUGE})
+    result = cli("configure", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{tmp_path}/pyproject.toml: error: is too large to check" in result.stderr
+
+
+def test_check_with_an_oversized_pyproject_reports_no_guesses(tmp_path: Path) -> None:
+    seed(tmp_path, **{"pyproject.toml": HUGE})
+    result = cli("check", str(tmp_path))
+    assert result.returncode == 2
+    assert "is too large to check" in result.stderr
+    # Without its content, "pytest is not declared" (PD206) or "no pythonpath" (PD201) would be false.
+    assert "PD206" not in result.stdout and "PD201" not in result.stdout
+    assert "All checks passed." not in result.stdout
+
+
+def test_configure_with_oversized_settings_is_an_error(tmp_path: Path) -> None:
+    seed(tmp_path, **{".vscode/settings.json": "{" + " " * (5 * 1024 * 1024) + "}"})
+    before = (tmp_path / ".vscode/settings.json").stat().st_size
+    result = cli("configure", str(tmp_path))
+    assert result.returncode == 2
+    assert ".vscode/settings.json: error: is too large to check" in result.stderr
+    assert (tmp_path / ".vscode/settings.json").stat().st_size == before
+
+
+def test_pyproject_that_is_a_folder_is_reported(tmp_path: Path) -> None:
+    seed(tmp_path)
+    write(tmp_path, {"sub/pyproject.toml/x": "", "sub/test_a.py": "import pytest\n"})
+    result = cli("check", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{tmp_path}/sub/pyproject.toml: error: is a folder, not a file" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_pyproject_that_is_a_pipe_is_reported(tmp_path: Path) -> None:
+    seed(tmp_path)
+    (tmp_path / "pyproject.toml").unlink()
+    os.mkfifo(tmp_path / "pyproject.toml")
+    result = cli("check", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{tmp_path}/pyproject.toml: error: is not a regular file" in result.stderr
+
+
+@needs_user
+def test_unreadable_pyproject_for_configure_and_check(shared: Path) -> None:
+    seed(shared)
+    _open_up(shared)
+    (shared / "pyproject.toml").chmod(0)
+    result = _as_user("configure", ".", cwd=shared)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "pyproject.toml: error: cannot be read: Permission denied" in result.stderr
+    result = _as_user("check", ".", cwd=shared)
+    assert result.returncode == 2
+    assert "PD206" not in result.stdout
+
+
+@needs_user
+def test_unreadable_vscode_and_tests_folders_are_reported(shared: Path) -> None:
+    seed(shared, **{".vscode/settings.json": "{}\n"})
+    _open_up(shared)
+    (shared / ".vscode").chmod(0)
+    (shared / "tests").chmod(0)
+    result = _as_user("check", ".", cwd=shared)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert ".vscode: error: cannot be read: Permission denied" in result.stderr
+    assert "tests: error: cannot be read: Permission denied; its files are not checked" in result.stderr
+
+
+@needs_user
+def test_failed_writes_are_not_reported_as_written(shared: Path) -> None:
+    seed(shared)
+    _open_up(shared)
+    (shared / "pyproject.toml").chmod(0o444)
+    (shared / "pyproject.toml").chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    result = _as_user("check", "--fix", cwd=shared)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "pyproject.toml: error: is read-only" in result.stderr
+    assert "fixed " not in result.stderr and "created " not in result.stderr
+    assert "All checks passed." not in result.stdout
+    result = _as_user("configure", ".", cwd=shared)
+    assert result.returncode == 2
+    assert "is read-only" in result.stderr
