@@ -133,7 +133,7 @@ async def session(command: list[str], root: Path, edited: Path, edits: int) -> d
                 content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=new_text)],
             )
         )
-        await asyncio.wait_for(event.wait(), 60)
+        await asyncio.wait_for(event.wait(), 600)
         out["didChange → diagnostics, p50"].append(time.perf_counter() - changed)
         asked = time.perf_counter()
         await client.text_document_code_action_async(
@@ -175,7 +175,7 @@ async def main() -> None:
     parser.add_argument("--edits", type=int, default=10, help="edit + undo pairs per process")
     parser.add_argument("--members", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix="pyproj-doctor-lsp-bench-") as folder:
         base = Path(folder)
         script = base / "bare_server.py"
         script.write_text(BARE_SERVER)

@@ -43,10 +43,11 @@ class DoctorProtocol(LanguageServerProtocol):
 
     def handle_message(self, message: Any) -> None:
         method = getattr(message, "method", "")
-        if self._shutdown and isinstance(message, RPCRequest) and method != lsp.EXIT:
-            error = JsonRpcInvalidRequest(f"{method}: the server is shutting down")
-            self._send_response(message.id, None, error.to_response_error())
-            return
+        if self._shutdown and method != lsp.EXIT:
+            if isinstance(message, RPCRequest):
+                error = JsonRpcInvalidRequest(f"{method}: the server is shutting down")
+                self._send_response(message.id, None, error.to_response_error())
+            return  # notifications after shutdown are dropped, as the spec says
         if method == lsp.EXIT:
             # The spec: 0 after shutdown, else 1. Leave at once, whatever a worker is doing.
             sys.stderr.flush()

@@ -1,0 +1,84 @@
+"""The language server's pure parts, in process: settings, positions, folders, message framing."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from lsprotocol import types as lsp
+
+from pyproj_doctor.findings import Position, Severity
+from pyproj_doctor.lsp import settings
+from pyproj_doctor.lsp.convert import Positions
+from pyproj_doctor.lsp.server import MAX_MESSAGE_BYTES, read_messages
+from pyproj_doctor.lsp.session import Folder, path_of
+from tests.lsp_support import uri
+
+
+def test_settings_keep_good_values_and_report_bad_ones() -> None:
+    warnings: list[str] = []
+    parsed = settings.parse(
+        {
+            "enable": True,
+            "select": ["pd2", "PD999", 7],
+            "ignore": "PD4",
+            "severityOverrides": {"PD304": "error", "PD301": "loud", "NOPE": "hint"},
+            "extraRecommendations": ["charliermarsh.ruff"],
+        },
+        warnings.append,
+    )
+    assert parsed.enabled
+    assert parsed.options.select == ("PD2",)
+    assert parsed.options.ignore == ()
+    assert parsed.options.severity_overrides == {"PD304": Severity.ERROR}
+    assert parsed.options.extra_recommendations == ("charliermarsh.ruff",)
+    assert len(warnings) == 5  # PD999, 7, ignore not a list, "loud", NOPE
+
+
+def test_settings_defaults_and_disable() -> None:
+    assert settings.parse(None).enabled
+    assert settings.parse({"enable": False}).enabled is False
+    assert settings.parse({"enable": "yes"}).enabled  # only an explicit false disables
+
+
+def test_positions_convert_to_and_from_utf16_and_utf8() -> None:
+    text = 'a = "😀x"\n'
+    utf16 = Positions(text, lsp.PositionEncodingKind.Utf16)
+    assert utf16.position(Position(0, 6)).character == 7  # the emoji is two UTF-16 units
+    assert utf16.to_engine(lsp.Position(line=0, character=7)) == Position(0, 6)
+    utf8 = Positions(text, lsp.PositionEncodingKind.Utf8)
+    assert utf8.position(Position(0, 6)).character == 9  # and four UTF-8 bytes
+    assert utf8.to_engine(lsp.Position(line=0, character=9)) == Position(0, 6)
+    # Past the end of a line or of the text, positions are clamped rather than raising.
+    assert utf16.to_engine(lsp.Position(line=0, character=99)) == Position(0, len('a = "😀x"'))
+
+
+def test_folders_match_whole_path_components(tmp_path: Path) -> None:
+    folder = Folder(str(tmp_path / "app"), uri(tmp_path / "app"))
+    assert folder.contains(str(tmp_path / "app" / "pyproject.toml"))
+    assert not folder.contains(str(tmp_path / "app2" / "pyproject.toml"))
+    assert folder.rel(str(tmp_path / "app" / "src" / "x.py")) == "src/x.py"
+    assert folder.rel(str(tmp_path / "app")) is None
+    outside = path_of(uri(tmp_path / "app") + "/../outside")
+    assert outside == os.path.normpath(str(tmp_path / "outside"))
+    assert outside is not None and not folder.contains(outside)
+
+
+def frame(body: bytes, length: int | None = None) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % (len(body) if length is None else length) + body
+
+
+def test_framing_reads_messages_and_skips_oversized_ones() -> None:
+    stream = io.BytesIO(
+        frame(b'{"a": 1}')
+        + b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n"
+        + frame(b'{"b": 2}')
+        + frame(b"y" * (MAX_MESSAGE_BYTES + 10))  # read in chunks and dropped
+        + frame(b'{"c": 3}')
+    )
+    assert list(read_messages(stream)) == [b'{"a": 1}', b'{"b": 2}', b'{"c": 3}']
+
+
+def test_framing_stops_at_a_truncated_body() -> None:
+    assert list(read_messages(io.BytesIO(frame(b"{}") + frame(b'{"x"', length=100)))) == [b"{}"]
