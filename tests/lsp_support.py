@@ -14,6 +14,8 @@ from lsprotocol import types as lsp
 from pygls.uris import from_fs_path, to_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from pyproj_doctor.lsp.contract import CHECKED_NOTIFICATION
+
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "pyproj_doctor", "lsp"])
 
 
@@ -111,6 +113,12 @@ class Editor:
             except FileExistsError as error:
                 return lsp.ApplyWorkspaceEditResult(applied=False, failure_reason=f"{error} exists")
             return lsp.ApplyWorkspaceEditResult(applied=True)
+
+        self.checked: list[str] = []  # folder URIs, one per finished check
+
+        @client.feature(CHECKED_NOTIFICATION)
+        def on_checked(params: Any) -> None:
+            self.checked.append(params.uri)
 
         self.registrations: list[lsp.Registration] = []
 

@@ -222,3 +222,11 @@ async def test_server_survives_bad_configuration(editor: Editor, tmp_path: Path)
     actions = await editor.code_actions(app / "pyproject.toml")
     assert isinstance(actions, list)
     assert json.dumps([m.message for m in editor.client.log_messages])
+
+
+async def test_a_check_that_finds_nothing_still_says_it_finished(editor: Editor, tmp_path: Path) -> None:
+    # A clean folder publishes no diagnostics; the client leaves "checking…" on this notification.
+    clean = write(tmp_path / "clean", {"README.md": "notes\n"})
+    await editor.start(clean)
+    await editor.until(lambda: uri(clean) in editor.checked)
+    assert editor.published == []

@@ -5,3 +5,4 @@ export const DOCUMENTS: readonly string[] = data.documents;
 export const SEVERITIES: readonly string[] = data.severities;
 export const PYTHON_FLOOR: [number, number] = data.pythonFloor.split(".").map(Number) as [number, number];
 export const PYTHON_FLOOR_TEXT = data.pythonFloor;
+export const CHECKED_NOTIFICATION: string = data.checkedNotification;

@@ -16,7 +16,7 @@ import {
   StaticFeature,
 } from "vscode-languageclient/node";
 import { APPLY, confirmed, describe, isConfigureEdit, touchedUris } from "./configure";
-import { DOCUMENTS, PYTHON_FLOOR_TEXT } from "./contract";
+import { CHECKED_NOTIFICATION, DOCUMENTS, PYTHON_FLOOR_TEXT } from "./contract";
 import type { Chosen, NoPython, ServerHandle } from "./controller";
 import { candidates, parseVersion, supported } from "./interpreter";
 import { fromPythonEnvironments, fromPythonExtension } from "./python";
@@ -140,12 +140,6 @@ export function launch(
         next(uri, diagnostics);
         hooks.onResult();
       },
-      handleWorkDoneProgress: (token, params, next) => {
-        next(token, params);
-        if (params.kind === "end") {
-          hooks.onResult();
-        }
-      },
       workspace: {
         configuration: (params, token, next) => {
           const answer = next(params, token);
@@ -167,6 +161,9 @@ export function launch(
   };
   const client = new Client("pyprojDoctor", "pyproj-doctor", serverOptions, clientOptions);
   client.onRequest(ApplyWorkspaceEditRequest.type, (params) => applyEdit(client, params));
+  // Server-created progress bypasses the middleware, and a clean project publishes no diagnostics:
+  // the server says when each check has finished.
+  client.onNotification(CHECKED_NOTIFICATION, () => hooks.onResult());
   return {
     start: () => client.start(),
     stop: async () => {

@@ -21,3 +21,6 @@ CREATED_OR_DELETED: tuple[str, ...] = tuple(_DATA["createdOrDeleted"])
 SEVERITIES: tuple[str, ...] = tuple(_DATA["severities"])
 # The oldest Python the server runs on (pyproject.toml's requires-python says the same).
 PYTHON_FLOOR: str = _DATA["pythonFloor"]
+# Sent after every finished check of a folder, even one that changed no diagnostics: a clean
+# project publishes nothing, and the client must still leave "checking…".
+CHECKED_NOTIFICATION: str = _DATA["checkedNotification"]

@@ -22,6 +22,7 @@ from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 
 from pyproj_doctor import engine
+from pyproj_doctor.lsp.contract import CHECKED_NOTIFICATION
 from pyproj_doctor.lsp.convert import diagnostics
 from pyproj_doctor.lsp.settings import FolderSettings
 from pyproj_doctor.workspace.walk import FileIndex
@@ -288,6 +289,8 @@ class Session:
             self.server.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items)
             )
+        # A check that changed nothing publishes nothing: say it finished all the same.
+        self.server.protocol.notify(CHECKED_NOTIFICATION, {"uri": folder.uri})
 
     async def check_all(self) -> None:
         folders = list(self.folders.values())
