@@ -48,9 +48,6 @@ KNOWN: dict[str, dict[str, str]] = {
     "pdm": {
         "quiet": "on a healthy repository: PD201 information (pyproject.toml); PD101 information (tests/fixtures/projects/demo/demo.py); PD101 information (tests/fixtures/projects/demo_extras/demo.py); PD101 information (tests/fixtures/projects/test-monorepo/core/core.py); PD101 information (tests/fixtures/projects/test-monorepo/package_a/al",
     },
-    "poetry": {
-        "quiet": "on a healthy repository: PD201 information (pyproject.toml); PD101 information (src/poetry/__main__.py)",
-    },
     "pydantic-ai": {
         "quiet": "on a healthy repository: PD201 information (pydantic_ai_slim/pyproject.toml); PD201 information (pydantic_graph/pyproject.toml)",
     },

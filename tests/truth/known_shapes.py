@@ -19,7 +19,4 @@ KNOWN: dict[str, dict[str, str]] = {
     "test-module-basename-clash": {
         "fixed": 'after configure + check --fix: PD205 error (tests/unit/test_util.py); check exits 1; still failing: {"pytest (test-module-basename-clash)": ["exit 2"], "test explorer": ["exit 2"]}',
     },
-    "uv-workspace-root-pythonpath": {
-        "fixed": 'after configure + check --fix: still failing: {"pyright": ["packages/alpha/tests/test_alpha.py:1: Import \\"alpha.core\\" could not be resolved", "packages/beta/tests/test_beta.py:1: Import \\"b',
-    },
 }

@@ -15,7 +15,7 @@ _DATA = json.loads((Path(__file__).with_name("contract.json")).read_text(encodin
 DOCUMENTS: tuple[str, ...] = tuple(_DATA["documents"])
 # Files whose change on disk means a re-check.
 WATCHED_GLOBS: tuple[str, ...] = tuple(_DATA["watched"])
-# New or deleted modules change layout findings (PD101, PD205); their edits do not matter.
+# New or deleted modules change layout findings (packages, test modules); their edits do not matter.
 CREATED_OR_DELETED: tuple[str, ...] = tuple(_DATA["createdOrDeleted"])
 # Severity names accepted in settings, most serious first.
 SEVERITIES: tuple[str, ...] = tuple(_DATA["severities"])
