@@ -25,7 +25,7 @@ from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import workflow_install
 from pyproj_doctor.workspace.paths import join, relative, within
 from pyproj_doctor.workspace.projects import Project
-from pyproj_doctor.workspace.runs import imports_ok
+from pyproj_doctor.workspace.runs import VALUE_OPTIONS, imports_ok, positional_args
 from pyproj_doctor.workspace.venv import Venv
 from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder
 
@@ -59,43 +59,8 @@ COMPARED_KEYS = (
     TESTING_CWD,
     INTERPRETER,
 )
-# pytest options that take a separate value, so the next argument is not a path.
-VALUE_OPTIONS = frozenset(
-    [
-        "-k",
-        "-m",
-        "-c",
-        "-p",
-        "-o",
-        "-W",
-        "-n",
-        "-r",
-        "--rootdir",
-        "--ignore",
-        "--ignore-glob",
-        "--deselect",
-        "--confcutdir",
-        "--basetemp",
-        "--import-mode",
-        "--junitxml",
-        "--junit-xml",
-        "--cov",
-        "--cov-report",
-        "--cov-config",
-        "--tb",
-        "--maxfail",
-        "--log-level",
-        "--log-cli-level",
-        "--log-file",
-        "--durations",
-        "--capture",
-        "--override-ini",
-        "--config-file",
-        "--pyargs",
-        "--dist",
-        "--numprocesses",
-    ]
-)
+# PD305 also leaves alone the argument after `--pyargs` (a module name there, not a path).
+_PYTEST_ARGS_VALUE_OPTIONS = VALUE_OPTIONS | {"--pyargs"}
 _WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
@@ -530,22 +495,6 @@ def PD304(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _positional(args: list[Any]) -> list[tuple[int, str]]:
-    out = []
-    skip = False
-    for index, arg in enumerate(args):
-        if skip:
-            skip = False
-            continue
-        if not isinstance(arg, str):
-            continue
-        if arg.startswith("-"):
-            skip = arg in VALUE_OPTIONS
-            continue
-        out.append((index, arg))
-    return out
-
-
 @rule(
     "PD305",
     "pytest-args-path",
@@ -572,7 +521,7 @@ def PD305(ctx: Context) -> Iterator[Finding]:
         projects = _pytest_projects(folder)
         tests_dirs = sorted({d for p in projects for d in p.tests_dirs})
         json_path = _json_path(ref)
-        positional = _positional(ref.value)
+        positional = positional_args(ref.value, _PYTEST_ARGS_VALUE_OPTIONS)
         missing = False
         for index, arg in positional:
             target = os.path.normpath(os.path.join(cwd, arg.split("::", 1)[0]))

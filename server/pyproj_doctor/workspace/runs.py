@@ -22,6 +22,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyproj_doctor.workspace.paths import join, parent, within
 from pyproj_doctor.workspace.projects import Project
@@ -113,20 +114,31 @@ def explorer_args(ws: Workspace, folder: VsCodeFolder) -> tuple[str, list[str]]:
     args: list[str] = []
     ref = ws.setting(folder, PYTEST_ARGS)
     if ref is not None and isinstance(ref.value, list):
-        skip = False
-        for arg in ref.value:
-            if skip:
-                skip = False
-                continue
-            if not isinstance(arg, str):
-                continue
-            if arg.startswith("-"):
-                skip = arg in VALUE_OPTIONS
-                continue
+        for _, arg in positional_args(ref.value):
             rel = _norm(join(cwd, arg.split("::", 1)[0]))
             if not rel.startswith("..") and ws.snapshot.exists(rel):
                 args.append(rel)
     return cwd, args
+
+
+def positional_args(args: list[Any], value_options: frozenset[str] = VALUE_OPTIONS) -> list[tuple[int, str]]:
+    """The positional arguments of a pytest command line, with their indexes in ``args``.
+
+    Options are skipped, and so is the value after an option in ``value_options``.
+    """
+    out: list[tuple[int, str]] = []
+    skip = False
+    for index, arg in enumerate(args):
+        if skip:
+            skip = False
+            continue
+        if not isinstance(arg, str):
+            continue
+        if arg.startswith("-"):
+            skip = arg in value_options
+            continue
+        out.append((index, arg))
+    return out
 
 
 def _common(paths: list[str]) -> str:
