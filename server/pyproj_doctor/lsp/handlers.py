@@ -27,13 +27,16 @@ from pyproj_doctor.lsp.session import Checked, Folder, in_thread, path_of
 CONFIGURE_COMMAND = "pyprojDoctor.configureProject"
 FIX_ALL_KIND = "source.fixAll.pyprojDoctor"
 
-Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+Params = TypeVar("Params")
+Result = TypeVar("Result")
 
 
-def guarded(handler: Handler) -> Handler:
+def guarded(
+    handler: Callable[[DoctorServer, Params], Awaitable[Result]],
+) -> Callable[[DoctorServer, Params], Awaitable[Result | None]]:
     """Log a failing handler's traceback to the client instead of failing the request."""
 
-    async def wrapper(ls: DoctorServer, params: Any) -> Any:
+    async def wrapper(ls: DoctorServer, params: Params) -> Result | None:
         try:
             return await handler(ls, params)
         except (asyncio.CancelledError, JsonRpcInvalidParams):
@@ -48,7 +51,7 @@ def guarded(handler: Handler) -> Handler:
             return None
 
     wrapper.__name__ = handler.__name__
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 # ---------------------------------------------------------------- lifecycle
