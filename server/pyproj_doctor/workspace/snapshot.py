@@ -149,7 +149,8 @@ class Snapshot:
     def parsed(self, parser: Parser[T], rel: str) -> T | None:
         """``parser``'s reading of a file; unchanged disk files are read and parsed once per process."""
         if rel in self.overlay:
-            return parser.of_buffer(rel, self.overlay[rel])
+            buffer = self.text(rel)  # decoded: no BOM
+            return parser.of_buffer(rel, buffer) if buffer is not None else None
         stamp = self.stamp(rel)
         if stamp is None:
             return None
