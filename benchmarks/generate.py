@@ -9,7 +9,10 @@
   with their own .vscode, plus a large node_modules and a .venv with thousands of files that
   a good tool skips at no cost. About 100,000 files in all with the defaults.
 
-Run: uv run python benchmarks/generate.py DEST [--size small|medium|monorepo] [--members N]
+- sized: the monorepo's shape scaled to a number of files (the scale curve).
+
+Run: uv run python benchmarks/generate.py DEST [--size small|medium|realrepo|monorepo] [--members N]
+     [--files N]
 """
 
 from __future__ import annotations
@@ -202,6 +205,13 @@ def skipped_trees(root: Path, node_files: int, venv_files: int) -> int:
 
 
 def monorepo(root: Path, members: int = 200, files_per_member: int = 300) -> int:
+    count = monorepo_members(root, members, files_per_member)
+    count += skipped_trees(root, node_files=20000, venv_files=15000)
+    return count
+
+
+def monorepo_members(root: Path, members: int, files_per_member: int = 300) -> int:
+    """The uv workspace root and its members, without the trees a tool should skip."""
     _write(
         root / "pyproject.toml",
         '[tool.uv.workspace]\nmembers = ["packages/*"]\n\n[dependency-groups]\ndev = ["pytest"]\n\n'
@@ -226,8 +236,20 @@ def monorepo(root: Path, members: int = 200, files_per_member: int = 300) -> int
         if n % 10 == 0:
             _write(pkg / ".vscode" / "settings.json", '{\n    "python.analysis.extraPaths": ["./src"]\n}\n')
         count += files_per_member
-    count += skipped_trees(root, node_files=20000, venv_files=15000)
     return count
+
+
+def sized(root: Path, files: int) -> int:
+    """The monorepo's shape scaled to about ``files`` files (for the scale curve).
+
+    Two thirds are uv workspace members of 300 files each (at least one), the rest the
+    ``node_modules`` and ``.venv`` a good tool skips, in the monorepo's proportions.
+    """
+    members = max(1, round(files * 0.65 / 300))
+    rest = max(0, files - members * 300 - 1)
+    node_files = rest * 4 // 7
+    count = monorepo_members(root, members)
+    return count + skipped_trees(root, node_files=node_files, venv_files=rest - node_files)
 
 
 def main() -> None:
@@ -235,9 +257,12 @@ def main() -> None:
     parser.add_argument("dest", type=Path)
     parser.add_argument("--size", choices=("small", "medium", "realrepo", "monorepo"), default="monorepo")
     parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--files", type=int, help="the monorepo's shape scaled to about this many files")
     args = parser.parse_args()
     args.dest.mkdir(parents=True, exist_ok=True)
-    if args.size == "small":
+    if args.files:
+        count = sized(args.dest, args.files)
+    elif args.size == "small":
         count = small(args.dest)
     elif args.size == "medium":
         count = medium(args.dest)

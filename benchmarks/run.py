@@ -5,11 +5,12 @@ Run: uv run python benchmarks/run.py [--runs N] [--members N]
 For each generated workspace (small uv app, ~5,000-file project, the shape of a real library
 with 232 test modules holding 12.8 MB of tests, ~100,000-file monorepo with
 node_modules and a .venv): wall time and peak memory of `pyproj-doctor check` as a fresh
-process, the same check again in one process with warm caches (what the language server
-does on each keystroke), `python -c pass` (the floor), Scientific Python's `sp-repo-review`
-on the same tree and `validate-pyproject` on its pyproject.toml. Then the language server's
-time to first diagnostics and didChange latency on the monorepo. Medians; ratios are
-ours / other, so below 1 means faster.
+process without the cache (`--no-cache`), with a cold cache (none on disk: it is written)
+and with a warm one (left by the run before), the same check again in one process with
+warm caches (what the language server does on each keystroke), `python -c pass` (the
+floor), Scientific Python's `sp-repo-review` on the same tree and `validate-pyproject` on
+its pyproject.toml. Then the language server's time to first diagnostics and didChange
+latency on the monorepo. Medians; ratios are ours / other, so below 1 means faster.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ import lsp_latency
 
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 TIME = shutil.which("time") or "/usr/bin/time"
+CACHE = ".pyproj-doctor_cache"
+OURS = [sys.executable, "-m", "pyproj_doctor", "check", "--format", "json", "."]
+NO_CACHE = "pyproj-doctor check --no-cache"
+COLD = "pyproj-doctor check, cold cache"
+WARM = "pyproj-doctor check, warm cache"
+PEER = "sp-repo-review"
 BIN = Path(sys.executable).parent
 
 
@@ -62,9 +69,9 @@ def in_process_warm(root: Path, runs: int) -> float:
     return float(out.stdout.strip())
 
 
-def row(name: str, wall: float, rss: float | None, floor: float, ours: float | None) -> str:
+def row(name: str, wall: float, rss: float | None, floor: float, peer: float | None) -> str:
     memory = f"{rss:7.1f}" if rss is not None else "      -"
-    versus = f"{ours / wall:10.2f}" if ours is not None else "         -"
+    versus = f"{wall / peer:16.2f}" if peer is not None else "               -"
     return f"  {name:<40} {wall * 1000:9.1f} {memory} {wall / floor:9.2f} {versus}"
 
 
@@ -86,20 +93,15 @@ def main() -> None:
             root.mkdir()
             count = make(root)
             sizes[name] = (root, count)
-        print(f"{'':2}{'command':<40} {'median ms':>9} {'peak MB':>7} {'× floor':>9} {'ours ÷ it':>10}")
+        header = f"{'command':<40} {'median ms':>9} {'peak MB':>7} {'× floor':>9} {'÷ sp-repo-review':>16}"
+        print(f"  {header}")
         for name, (root, count) in sizes.items():
             commands = {
                 "python -c pass (floor)": [sys.executable, "-c", "pass"],
-                "pyproj-doctor check (fresh process)": [
-                    sys.executable,
-                    "-m",
-                    "pyproj_doctor",
-                    "check",
-                    "--format",
-                    "json",
-                    ".",
-                ],
-                "sp-repo-review": [str(BIN / "sp-repo-review"), "--format", "json", "."],
+                NO_CACHE: [*OURS, "--no-cache"],
+                COLD: OURS,  # the cache folder is removed before each of these runs
+                WARM: OURS,  # right after the cold run, which left the cache
+                PEER: [str(BIN / "sp-repo-review"), "--format", "json", "."],
                 "validate-pyproject pyproject.toml": [str(BIN / "validate-pyproject"), "pyproject.toml"],
             }
             samples: dict[str, list[tuple[float, float]]] = {k: [] for k in commands}
@@ -107,17 +109,19 @@ def main() -> None:
                 measure(command, root)  # warm-up: bytecode and file system caches
             for _ in range(args.runs):
                 for key, command in commands.items():
+                    if key == COLD:
+                        shutil.rmtree(root / CACHE, ignore_errors=True)
                     samples[key].append(measure(command, root))
             medians = {
                 k: (statistics.median(w for w, _ in v), max(m for _, m in v)) for k, v in samples.items()
             }
             floor = medians["python -c pass (floor)"][0]
-            ours = medians["pyproj-doctor check (fresh process)"][0]
+            peer = medians[PEER][0]
             print(f"\n{name} ({count} files)")
             for key, (wall, rss) in medians.items():
-                print(row(key, wall, rss, floor, None if key.startswith("pyproj-doctor") else ours))
+                print(row(key, wall, rss, floor, peer if key.startswith("pyproj-doctor") else None))
             warm = in_process_warm(root, max(3, args.runs))
-            print(row("pyproj-doctor check (warm, in process)", warm, None, floor, None))
+            print(row("pyproj-doctor check (warm, in process)", warm, None, floor, peer))
         monorepo_root = list(sizes.values())[-1][0]
         results: dict[str, list[float]] = {}
         for _ in range(args.runs):

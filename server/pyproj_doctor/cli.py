@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that makes the exit status 1 (default: warning)",
     )
     check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the cache of test-module imports (.pyproj-doctor_cache)",
+    )
+    check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
@@ -130,6 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             args = parser.parse_args(["check", *(argv if argv is not None else sys.argv[1:])])
         return _check(args)
+    except _UsageError as error:
+        sys.stderr.write(f"pyproj-doctor: error: {error}\n")
+        return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
@@ -214,6 +222,7 @@ def _options(args: argparse.Namespace) -> Options:
         select=tuple(args.select or ()),
         ignore=tuple(args.ignore or ()),
         fail_on=Severity.parse(fail_on) if fail_on else None,
+        cache=not getattr(args, "no_cache", False),
     )
 
 
@@ -234,11 +243,7 @@ def _root_error(path: str) -> str | None:
 def _check(args: argparse.Namespace) -> int:
     from pyproj_doctor import engine, output
 
-    try:
-        base = _options(args)
-    except _UsageError as error:
-        sys.stderr.write(f"pyproj-doctor: error: {error}\n")
-        return EXIT_ERROR
+    base = _options(args)
     colour = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     )
@@ -261,6 +266,7 @@ def _check(args: argparse.Namespace) -> int:
                 report = result.report
             else:
                 report = engine.check(label, base)
+                engine.save_cache(report)
         except LockTimeout:
             sys.stderr.write(f"pyproj-doctor: error: {output.clean(label)}: {LOCKED}\n")
             status = EXIT_ERROR
@@ -400,11 +406,7 @@ def _diff(label: str, result: FixResult) -> str:
 def _configure(args: argparse.Namespace) -> int:
     from pyproj_doctor import engine, output
 
-    try:
-        base = _options(args)
-    except _UsageError as error:
-        sys.stderr.write(f"pyproj-doctor: error: {error}\n")
-        return EXIT_ERROR
+    base = _options(args)
     label = args.path
     problem = _root_error(label)
     if problem:

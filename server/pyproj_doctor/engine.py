@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pyproj_doctor.findings import FileChange, Finding, Severity, TextEdit
 from pyproj_doctor.rules import BY_CODE, PARSE_ERRORS, RULES, Context, Settings, known
 from pyproj_doctor.text import FileProblem, SourceText, minimal_edit
+from pyproj_doctor.workspace import cache
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.walk import FileIndex
 from pyproj_doctor.workspace.workspace import Workspace
@@ -35,6 +36,8 @@ class Options:
     fail_on: Severity | None = None  # None: [tool.pyproj-doctor] fail-on, else warning
     extra_recommendations: tuple[str, ...] = ()
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    # Read what earlier runs learned from the test modules (.pyproj-doctor_cache); see save_cache.
+    cache: bool = False
 
     def enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):
@@ -76,9 +79,10 @@ def project_options(snapshot: Snapshot, base: Options, file_wins: bool = False) 
     """Merge ``[tool.pyproj-doctor]`` of the root pyproject.toml with ``base``, once.
 
     Keys: ``select``, ``ignore``, ``fail-on``, ``extra-recommendations``,
-    ``severity`` (a table of code → severity). Command-line values win over the
-    file; editor settings do not (``file_wins``): the project's own choices are
-    what its CI runs. Extra recommendations of both are kept, each once.
+    ``severity`` (a table of code → severity), ``cache`` (false turns the cache off).
+    Command-line values win over the file; editor settings do not (``file_wins``): the
+    project's own choices are what its CI runs. Extra recommendations of both are kept,
+    each once.
     """
     doc = snapshot.toml("pyproject.toml")
     table = doc.get("tool", "pyproj-doctor") if doc is not None and doc.ok else None
@@ -96,6 +100,10 @@ def project_options(snapshot: Snapshot, base: Options, file_wins: bool = False) 
             options.fail_on = Severity.parse(str(table["fail-on"]))
         except ValueError as error:
             raise ConfigError("pyproject.toml", f"[tool.pyproj-doctor] fail-on: {error}") from None
+    if "cache" in table:
+        if not isinstance(table["cache"], bool):
+            raise ConfigError("pyproject.toml", "[tool.pyproj-doctor] cache must be true or false")
+        options.cache = options.cache and table["cache"]  # the project can only turn it off
     extra = table.get("extra-recommendations")
     if extra is not None:
         if not isinstance(extra, list) or not all(isinstance(e, str) for e in extra):
@@ -135,6 +143,8 @@ def check(
     """
     snapshot = Snapshot(root, overlay)
     options = project_options(snapshot, options or Options(), file_wins)
+    if options.cache:
+        cache.load(snapshot)
     ws = Workspace(snapshot, index)
     ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
     findings: list[Finding] = []
@@ -176,6 +186,15 @@ def check(
         found.setdefault(rel, FileProblem(rel, message))
     problems = [p for _, p in sorted(found.items())]
     return Report(snapshot.root, options, kept, problems, sorted(set(blocked)), snapshot, ws.base_index)
+
+
+def save_cache(report: Report) -> None:
+    """Keep what this check read from the test modules for the next run (when ``options.cache``).
+
+    Only a plain check saves it: ``--fix`` and ``--diff`` report exactly the files they write.
+    """
+    if report.options.cache:
+        cache.save(report.snapshot)
 
 
 @dataclass(frozen=True)

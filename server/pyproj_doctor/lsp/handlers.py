@@ -300,6 +300,16 @@ async def _fix_all(
         raise
 
 
+def _workspace_edit(
+    ls: DoctorServer, folder: Folder, planned: list[edits.Planned], annotated: bool = False
+) -> lsp.WorkspaceEdit:
+    """The planned file changes as one edit for this client (raises ``edits.Unsupported``)."""
+    support = edits.EditSupport.of(ls.client_capabilities)
+    return edits.workspace_edit(
+        folder.path, planned, support, ls.encoding(), ls.session.version_of, annotated=annotated
+    )
+
+
 async def fix_all_action(ls: DoctorServer, folder: Folder, rel: str) -> lsp.CodeAction | None:
     texts, _ = ls.session.buffers(folder)
     result = await _fix_all(folder, texts, rel, threading.Event())
@@ -307,13 +317,7 @@ async def fix_all_action(ls: DoctorServer, folder: Folder, rel: str) -> lsp.Code
     if not planned:
         return None
     try:
-        edit = edits.workspace_edit(
-            folder.path,
-            planned,
-            edits.EditSupport.of(ls.client_capabilities),
-            ls.encoding(),
-            ls.session.version_of,
-        )
+        edit = _workspace_edit(ls, folder, planned)
     except edits.Unsupported as error:
         ls.log(str(error), lsp.MessageType.Warning)
         return None
@@ -373,14 +377,7 @@ async def configure_project(ls: DoctorServer, folder: Folder) -> dict[str, Any]:
         )
         return {"applied": False, "files": [], "fixes": [], "remaining": left, "unsafe": unsafe}
     try:
-        edit = edits.workspace_edit(
-            folder.path,
-            planned,
-            edits.EditSupport.of(ls.client_capabilities),
-            ls.encoding(),
-            ls.session.version_of,
-            annotated=True,
-        )
+        edit = _workspace_edit(ls, folder, planned, annotated=True)
     except edits.Unsupported as error:
         ls.window_show_message(
             lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"pyproj-doctor: {error}")

@@ -161,20 +161,26 @@ def _runs_label(items: list[Failure]) -> str:
     return " and ".join(labels)
 
 
+def _pd201_at_owner(
+    ctx: Context, items: list[Failure], message: str, severity: Severity | None = None
+) -> Finding:
+    """PD201 at the project the failing imports come from, each failing line related."""
+    path, range_ = ctx.anchor(items[0].origin.project)
+    return PD201.at(path, range_, message, severity=severity, related=_related(ctx, items))
+
+
 def _pd201_not_installed(ctx: Context, items: list[Failure]) -> Finding:
     owner = items[0].origin.project
     install = workflow_install(ctx.ws, owner)
     assert install is not None
-    path, range_ = ctx.anchor(owner)
     names = {i.ref.name for i in items}
-    return PD201.at(
-        path,
-        range_,
+    return _pd201_at_owner(
+        ctx,
+        items,
         f"Tests import {_labels(names)}, which {install.tool} installs from `{owner.dir}` "
         f"(`{install.command}`, from {install.declared_in}); there is no environment here yet, "
         "so until it is installed pytest cannot import them.",
         severity=Severity.INFORMATION,
-        related=_related(ctx, items),
     )
 
 
@@ -182,16 +188,14 @@ def _pd201_compiled(ctx: Context, items: list[Failure]) -> Finding:
     owner = items[0].origin.project
     install = workflow_install(ctx.ws, owner)
     command = install.command if install is not None else "pip install -e ."
-    path, range_ = ctx.anchor(owner)
     names = {i.ref.name for i in items}
-    return PD201.at(
-        path,
-        range_,
+    return _pd201_at_owner(
+        ctx,
+        items,
         f"Tests import {_labels(names)} from `{owner.dir}`, a compiled project that is not built "
         f"into the environment {_runs_label(items)} uses: it fails with ModuleNotFoundError. "
         f"Build and install it (`{command}`); a `pythonpath` entry cannot stand in for the "
         "compiled extension.",
-        related=_related(ctx, items),
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pyproj_doctor.findings import Finding, Position, Range, Severity
 from pyproj_doctor.formats import jsonc
-from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.rules.base import Context, Rule, rule
 from pyproj_doctor.workspace.paths import join
 
 
@@ -29,6 +29,19 @@ def _json_files(ctx: Context) -> list[str]:
     return sorted(found)
 
 
+def _unreadable(ctx: Context, code: Rule, rel: str, consequence: str) -> Finding | None:
+    """A file that cannot be decoded (not UTF-8, a NUL byte), at the first bad byte."""
+    problem = ctx.ws.snapshot.problems.get(rel)
+    if problem is None or problem.position is None:
+        return None
+    where = Range(problem.position, problem.position)
+    return code.at(rel, where, f"`{rel}` {problem.message}: {consequence}")
+
+
+def _too_deep(code: Rule, rel: str, where: Range, message: str) -> Finding:
+    return code.at(rel, where, f"`{rel}` has {message}: it is not checked and will not be edited.")
+
+
 def _point(ctx: Context, path: str, position: Position) -> Range:
     index = ctx.ws.snapshot.line_index(path)
     line = index.line_range(min(position.line, len(index.starts) - 1))
@@ -45,20 +58,12 @@ def PD901(ctx: Context) -> Iterator[Finding]:
     parse is never rewritten."""
     for rel in _toml_files(ctx):
         doc = ctx.ws.snapshot.toml(rel)
-        problem = ctx.ws.snapshot.problems.get(rel)
-        if problem is not None and problem.position is not None:
-            yield PD901.at(
-                rel,
-                Range(problem.position, problem.position),
-                f"`{rel}` {problem.message}: no tool can read it, so none of its settings apply.",
-            )
+        unreadable = _unreadable(ctx, PD901, rel, "no tool can read it, so none of its settings apply.")
+        if unreadable is not None:
+            yield unreadable
         elif doc is not None and doc.error is not None and doc.error.too_deep:
             error = doc.error
-            yield PD901.at(
-                rel,
-                _point(ctx, rel, Position(error.line, error.column)),
-                f"`{rel}` has {error.message}: it is not checked and will not be edited.",
-            )
+            yield _too_deep(PD901, rel, _point(ctx, rel, Position(error.line, error.column)), error.message)
         elif doc is not None and doc.error is not None:
             error = doc.error
             yield PD901.at(
@@ -80,24 +85,16 @@ def PD902(ctx: Context) -> Iterator[Finding]:
     parse is never rewritten."""
     for rel in _json_files(ctx):
         doc = ctx.ws.snapshot.jsonc(rel)
-        problem = ctx.ws.snapshot.problems.get(rel)
-        if problem is not None and problem.position is not None:
-            yield PD902.at(
-                rel,
-                Range(problem.position, problem.position),
-                f"`{rel}` {problem.message}: VS Code cannot read its settings.",
-            )
+        unreadable = _unreadable(ctx, PD902, rel, "VS Code cannot read its settings.")
+        if unreadable is not None:
+            yield unreadable
             continue
         if doc is None or not doc.errors:
             continue
         error = doc.errors[0]
         end = min(error.offset + error.length, len(doc.text))
         if error.code == jsonc.ErrorCode.NestingTooDeep:
-            yield PD902.at(
-                rel,
-                ctx.range(rel, (error.offset, max(end, error.offset))),
-                f"`{rel}` has {error.message}: it is not checked and will not be edited.",
-            )
+            yield _too_deep(PD902, rel, ctx.range(rel, (error.offset, max(end, error.offset))), error.message)
             continue
         yield PD902.at(
             rel,

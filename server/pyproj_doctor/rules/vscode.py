@@ -23,7 +23,7 @@ from pyproj_doctor.rules.base import Context, rule
 from pyproj_doctor.workspace.analysis import pyright_resolve, search_paths
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import workflow_install
-from pyproj_doctor.workspace.paths import join, relative, within
+from pyproj_doctor.workspace.paths import join, parent, relative, within
 from pyproj_doctor.workspace.projects import Project
 from pyproj_doctor.workspace.runs import VALUE_OPTIONS, imports_ok, positional_args
 from pyproj_doctor.workspace.venv import Venv
@@ -154,15 +154,26 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         venv = explorer_venv(ws, folder)
         paths = search_paths(ws, folder, venv)
         failing: dict[str, list[tuple[Project, str, Origin]]] = {}
+        # The search order depends only on the importing file's folder: resolve each name once there.
+        # None: not a first-party import of this folder.
+        resolved: dict[tuple[str, str], bool | None] = {}
         for project in folder.projects:
             for module in project.test_modules:
+                module_dir = parent(module.path)
                 for imported in module.imports:
-                    origin = names.get(imported.name)
-                    if origin is None or not within(origin.path, folder.dir):
+                    key = (module_dir, imported.name)
+                    if key in resolved:
+                        ok = resolved[key]
+                    else:
+                        origin = names.get(imported.name)
+                        ok = None
+                        if origin is not None and within(origin.path, folder.dir):
+                            found = pyright_resolve(ws, paths, module.path, imported.name)
+                            ok = imports_ok(found, ws.abspath(origin.path))
+                        resolved[key] = ok
+                    if ok is not False:
                         continue
-                    found = pyright_resolve(ws, paths, module.path, imported.name)
-                    if imports_ok(found, ws.abspath(origin.path)):
-                        continue
+                    origin = names[imported.name]
                     failing.setdefault(origin.root.path, []).append((project, module.path, origin))
         own_extra = pyright is not None and pyright.extra_paths_span is not None
         ref = None if own_extra else ws.setting(folder, EXTRA_PATHS)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,8 @@ class Run:
     rootdir: str
     venv: Venv | None
     env_paths: list[str] = field(default_factory=list)  # absolute PYTHONPATH entries from .env
+    # What decides which modules it collects, worked out on first use (see ``collects``).
+    _collection: _Collection | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -212,26 +215,49 @@ def _ignored(run: Run) -> tuple[list[str], list[str]]:
     return paths, globs
 
 
+@dataclass(frozen=True)
+class _Collection:
+    """A run's start folders, ``--ignore`` paths, ``--ignore-glob`` and ``norecursedirs`` patterns."""
+
+    starts: list[str]
+    ignore_paths: list[str]
+    ignore_globs: re.Pattern[str] | None  # matches absolute paths
+    norecurse: re.Pattern[str] | None  # matches one folder name
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
+    """One regular expression for ``fnmatch`` of any of the patterns (POSIX: case-sensitive)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns))
+
+
+def _collection(ws: Workspace, run: Run) -> _Collection:
+    if run._collection is None:
+        ignore_paths, globs = _ignored(run)
+        base = ws.snapshot.abspath(run.cwd)
+        absolute_globs = [p for g in globs for p in (os.path.join(base, g), g)]
+        run._collection = _Collection(
+            run.start_dirs(ws), ignore_paths, _any_of(absolute_globs), _any_of(list(_norecurse(run)))
+        )
+    return run._collection
+
+
 def collects(ws: Workspace, run: Run, path: str) -> bool:
     """Whether the run would collect the test module at ``path`` (workspace-relative)."""
-    starts = run.start_dirs(ws)
-    start = next((s for s in starts if within(path, s)), None)
+    plan = _collection(ws, run)
+    start = next((s for s in plan.starts if within(path, s)), None)
     if start is None:
         return False
-    ignore_paths, ignore_globs = _ignored(run)
-    if any(within(path, p) for p in ignore_paths):
+    if any(within(path, p) for p in plan.ignore_paths):
         return False
-    absolute = ws.snapshot.abspath(path)
-    base = ws.snapshot.abspath(run.cwd)
-    if any(
-        fnmatch.fnmatch(absolute, os.path.join(base, g)) or fnmatch.fnmatch(absolute, g) for g in ignore_globs
-    ):
+    if plan.ignore_globs is not None and plan.ignore_globs.match(os.path.normcase(ws.snapshot.abspath(path))):
         return False
-    patterns = _norecurse(run)
+    if plan.norecurse is None:
+        return True
     rel = path[len(start) + 1 :] if start != "." else path
     # norecursedirs applies to folders entered during collection, not to the start folder itself.
-    folders = rel.split("/")[:-1]
-    return not any(fnmatch.fnmatch(name, p) for name in folders for p in patterns)
+    return not any(plan.norecurse.match(os.path.normcase(name)) for name in rel.split("/")[:-1])
 
 
 # -------------------------------------------------------------------- sys.path

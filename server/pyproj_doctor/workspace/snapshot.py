@@ -113,6 +113,10 @@ class Snapshot:
                 self._stamps[rel] = (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
         return self._stamps[rel]
 
+    def stamps(self) -> dict[str, Stamp | None]:
+        """Every disk file this snapshot looked at, with its (mtime, size)."""
+        return dict(self._stamps)
+
     def source(self, rel: str) -> SourceText | None:
         """Decoded text, or None when the file is missing or unusable (see ``problems``)."""
         if rel in self._sources:

@@ -30,6 +30,7 @@ SKIP_DIRS = frozenset(
         ".mypy_cache",
         ".pytest_cache",
         ".ruff_cache",
+        ".pyproj-doctor_cache",
         ".hypothesis",
         ".eggs",
         "site-packages",
@@ -345,38 +346,49 @@ def _class_matches(klass: _Class, ch: str) -> bool:
     return found != klass.negate
 
 
-def _match_segment(tokens: list[_Token], name: str) -> bool:
-    """Wildcard match of one path segment; O(len(tokens) * len(name)) at worst."""
-    if len(tokens) == 1 and isinstance(tokens[0], str):
-        return name == tokens[0]
-    t = n = 0
-    star_t = star_n = -1
-    while n < len(name) or t < len(tokens):
-        if t < len(tokens):
-            token = tokens[t]
-            if token is _STAR:
-                star_t, star_n = t, n
-                t += 1
+def _star_match(
+    items: int, length: int, star: Callable[[int], bool], step: Callable[[int, int], int]
+) -> bool:
+    """Match ``items`` pattern items against ``length`` subject items; O(items * length) at worst.
+
+    A star item stands for any run of subject items (``star(i)``); any other item ``i``
+    matches at subject position ``n`` when ``step(i, n)`` gives where it ends (else -1).
+    Only the last star is backtracked to, which is enough when a star matches anything.
+    """
+    i = n = 0
+    star_i = star_n = -1
+    while n < length or i < items:
+        if i < items:
+            if star(i):
+                star_i, star_n = i, n
+                i += 1
                 continue
-            if n < len(name):
-                if token is _ONE:
-                    t += 1
-                    n += 1
+            if n < length:
+                end = step(i, n)
+                if end >= 0:
+                    i, n = i + 1, end
                     continue
-                if isinstance(token, str):
-                    if name.startswith(token, n):
-                        t += 1
-                        n += len(token)
-                        continue
-                elif _class_matches(token, name[n]):
-                    t += 1
-                    n += 1
-                    continue
-        if star_t < 0 or star_n >= len(name):
+        if star_i < 0 or star_n >= length:
             return False
         star_n += 1
-        t, n = star_t + 1, star_n
+        i, n = star_i + 1, star_n
     return True
+
+
+def _match_segment(tokens: list[_Token], name: str) -> bool:
+    """Wildcard match of one path segment."""
+    if len(tokens) == 1 and isinstance(tokens[0], str):
+        return name == tokens[0]
+
+    def step(t: int, n: int) -> int:
+        token = tokens[t]
+        if token is _ONE:
+            return n + 1
+        if isinstance(token, str):
+            return n + len(token) if name.startswith(token, n) else -1
+        return n + 1 if isinstance(token, _Class) and _class_matches(token, name[n]) else -1
+
+    return _star_match(len(tokens), len(name), lambda t: tokens[t] is _STAR, step)
 
 
 class _Pattern:
@@ -384,26 +396,14 @@ class _Pattern:
         self.segments = segments
 
     def match(self, parts: list[str]) -> bool:
-        """Two-pointer match over segments, ``**`` (None) standing for any run of them."""
+        """Match over path segments, ``**`` (None) standing for any run of them."""
         segments = self.segments
-        s = p = 0
-        star_s = star_p = -1
-        while p < len(parts) or s < len(segments):
-            if s < len(segments):
-                segment = segments[s]
-                if segment is _GLOBSTAR:
-                    star_s, star_p = s, p
-                    s += 1
-                    continue
-                if p < len(parts) and _match_segment(segment, parts[p]):
-                    s += 1
-                    p += 1
-                    continue
-            if star_s < 0 or star_p >= len(parts):
-                return False
-            star_p += 1
-            s, p = star_s + 1, star_p
-        return True
+
+        def step(s: int, p: int) -> int:
+            segment = segments[s]
+            return p + 1 if segment is not None and _match_segment(segment, parts[p]) else -1
+
+        return _star_match(len(segments), len(parts), lambda s: segments[s] is _GLOBSTAR, step)
 
 
 def _read_gitignore(path: str) -> list[str]:
