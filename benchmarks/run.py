@@ -1,6 +1,6 @@
 """The benchmark table: pyproj-doctor against the floor and its peers, all measured in this run.
 
-Run: uv run python benchmarks/run.py [--runs N] [--members N]
+Run: uv run python benchmarks/run.py [--runs N] [--members N] [--only small,medium,realrepo,monorepo]
 
 For each generated workspace (small uv app, ~5,000-file project, the shape of a real library
 with 232 test modules holding 12.8 MB of tests, ~100,000-file monorepo with
@@ -79,16 +79,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--members", type=int, default=200)
+    parser.add_argument(
+        "--only",
+        default="small,medium,realrepo,monorepo",
+        help="comma-separated workspaces to measure (the language server rows need the monorepo)",
+    )
     args = parser.parse_args()
+    only = set(args.only.split(","))
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         sizes = {}
-        for name, make in (
-            ("small uv app", generate.small),
-            ("5,000-file project", generate.medium),
-            ("real repository (232 test modules, 12.8 MB)", generate.realrepo),
-            (f"monorepo, {args.members} members", lambda root: generate.monorepo(root, args.members)),
+        for key, name, make in (
+            ("small", "small uv app", generate.small),
+            ("medium", "5,000-file project", generate.medium),
+            ("realrepo", "real repository (232 test modules, 12.8 MB)", generate.realrepo),
+            (
+                "monorepo",
+                f"monorepo, {args.members} members",
+                lambda root: generate.monorepo(root, args.members),
+            ),
         ):
+            if key not in only:
+                continue
             root = base / name.split()[0].replace(",", "")
             root.mkdir()
             count = make(root)
@@ -122,6 +134,8 @@ def main() -> None:
                 print(row(key, wall, rss, floor, peer if key.startswith("pyproj-doctor") else None))
             warm = in_process_warm(root, max(3, args.runs))
             print(row("pyproj-doctor check (warm, in process)", warm, None, floor, peer))
+        if "monorepo" not in only:
+            return
         monorepo_root = list(sizes.values())[-1][0]
         results: dict[str, list[float]] = {}
         for _ in range(args.runs):
