@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  agreedCount, current, expect, focusProblems, open, screenshot, seedProject, statusTooltip, step, write,
+  agreedCount, clearToasts, current, expect, focusProblems, open, remoteSettings, screenshot, seedProject, statusTooltip,
+  step, toast, write,
 } from "../ui.mjs";
 
 export default async function restrictedMode(ctx) {
@@ -45,9 +46,18 @@ export default async function restrictedMode(ctx) {
   const tooltip = await statusTooltip();
   expect(/Restricted Mode/.test(tooltip), `the status tooltip does not mention Restricted Mode: ${tooltip}`);
   expect(/\.venv/.test(tooltip) && /pyprojDoctor\.interpreter/.test(tooltip) && /never imports code/.test(tooltip), `the tooltip does not say what is limited: ${tooltip}`);
+  expect(fs.readdirSync(markers).length === 0, `hostile workspace code ran: ${fs.readdirSync(markers).join(", ")}`);
+  await screenshot("restricted-mode");
+
+  // Without the user's own interpreter, the workspace's setting is the only Python named: still
+  // not run. The user is told why nothing runs and what trusting would change.
+  await clearToasts();
+  remoteSettings({ "pyprojDoctor.interpreter": "" });
+  const message = await toast("needs Python 3.10 or newer").innerText({ timeout: 60000 });
+  expect(/Trusting the workspace allows its own interpreter/.test(message), `the no-Python message in Restricted Mode: ${message}`);
   const ran = fs.readdirSync(markers);
   expect(ran.length === 0, `hostile workspace code ran: ${ran.join(", ")}`);
-  await screenshot("restricted-mode");
+  remoteSettings({ "pyprojDoctor.interpreter": ctx.python });
   step(`Restricted Mode: ${count} findings, no hostile interpreter, setting or module ran; tooltip says what is limited`);
   ctx.result("Restricted Mode hostile workspace", `${count} findings, 0 of ${2 + 1 + modules.length * 3 + 1} hostile files ran`);
 }
