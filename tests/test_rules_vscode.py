@@ -286,6 +286,17 @@ class TestPD304:
             "python.testing.pytestArgs": ["tests"],
         }
 
+    def test_team_advice_only_where_the_team_shares_vscode(self, tmp_path: Path) -> None:
+        seed(tmp_path)  # no .vscode in the tree: a convenience for whoever opens it
+        [item] = only(check(tmp_path), "PD304")
+        assert item.severity.label == "hint" and "no `.vscode` is shared here" in item.message
+        write(tmp_path, {".vscode/extensions.json": '{"recommendations": []}\n'})
+        [item] = only(check(tmp_path), "PD304")  # a committed .vscode: the team's setting
+        assert item.severity.label == "information" and "shared" not in item.message
+        write(tmp_path, {".gitignore": ".vscode/\n"})
+        [item] = only(check(tmp_path), "PD304")  # gitignored: personal again
+        assert item.severity.label == "hint" and "gitignored" in item.message
+
     def test_disabled_value_is_located_and_testpaths_gives_empty_args(self, tmp_path: Path) -> None:
         seed(
             tmp_path,

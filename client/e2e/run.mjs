@@ -47,6 +47,9 @@ const noPython = path.join(work, "no-python");
 seedProject(noPython, "no-python");
 const project = path.join(work, "my-app");
 seedProject(project, "my-app");
+// A team that shares VS Code settings keeps a recommendations list: PD304/PD401 are then
+// team advice (information, in the Problems view); without one they are hints.
+write(project, ".vscode/extensions.json", '{\n  "recommendations": []\n}\n');
 // --- code-server, with a PATH that has no Python ------------------------------------------
 const userData = path.join(work, "user-data");
 const extensions = path.join(work, "extensions");

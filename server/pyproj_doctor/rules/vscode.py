@@ -27,7 +27,7 @@ from pyproj_doctor.workspace.paths import join, relative, within
 from pyproj_doctor.workspace.projects import Project
 from pyproj_doctor.workspace.runs import VALUE_OPTIONS, imports_ok, positional_args
 from pyproj_doctor.workspace.venv import Venv
-from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder
+from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder, shares_vscode
 
 EXTRA_PATHS = "python.analysis.extraPaths"
 AUTO_SEARCH = "python.analysis.autoSearchPaths"
@@ -467,13 +467,18 @@ def PD304(ctx: Context) -> Iterator[Finding]:
             if ws.setting(folder, PYTEST_ARGS) is None:
                 ops.append(json_set((*prefix, PYTEST_ARGS), _pytest_args_for(ctx, folder, projects)))
             count = sum(len(p.test_modules) for p in projects)
-            personal = ws.gitignored(folder.settings_path)
+            # Team advice only where the team shares VS Code settings; otherwise a hint for you.
+            if ws.gitignored(folder.settings_path):
+                personal = " (`.vscode` is gitignored here: a setting for you, not the team)."
+            elif enabled is None and not shares_vscode(ws, folder):
+                personal = " (no `.vscode` is shared here: a setting for you, not the team)."
+            else:
+                personal = ""
             yield PD304.at(
                 path,
                 range_,
                 f"{count} pytest test module(s) exist but `{PYTEST_ENABLED}` is not true for "
-                f"{_folder_label(folder)}: the Test Explorer will not discover them"
-                + (" (`.vscode` is gitignored here: a setting for you, not the team)." if personal else "."),
+                f"{_folder_label(folder)}: the Test Explorer will not discover them" + (personal or "."),
                 ctx.json_fix(f"Enable pytest for the Test Explorer in {target}", target, ops),
                 severity=Severity.HINT if personal else None,
             )

@@ -56,6 +56,16 @@ class VsCodeFolder:
         return join(self.dir, ".vscode/extensions.json")
 
 
+def shares_vscode(ws: Workspace, folder: VsCodeFolder) -> bool:
+    """Whether the team shares VS Code configuration for this folder.
+
+    A ``.vscode`` folder in the tree (not gitignored: an ignored one is pruned from the
+    index) or a ``*.code-workspace`` that lists the folder. Without either, editor advice
+    is a convenience for whoever opens the folder, not a gap in the team's setup."""
+    listing = ws.index.listing(folder.dir)
+    return bool(folder.workspace_files) or (listing is not None and ".vscode" in listing.dirs)
+
+
 def discover(ws: Workspace, projects: list[Project]) -> tuple[list[VsCodeFolder], list[str]]:
     """The VS Code folders (each with its projects) and the root's ``*.code-workspace`` files."""
     folder_dirs = {ROOT}
