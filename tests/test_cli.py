@@ -131,7 +131,9 @@ def test_fix_keeps_permissions(tmp_path: Path) -> None:
 
 def test_select_ignore_and_fail_on(tmp_path: Path) -> None:
     # A shared .vscode and a recommendations list: PD304/PD401 are information.
-    seed(tmp_path, **{".vscode/settings.json": "{}\n", ".vscode/extensions.json": '{"recommendations": []}\n'})
+    seed(
+        tmp_path, **{".vscode/settings.json": "{}\n", ".vscode/extensions.json": '{"recommendations": []}\n'}
+    )
     result = cli("check", "--select", "PD2", cwd=tmp_path)
     assert [line.split()[1] for line in result.stdout.splitlines()[:-1] if line[0] != " "] == ["PD201"]
     result = cli("check", "--ignore", "PD201,PD3", cwd=tmp_path)

@@ -38,7 +38,9 @@ class TestPD401:
     def test_a_workspace_file_list_counts(self, tmp_path: Path) -> None:
         seed(
             tmp_path,
-            **{"team.code-workspace": '{"folders": [{"path": "."}], "extensions": {"recommendations": []}}\n'},
+            **{
+                "team.code-workspace": '{"folders": [{"path": "."}], "extensions": {"recommendations": []}}\n'
+            },
         )
         items = only(check(tmp_path), "PD401")
         assert [i.severity.label for i in items] == ["information", "information"]
