@@ -4,11 +4,13 @@ a folder that holds a ``.stuck-check`` file hangs until the test releases it.
 The marker's content names a control directory. A check that finds the marker writes
 ``started-<n>`` there and waits, ignoring cancellation like a check stuck in a read or a
 regex would, until ``release`` appears (or two minutes pass, so a failing test leaves no
-process behind for ever). It then runs the real check on what the folder holds by then and writes ``finished-<n>``.
+process behind for ever). It then runs the real check, deaf to cancellation, on what the
+folder holds by then, and writes ``finished-<n>``.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import time
@@ -34,8 +36,12 @@ def _stuck_check(root: str, *args: Any, **kwargs: Any) -> engine.Report:
     deadline = time.monotonic() + LIMIT_SECONDS
     while not os.path.exists(os.path.join(control, "release")) and time.monotonic() < deadline:
         time.sleep(0.02)
+    # Past its last cancellation point by now (a check stuck in a read would be): the
+    # result comes back whether or not newer input cancelled it meanwhile.
+    bound = inspect.signature(_real_check).bind(root, *args, **kwargs)
+    bound.arguments.pop("cancelled", None)
     try:
-        return _real_check(root, *args, **kwargs)
+        return _real_check(*bound.args, **bound.kwargs)
     finally:
         with open(os.path.join(control, f"finished-{count + 1}"), "w", encoding="utf-8"):
             pass
