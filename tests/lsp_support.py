@@ -232,11 +232,13 @@ class Editor:
 
 
 async def _end_session(lsp_client: LanguageClient) -> None:
+    server = getattr(lsp_client, "_server", None)
+    if server is not None and server.returncode is not None:
+        return  # the test ended the session itself
     try:
         # Bounded, so a failing test reports instead of waiting on the server forever.
         await asyncio.wait_for(lsp_client.shutdown_session(), timeout=15)
     finally:
-        server = getattr(lsp_client, "_server", None)
         if server is not None and server.returncode is None:
             server.kill()
 
