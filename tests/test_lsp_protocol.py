@@ -25,9 +25,13 @@ from tests.lsp_support import STUCK_COMMAND, Stuck, uri
 class RawClient:
     """A language client reduced to bytes on the server's stdin and stdout."""
 
-    def __init__(self, command: list[str] | None = None) -> None:
+    def __init__(
+        self, command: list[str] | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.process = subprocess.Popen(
             command or [sys.executable, "-m", "pyproj_doctor", "lsp"],
+            cwd=cwd,
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
