@@ -70,7 +70,7 @@ class Run:
 
     def addopts(self) -> list[str]:
         option = self.config.get("addopts") if self.config is not None else None
-        return [w for w, _, _ in option.words] if option is not None else []
+        return [w.text for w in option.words] if option is not None else []
 
     def start_dirs(self, ws: Workspace) -> list[str]:
         """The folders (or files) collection starts from."""
@@ -79,7 +79,7 @@ class Run:
         testpaths = self.config.get("testpaths") if self.config is not None else None
         if testpaths is not None and self.cwd == self.rootdir:
             found = []
-            for word, _, _ in testpaths.words:
+            for word in (w.text for w in testpaths.words):
                 rel = _norm(join(self.cwd, word))
                 if has_glob(word):
                     # On the scanned tree: a glob never walks the disk nor leaves the workspace.
@@ -210,7 +210,7 @@ def _env_paths(ws: Workspace, folder: VsCodeFolder, cwd: str) -> list[str]:
 # ----------------------------------------------------------------- collection
 def _norecurse(run: Run) -> tuple[str, ...]:
     option = run.config.get("norecursedirs") if run.config is not None else None
-    return tuple(w for w, _, _ in option.words) if option is not None else DEFAULT_NORECURSE
+    return tuple(w.text for w in option.words) if option is not None else DEFAULT_NORECURSE
 
 
 def _ignored(run: Run) -> tuple[list[str], list[str]]:
@@ -285,7 +285,7 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     abspath = ws.snapshot.abspath
     front: list[str] = []
     if run.config is not None and run.config.get("pythonpath") is not None:
-        for word, _, _ in run.config.options["pythonpath"].words:
+        for word in (w.text for w in run.config.options["pythonpath"].words):
             front.append(os.path.normpath(os.path.join(abspath(run.config.folder), word)))
     inserted: list[str] = []
     mode = run.import_mode()
