@@ -116,3 +116,21 @@ def test_failed_writes_are_not_reported_as_written(user: User, shared: Path) -> 
     result = user.run("configure", ".", cwd=shared)
     assert result.returncode == 2
     assert "is read-only" in result.stderr
+
+
+def test_a_folder_the_user_cannot_write_is_reported_not_claimed(user: User, shared: Path) -> None:
+    seed(shared)
+    _open_up(shared)
+    before = (shared / "pyproject.toml").read_bytes()
+    shared.chmod(0o555)  # the user may read the folder, not create or rename files in it
+    try:
+        for args in (["check", "--fix"], ["configure", "."]):
+            result = user.run(*args, cwd=shared)
+            assert result.returncode == 2, result.stdout + result.stderr
+            assert ".vscode/settings.json: error: its folder is not writable: not changed" in result.stderr
+            assert "fixed " not in result.stderr and "created " not in result.stderr
+            assert "All checks passed." not in result.stdout
+    finally:
+        shared.chmod(0o777)
+    assert (shared / "pyproject.toml").read_bytes() == before
+    assert not (shared / ".vscode").exists()
