@@ -47,6 +47,33 @@ class TestPD301:
         )
         assert not only(check(tmp_path), "PD301")
 
+    def test_dotenv_pythonpath_is_information(self, tmp_path: Path) -> None:
+        # The Python extension passes `.env` PYTHONPATH to Pylance (`_envPYTHONPATH`), which adds it
+        # to extraPaths; the pyright CLI (checked with npm pyright 1.1.414) does not read `.env`.
+        files = {
+            "pyproject.toml": "[project]\nname = 'app'\n",
+            "lib/app/__init__.py": "",
+            "tests/test_app.py": "from app import f\n",
+            ".env": "PYTHONPATH=lib\n",
+        }
+        write(tmp_path, files)
+        [item] = only(check(tmp_path), "PD301")
+        assert item.severity == Severity.INFORMATION and "`.env`" in item.message
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path)["python.analysis.extraPaths"] == ["./lib"]
+        assert not only(check(tmp_path), "PD301")
+        # `.env` naming another folder (lib known from pytest's pythonpath): unresolved in Pylance too.
+        other = tmp_path / "other"
+        pytest_lib = "[project]\nname = 'app'\n[tool.pytest.ini_options]\npythonpath = ['lib']\n"
+        write(other, {**files, "pyproject.toml": pytest_lib, ".env": "PYTHONPATH=tools\n", "tools/x.py": ""})
+        [item] = only(check(other), "PD301")
+        assert item.severity == Severity.WARNING and "`.env`" not in item.message
+        # A pyright config with its own extraPaths replaces settings and `.env` alike: a warning.
+        config = tmp_path / "config"
+        write(config, {**files, "pyrightconfig.json": '{"extraPaths": ["tools"]}', "tools/x.py": ""})
+        [item] = only(check(config), "PD301")
+        assert item.severity == Severity.WARNING and item.path == "pyrightconfig.json"
+
     def test_existing_extra_paths_key_is_the_location(self, tmp_path: Path) -> None:
         write(
             tmp_path,
@@ -247,6 +274,25 @@ class TestPD303:
             '{\n    "typeCheckingMode": "basic", // ours\n    "extraPaths": ["src"]\n}\n'
         )
         assert not only(check(tmp_path), "PD303") and not only(check(tmp_path), "PD301")
+
+    def test_setting_the_config_already_covers_is_information(self, tmp_path: Path) -> None:
+        # What PD301's fix leaves: settings.json's entry copied into the config that wins.
+        seed(
+            tmp_path,
+            **{
+                SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}',
+                "pyrightconfig.json": '{"extraPaths": ["tools", "lib"]}',
+                "tools/x.py": "",
+                "lib/x.py": "",
+            },
+        )
+        [item] = only(check(tmp_path), "PD303")
+        assert item.severity == Severity.INFORMATION and "no effect" in item.message
+        assert item.fix is not None and item.fix.applicability.value == "unsafe"
+        # One entry the config lacks is really lost: a warning.
+        write(tmp_path, {"pyrightconfig.json": '{"extraPaths": ["tools"]}'})
+        [item] = only(check(tmp_path), "PD303")
+        assert item.severity == Severity.WARNING
 
     def test_extra_paths_kept_when_the_config_sets_none(self, tmp_path: Path) -> None:
         seed(

@@ -6,17 +6,21 @@ Order after stubs: the execution root (the workspace folder), ``extraPaths``
 own folder and each parent up to the root (local imports), then the selected
 interpreter's site-packages with the path lines of its ``.pth`` files (import
 hooks are invisible). A regular package anywhere beats a namespace folder
-found earlier. ``.env`` PYTHONPATH and ``sys.path`` edits in conftest.py are not
-seen.
+found earlier. ``sys.path`` edits in conftest.py are not seen. ``PYTHONPATH`` from
+the folder's ``.env`` is: the Python extension passes it to Pylance
+(``_envPYTHONPATH`` in vscode-python's ``languageClientMiddlewareBase.ts``), which
+appends it to the settings' ``extraPaths`` (relative to the folder) unless a
+pyright config sets its own ``extraPaths``. The pyright CLI, basedpyright and
+other editors do not read ``.env``, so it is kept apart (``env``).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyproj_doctor.workspace.paths import parent
-from pyproj_doctor.workspace.runs import Resolution, resolve
+from pyproj_doctor.workspace.runs import Resolution, env_paths, resolve
 from pyproj_doctor.workspace.venv import Venv
 from pyproj_doctor.workspace.vscode import VsCodeFolder
 from pyproj_doctor.workspace.workspace import Workspace
@@ -33,6 +37,7 @@ class SearchPaths:
     root: str
     extra: list[str]  # extraPaths and the automatic src
     site: list[str]  # site-packages and .pth path lines
+    env: list[str] = field(default_factory=list)  # `.env` PYTHONPATH, seen by Pylance only
 
     def for_file(self, ws: Workspace, importing: str) -> list[str]:
         """The whole order for a file (workspace-relative) importing something."""
@@ -43,7 +48,11 @@ class SearchPaths:
             if folder == "." or ws.snapshot.abspath(folder) == self.root:
                 break
             folder = parent(folder)
-        return [self.root, *self.extra, *local, *self.site]
+        return [self.root, *self.extra, *self.env, *local, *self.site]
+
+    def without_env(self) -> SearchPaths:
+        """The search paths of pyright outside VS Code (CLI, CI, other editors): no ``.env``."""
+        return SearchPaths(self.root, self.extra, self.site)
 
 
 def _resolve_setting(ws: Workspace, folder: VsCodeFolder, value: str) -> str | None:
@@ -59,6 +68,7 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
     root = ws.snapshot.abspath(folder.dir)
     pyright = folder.pyright
     extra: list[str] = []
+    env: list[str] = []
     if pyright is not None and pyright.extra_paths_span is not None:
         base = ws.snapshot.abspath(pyright.folder)
         extra = [os.path.normpath(os.path.join(base, p)) for p, _, _ in pyright.extra_paths]
@@ -70,6 +80,7 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
                     resolved = _resolve_setting(ws, folder, item)
                     if resolved is not None:
                         extra.extend(_globbed(ws, resolved))
+        env = env_paths(ws, folder, folder.dir)
     auto_ref = ws.setting(folder, AUTO_SEARCH)
     auto = auto_ref is None or auto_ref.value is not False
     src = os.path.join(root, "src")
@@ -81,7 +92,7 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
         for project in folder.projects:
             extra.extend(ws.snapshot.abspath(r.path) for r in project.source_roots if r.layout != "flat")
     site = [*venv.site_packages, *venv.pth_paths] if venv is not None else []
-    return SearchPaths(root, extra, site)
+    return SearchPaths(root, extra, site, env)
 
 
 def _globbed(ws: Workspace, path: str) -> list[str]:
