@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import ClassVar
 
 from pyproj_doctor.findings import Severity
 from tests.helpers import apply_fix, check, make_venv, only, seed, text_at, write
@@ -141,7 +142,11 @@ class TestPD301:
             "extra": {SETTINGS: '{"python.analysis.extraPaths": ["${workspaceFolder}/packages/a/src"]}'},
             "glob": {SETTINGS: '{"python.analysis.extraPaths": ["packages/*/src"]}'},
             "pyright": {"pyrightconfig.json": '{"extraPaths": ["packages/a/src"]}'},
-            "envs": {"pyrightconfig.json": '{"executionEnvironments": [{"root": "packages/a/src"}]}'},
+            # An environment holding the tests; its extraPaths resolve against the config's folder.
+            "envs": {
+                "pyrightconfig.json": '{"executionEnvironments": '
+                '[{"root": "packages/a", "extraPaths": ["packages/a/src"]}]}'
+            },
             # Pylance's experimental project search paths add the projects' src roots.
             "projects": {SETTINGS: '{"python.analysis.addExtraPathsForPythonProjects": true}'},
         }
@@ -254,6 +259,78 @@ class TestPD302:
     def test_silent_for_workspace_folder_variable(self, tmp_path: Path) -> None:
         seed(tmp_path, **{SETTINGS: '{"python.analysis.extraPaths": ["${workspaceFolder}/src", "src"]}'})
         assert not only(check(tmp_path), "PD302")
+
+
+class TestPD301PyrightConfigModel:
+    """Execution environments, a config's own extraPaths and stubPath, as pyright 1.1.414 resolves
+    them (each case also a truth shape checked against the real language server)."""
+
+    LIB: ClassVar[dict[str, str]] = {
+        "pyproject.toml": "[project]\nname = 'app'\n[tool.pytest.ini_options]\npythonpath = ['lib']\n",
+        "lib/app/__init__.py": "",
+        "lib/app/core.py": "def f(): return 1\n",
+        "tests/test_core.py": "from app.core import f\n",
+    }
+
+    def test_execution_environment_with_its_own_extra_paths(self, tmp_path: Path) -> None:
+        config = '{"executionEnvironments": [{"root": "tests", "extraPaths": ["lib"]}]}'
+        write(tmp_path, {**self.LIB, "pyrightconfig.json": config})
+        assert not only(check(tmp_path), "PD301")
+        # An environment for other files leaves the tests to the default list.
+        other = tmp_path / "other"
+        config = '{"executionEnvironments": [{"root": "scripts", "extraPaths": ["lib"]}]}'
+        write(other, {**self.LIB, "pyrightconfig.json": config, "scripts/run.py": ""})
+        [item] = only(check(other), "PD301")
+        assert item.severity == Severity.WARNING
+        write(other, {SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}'})
+        assert not only(check(other), "PD301")
+
+    def test_environment_inheriting_nothing_gets_the_top_level_list(self, tmp_path: Path) -> None:
+        write(tmp_path, {**self.LIB, "pyrightconfig.json": '{"executionEnvironments": [{"root": "tests"}]}'})
+        [item] = only(check(tmp_path), "PD301")
+        assert item.path == "pyrightconfig.json"
+        apply_fix(tmp_path, item)
+        assert json.loads((tmp_path / "pyrightconfig.json").read_text())["extraPaths"] == ["lib"]
+        assert not only(check(tmp_path), "PD301")
+
+    def test_environment_own_list_is_extended(self, tmp_path: Path) -> None:
+        config = '{\n  "executionEnvironments": [{"root": "tests", "extraPaths": ["tools"]}]\n}\n'
+        write(
+            tmp_path,
+            {
+                **self.LIB,
+                "pyrightconfig.json": config,
+                "tools/x.py": "",
+                SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}',  # replaced by the env's own list
+            },
+        )
+        [item] = only(check(tmp_path), "PD301")
+        assert "execution environment `tests`" in item.message
+        assert text_at(tmp_path, item) == '["tools"]'
+        apply_fix(tmp_path, item)
+        env = json.loads((tmp_path / "pyrightconfig.json").read_text())["executionEnvironments"][0]
+        assert env["extraPaths"] == ["tools", "lib"]
+        assert not only(check(tmp_path), "PD301")
+
+    def test_config_extra_paths_replace_the_automatic_src(self, tmp_path: Path) -> None:
+        seed(tmp_path)
+        assert not only(check(tmp_path), "PD301")  # auto search finds src/
+        write(tmp_path, {"pyrightconfig.json": '{"extraPaths": ["tools"]}', "tools/x.py": ""})
+        [item] = only(check(tmp_path), "PD301")
+        apply_fix(tmp_path, item)
+        assert json.loads((tmp_path / "pyrightconfig.json").read_text())["extraPaths"] == ["tools", "src"]
+        # A config without extraPaths keeps the settings' list and the automatic src.
+        plain = tmp_path / "plain"
+        seed(plain, **{"pyrightconfig.json": '{"typeCheckingMode": "basic"}'})
+        assert not only(check(plain), "PD301")
+
+    def test_stubs_alone_do_not_resolve_the_source(self, tmp_path: Path) -> None:
+        # pyright: 'Import "app.core" could not be resolved from source' when only typings/ has it.
+        stubs = {"typings/app/__init__.pyi": "", "typings/app/core.pyi": "def f() -> int: ...\n"}
+        write(tmp_path, {**self.LIB, **stubs})
+        assert only(check(tmp_path), "PD301")
+        write(tmp_path, {SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}'})
+        assert not only(check(tmp_path), "PD301")
 
 
 class TestPD303:

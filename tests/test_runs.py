@@ -221,6 +221,14 @@ def test_workflow_installs(tmp_path: Path) -> None:
         tmp_path / "k", {"pyproject.toml": setuptools_flat, "uv.lock": "", "app/__init__.py": ""}
     )
     assert found == ("uv", "uv sync", False, False)  # an import hook Pylance cannot follow
+    # Checked with a real `uv sync` (setuptools 84.2.1): `{"" = "lib"}` writes a path `.pth` holding
+    # `<root>/lib`; `{"app" = "lib/app"}` writes `__editable___app_0_1_0_finder.py` (an import hook).
+    lib_dir = setuptools_flat + '[tool.setuptools]\npackage-dir = {"" = "lib"}\n'
+    files = {"pyproject.toml": lib_dir, "uv.lock": "", "lib/app/__init__.py": ""}
+    assert _install(tmp_path / "k2", files) == ("uv", "uv sync", True, False)
+    mapped = setuptools_flat + '[tool.setuptools]\npackage-dir = {"app" = "lib/app"}\n'
+    files = {"pyproject.toml": mapped, "uv.lock": "", "lib/app/__init__.py": ""}
+    assert _install(tmp_path / "k3", files) == ("uv", "uv sync", False, False)
     member = {
         "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
         "packages/core/pyproject.toml": UV_LIB,

@@ -149,12 +149,12 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     names = first_party(ws)
     for folder in ws.folders:
         pyright = folder.pyright
-        if pyright is not None and pyright.execution_environments:
-            continue
         venv = explorer_venv(ws, folder)
         paths = search_paths(ws, folder, venv)
         outside = paths.without_env()
         failing: dict[str, list[tuple[Project, str, Origin]]] = {}
+        # Files of an execution environment with its own extraPaths: that list is what to extend.
+        own_env: dict[int, dict[str, list[tuple[Project, str, Origin]]]] = {}
         env_only: set[str] = set()  # roots Pylance finds only through `.env` PYTHONPATH
         for project in folder.projects:
             for module in project.test_modules:
@@ -165,9 +165,17 @@ def PD301(ctx: Context) -> Iterator[Finding]:
                     expected = ws.abspath(origin.path)
                     if imports_ok(pyright_resolve(ws, outside, module.path, imported.name), expected):
                         continue
+                    environment = paths.environment(ws, module.path)
+                    if environment is not None and environment.extra is not None:
+                        group = own_env.setdefault(environment.index, {})
+                        group.setdefault(origin.root.path, []).append((project, module.path, origin))
+                        continue
                     if imports_ok(pyright_resolve(ws, paths, module.path, imported.name), expected):
                         env_only.add(origin.root.path)
                     failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+        if pyright is not None:
+            for index, group in sorted(own_env.items()):
+                yield _pd301_environment(ctx, pyright, index, group)
         own_extra = pyright is not None and pyright.extra_paths_span is not None
         ref = None if own_extra else ws.setting(folder, EXTRA_PATHS)
         # Write where Pylance reads: the config when it sets extraPaths or settings.json has none.
@@ -201,6 +209,46 @@ def PD301(ctx: Context) -> Iterator[Finding]:
             # CLI, basedpyright and other editors do not read `.env`.
             severity = Severity.INFORMATION
         yield _pd301(ctx, folder, project, roots, packages, target_config, ref, note, severity, only_env)
+
+
+def _pd301_environment(
+    ctx: Context, pyright: PyrightConfig, index: int, failing: dict[str, list[tuple[Project, str, Origin]]]
+) -> Finding:
+    """Imports failing in an execution environment that sets its own ``extraPaths``."""
+    env = next(e for e in pyright.environments if e.index == index)
+    roots = sorted(failing)
+    packages = sorted(
+        {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
+    )
+    values = [relative(r, pyright.folder) for r in roots]
+    span = pyright.span
+    fix = None
+    if pyright.kind == "json":
+        doc = ctx.ws.snapshot.jsonc(pyright.path)
+        node = doc.find(("executionEnvironments", index, "extraPaths")) if doc is not None else None
+        if node is not None:
+            span = (node.offset, node.end)
+        fix = ctx.fix(
+            f"Add {_quoted(values)} to execution environment {env.root!r}'s extraPaths in {pyright.path}",
+            lambda: [
+                json_ops(
+                    ctx.ws.snapshot,
+                    pyright.path,
+                    [json_append(("executionEnvironments", index, "extraPaths"), v) for v in values],
+                )
+            ],
+        )
+    label = ", ".join(f"`{r}`" for r in roots)
+    names = _names(packages)
+    return PD301.at(
+        pyright.path,
+        ctx.range(pyright.path, span),
+        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on Pylance's import search "
+        f"path for the tests in execution environment `{env.root}` of {pyright.path}: its own "
+        "`extraPaths` replaces every other list and does not name "
+        f"{'it' if len(roots) == 1 else 'them'}, so imports of {names} show as unresolved in the editor.",
+        fix,
+    )
 
 
 def _names(packages: list[str]) -> str:
