@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
+
 from pyproj_doctor.findings import Severity
-from tests.helpers import apply_fix, check, make_venv, only, seed, text_at, write
+from pyproj_doctor.workspace.runs import positional_args
+from tests.helpers import SEED_PYPROJECT, apply_fix, check, make_venv, only, seed, text_at, write
 
 SETTINGS = ".vscode/settings.json"
 
@@ -485,6 +491,51 @@ class TestPD305:
             },
         )
         assert not only(check(tmp_path), "PD305")
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["--pyargs", "my_app", "my_app.tests"],  # every argument, not only the one after it
+            ["my_app.tests", "--pyargs"],  # wherever the flag stands
+        ],
+    )
+    def test_silent_for_module_names_with_pyargs(self, tmp_path: Path, args: list[str]) -> None:
+        # Real pytest collects src/my_app/tests with these (pythonpath puts src on sys.path).
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+                "src/my_app/tests/__init__.py": "",
+                "src/my_app/tests/test_a.py": "def test_a():\n    pass\n",
+                SETTINGS: json.dumps({"python.testing.pytestArgs": args}),
+            },
+        )
+        assert not only(check(tmp_path), "PD305")
+        assert [a for _, a in positional_args(args)] == [a for a in args if a != "--pyargs"]
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
+        real = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+            cwd=tmp_path,
+            env=dict(env, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert real.returncode == 0 and "test_a.py::test_a" in real.stdout, real.stdout + real.stderr
+
+    def test_silent_with_pyargs_in_addopts(self, tmp_path: Path) -> None:
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\naddopts = ["--pyargs"]\n',
+                SETTINGS: '{"python.testing.pytestArgs": ["my_app"]}',
+            },
+        )
+        assert not only(check(tmp_path), "PD305")
+        # Without the flag, the same argument is a path that does not exist.
+        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT})
+        [item] = only(check(tmp_path), "PD305")
+        assert text_at(tmp_path, item) == '"my_app"'
 
 
 class TestPD306:

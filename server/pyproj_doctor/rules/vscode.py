@@ -25,7 +25,7 @@ from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import workflow_install
 from pyproj_doctor.workspace.paths import join, relative, within
 from pyproj_doctor.workspace.projects import Project
-from pyproj_doctor.workspace.runs import VALUE_OPTIONS, imports_ok, positional_args
+from pyproj_doctor.workspace.runs import explorer_run, imports_ok, positional_args, uses_pyargs
 from pyproj_doctor.workspace.venv import Venv
 from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder
 
@@ -59,8 +59,6 @@ COMPARED_KEYS = (
     TESTING_CWD,
     INTERPRETER,
 )
-# PD305 also leaves alone the argument after `--pyargs` (a module name there, not a path).
-_PYTEST_ARGS_VALUE_OPTIONS = VALUE_OPTIONS | {"--pyargs"}
 _WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
@@ -605,7 +603,9 @@ def PD305(ctx: Context) -> Iterator[Finding]:
     relative to ``python.testing.cwd`` (the workspace folder by default). A path
     that does not exist makes discovery fail with "file or directory not found";
     paths that do not include the tests folder hide the tests from the Test
-    Explorer. The fix points the argument at the tests folder."""
+    Explorer. The fix points the argument at the tests folder. With ``--pyargs``
+    (in the arguments or addopts), pytest tries each argument as a module name on
+    its import path first: those are not judged."""
     ws = ctx.ws
     for folder in ws.folders:
         ref = ws.setting(folder, PYTEST_ARGS)
@@ -619,7 +619,9 @@ def PD305(ctx: Context) -> Iterator[Finding]:
         projects = _pytest_projects(folder)
         tests_dirs = sorted({d for p in projects for d in p.tests_dirs})
         json_path = _json_path(ref)
-        positional = positional_args(ref.value, _PYTEST_ARGS_VALUE_OPTIONS)
+        if uses_pyargs(ref.value) or uses_pyargs(explorer_run(ws, folder, None).addopts()):
+            continue  # each argument may be a module name, found on the interpreter's sys.path
+        positional = positional_args(ref.value)
         missing = False
         for index, arg in positional:
             target = os.path.normpath(os.path.join(cwd, arg.split("::", 1)[0]))
