@@ -175,11 +175,13 @@ def explorer_run(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Run:
     cwd, args = explorer_args(ws, folder)
     start = _common([parent(a) if ws.snapshot.is_file(a) else a for a in args]) if args else cwd
     config, _ = find_config(ws.snapshot, start, ws.has_file)
-    return Run("explorer", cwd, args, config, cwd, venv, _env_paths(ws, folder, cwd))
+    return Run("explorer", cwd, args, config, cwd, venv, env_paths(ws, folder, cwd))
 
 
-def _env_paths(ws: Workspace, folder: VsCodeFolder, cwd: str) -> list[str]:
-    """PYTHONPATH from the folder's ``python.envFile`` (default ``.env``)."""
+def env_paths(ws: Workspace, folder: VsCodeFolder, cwd: str) -> list[str]:
+    """PYTHONPATH from the folder's ``python.envFile`` (default ``.env``), relative entries
+    resolved against ``cwd``. The Python extension loads it for the runs it starts and passes it
+    to Pylance (as ``_envPYTHONPATH``); plain ``pytest`` and the pyright CLI never read it."""
     rel = join(folder.dir, ".env")
     ref = ws.setting(folder, ENV_FILE)
     if ref is not None and isinstance(ref.value, str):
