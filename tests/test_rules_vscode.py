@@ -222,7 +222,8 @@ class TestPD301:
         assert "`python`" in item.message and "engine" not in item.message
         assert not only(report, "PD201")
 
-    def test_uninstalled_workspace_member_is_information_without_environment(self, tmp_path: Path) -> None:
+    def test_uninstalled_workspace_member_is_a_hint_without_environment(self, tmp_path: Path) -> None:
+        # Nothing to configure: `uv sync` resolves it; PD201's information names the command.
         write(
             tmp_path,
             {
@@ -237,7 +238,7 @@ class TestPD301:
         report = check(tmp_path)
         assert [(f.code, f.severity) for f in report.findings if f.code in ("PD201", "PD301")] == [
             ("PD201", Severity.INFORMATION),
-            ("PD301", Severity.INFORMATION),
+            ("PD301", Severity.HINT),
         ]
         assert all("uv sync" in f.message for f in report.findings if f.code in ("PD201", "PD301"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Related, Severity
@@ -112,7 +113,8 @@ def PD201(ctx: Context) -> Iterator[Finding]:
             owner = failure.origin.project
             install = workflow_install(ctx.ws, owner)
             if failure.run.venv is None and install is not None:
-                key = ("installed-later", owner.dir)
+                # One fact about a fresh checkout: no environment yet, one command makes it.
+                key = ("installed-later", f"{install.tool}: {install.command}")
             elif is_compiled(ctx.ws, owner):
                 key = ("compiled", owner.dir)
             else:
@@ -162,17 +164,29 @@ def _runs_label(items: list[Failure]) -> str:
 
 
 def _pd201_not_installed(ctx: Context, items: list[Failure]) -> Finding:
-    owner = items[0].origin.project
-    install = workflow_install(ctx.ws, owner)
+    owners: dict[str, Project] = {}
+    names: dict[str, set[str]] = {}
+    for item in items:
+        owner = item.origin.project
+        owners.setdefault(owner.dir, owner)
+        names.setdefault(owner.dir, set()).add(item.ref.name)
+    first = owners[min(owners)]  # the outermost project (the root sorts first)
+    installs = {d: workflow_install(ctx.ws, p) for d, p in owners.items()}
+    install = installs[first.dir]
     assert install is not None
-    path, range_ = ctx.anchor(owner)
-    names = {i.ref.name for i in items}
+    sources = _labels({i.declared_in for i in installs.values() if i is not None})
+    tool = "the CI workflow" if install.tool == "ci" else install.tool
+    if len(owners) == 1:
+        what = f"{_labels(names[first.dir])}, which {tool} installs from `{first.dir}`"
+    else:
+        parts = [f"{_labels(names[d])} (from `{d}`)" for d in sorted(owners)]
+        what = f"{', '.join(parts)}, which {tool} installs"
+    path, range_ = ctx.anchor(first)
     return PD201.at(
         path,
         range_,
-        f"Tests import {_labels(names)}, which {install.tool} installs from `{owner.dir}` "
-        f"(`{install.command}`, from {install.declared_in}); there is no environment here yet, "
-        "so until it is installed pytest cannot import them.",
+        f"Tests import {what} (`{install.command}`, from {sources.replace('`', '')}); there is no "
+        "environment here yet, so until it is installed pytest cannot import them.",
         severity=Severity.INFORMATION,
         related=_related(ctx, items),
     )
@@ -278,6 +292,14 @@ def _line_span(ctx: Context, path: str, line: int, start: int, end: int) -> tupl
     return (base + start, base + end)
 
 
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def _addopts_words(config: PytestConfig) -> list[str]:
+    option = config.get("addopts")
+    return [w.text for w in option.words] if option is not None else []
+
+
 def _configs(ctx: Context) -> Iterator[tuple[PytestConfig, Project]]:
     seen: set[str] = set()
     for project in ctx.ws.projects:
@@ -298,6 +320,8 @@ def PD202(ctx: Context) -> Iterator[Finding]:
     configuration file. An entry naming a folder that does not exist is silently
     ignored by pytest: usually a leftover from a rename or a path written
     relative to the wrong folder, and the reason imports or collection fail.
+    With ``--pyargs`` in ``addopts`` a ``testpaths`` entry that is a module name
+    is imported as a package (scikit-image's ``skimage``), so it is left alone.
     Fix the entry by hand (we cannot know which folder was meant)."""
     for config, _ in _configs(ctx):
         base = ctx.ws.snapshot.abspath(config.folder)
@@ -305,8 +329,11 @@ def PD202(ctx: Context) -> Iterator[Finding]:
             option = config.get(name)
             if option is None:
                 continue
+            pyargs = "--pyargs" in _addopts_words(config)
             for located in option.words:
                 word = located.text
+                if name == "testpaths" and pyargs and _DOTTED.fullmatch(word):
+                    continue  # `--pyargs`: pytest imports it as a package name, not a folder
                 target = os.path.join(base, word)
                 if name == "testpaths" and has_glob(word):
                     # Resolved on the scanned tree: never globbed on disk, never outside the workspace.

@@ -140,7 +140,7 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     namespace folder instead of the real package): a ``python/`` or ``lib/``
     root, a project in a subfolder, an uninstalled workspace member. When the
     project's workflow installs it with a path ``.pth`` and no environment
-    exists yet, this is information naming the install command. The fix adds
+    exists yet, this is a hint naming the install command. The fix adds
     the folder to ``extraPaths`` where Pylance reads it: the pyright config
     when it sets ``extraPaths``, else ``.vscode/settings.json``."""
     ws = ctx.ws
@@ -200,7 +200,8 @@ def PD301(ctx: Context) -> Iterator[Finding]:
             if later
             else ""
         )
-        severity = Severity.INFORMATION if len(later) == len(roots) else None
+        # Nothing to configure: the workflow's install resolves them (PD201 names the command).
+        severity = Severity.HINT if len(later) == len(roots) else None
         only_env = env_only >= set(roots)
         if only_env:
             # Pylance resolves them (the Python extension hands it `.env`'s PYTHONPATH); the pyright
