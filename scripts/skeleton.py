@@ -16,6 +16,7 @@ import ast
 import configparser
 import io
 import json
+import re
 import subprocess
 import sys
 from typing import Any
@@ -43,7 +44,15 @@ TOOL_TABLES = (
 )
 POETRY_KEYS = ("name", "packages", "package-mode", "dependencies", "group", "dev-dependencies", "extras")
 RUFF_KEYS = ("src",)
-INI_SECTIONS = ("pytest", "tool:pytest", "options", "options.packages.find", "tox", "tox:tox")
+INI_SECTIONS = (
+    "pytest",
+    "tool:pytest",
+    "options",
+    "options.packages.find",
+    "options.extras_require",
+    "tox",
+    "tox:tox",
+)
 TESTENV_KEYS = ("deps", "commands", "usedevelop", "package", "skip_install", "extras", "changedir", "setenv")
 KEEP_WHOLE = (".python-version",)
 TEXT_CONFIG_SUFFIXES = (".txt", ".in")
@@ -81,6 +90,74 @@ def imports_only(text: str) -> str:
 
     visit(tree.body, 0)
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def install_calls(text: str) -> str:
+    """A noxfile's ``session.install(...)`` calls whose arguments are all string literals, rebuilt
+    from the syntax tree inside one synthetic function: how the sessions install the project."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return ""
+    calls: list[str] = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("install", "conda_install")
+            and node.args
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
+        ):
+            call = ast.Call(node.func, node.args, [])
+            line = "    " + ast.unparse(call)
+            if line not in calls:
+                calls.append(line)
+    return "\n\ndef installs(session):\n" + "\n".join(calls) + "\n" if calls else ""
+
+
+def reduce_workflow(text: str) -> str:
+    """The shell commands of a CI workflow that install or test the project, one ``run`` step each."""
+    commands: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip().removeprefix("- ").removeprefix("run:").strip()
+        if stripped.startswith("#") or not re.match(
+            r"(?:python3? -m |sudo )?(?:pip3?|uv|poetry|pdm|hatch|tox|nox)\b", stripped
+        ):
+            continue
+        wanted = re.search(r"\binstall\b|\bsync\b|\btox\b|\bnox\b|\bhatch (?:test|run)\b", stripped)
+        if wanted and stripped not in commands:
+            commands.append(stripped)
+    return "".join(f"- run: {c}\n" for c in commands[:40])
+
+
+HATCH_ENV_KEYS = (
+    "dependencies",
+    "extra-dependencies",
+    "skip-install",
+    "dev-mode",
+    "workspace",
+    "features",
+    "template",
+    "detached",
+    "matrix",
+)
+
+
+def reduce_hatch_toml(text: str) -> str:
+    """hatch.toml's environments: what each installs (no scripts, no prose)."""
+    try:
+        data = tomlkit.parse(text).unwrap()
+    except Exception:
+        return "[\n"
+    envs = data.get("envs")
+    if not isinstance(envs, dict):
+        return ""
+    kept = {
+        name: {k: v for k, v in env.items() if k in HATCH_ENV_KEYS}
+        for name, env in envs.items()
+        if isinstance(env, dict)
+    }
+    return tomlkit.dumps({"envs": kept})
 
 
 def without_prose(value: Any) -> Any:
@@ -195,7 +272,13 @@ def reduce(path: str, text: str) -> str | None:
         reduced = imports_only(text)
         if name in ("setup.py", "noxfile.py", "tasks.py") and "pytest" in text:
             reduced += "# (the original mentions pytest)\n"
+        if name == "noxfile.py":
+            reduced += install_calls(text)
         return reduced
+    if name == "hatch.toml":
+        return reduce_hatch_toml(text)
+    if path.startswith(".github/workflows/") and name.endswith((".yml", ".yaml")):
+        return reduce_workflow(text)
     if name == "pyproject.toml":
         return reduce_pyproject(text)
     if name in ("pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg"):

@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 
 from tests.helpers import cli, seed
-from tests.test_reliability_errors import IS_ROOT, _as_user, _unprivileged_available
+from tests.unprivileged import IS_ROOT, User, user
 
 CACHE = ".pyproj-doctor_cache"
 OLD = 1_600_000_000  # an mtime long past: the cache does not keep entries for files changed just now
+
+__all__ = ["user"]
 
 
 def age(root: Path) -> None:
@@ -161,8 +163,7 @@ def test_fix_and_diff_runs_do_not_write_it(tmp_path: Path) -> None:
     assert not (root / CACHE).exists()
 
 
-@pytest.mark.skipif(not _unprivileged_available(), reason="needs an interpreter an unprivileged user can run")
-def test_a_read_only_project_is_still_checked(tmp_path: Path) -> None:
+def test_a_read_only_project_is_still_checked(user: User) -> None:
     # Folders nobody may write to but root, checked as another user (root ignores permissions).
     folder = Path(tempfile.mkdtemp(prefix="pd-readonly-"))
     try:
@@ -172,7 +173,7 @@ def test_a_read_only_project_is_still_checked(tmp_path: Path) -> None:
         for path in [root, *root.rglob("*")]:
             path.chmod((0o755 if IS_ROOT else 0o555) if path.is_dir() else 0o444)
         for args in (("check", "--format", "json", "."), ("check", "--format", "json", "--no-cache", ".")):
-            result = _as_user(*args, cwd=root) if IS_ROOT else cli(*args, cwd=root)
+            result = user.run(*args, cwd=root)
             assert "Traceback" not in result.stderr and result.returncode == 1, result.stderr
             assert json.loads(result.stdout) == cold
         assert not (root / CACHE).exists()

@@ -14,6 +14,7 @@ from pyproj_doctor.workspace.namespaces import (
     namespace_reason,
 )
 from pyproj_doctor.workspace.paths import join
+from pyproj_doctor.workspace.projects import drops_namespace_folders, is_test_data
 
 
 @rule(
@@ -37,13 +38,21 @@ def PD101(ctx: Context) -> Iterator[Finding]:
     ``find_namespace:``, uv_build ``namespace``, a dotted module name, pytest's
     ``consider_namespace_packages``, a top-level name shared with an installed
     distribution, a dependency or another search root), folders that hold only
-    test modules, and scripts whose names ``import`` cannot spell."""
+    test modules, scripts whose names ``import`` cannot spell, and projects that
+    are test data inside another project's tests folder. Severity by who is hurt:
+    a folder inside a regular package imports everywhere, so unless the build
+    leaves it out of the wheel (setuptools ``find_packages()``, ``packages =
+    find:``, an explicit list) only coverage's report of never-imported files
+    misses it: a hint."""
     ws = ctx.ws
     roots_by_name: dict[str, set[str]] = {}
     for origin in first_party_roots(ws):
         roots_by_name.setdefault(origin[0], set()).add(origin[1])
     for project in ws.projects:
+        if is_test_data(ws.projects, project):
+            continue
         tests = {m.path for m in project.test_modules}
+        dropped = drops_namespace_folders(ws, project)
         for root in project.source_roots:
             for top_name, top in root.packages.items():
                 if top.endswith((".py", ".pyi")):
@@ -67,13 +76,25 @@ def PD101(ctx: Context) -> Iterator[Finding]:
                         continue  # scripts in a folder `import` cannot name
                     module = join(folder, modules[0])
                     inits = missing_inits(ws, root.path, folder)
+                    nested = is_regular and folder != top
+                    if not nested:
+                        why = (
+                            "pytest, coverage and Pylance can disagree about its name and "
+                            "whether it is collected."
+                        )
+                    elif dropped is not None:
+                        why = f"{dropped} leaves it out, so built wheels and installs lack it."
+                    else:
+                        why = (
+                            f"it imports as part of `{top_name}`, but coverage does not list its "
+                            "files until they are imported."
+                        )
                     yield PD101.at(
                         module,
                         ctx.first_line(module),
-                        f"`{folder}` holds modules but no `__init__.py`, so it is a namespace "
-                        "package: pytest, coverage and Pylance can disagree about its name and "
-                        "whether it is collected.",
+                        f"`{folder}` holds modules but no `__init__.py`, so it is a namespace package: {why}",
                         ctx.create_fix("Create " + ", ".join(inits), inits),
+                        severity=Severity.HINT if nested and dropped is None else None,
                     )
 
 

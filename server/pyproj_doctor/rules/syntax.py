@@ -8,11 +8,14 @@ from pyproj_doctor.findings import Finding, Position, Range, Severity
 from pyproj_doctor.formats import jsonc
 from pyproj_doctor.rules.base import Context, Rule, rule
 from pyproj_doctor.workspace.paths import join
+from pyproj_doctor.workspace.projects import is_test_data
 
 
 def _toml_files(ctx: Context) -> list[str]:
     found: list[str] = []
     for project in ctx.ws.projects:
+        if is_test_data(ctx.ws.projects, project):
+            continue  # a fixture of the tests (build's deliberately broken pyproject): data
         for folder in project.dirs:
             for name in ("pyproject.toml", "pytest.toml", ".pytest.toml"):
                 if ctx.ws.has_file(folder, name):
@@ -55,7 +58,8 @@ def PD901(ctx: Context) -> Iterator[Finding]:
     """pip, uv, pytest, Ruff and Pylance all stop reading a ``pyproject.toml``
     that is not valid TOML (or not UTF-8), so every setting in it is lost. The
     finding points at the first error. No fix is offered: a file that does not
-    parse is never rewritten."""
+    parse is never rewritten. Projects inside another project's tests folder are
+    test data (no tool reads them as configuration): not checked."""
     for rel in _toml_files(ctx):
         doc = ctx.ws.snapshot.toml(rel)
         unreadable = _unreadable(ctx, PD901, rel, "no tool can read it, so none of its settings apply.")

@@ -141,6 +141,11 @@ def declared_names(ws: Workspace, project: Project, wanted: tuple[str, ...] = ("
     for name in TEXT_FILES:
         if ws.has_file(project.dir, name):
             names |= _text_mentions(ws.snapshot.text(join(project.dir, name)) or "", wanted)
+    if ws.has_file(project.dir, "hatch.toml"):
+        doc = ws.snapshot.toml(join(project.dir, "hatch.toml"))
+        envs = doc.get("envs") if doc is not None and doc.ok else None
+        if isinstance(envs, dict) and "hatch-test" in envs:
+            names.add("pytest")  # `hatch test` brings pytest itself
     return names
 
 

@@ -38,6 +38,11 @@ _NOX_INSTALLS = re.compile(
 _REQUIREMENT_SELF = re.compile(
     r"(?m)^\s*(?:-e\s+|--editable[=\s]+)?(?:\.|file:\.)(?:\[[^\]]*\])?\s*(?:#.*)?$"
 )
+# `pip install -e .` in a tox env's commands installs the project even with skip_install.
+_TOX_SELF_INSTALL = re.compile(
+    r"(?m)(?:pip3?|uv pip) install\b[^\n]*?\s(-e\s*|--editable[=\s]+)?['\"]?"
+    r"(?:\.|\{toxinidir\}|\{tox_root\})(?:\[[^\]\n]*\])?['\"]?(?:\s|$)"
+)
 _CI_INSTALLS = re.compile(
     r"(?m)(?:pip3?|uv pip) install\b[^\n]*?\s(?:-e\s*|--editable[=\s]+)?"
     r"['\"]?\.(?:\[[^\]\n]*\])?['\"]?(?:\s|$)"
@@ -97,9 +102,12 @@ def pylance_visible(ws: Workspace, project: Project) -> bool:
         return mode == "inplace"
     if _backend_is(backend, PATH_PTH_BACKENDS):
         return True
-    # setuptools (or a legacy setup.py): a static path `.pth` only for a plain src layout
-    # or `editable_mode=compat`; otherwise an import hook.
-    if any(root.layout != "flat" for root in project.source_roots):
+    # setuptools (or a legacy setup.py): a static path `.pth` only when `package-dir` is
+    # `{"": <folder>}` (or auto-discovered src) with a simple layout, or `editable_mode=compat`;
+    # otherwise an import hook (setuptools `editable_wheel.py`; checked with setuptools 84).
+    package_dir = project.doc.get("tool", "setuptools", "package-dir") if project.doc is not None else None
+    mapped = isinstance(package_dir, dict) and any(key != "" for key in package_dir)
+    if not mapped and any(root.layout != "flat" for root in project.source_roots):
         return True
     text = ws.snapshot.text(join(project.dir, "setup.cfg")) if ws.has_file(project.dir, "setup.cfg") else ""
     return bool(text and "editable_mode" in text and "compat" in text)
@@ -174,7 +182,9 @@ def _tox(ws: Workspace, project: Project) -> tuple[str, bool] | None:
     flat = re.sub(r"[\s'\"]", "", text.lower())
     editable = "usedevelop=true" in flat or "package=editable" in flat
     if re.search(r"skip_?install=true|skipsdist=true|no_package=true", flat) and not editable:
-        return None
+        # No package of its own, but the commands may install it (`pip install -e .[d]`).
+        command = _TOX_SELF_INSTALL.search(text)
+        return (join(project.dir, name), bool(command.group(1))) if command is not None else None
     return join(project.dir, name), editable
 
 
@@ -194,6 +204,39 @@ def _hatch(ws: Workspace, project: Project) -> str | None:
         isinstance(env, dict) and env.get("skip-install") is not True for env in envs.values()
     ):
         return project.pyproject
+    return None
+
+
+def _hatch_envs(ws: Workspace, project: Project) -> tuple[str, dict[str, Any]] | None:
+    """The hatch environments of a project and the file declaring them (hatch.toml wins)."""
+    if ws.has_file(project.dir, "hatch.toml"):
+        rel = join(project.dir, "hatch.toml")
+        doc = ws.snapshot.toml(rel)
+        envs = doc.get("envs") if doc is not None and doc.ok else None
+    else:
+        rel = project.pyproject or ""
+        envs = project.doc.get("tool", "hatch", "envs") if project.doc is not None else None
+    return (rel, envs) if isinstance(envs, dict) else None
+
+
+def _hatch_member(ws: Workspace, project: Project) -> str | None:
+    """The file of an enclosing hatch project whose environment lists this one as a workspace member
+    (``workspace.members``): hatch installs members editable into that environment."""
+    for other in ws.projects:
+        if other.dir == project.dir or not within(project.dir, other.dir):
+            continue
+        found = _hatch_envs(ws, other)
+        if found is None:
+            continue
+        rel = project.dir if other.dir == "." else project.dir[len(other.dir) + 1 :]
+        for env in found[1].values():
+            workspace = env.get("workspace") if isinstance(env, dict) else None
+            members = workspace.get("members") if isinstance(workspace, dict) else None
+            if not isinstance(members, list):
+                continue
+            paths = [m.get("path") if isinstance(m, dict) else m for m in members]
+            if _matches(rel, [p.rstrip("/") for p in paths if isinstance(p, str)]):
+                return found[0]
     return None
 
 
@@ -244,6 +287,9 @@ def _workflow_install(ws: Workspace, project: Project) -> Install | None:
         return Install("pdm", "pdm install", project.pyproject or "", True, visible, compiled)
     if not buildable and not ws.has_file(project.dir, "pyproject.toml"):
         return None
+    member = _hatch_member(ws, project)
+    if member is not None:
+        return Install("hatch", "hatch test", member, True, visible, compiled)
     requirements = _requirements_self(ws, project)
     if requirements is not None:
         return Install("pip", f"pip install -r {requirements}", requirements, True, visible, compiled)

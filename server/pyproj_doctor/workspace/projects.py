@@ -188,7 +188,44 @@ def _venv(ws: Workspace, project: Project) -> Venv | None:
     return None
 
 
+def is_test_data(projects: list[Project], project: Project) -> bool:
+    """A project folder inside an enclosing project's tests folder (``tests/packages/bad``,
+    ``tests/fixtures/projects/demo``): test data. No tool reads it as this repository's
+    configuration: pytest reads the configuration found from its arguments, pip and uv install
+    only what is declared, Pylance reads the workspace root's. The tests build or read it."""
+    if project.dir == ROOT:
+        return False
+    for other in projects:
+        if other is project or not (other.dir == ROOT or project.dir.startswith(other.dir + "/")):
+            continue
+        for tests in other.tests_dirs:
+            if tests != other.dir and (project.dir == tests or project.dir.startswith(tests + "/")):
+                return True
+    return False
+
+
 # ------------------------------------------------------------------ source roots
+def drops_namespace_folders(ws: Workspace, project: Project) -> str | None:
+    """How the build leaves out package folders without ``__init__.py``, or None when it keeps them.
+
+    setuptools' ``find_packages()`` / ``packages = find:`` / ``namespaces = false`` and an explicit
+    package list skip them, so built wheels lack them; its automatic discovery, hatchling, flit,
+    pdm, poetry and uv_build ship every file under the package folder."""
+    doc = project.doc
+    if doc is not None:
+        if doc.get("tool", "setuptools", "packages", "find", "namespaces") is False:
+            return "`namespaces = false` in [tool.setuptools.packages.find]"
+        if isinstance(doc.get("tool", "setuptools", "packages"), list):
+            return "the explicit `packages` list of [tool.setuptools]"
+    cfg = ws.text(join(project.dir, "setup.cfg")) if ws.has_file(project.dir, "setup.cfg") else None
+    if cfg and re.search(r"(?m)^\s*packages\s*=\s*find:\s*$", cfg):
+        return "`packages = find:` in setup.cfg"
+    setup_py = ws.text(join(project.dir, "setup.py")) if ws.has_file(project.dir, "setup.py") else None
+    if setup_py and re.search(r"\bfind_packages\(", setup_py):
+        return "`find_packages()` in setup.py"
+    return None
+
+
 def _namespaces_declared(ws: Workspace, project: Project) -> bool:
     doc = project.doc
     if doc is not None and doc.get("tool", "setuptools", "packages", "find", "namespaces") is True:
@@ -218,6 +255,12 @@ def _declared_roots(project: Project) -> list[str]:
     package_dir = doc.get("tool", "setuptools", "package-dir")
     if isinstance(package_dir, dict):
         add(package_dir.get(""))
+        for name, folder in package_dir.items():
+            # `{"app" = "lib/app"}` maps one package: its parent folder is where `app` is found.
+            if name and isinstance(folder, str) and "." not in name:
+                clean = os.path.normpath(folder).replace(os.sep, "/")
+                if clean.rsplit("/", 1)[-1] == name and "/" in clean:
+                    add(clean.rsplit("/", 1)[0])
     where = doc.get("tool", "setuptools", "packages", "find", "where")
     if isinstance(where, list):
         for item in where:
