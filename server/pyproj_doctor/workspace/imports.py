@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import cast
 
 from pyproj_doctor.workspace.install import _uv_workspace_root
 from pyproj_doctor.workspace.paths import join, within
@@ -21,7 +22,8 @@ from pyproj_doctor.workspace.runs import (
     explorer_run,
     imports_ok,
     plain_pytest,
-    resolve,
+    resolve_in,
+    run_key,
     sys_path,
 )
 from pyproj_doctor.workspace.venv import Venv
@@ -122,8 +124,20 @@ def _candidates(ws: Workspace, run: Run) -> list[Project]:
     return [p for p in ws.projects if p.test_modules and within(p.dir, run.cwd)]
 
 
+def _run_path(ws: Workspace, run: Run) -> list[str]:
+    """``sys_path`` of a run, computed once per workspace: every member of a uv workspace
+    shares the root's run, whose path depends on every member's tests."""
+    key = ("sys_path", run_key(run))
+    cached = ws.memo.get(key)
+    if cached is None:
+        cached = ws.memo[key] = sys_path(ws, run, _candidates(ws, run))
+    return cast(list[str], cached)
+
+
 def _importable(ws: Workspace, run: Run, path: list[str], origin: Origin) -> bool:
-    if imports_ok(resolve(path, origin.path.rsplit("/", 1)[-1].removesuffix(".py")), ws.abspath(origin.path)):
+    if imports_ok(
+        resolve_in(ws, path, origin.path.rsplit("/", 1)[-1].removesuffix(".py")), ws.abspath(origin.path)
+    ):
         return True
     # An editable install by an import hook (setuptools) works at run time, unseen by path lookups.
     owner = origin.project
@@ -138,7 +152,7 @@ def failures(ws: Workspace, project: Project, names: dict[str, Origin] | None = 
         return []
     out: list[Failure] = []
     for run in runs_for(ws, project):
-        path = sys_path(ws, run, _candidates(ws, run))
+        path = _run_path(ws, run)
         broken = {n for n in wanted if not _importable(ws, run, path, names[n])}
         for module in project.test_modules:
             if not collects(ws, run, module.path):

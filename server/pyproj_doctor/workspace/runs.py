@@ -22,7 +22,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, cast
 
 from pyproj_doctor.workspace.paths import join, parent, within
 from pyproj_doctor.workspace.projects import Project
@@ -212,8 +212,31 @@ def _ignored(run: Run) -> tuple[list[str], list[str]]:
     return paths, globs
 
 
+def run_key(run: Run) -> tuple[object, ...]:
+    """What a run is made of, as a key: within one snapshot, equal keys mean equal runs
+    (configuration files and environments are read once per snapshot)."""
+    config = run.config
+    return (
+        run.kind,
+        run.cwd,
+        tuple(run.args),
+        run.rootdir,
+        None if config is None else (config.path, config.kind, config.table, config.section),
+        None if run.venv is None else run.venv.rel,
+        tuple(run.env_paths),
+    )
+
+
 def collects(ws: Workspace, run: Run, path: str) -> bool:
     """Whether the run would collect the test module at ``path`` (workspace-relative)."""
+    key = ("collects", run_key(run), path)
+    found = ws.memo.get(key)
+    if found is None:
+        found = ws.memo[key] = _collects(ws, run, path)
+    return cast(bool, found)
+
+
+def _collects(ws: Workspace, run: Run, path: str) -> bool:
     starts = run.start_dirs(ws)
     start = next((s for s in starts if within(path, s)), None)
     if start is None:
@@ -321,7 +344,26 @@ class Resolution:
     where: tuple[str, ...] = ()  # absolute path of the module or package (every namespace portion)
 
 
-def resolve(path_entries: list[str], name: str) -> Resolution:
+def resolve_in(ws: Workspace, path_entries: list[str], name: str) -> Resolution:
+    """``resolve``, once per workspace for each path and name, each folder listed once."""
+    key = ("resolve", tuple(path_entries), name)
+    found = ws.memo.get(key)
+    if found is None:
+        found = ws.memo[key] = resolve(path_entries, name, lambda entry: _listdir(ws, entry))
+    return cast(Resolution, found)
+
+
+def _listdir(ws: Workspace, folder: str) -> list[str]:
+    key = ("listdir", folder)
+    names = ws.memo.get(key)
+    if names is None:
+        names = ws.memo[key] = os.listdir(folder)  # OSError is not cached: the caller skips it
+    return cast(list[str], names)
+
+
+def resolve(
+    path_entries: list[str], name: str, listdir: Callable[[str], list[str]] = os.listdir
+) -> Resolution:
     """Where ``import name`` lands for this ``sys.path`` (regular packages beat namespace ones)."""
     portions: list[str] = []
     for entry in path_entries:
@@ -333,7 +375,7 @@ def resolve(path_entries: list[str], name: str) -> Resolution:
         if os.path.isdir(candidate):
             portions.append(candidate)
         try:
-            if any(n.startswith(name + ".") and n.endswith((".so", ".pyd")) for n in os.listdir(entry)):
+            if any(n.startswith(name + ".") and n.endswith((".so", ".pyd")) for n in listdir(entry)):
                 return Resolution("regular", (candidate,))
         except OSError:
             continue

@@ -29,6 +29,8 @@ class Workspace:
         self.index = walk.FileIndex(dict(self.base_index.dirs))
         self._owned: set[str] = set()  # listings copied from base_index for the overlay
         self._venvs: dict[str, Venv | None] = {}
+        # Values derived from the whole workspace that several rules or projects ask for.
+        self.memo: dict[tuple[object, ...], object] = {}
         self._merge_overlay()
         self.projects: list[Project] = projects.discover(self)
         self.folders: list[VsCodeFolder]
