@@ -65,6 +65,16 @@ def first_party_roots(ws: Workspace) -> list[tuple[str, str]]:
 
 
 def _origins(ws: Workspace) -> list[Origin]:
+    """Computed once per check: several rules ask, and in a uv workspace every member shares
+    the root's ``pythonpath`` (each of its folders is listed once, not once per member)."""
+    key = ("origins",)
+    cached = ws.memo.get(key)
+    if cached is None:
+        cached = ws.memo[key] = _find_origins(ws)
+    return cast(list[Origin], cached)
+
+
+def _find_origins(ws: Workspace) -> list[Origin]:
     found: list[Origin] = []
     for project in ws.projects:
         for root in project.source_roots:
@@ -79,7 +89,10 @@ def _origins(ws: Workspace) -> list[Origin]:
             rel = os.path.normpath(join(config.folder, word)).replace(os.sep, "/")
             if rel.startswith("..") or os.path.isabs(rel) or ws.index.listing(rel) is None:
                 continue
-            root = SourceRoot(rel, packages_in(ws, rel), "pythonpath")
+            packages = ws.memo.get(("pythonpath-packages", rel))
+            if packages is None:
+                packages = ws.memo[("pythonpath-packages", rel)] = packages_in(ws, rel)
+            root = SourceRoot(rel, cast(dict[str, str], packages), "pythonpath")
             for path in root.packages.values():
                 found.append(Origin(project, root, path))
     return found

@@ -22,7 +22,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, cast
+from typing import Any, cast
 
 from pyproj_doctor.workspace.paths import join, parent, within
 from pyproj_doctor.workspace.projects import Project
@@ -345,25 +345,35 @@ class Resolution:
 
 
 def resolve_in(ws: Workspace, path_entries: list[str], name: str) -> Resolution:
-    """``resolve``, once per workspace for each path and name, each folder listed once."""
-    key = ("resolve", tuple(path_entries), name)
+    """``resolve``, looking closely only at the entries that hold something called ``name``:
+    each folder is listed once per check, whatever the number of paths and names."""
+    hits = [entry for entry in path_entries if name in _names_in(ws, entry)]
+    return resolve(hits, name)
+
+
+def _names_in(ws: Workspace, folder: str) -> frozenset[str]:
+    """What ``resolve`` can find in a folder: each entry, each ``x.py`` as ``x`` and each
+    extension module ``x.*.so``/``.pyd`` as ``x``. Empty when the folder cannot be listed
+    (nothing can be imported from it)."""
+    key = ("importable-names", folder)
     found = ws.memo.get(key)
     if found is None:
-        found = ws.memo[key] = resolve(path_entries, name, lambda entry: _listdir(ws, entry))
-    return cast(Resolution, found)
+        stems: set[str] = set()
+        try:
+            items = os.listdir(folder)
+        except OSError:
+            items = []
+        for item in items:
+            stems.add(item)
+            if item.endswith(".py"):
+                stems.add(item[:-3])
+            elif item.endswith((".so", ".pyd")):
+                stems.add(item.split(".", 1)[0])
+        found = ws.memo[key] = frozenset(stems)
+    return cast("frozenset[str]", found)
 
 
-def _listdir(ws: Workspace, folder: str) -> list[str]:
-    key = ("listdir", folder)
-    names = ws.memo.get(key)
-    if names is None:
-        names = ws.memo[key] = os.listdir(folder)  # OSError is not cached: the caller skips it
-    return cast(list[str], names)
-
-
-def resolve(
-    path_entries: list[str], name: str, listdir: Callable[[str], list[str]] = os.listdir
-) -> Resolution:
+def resolve(path_entries: list[str], name: str) -> Resolution:
     """Where ``import name`` lands for this ``sys.path`` (regular packages beat namespace ones)."""
     portions: list[str] = []
     for entry in path_entries:
@@ -375,7 +385,7 @@ def resolve(
         if os.path.isdir(candidate):
             portions.append(candidate)
         try:
-            if any(n.startswith(name + ".") and n.endswith((".so", ".pyd")) for n in listdir(entry)):
+            if any(n.startswith(name + ".") and n.endswith((".so", ".pyd")) for n in os.listdir(entry)):
                 return Resolution("regular", (candidate,))
         except OSError:
             continue
