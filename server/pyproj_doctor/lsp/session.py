@@ -25,7 +25,6 @@ from pyproj_doctor import engine
 from pyproj_doctor.lsp.contract import CHECKED_NOTIFICATION
 from pyproj_doctor.lsp.convert import diagnostics
 from pyproj_doctor.lsp.settings import FolderSettings
-from pyproj_doctor.workspace.walk import FileIndex
 
 if TYPE_CHECKING:
     from pyproj_doctor.lsp.server import DoctorServer
@@ -91,7 +90,6 @@ class Folder:
     settings: FolderSettings = field(default_factory=FolderSettings)
     # Bumped whenever a file may have come, gone or changed on disk.
     epoch: int = 0
-    index: FileIndex | None = None  # the tree as last listed; dropped when the epoch moves
     checked: Checked | None = None
     broken: bool = False  # the last check could not run (its configuration is unusable)
     published: dict[str, list[lsp.Diagnostic]] = field(default_factory=dict)
@@ -112,9 +110,14 @@ class Folder:
             return None
         return os.path.relpath(path, self.path).replace(os.sep, "/")
 
+    checker: engine.Checker = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.checker = engine.Checker(self.path)
+
     def disk_changed(self) -> None:
         self.epoch += 1
-        self.index = None
+        self.checker.disk_changed()
 
 
 class Session:
@@ -235,11 +238,11 @@ class Session:
             self.publish(folder, {})
             return
         texts, versions = self.buffers(folder)
-        epoch, index, options = folder.epoch, folder.index, folder.settings.options
+        epoch, options = folder.epoch, folder.settings.options
         encoding = self.server.encoding()
 
         def work() -> tuple[engine.Report, dict[str, list[lsp.Diagnostic]]]:
-            report = engine.check(folder.path, options, texts, True, index, cancel.is_set)
+            report = folder.checker.check(options, texts, True, cancel.is_set)
             assert report.snapshot is not None
             return report, diagnostics(folder.path, report.findings, report.snapshot.text, encoding)
 
@@ -268,8 +271,6 @@ class Session:
         folder.broken = False
         if cancel.is_set() or folder.uri not in self.folders:
             return  # newer input arrived meanwhile: its check publishes
-        if epoch == folder.epoch and folder.index is None:
-            folder.index = report.index
         folder.checked = Checked(report, versions, epoch, by_uri)
         for problem in report.problems:
             self.server.log(f"{problem.path}: {problem.message}", lsp.MessageType.Warning)

@@ -356,7 +356,7 @@ def _names_in(ws: Workspace, folder: str) -> frozenset[str]:
     extension module ``x.*.so``/``.pyd`` as ``x``. Empty when the folder cannot be listed
     (nothing can be imported from it)."""
     key = ("importable-names", folder)
-    found = ws.memo.get(key)
+    found = ws.disk.get(key)
     if found is None:
         stems: set[str] = set()
         try:
@@ -369,7 +369,7 @@ def _names_in(ws: Workspace, folder: str) -> frozenset[str]:
                 stems.add(item[:-3])
             elif item.endswith((".so", ".pyd")):
                 stems.add(item.split(".", 1)[0])
-        found = ws.memo[key] = frozenset(stems)
+        found = ws.disk[key] = frozenset(stems)
     return cast("frozenset[str]", found)
 
 
