@@ -672,6 +672,8 @@ def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> Non
     assert {f["code"] for f in findings if f["related"]} >= {"PD201", "PD205"}
     assert {f["code"] for f in findings if f["fixUnavailable"]} == {"PD304"}
     assert {f["fix"]["applicability"] for f in findings if f["fix"]} == {"safe", "unsafe"}
+    # PD201's failing import line is a site of the problem (the editor shows it as a diagnostic).
+    assert {f["code"] for f in findings for r in f["related"] if r["site"]} == {"PD201"}
 
     def details(f: dict[str, Any]) -> list[str]:
         lines = [
@@ -708,6 +710,7 @@ def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> Non
         assert [(r["message"]["text"], r["physicalLocation"]["region"]["startLine"]) for r in related] == [
             (r["message"], r["range"]["start"]["line"] + 1) for r in f["related"]
         ]
+        assert [r["properties"]["site"] for r in related] == [r["site"] for r in f["related"]]
         properties = result.get("properties", {})
         fix = (
             {"description": f["fix"]["description"], "applicability": f["fix"]["applicability"]}

@@ -230,3 +230,31 @@ async def test_a_check_that_finds_nothing_still_says_it_finished(editor: Editor,
     await editor.start(clean)
     await editor.until(lambda: uri(clean) in editor.checked)
     assert editor.published == []
+
+
+async def test_why_a_fix_is_missing_shows_as_a_disabled_action(editor: Editor, tmp_path: Path) -> None:
+    # The settings file does not parse, so PD304's fix (which edits it) cannot be built.
+    app = seed(tmp_path, **{".vscode/settings.json": '{"a": 1,, }'})
+    await editor.start(app)  # VS Code: code action literals with disabledSupport
+    pyproject = app / "pyproject.toml"
+    await editor.until(lambda: "PD304" in editor.codes(pyproject))
+    diagnostic = next(d for d in editor.diagnostics(pyproject) if d.code == "PD304")
+    assert "No automatic fix" not in diagnostic.message  # the disabled action says it
+    assert diagnostic.data == {"fixable": False, "fixUnavailable": ".vscode/settings.json is not valid JSONC"}
+    [action] = [a for a in await editor.code_actions(pyproject, diagnostic) if "PD304" in a.title]
+    assert action.disabled is not None and action.edit is None
+    assert action.disabled.reason == ".vscode/settings.json is not valid JSONC"
+    assert action.diagnostics and action.diagnostics[0].code == "PD304"
+
+
+async def test_why_a_fix_is_missing_is_in_the_message_without_disabled_actions(
+    editor: Editor, tmp_path: Path
+) -> None:
+    app = seed(tmp_path, **{".vscode/settings.json": '{"a": 1,, }'})
+    await editor.start(app, editor="neovim")  # no disabledSupport
+    pyproject = app / "pyproject.toml"
+    await editor.until(lambda: "PD304" in editor.codes(pyproject))
+    diagnostic = next(d for d in editor.diagnostics(pyproject) if d.code == "PD304")
+    assert diagnostic.message.endswith("\nNo automatic fix here: .vscode/settings.json is not valid JSONC")
+    assert diagnostic.data == {"fixable": False, "fixUnavailable": ".vscode/settings.json is not valid JSONC"}
+    assert [a for a in await editor.code_actions(pyproject, diagnostic) if "PD304" in a.title] == []

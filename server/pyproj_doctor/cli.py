@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Callable, TextIO
+from typing import TYPE_CHECKING, Callable, NoReturn, TextIO
 
 from pyproj_doctor import __version__
 from pyproj_doctor.findings import Applicability, Finding, Severity
@@ -25,7 +25,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         sys.stderr.write(f"pyproj-doctor: error: {message}\n")
         raise SystemExit(EXIT_ERROR)

@@ -175,7 +175,11 @@ def finding_to_json(item: Finding, root_label: str | None = None) -> dict[str, A
         "range": item.range.to_json(),
         "fix": fix_to_json(item.fix),
         "fixUnavailable": item.fix_unavailable,  # why there is no fix here although the rule has one
-        "related": [{"path": r.path, "range": r.range.to_json(), "message": r.message} for r in item.related],
+        # ``site``: the related location is a place of the problem itself (editors show it as a diagnostic).
+        "related": [
+            {"path": r.path, "range": r.range.to_json(), "message": r.message, "site": r.site}
+            for r in item.related
+        ],
     }
     if root_label is not None:
         data["root"] = root_label
@@ -298,6 +302,7 @@ def to_sarif(results: Sequence[tuple[str, Sequence[Finding]]], diff: str | None 
                             "artifactLocation": _artifact(label, r.path),
                             "region": _region(r.range.start, r.range.end),
                         },
+                        "properties": {"site": r.site},
                     }
                     for n, r in enumerate(item.related)
                 ]

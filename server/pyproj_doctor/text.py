@@ -16,6 +16,20 @@ from pyproj_doctor.findings import Position, Range, TextEdit
 
 BOM = "\ufeff"
 MAX_FILE_BYTES = 4 * 1024 * 1024
+Span = tuple[int, int]  # code-point offsets [start, end) into a decoded text
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a configured value (a path, an option) and where it is: ``text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
 
 
 class FileProblem(Exception):

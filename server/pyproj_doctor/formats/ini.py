@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pyproj_doctor.findings import TextEdit
-from pyproj_doctor.text import detect_eol
+from pyproj_doctor.text import Word, detect_eol
 
 _HEADER = re.compile(r"\[([^\]]*)\]")
 _SEPARATOR = re.compile(r"[=:]")
@@ -29,10 +29,10 @@ class IniEntry:
     value_start: int
     value_end: int  # end of the last continuation line (without its line break)
 
-    def words(self) -> list[tuple[str, int, int]]:
+    def words(self) -> list[Word]:
         """Whitespace-separated words of the value with their offsets (how pytest splits paths)."""
         return [
-            (m.group(), self.value_start + m.start(), self.value_start + m.end())
+            Word(m.group(), self.value_start + m.start(), self.value_start + m.end())
             for m in _WORD.finditer(self.value)
         ]
 

@@ -129,6 +129,12 @@ _UNKNOWN_RUN = re.compile(r'[^ \t\r\n{}\[\]":,/]+')
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
 
 
+def _after_digits(text: str, pos: int) -> int:
+    """The index after the run of ASCII digits starting at ``pos`` (``pos`` itself when none)."""
+    match = _DIGITS.match(text, pos)
+    return match.end() if match is not None else pos
+
+
 class Scanner:
     """Tokenizer with the same token boundaries and scan errors as jsonc-parser's."""
 
@@ -221,11 +227,11 @@ class Scanner:
         if text[pos] == "0":
             pos += 1
         else:
-            pos = _DIGITS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = _after_digits(text, pos + 1)
         if pos < len(text) and text[pos] == ".":
             pos += 1
             if pos < len(text) and "0" <= text[pos] <= "9":
-                pos = _DIGITS.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _after_digits(text, pos)
             else:
                 self.error = ScanError.UNEXPECTED_END_OF_NUMBER
                 self.pos = pos
@@ -237,7 +243,7 @@ class Scanner:
             if pos < len(text) and text[pos] in "+-":
                 pos += 1
             if pos < len(text) and "0" <= text[pos] <= "9":
-                pos = _DIGITS.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _after_digits(text, pos)
                 end = pos
             else:
                 self.error = ScanError.UNEXPECTED_END_OF_NUMBER

@@ -20,7 +20,7 @@ from pyproj_doctor.text import detect_eol, indent_at, line_start
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on older interpreters only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    import tomli as tomllib
 
 Seg = Union[str, int]
 TomlPath = tuple[Seg, ...]

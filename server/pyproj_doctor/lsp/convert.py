@@ -87,10 +87,28 @@ def sites(finding: Finding) -> tuple[Related, ...]:
     return tuple(r for r in finding.related if r.site)
 
 
+def disabled_actions(capabilities: lsp.ClientCapabilities) -> bool:
+    """Whether the client shows a disabled code action with its reason (LSP 3.16)."""
+    text = capabilities.text_document
+    actions = text.code_action if text is not None else None
+    return bool(actions and actions.code_action_literal_support and actions.disabled_support)
+
+
+def diagnostic_message(finding: Finding, disabled_actions: bool) -> str:
+    """The message, plus why there is no fix here when no disabled code action can say it."""
+    if finding.fix is None and finding.fix_unavailable and not disabled_actions:
+        return f"{finding.message}\nNo automatic fix here: {finding.fix_unavailable}"
+    return finding.message
+
+
 def diagnostics(
-    root: str, findings: Sequence[Finding], text_of: TextOf, encoding: str
+    root: str, findings: Sequence[Finding], text_of: TextOf, encoding: str, disabled_actions: bool = True
 ) -> dict[str, list[lsp.Diagnostic]]:
-    """Diagnostics per URI: one per finding, and one per related location that is a site."""
+    """Diagnostics per URI: one per finding, and one per related location that is a site.
+
+    Why a fix could not be built is in ``data.fixUnavailable``; a client that cannot show a
+    disabled code action with that reason (``disabled_actions`` false) gets it in the message.
+    """
     converters: dict[str, Positions] = {}
     uris: dict[str, str] = {}
 
@@ -107,6 +125,10 @@ def diagnostics(
     out: dict[str, list[lsp.Diagnostic]] = {}
     for item in findings:
         here = conv(item.path).range(item.range)
+        message = diagnostic_message(item, disabled_actions)
+        data: dict[str, object] = {"fixable": item.fix is not None}
+        if item.fix is None and item.fix_unavailable:
+            data["fixUnavailable"] = item.fix_unavailable
         related = [
             lsp.DiagnosticRelatedInformation(
                 location=lsp.Location(uri=uri(r.path), range=conv(r.path).range(r.range)), message=r.message
@@ -116,12 +138,12 @@ def diagnostics(
         out.setdefault(uri(item.path), []).append(
             lsp.Diagnostic(
                 range=here,
-                message=item.message,
+                message=message,
                 severity=SEVERITY[item.severity],
                 code=item.code,
                 source=SOURCE,
                 related_information=related or None,
-                data={"fixable": item.fix is not None},
+                data=data,
             )
         )
         echoes = sites(item)
@@ -134,12 +156,12 @@ def diagnostics(
             out.setdefault(uri(r.path), []).append(
                 lsp.Diagnostic(
                     range=conv(r.path).range(r.range),
-                    message=f"{r.message}: {item.message}",
+                    message=f"{r.message}: {message}",
                     severity=SEVERITY[item.severity],
                     code=item.code,
                     source=SOURCE,
                     related_information=[origin],
-                    data={"fixable": item.fix is not None, "echo": True},
+                    data={**data, "echo": True},
                 )
             )
     return out

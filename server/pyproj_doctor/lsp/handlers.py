@@ -20,20 +20,23 @@ from pyproj_doctor import engine
 from pyproj_doctor.findings import Finding, Range, Severity
 from pyproj_doctor.lsp import edits, settings
 from pyproj_doctor.lsp.contract import CREATED_OR_DELETED, WATCHED_GLOBS
-from pyproj_doctor.lsp.convert import Positions, sites, uri_of
+from pyproj_doctor.lsp.convert import Positions, disabled_actions, sites, uri_of
 from pyproj_doctor.lsp.server import DoctorServer
 from pyproj_doctor.lsp.session import Checked, Folder, in_thread, path_of
 
 CONFIGURE_COMMAND = "pyprojDoctor.configureProject"
 FIX_ALL_KIND = "source.fixAll.pyprojDoctor"
 
-Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+Params = TypeVar("Params")
+Result = TypeVar("Result")
 
 
-def guarded(handler: Handler) -> Handler:
+def guarded(
+    handler: Callable[[DoctorServer, Params], Awaitable[Result]],
+) -> Callable[[DoctorServer, Params], Awaitable[Result | None]]:
     """Log a failing handler's traceback to the client instead of failing the request."""
 
-    async def wrapper(ls: DoctorServer, params: Any) -> Any:
+    async def wrapper(ls: DoctorServer, params: Params) -> Result | None:
         try:
             return await handler(ls, params)
         except (asyncio.CancelledError, JsonRpcInvalidParams):
@@ -48,7 +51,7 @@ def guarded(handler: Handler) -> Handler:
             return None
 
     wrapper.__name__ = handler.__name__
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 # ---------------------------------------------------------------- lifecycle
@@ -233,14 +236,28 @@ def quick_fixes(
     }
     own = checked.by_uri.get(uri_of(folder.path, rel), [])
     support = edits.EditSupport.of(ls.client_capabilities)
+    show_disabled = disabled_actions(ls.client_capabilities)
     actions = []
     for item in checked.report.findings:
-        if item.fix is None:
+        if item.fix is None and not (show_disabled and item.fix_unavailable):
             continue
         anchors = [item.range] if item.path == rel else []
         anchors += [r.range for r in sites(item) if r.path == rel]
         hit = [a for a in anchors if _overlaps(a, wanted) or (item.code, a.start.line) in context]
         if not hit:
+            continue
+        lines = {a.start.line for a in hit}
+        matching = [d for d in own if d.code == item.code and d.range.start.line in lines]
+        if item.fix is None:
+            # Listed greyed out, with the reason the rule's fix could not be built here.
+            actions.append(
+                lsp.CodeAction(
+                    title=f"No automatic fix here ({item.code})",
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=matching or None,
+                    disabled=lsp.CodeActionDisabled(reason=item.fix_unavailable or ""),
+                )
+            )
             continue
         try:
             edit = edits.workspace_edit(
@@ -249,8 +266,6 @@ def quick_fixes(
         except edits.Unsupported as error:
             ls.log(f"{item.code}: {error}", lsp.MessageType.Warning)
             continue
-        lines = {a.start.line for a in hit}
-        matching = [d for d in own if d.code == item.code and d.range.start.line in lines]
         safe = item.fix.allowed(unsafe=False)
         actions.append(
             lsp.CodeAction(

@@ -23,7 +23,7 @@ from pygls.uris import to_fs_path
 
 from pyproj_doctor import engine
 from pyproj_doctor.lsp.contract import CHECKED_NOTIFICATION
-from pyproj_doctor.lsp.convert import diagnostics
+from pyproj_doctor.lsp.convert import diagnostics, disabled_actions
 from pyproj_doctor.lsp.settings import FolderSettings
 
 if TYPE_CHECKING:
@@ -240,11 +240,14 @@ class Session:
         texts, versions = self.buffers(folder)
         epoch, options = folder.epoch, folder.settings.options
         encoding = self.server.encoding()
+        shows_disabled = disabled_actions(self.server.client_capabilities)
 
         def work() -> tuple[engine.Report, dict[str, list[lsp.Diagnostic]]]:
             report = folder.checker.check(options, texts, True, cancel.is_set)
             assert report.snapshot is not None
-            return report, diagnostics(folder.path, report.findings, report.snapshot.text, encoding)
+            return report, diagnostics(
+                folder.path, report.findings, report.snapshot.text, encoding, shows_disabled
+            )
 
         started = time.perf_counter()
         try:

@@ -25,12 +25,11 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.formats.jsonc import EditError
 from pyproj_doctor.formats.toml import TomlEditError
+from pyproj_doctor.text import Span
 from pyproj_doctor.workspace.paths import join
 from pyproj_doctor.workspace.projects import Project
 from pyproj_doctor.workspace.vscode import VsCodeFolder
 from pyproj_doctor.workspace.workspace import Workspace
-
-Span = tuple[int, int]
 
 
 @dataclass(frozen=True)

@@ -275,7 +275,8 @@ def PD202(ctx: Context) -> Iterator[Finding]:
             option = config.get(name)
             if option is None:
                 continue
-            for word, start, end in option.words:
+            for located in option.words:
+                word = located.text
                 target = os.path.join(base, word)
                 if name == "testpaths" and has_glob(word):
                     # Resolved on the scanned tree: never globbed on disk, never outside the workspace.
@@ -291,7 +292,7 @@ def PD202(ctx: Context) -> Iterator[Finding]:
                     problem = "does not exist"
                 yield PD202.at(
                     config.path,
-                    ctx.range(config.path, (start, end)),
+                    ctx.range(config.path, located.span),
                     f"`{name}` entry {word!r} {problem} (relative to `{config.folder}`): "
                     f"pytest ignores it, so {'imports' if name == 'pythonpath' else 'collection'} "
                     "will not use it. Correct or remove the entry.",

@@ -292,8 +292,8 @@ def PD302(ctx: Context) -> Iterator[Finding]:
         pyright = folder.pyright
         if pyright is not None:
             base = ws.snapshot.abspath(pyright.folder)
-            for index, (value, start, end) in enumerate(pyright.extra_paths):
-                node = jsonc.Node("string", start, end - start, value)
+            for index, word in enumerate(pyright.extra_paths):
+                node = jsonc.Node("string", word.start, word.end - word.start, word.text)
                 yield from _check_entry(
                     ctx, pyright.path, node, pyright.folder, base, "", None, index, pyright
                 )
@@ -401,7 +401,7 @@ def PD303(ctx: Context) -> Iterator[Finding]:
 def _move_extra_paths(
     ctx: Context, folder: VsCodeFolder, pyright: PyrightConfig, ref: SettingRef
 ) -> list[FileChange]:
-    existing = {os.path.normpath(p) for p, _, _ in pyright.extra_paths}
+    existing = {os.path.normpath(p.text) for p in pyright.extra_paths}
     values: list[str] = []
     for item in ref.value:
         if not isinstance(item, str):

@@ -61,7 +61,7 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
     extra: list[str] = []
     if pyright is not None and pyright.extra_paths_span is not None:
         base = ws.snapshot.abspath(pyright.folder)
-        extra = [os.path.normpath(os.path.join(base, p)) for p, _, _ in pyright.extra_paths]
+        extra = [os.path.normpath(os.path.join(base, p.text)) for p in pyright.extra_paths]
     else:
         ref = ws.setting(folder, EXTRA_PATHS)
         if ref is not None and isinstance(ref.value, list):

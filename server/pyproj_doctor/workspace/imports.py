@@ -85,7 +85,7 @@ def _find_origins(ws: Workspace) -> list[Origin]:
         option = config.get("pythonpath") if config is not None else None
         if config is None or option is None or not within(project.dir, config.folder):
             continue
-        for word, _, _ in option.words:
+        for word in (w.text for w in option.words):
             rel = os.path.normpath(join(config.folder, word)).replace(os.sep, "/")
             if rel.startswith("..") or os.path.isabs(rel) or ws.index.listing(rel) is None:
                 continue

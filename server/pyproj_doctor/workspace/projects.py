@@ -16,6 +16,7 @@ from pyproj_doctor.formats import pyimports
 from pyproj_doctor.formats.toml import TomlDocument
 from pyproj_doctor.workspace.paths import ROOT, join, parent
 from pyproj_doctor.workspace.pytest_config import PytestConfig, find_config
+from pyproj_doctor.workspace.snapshot import Parser
 from pyproj_doctor.workspace.venv import Venv
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ def _fill_project(ws: Workspace, project: Project) -> None:
     patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
     if config is not None and config.get("python_files") is not None:
         words = config.options["python_files"].words
-        patterns = tuple(w for w, _, _ in words) or DEFAULT_TEST_PATTERNS
+        patterns = tuple(w.text for w in words) or DEFAULT_TEST_PATTERNS
     is_test = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
     for d in project.dirs:
         listing = ws.index.listing(d)
@@ -289,13 +290,16 @@ def _source_roots(ws: Workspace, project: Project) -> list[SourceRoot]:
 
 # ------------------------------------------------------------------ test modules
 def _test_module(ws: Workspace, rel: str) -> TestModule | None:
-    module = ws.snapshot.parsed("test-module", rel, lambda text: _parse_limited(rel, text))
+    module = ws.snapshot.parsed(TEST_MODULES, rel)
     ws.snapshot.problems.pop(rel, None)  # an unreadable test module is not a config problem
     return module
 
 
 def _parse_limited(rel: str, text: str) -> TestModule | None:
     return None if len(text) > MAX_TEST_MODULE_BYTES else parse_test_module(rel, text)
+
+
+TEST_MODULES: Parser[TestModule | None] = Parser(_parse_limited)
 
 
 def parse_test_module(rel: str, text: str) -> TestModule:

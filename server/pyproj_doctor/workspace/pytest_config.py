@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyproj_doctor.formats.toml import TomlDocument, TomlValue
+from pyproj_doctor.text import Span, Word
 from pyproj_doctor.workspace.paths import ROOT, join, parent
 from pyproj_doctor.workspace.snapshot import Snapshot
 
@@ -29,14 +30,12 @@ CONFIG_NAMES = (
     "setup.cfg",
 )
 
-Span = tuple[int, int]
-
 
 @dataclass
 class Option:
     name: str
     key_span: Span
-    words: list[tuple[str, int, int]]  # each path/word with its span
+    words: list[Word]  # each path/word where it is written
     raw: Any
     native_list: bool = False  # a TOML list (where a new item is appended)
 
@@ -58,7 +57,7 @@ class PytestConfig:
         addopts = self.get("addopts")
         if addopts is None:
             return None
-        words = [w for w, _, _ in addopts.words]
+        words = [w.text for w in addopts.words]
         mode = None
         for index, word in enumerate(words):
             if word.startswith("--import-mode="):
@@ -135,9 +134,9 @@ def _from_toml(doc: TomlDocument, rel: str, folder: str, kind: str, table: tuple
         if entry is None:
             continue
         value = entry.value
-        words: list[tuple[str, int, int]] = []
+        words: list[Word] = []
         if isinstance(raw, list) and len(value.items) == len(raw):
-            words = [(str(v), item.start, item.end) for v, item in zip(raw, value.items)]
+            words = [Word(str(v), item.start, item.end) for v, item in zip(raw, value.items)]
         elif isinstance(raw, str):
             words = _string_words(doc.text, value, raw)
         config.options[key] = Option(
@@ -150,13 +149,13 @@ def _from_toml(doc: TomlDocument, rel: str, folder: str, kind: str, table: tuple
     return config
 
 
-def _string_words(text: str, value: TomlValue, raw: str) -> list[tuple[str, int, int]]:
+def _string_words(text: str, value: TomlValue, raw: str) -> list[Word]:
     """Words of an ini-style string value, located inside the TOML string when possible."""
     literal = text[value.start : value.end]
     quote = 3 if literal[:3] in ('"""', "'''") else 1
     inner_start = value.start + quote
     inner = text[inner_start : value.end - quote]
-    words: list[tuple[str, int, int]] = []
+    words: list[Word] = []
     try:
         parts = shlex.split(raw)
     except ValueError:
@@ -165,9 +164,9 @@ def _string_words(text: str, value: TomlValue, raw: str) -> list[tuple[str, int,
     for part in parts:
         at = inner.find(part, cursor)
         if at < 0:
-            words.append((part, value.start, value.end))
+            words.append(Word(part, value.start, value.end))
             continue
-        words.append((part, inner_start + at, inner_start + at + len(part)))
+        words.append(Word(part, inner_start + at, inner_start + at + len(part)))
         cursor = at + len(part)
     return words
 

@@ -68,7 +68,7 @@ class Run:
 
     def addopts(self) -> list[str]:
         option = self.config.get("addopts") if self.config is not None else None
-        return [w for w, _, _ in option.words] if option is not None else []
+        return [w.text for w in option.words] if option is not None else []
 
     def start_dirs(self, ws: Workspace) -> list[str]:
         """The folders (or files) collection starts from."""
@@ -77,7 +77,7 @@ class Run:
         testpaths = self.config.get("testpaths") if self.config is not None else None
         if testpaths is not None and self.cwd == self.rootdir:
             found = []
-            for word, _, _ in testpaths.words:
+            for word in (w.text for w in testpaths.words):
                 rel = _norm(join(self.cwd, word))
                 if has_glob(word):
                     # On the scanned tree: a glob never walks the disk nor leaves the workspace.
@@ -192,7 +192,7 @@ def _env_paths(ws: Workspace, folder: VsCodeFolder, cwd: str) -> list[str]:
 # ----------------------------------------------------------------- collection
 def _norecurse(run: Run) -> tuple[str, ...]:
     option = run.config.get("norecursedirs") if run.config is not None else None
-    return tuple(w for w, _, _ in option.words) if option is not None else DEFAULT_NORECURSE
+    return tuple(w.text for w in option.words) if option is not None else DEFAULT_NORECURSE
 
 
 def _ignored(run: Run) -> tuple[list[str], list[str]]:
@@ -290,7 +290,7 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     abspath = ws.snapshot.abspath
     front: list[str] = []
     if run.config is not None and run.config.get("pythonpath") is not None:
-        for word, _, _ in run.config.options["pythonpath"].words:
+        for word in (w.text for w in run.config.options["pythonpath"].words):
             front.append(os.path.normpath(os.path.join(abspath(run.config.folder), word)))
     inserted: list[str] = []
     mode = run.import_mode()

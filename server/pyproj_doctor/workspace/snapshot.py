@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Callable, TypeVar
+from typing import Callable, Generic, TypeVar
 
 from pyproj_doctor.findings import Range
 from pyproj_doctor.formats import ini, jsonc, toml
@@ -12,31 +12,63 @@ from pyproj_doctor.text import FileProblem, LineIndex, SourceText, read_source
 
 T = TypeVar("T")
 Stamp = tuple[int, int]
-_MISSING = object()
 
 
-class DiskCache:
-    """Decoded and parsed files keyed by path and (mtime, size), shared by every check in a process.
+class StampedCache(Generic[T]):
+    """Values computed from files on disk, keyed by absolute path and valid while (mtime, size) match.
 
-    The language server re-checks on every keystroke and ``--fix`` re-checks after every
-    round: files that did not change on disk are neither read nor parsed again.
+    Shared by every check in a process: the language server re-checks on every keystroke
+    and ``--fix`` re-checks after every round, and files that did not change on disk are
+    neither read nor parsed again.
     """
 
     def __init__(self, limit: int = 50_000) -> None:
         self.limit = limit
-        self.entries: dict[tuple[str, str], tuple[Stamp, object]] = {}
+        self.entries: dict[str, tuple[Stamp, T]] = {}
 
-    def get(self, kind: str, path: str, stamp: Stamp) -> object:
-        entry = self.entries.get((kind, path))
-        return entry[1] if entry is not None and entry[0] == stamp else _MISSING
+    def get(self, path: str, stamp: Stamp, make: Callable[[], T]) -> T:
+        entry = self.entries.get(path)
+        if entry is not None and entry[0] == stamp:
+            return entry[1]
+        value = make()
+        self.put(path, stamp, value)
+        return value
 
-    def put(self, kind: str, path: str, stamp: Stamp, value: object) -> None:
+    def put(self, path: str, stamp: Stamp, value: T) -> None:
         if len(self.entries) >= self.limit:
             self.entries.clear()
-        self.entries[(kind, path)] = (stamp, value)
+        self.entries[path] = (stamp, value)
 
 
-DISK_CACHE = DiskCache()
+class Parser(Generic[T]):
+    """One way of reading a file (``make(rel, text)``), with its results for unchanged files kept."""
+
+    def __init__(self, make: Callable[[str, str], T]) -> None:
+        self.make = make
+        self.disk: StampedCache[T] = StampedCache()
+        # Unsaved buffers, by (path, text): an editor sends the same text for many checks.
+        self.buffers: dict[tuple[str, str], T] = {}
+
+    def of_buffer(self, rel: str, text: str) -> T:
+        key = (rel, text)
+        if key not in self.buffers:
+            if len(self.buffers) >= 256:
+                self.buffers.clear()
+            self.buffers[key] = self.make(rel, text)
+        return self.buffers[key]
+
+
+SOURCES: StampedCache[SourceText | FileProblem] = StampedCache()
+TOML: Parser[toml.TomlDocument] = Parser(lambda _rel, text: toml.parse(text))
+JSONC: Parser[jsonc.JsonDocument] = Parser(lambda _rel, text: jsonc.parse(text))
+INI: Parser[ini.IniDocument] = Parser(lambda _rel, text: ini.parse(text))
+
+
+def _read(path: str, rel: str) -> SourceText | FileProblem:
+    try:
+        return read_source(path, rel)
+    except FileProblem as problem:
+        return problem
 
 
 class Snapshot:
@@ -52,7 +84,6 @@ class Snapshot:
         self.real_root = os.path.realpath(self.root)
         self.overlay = dict(overlay or {})
         self._sources: dict[str, SourceText | None] = {}
-        self._parsed: dict[tuple[str, str], object] = {}
         self._indexes: dict[str, LineIndex] = {}
         self._stamps: dict[str, Stamp | None] = {}
         self.problems: dict[str, FileProblem] = {}
@@ -93,17 +124,11 @@ class Snapshot:
             stamp = self.stamp(rel)
             if stamp is not None:
                 path = self.abspath(rel)
-                cached = DISK_CACHE.get("source", path, stamp)
-                if cached is _MISSING:
-                    try:
-                        cached = read_source(path, rel)
-                    except FileProblem as problem:
-                        cached = problem
-                    DISK_CACHE.put("source", path, stamp, cached)
-                if isinstance(cached, FileProblem):
-                    self.problems[rel] = cached
+                read = SOURCES.get(path, stamp, lambda: _read(path, rel))
+                if isinstance(read, FileProblem):
+                    self.problems[rel] = read
                 else:
-                    result = cached  # type: ignore[assignment]
+                    result = read
         self._sources[rel] = result
         return result
 
@@ -121,31 +146,29 @@ class Snapshot:
     def range(self, rel: str, start: int, end: int) -> Range:
         return self.line_index(rel).range(start, end)
 
-    def parsed(self, kind: str, rel: str, make: Callable[[str], T]) -> T | None:
-        """``make(text)`` of a file, computed once per snapshot and, for unchanged disk files, per process."""
-        key = (kind, rel)
-        if key not in self._parsed:
-            text = self.text(rel)
-            if text is None:
-                self._parsed[key] = None
-            elif rel in self.overlay:
-                self._parsed[key] = make(text)
-            else:
-                stamp = self.stamp(rel)
-                assert stamp is not None
-                path = self.abspath(rel)
-                value = DISK_CACHE.get(kind, path, stamp)
-                if value is _MISSING:
-                    value = make(text)
-                    DISK_CACHE.put(kind, path, stamp, value)
-                self._parsed[key] = value
-        return self._parsed[key]  # type: ignore[return-value]
+    def parsed(self, parser: Parser[T], rel: str) -> T | None:
+        """``parser``'s reading of a file; unchanged disk files are read and parsed once per process."""
+        if rel in self.overlay:
+            buffer = self.text(rel)  # decoded: no BOM
+            return parser.of_buffer(rel, buffer) if buffer is not None else None
+        stamp = self.stamp(rel)
+        if stamp is None:
+            return None
+        entry = parser.disk.entries.get(self.abspath(rel))
+        if entry is not None and entry[0] == stamp:
+            return entry[1]
+        text = self.text(rel)
+        if text is None:
+            return None
+        value = parser.make(rel, text)
+        parser.disk.put(self.abspath(rel), stamp, value)
+        return value
 
     def toml(self, rel: str) -> toml.TomlDocument | None:
-        return self.parsed("toml", rel, toml.parse)
+        return self.parsed(TOML, rel)
 
     def jsonc(self, rel: str) -> jsonc.JsonDocument | None:
-        return self.parsed("jsonc", rel, jsonc.parse)
+        return self.parsed(JSONC, rel)
 
     def ini(self, rel: str) -> ini.IniDocument | None:
-        return self.parsed("ini", rel, ini.parse)
+        return self.parsed(INI, rel)

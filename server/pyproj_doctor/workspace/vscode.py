@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from pyproj_doctor.formats import jsonc
+from pyproj_doctor.text import Span, Word
 from pyproj_doctor.workspace.paths import ROOT, join, within
 
 if TYPE_CHECKING:
     from pyproj_doctor.workspace.projects import Project
     from pyproj_doctor.workspace.workspace import Workspace
-
-Span = tuple[int, int]
 
 
 @dataclass
@@ -34,7 +33,7 @@ class PyrightConfig:
     path: str
     kind: Literal["json", "toml"]
     folder: str
-    extra_paths: list[tuple[str, int, int]]  # value with span
+    extra_paths: list[Word]
     extra_paths_span: Span | None
     span: Span  # header / root object
     execution_environments: bool
@@ -108,7 +107,7 @@ def _pyright(ws: Workspace, folder: str) -> PyrightConfig | None:
     json_rel = join(folder, "pyrightconfig.json")
     if ws.has_file(folder, "pyrightconfig.json"):
         doc = ws.snapshot.jsonc(json_rel)
-        extra: list[tuple[str, int, int]] = []
+        extra: list[Word] = []
         extra_span = None
         envs = False
         span = (0, 0)
@@ -119,7 +118,9 @@ def _pyright(ws: Workspace, folder: str) -> PyrightConfig | None:
                 extra_span = (prop.offset, prop.end)
                 value = prop.value_node
                 if value is not None and value.type == "array":
-                    extra = [(str(c.value), c.offset, c.end) for c in value.children if c.type == "string"]
+                    extra = [
+                        Word(str(c.value), c.offset, c.end) for c in value.children if c.type == "string"
+                    ]
             envs = doc.root.property("executionEnvironments") is not None
         return PyrightConfig(json_rel, "json", folder, extra, extra_span, span, envs)
     if ws.has_file(folder, "pyproject.toml"):
@@ -135,7 +136,7 @@ def _pyright(ws: Workspace, folder: str) -> PyrightConfig | None:
         if entry is not None:
             extra_span = (entry.key_start, entry.key_end)
             if isinstance(raw, list) and len(raw) == len(entry.value.items):
-                extra = [(str(v), i.start, i.end) for v, i in zip(raw, entry.value.items)]
+                extra = [Word(str(v), i.start, i.end) for v, i in zip(raw, entry.value.items)]
         envs = doc_toml.get("tool", "pyright", "executionEnvironments") is not None
         return PyrightConfig(rel, "toml", folder, extra, extra_span, span_t, envs)
     return None

@@ -8,9 +8,11 @@ outside the workspace).
 
 from __future__ import annotations
 
+import enum
 import os
 import stat
 from dataclasses import dataclass, field
+from typing import Callable, Final, Union
 
 from pyproj_doctor.text import read_bytes
 from pyproj_doctor.workspace.paths import ROOT, join
@@ -157,16 +159,29 @@ class GitIgnore:
         return verdict
 
 
-# A pattern segment is a list of tokens: a literal string, _ONE (one character),
-# _STAR (any run of characters) or a character class (negated, members).
-_Class = tuple[bool, tuple[object, ...]]
-_Token = object
+class _Wild(enum.Enum):
+    STAR = "*"  # any run of characters within a segment
+    ONE = "?"  # exactly one character
+
+
+# A member of a bracket expression: one character, a (low, high) range or a POSIX class test.
+_ClassItem = Union[str, tuple[str, str], Callable[[str], bool]]
+
+
+@dataclass(frozen=True)
+class _Class:
+    negate: bool
+    items: tuple[_ClassItem, ...]
+
+
+# A pattern segment is a list of tokens: a literal string, a wildcard or a character class.
+_Token = Union[str, _Wild, _Class]
 _GLOBSTAR = None
-_STAR = object()  # any run of characters within a segment
-_ONE = object()  # exactly one character
+_STAR: Final = _Wild.STAR
+_ONE: Final = _Wild.ONE
 _ANY_SEGMENT: list[_Token] = [_STAR]
 _MAX_PATTERN = 4096
-_POSIX_CLASSES = {
+_POSIX_CLASSES: dict[str, Callable[[str], bool]] = {
     "alnum": str.isalnum,
     "alpha": str.isalpha,
     "blank": lambda c: c in " \t",
@@ -278,14 +293,14 @@ def _char_class(glob: str, i: int) -> tuple[_Class, int]:
     negate = i < len(glob) and glob[i] in "!^"
     if negate:
         i += 1
-    items: list[object] = []
+    items: list[_ClassItem] = []
     first = True
     while True:
         if i >= len(glob):
             raise _Unusable
         ch = glob[i]
         if ch == "]" and not first:
-            return (negate, tuple(items)), i + 1
+            return _Class(negate, tuple(items)), i + 1
         first = False
         if ch == "[" and glob.startswith("[:", i):
             close = glob.find(":]", i + 2)
@@ -317,18 +332,17 @@ def _char_class(glob: str, i: int) -> tuple[_Class, int]:
 
 
 def _class_matches(klass: _Class, ch: str) -> bool:
-    negate, items = klass
     found = False
-    for item in items:
+    for item in klass.items:
         if isinstance(item, str):
             found = item == ch
         elif isinstance(item, tuple):
             found = item[0] <= ch <= item[1]
         else:
-            found = bool(item(ch))  # type: ignore[operator]
+            found = item(ch)
         if found:
             break
-    return found != negate
+    return found != klass.negate
 
 
 def _match_segment(tokens: list[_Token], name: str) -> bool:
@@ -354,7 +368,7 @@ def _match_segment(tokens: list[_Token], name: str) -> bool:
                         t += 1
                         n += len(token)
                         continue
-                elif _class_matches(token, name[n]):  # type: ignore[arg-type]
+                elif _class_matches(token, name[n]):
                     t += 1
                     n += 1
                     continue
