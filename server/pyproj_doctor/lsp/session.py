@@ -111,6 +111,10 @@ class Folder:
         return os.path.relpath(path, self.path).replace(os.sep, "/")
 
     checker: engine.Checker = field(init=False)
+    # The last reports translated to diagnostics: (report, how it was translated, by URI).
+    translated: list[tuple[engine.Report, tuple[str, bool], dict[str, list[lsp.Diagnostic]]]] = field(
+        default_factory=list
+    )
 
     def __post_init__(self) -> None:
         self.checker = engine.Checker(self.path)
@@ -244,10 +248,15 @@ class Session:
 
         def work() -> tuple[engine.Report, dict[str, list[lsp.Diagnostic]]]:
             report = folder.checker.check(options, texts, True, cancel.is_set)
-            assert report.snapshot is not None
-            return report, diagnostics(
-                folder.path, report.findings, report.snapshot.text, encoding, shows_disabled
-            )
+            # The checker hands back the same report for inputs it has seen (an undo): so is
+            # its translation.
+            how = (encoding, shows_disabled)
+            for seen, seen_how, by_uri in folder.translated:
+                if seen is report and seen_how == how:
+                    return report, by_uri
+            by_uri = diagnostics(folder.path, report.findings, report.snapshot.text, encoding, shows_disabled)
+            folder.translated = [*folder.translated[-3:], (report, how, by_uri)]
+            return report, by_uri
 
         started = time.perf_counter()
         try:
