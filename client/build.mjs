@@ -1,7 +1,9 @@
 // Bundles the extension into dist/extension.js (one file, vscode left external);
+// writes the README shipped in the .vsix (dist/readme.md, see readme.mjs);
 // with --tests, compiles the unit tests of the pure modules to out/test for `node --test`.
 import { build } from "esbuild";
 import { readdirSync } from "node:fs";
+import { writeShippedReadme } from "./readme.mjs";
 
 const tests = process.argv.includes("--tests");
 
@@ -31,4 +33,5 @@ if (tests) {
     sourcemap: false,
     logLevel: "warning",
   });
+  writeShippedReadme();
 }

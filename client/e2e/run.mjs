@@ -11,7 +11,8 @@
 //   1. Create client/e2e/scenarios/<name>.mjs with `export default async function (ctx) {…}`.
 //      Throw (or use expect()) to fail. ctx holds:
 //        ctx.work    a fresh temporary folder to create workspaces in (write(), seedProject());
-//        ctx.python  the real interpreter, already set as the user's pyprojDoctor.interpreter;
+//        ctx.python  the real interpreter, already set as pyprojDoctor.interpreter (in the Remote
+//                    settings, which is where a code-server window reads machine settings);
 //        ctx.result(what, value)  a figure printed at the end ("e2e result: what: value").
 //      The page and the workbench helpers (open, palette, toast, problemsCount, statusCount,
 //      agreedCount, focusProblems, channelText, screenshot, …) come from ../ui.mjs; current()
@@ -20,13 +21,21 @@
 //   2. Import it below and add it to `scenarios`.
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { artifacts, screenshot, startCodeServer, step, stopCodeServer, userSettings } from "./ui.mjs";
+import { artifacts, remoteSettings, screenshot, startCodeServer, step, stopCodeServer } from "./ui.mjs";
 import noPython from "./scenarios/no-python.mjs";
 import oneFolder from "./scenarios/one-folder.mjs";
+import extensionPage from "./scenarios/extension-page.mjs";
+import multiRoot from "./scenarios/multi-root.mjs";
+import restrictedMode from "./scenarios/restricted-mode.mjs";
+import windowClose from "./scenarios/window-close.mjs";
 
 const scenarios = [
   ["no-python", noPython],
   ["one-folder", oneFolder],
+  ["extension-page", extensionPage],
+  ["multi-root", multiRoot],
+  ["restricted-mode", restrictedMode],
+  ["window-close", windowClose],
 ];
 
 const [codeServer, vsix, pythonCommand] = process.argv.slice(2);
@@ -42,7 +51,7 @@ try {
   const session = await startCodeServer({ codeServer, vsix, python });
   const ctx = { work: session.work, python, result: (what, value) => results.push([what, value]) };
   for (const [name, run] of chosen) {
-    if (name !== "no-python") userSettings({ "pyprojDoctor.interpreter": python });
+    if (name !== "no-python") remoteSettings({ "pyprojDoctor.interpreter": python });
     const started = Date.now();
     step(`--- ${name}`);
     try {

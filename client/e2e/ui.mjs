@@ -52,6 +52,18 @@ export function seedProject(root, name) {
   write(root, "tests/test_main.py", `from ${pkg} import main\n\n\ndef test_main():\n    assert main() == "hi"\n`);
 }
 
+/** The same project after Configure Python Project: pyproj-doctor finds nothing in it. */
+export function seedHealthyProject(root, name) {
+  seedProject(root, name);
+  write(root, "pyproject.toml", fs.readFileSync(path.join(root, "pyproject.toml"), "utf8") + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n');
+  write(root, ".vscode/extensions.json", '{\n    "recommendations": ["ms-python.python", "tamasfe.even-better-toml"]\n}\n');
+  write(
+    root,
+    ".vscode/settings.json",
+    '{\n    "python.testing.pytestEnabled": true,\n    "python.testing.unittestEnabled": false,\n    "python.testing.pytestArgs": ["tests"]\n}\n',
+  );
+}
+
 /** Every file under dir (recursive); [] when it does not exist. */
 export function filesUnder(dir) {
   const found = [];
@@ -99,8 +111,7 @@ export async function startCodeServer({ codeServer, vsix, python }) {
   const userData = path.join(work, "user-data");
   const extensions = path.join(work, "extensions");
   const settingsFile = path.join(userData, "User", "settings.json");
-  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-  fs.writeFileSync(settingsFile, JSON.stringify(baseSettings, null, 2));
+  writeJson(settingsFile, baseSettings);
   const bin = path.join(work, "bin");
   fs.mkdirSync(bin);
   for (const tool of ["node", "sh", "bash", "rg", "ps", "env", "uname", "cat", "ls", "git"]) {
@@ -132,6 +143,9 @@ export async function startCodeServer({ codeServer, vsix, python }) {
       server.close(() => resolve(port));
     });
   });
+  // Its output and the extension hosts' stderr, where an extension's unhandled errors land.
+  const serverLog = path.join(artifacts, "code-server.log");
+  const logFd = fs.openSync(serverLog, "w");
   const server = spawn(
     process.execPath,
     [
@@ -143,9 +157,9 @@ export async function startCodeServer({ codeServer, vsix, python }) {
       "--extensions-dir", extensions,
       "--user-data-dir", userData,
     ],
-    { env, detached: true, stdio: ["ignore", fs.openSync(path.join(artifacts, "code-server.log"), "w"), "inherit"] },
+    { env, detached: true, stdio: ["ignore", logFd, logFd] },
   );
-  session = { work, userData, extensions, settingsFile, port, server, python, browser: undefined, page: undefined };
+  session = { work, userData, extensions, settingsFile, serverLog, port, server, python, browser: undefined, page: undefined };
   await waitFor(async () => {
     try {
       return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
@@ -174,11 +188,30 @@ export async function stopCodeServer() {
   session = undefined;
 }
 
+/** Writes `value` as JSON through a temporary file, so VS Code never reads a half-written file. */
+function writeJson(file, value) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(value, null, 2));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+function mergeInto(file, extra) {
+  const now = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  writeJson(file, { ...now, ...extra });
+}
+
 /** Merges `extra` into the user settings.json (VS Code picks the change up while it runs). */
 export function userSettings(extra) {
-  const { settingsFile } = current();
-  const now = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
-  fs.writeFileSync(settingsFile, JSON.stringify({ ...now, ...extra }, null, 2));
+  mergeInto(current().settingsFile, extra);
+}
+
+/**
+ * Merges `extra` into the Remote settings (<user-data>/Machine/settings.json). code-server windows
+ * are remote: there, machine-scoped settings such as pyprojDoctor.interpreter count only from the
+ * Remote settings (where "Open Setting" takes the user), not from the user settings.
+ */
+export function remoteSettings(extra) {
+  mergeInto(path.join(current().userData, "Machine", "settings.json"), extra);
 }
 
 /** Every file code-server logged under the user-data dir (window, extension host, Output channels). */

@@ -21,6 +21,7 @@ import type { Chosen, NoPython, ServerHandle } from "./controller";
 import { candidates, parseVersion, supported } from "./interpreter";
 import { fromPythonEnvironments, fromPythonExtension } from "./python";
 import { serverSettings } from "./settings";
+import { unlessStopped } from "./stopping";
 import type { Host } from "./vscodeapi";
 
 /** Runs `command -I -c …` from `cwd` and reads its version. */
@@ -136,6 +137,9 @@ export function launch(
     outputChannel: output,
     traceOutputChannel: output,
     middleware: {
+      // A window closing stops the client while VS Code may still ask for the editor's code actions.
+      provideCodeActions: (document, range, context, token, next) =>
+        unlessStopped(() => client.isRunning(), () => next(document, range, context, token), undefined),
       handleDiagnostics: (uri, diagnostics, next) => {
         next(uri, diagnostics);
         hooks.onResult();
