@@ -15,8 +15,34 @@ from pygls.uris import from_fs_path, to_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from pyproj_doctor.lsp.contract import CHECKED_NOTIFICATION
+from tests.stuck_server import MARKER, stick
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "pyproj_doctor", "lsp"])
+# The same server, whose checks of a folder made with ``Stuck`` hang until released.
+STUCK_COMMAND = [sys.executable, str(Path(__file__).with_name("stuck_server.py"))]
+STUCK_SERVER = ClientServerConfig(server_command=STUCK_COMMAND)
+
+
+class Stuck:
+    """A folder whose checks hang (in the server started with STUCK_COMMAND) until released."""
+
+    def __init__(self, folder: Path, control: Path) -> None:
+        self.folder = folder
+        self.control = control
+        stick(str(folder), str(control))
+
+    def started(self) -> int:
+        return len(list(self.control.glob("started-*")))
+
+    def finished(self) -> int:
+        return len(list(self.control.glob("finished-*")))
+
+    def unstick(self) -> None:
+        """Checks that start from now on run normally; those already waiting still wait."""
+        (self.folder / MARKER).unlink()
+
+    def release(self) -> None:
+        (self.control / "release").touch()
 
 
 def uri(path: Path) -> str:
@@ -205,18 +231,35 @@ class Editor:
         return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
 
 
-@pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
-    yield
+async def _end_session(lsp_client: LanguageClient) -> None:
+    server = getattr(lsp_client, "_server", None)
+    if server is not None and server.returncode is not None:
+        return  # the test ended the session itself
     try:
         # Bounded, so a failing test reports instead of waiting on the server forever.
         await asyncio.wait_for(lsp_client.shutdown_session(), timeout=15)
     finally:
-        server = getattr(lsp_client, "_server", None)
         if server is not None and server.returncode is None:
             server.kill()
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
+    yield
+    await _end_session(lsp_client)
+
+
+@pytest_lsp.fixture(config=STUCK_SERVER)
+async def stuck_client(lsp_client: LanguageClient) -> AsyncIterator[None]:
+    yield
+    await _end_session(lsp_client)
 
 
 @pytest.fixture
 def editor(client: LanguageClient) -> Editor:
     return Editor(client)
+
+
+@pytest.fixture
+def stuck_editor(stuck_client: LanguageClient) -> Editor:
+    return Editor(stuck_client)

@@ -27,13 +27,13 @@ def test_text_output_exit_code_and_summary(tmp_path: Path) -> None:
     # Under it, indented: the related locations, then what the fix does.
     assert all_lines[1].startswith(f"    {tmp_path}/tests/test_main.py:1:6: `my_app` cannot be imported")
     assert all_lines[2] == "    fix: Add 'src' to pytest's pythonpath in pyproject.toml"
-    # Editor conveniences (PD304, PD401) are information: only the import failure is an error.
-    # No PD301: Pylance finds the top-level src through autoSearchPaths.
-    assert all_lines[-1].startswith("Found 4 findings (1 error, 3 information).")
+    # Editor conveniences (PD304, PD401) where no `.vscode` is shared are hints: only the import
+    # failure is an error. No PD301: Pylance finds the top-level src through autoSearchPaths.
+    assert all_lines[-1].startswith("Found 4 findings (1 error, 3 hints).")
     lines = [line for line in all_lines if not line.startswith("    ")]
     shape = re.compile(r"^.+:\d+:\d+: PD\d{3} (error|warning|information|hint) (\[\*\] )?\S.*$")
     assert len(lines) == 5 and all(shape.match(line) for line in lines[:-1])
-    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "information"}  # type: ignore[index]
+    assert {shape.match(line)[1] for line in lines[:-1]} == {"error", "hint"}  # type: ignore[index]
     assert "\x1b[" not in result.stdout  # no colour when not a TTY
 
 
@@ -59,7 +59,7 @@ def test_json_format(tmp_path: Path) -> None:
     assert first["code"] == "PD201" and first["severity"] == "error" and first["path"] == "pyproject.toml"
     assert first["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 9}}
     assert first["fix"]["changes"][0]["path"] == "pyproject.toml"
-    assert {d["severity"] for d in data} == {"error", "information"}
+    assert {d["severity"] for d in data} == {"error", "hint"}
 
 
 def test_sarif_format(tmp_path: Path) -> None:
@@ -130,7 +130,10 @@ def test_fix_keeps_permissions(tmp_path: Path) -> None:
 
 
 def test_select_ignore_and_fail_on(tmp_path: Path) -> None:
-    seed(tmp_path)
+    # A shared .vscode and a recommendations list: PD304/PD401 are information.
+    seed(
+        tmp_path, **{".vscode/settings.json": "{}\n", ".vscode/extensions.json": '{"recommendations": []}\n'}
+    )
     result = cli("check", "--select", "PD2", cwd=tmp_path)
     assert [line.split()[1] for line in result.stdout.splitlines()[:-1] if line[0] != " "] == ["PD201"]
     result = cli("check", "--ignore", "PD201,PD3", cwd=tmp_path)

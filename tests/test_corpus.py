@@ -97,7 +97,8 @@ SHAPES = [
         "setuptools import-hook editable: pytest fine, Pylance blind",
         {
             "pyproject.toml": '[project]\nname = "app"\n[dependency-groups]\ndev = ["pytest"]\n'
-            '[tool.setuptools]\npackage-dir = {"" = "lib"}\n'
+            # A mapped package gets setuptools' import hook; `{"" = "lib"}` would get a path `.pth`.
+            '[tool.setuptools]\npackage-dir = {"app" = "lib/app"}\n'
             '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
             "lib/app/__init__.py": "",
             "tests/test_app.py": "import app\n" + TEST,

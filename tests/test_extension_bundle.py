@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from packaging.version import Version
 
 from pyproj_doctor.findings import Severity
 from pyproj_doctor.lsp import contract
+from tests.lsp_support import uri
+from tests.test_lsp_protocol import RawClient
 
 ROOT = Path(__file__).resolve().parent.parent
 # Modules the server imports at start-up; a workspace folder with one of these names must not
@@ -79,31 +82,49 @@ def test_every_bundled_distribution_admits_the_floor(bundle: Path) -> None:
 
 
 def test_launcher_never_imports_workspace_modules(bundle: Path, tmp_path: Path) -> None:
+    """The hostile workspace is the working directory, on PYTHONPATH and the checked folder."""
     workspace = tmp_path / "hostile"
     markers = tmp_path / "markers"
     markers.mkdir()
+
+    def hostile(name: str) -> str:
+        return f"open({str(markers / name)!r}, 'w').close()\nraise SystemExit('hostile {name} imported')\n"
+
     for name in HOSTILE_NAMES:
-        package = workspace / name
-        package.mkdir(parents=True)
-        (package / "__init__.py").write_text(
-            f"open({str(markers / name)!r}, 'w').close()\nraise SystemExit('hostile {name} imported')\n"
-        )
+        (workspace / name).mkdir(parents=True)
+        (workspace / name / "__init__.py").write_text(hostile(name))
+    for name in ("sitecustomize", "usercustomize"):
+        (workspace / f"{name}.py").write_text(hostile(name))
+    site = workspace / ".venv/lib/python3.11/site-packages"
+    site.mkdir(parents=True)
+    (workspace / ".venv/pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.11.2\n")
+    (site / "hostile.pth").write_text(f"import os; open({str(markers / 'pth')!r}, 'w').close()\n")
     (workspace / "pyproject.toml").write_text('[project]\nname = "hostile"\n')
-    env = {**os.environ, "PYTHONPATH": str(workspace)}  # -I ignores it as well
-    initialize = json.dumps(
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "processId": None}}
-    ).encode()
-    exit_ = json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode()
-    message = b"".join(b"Content-Length: %d\r\n\r\n%s" % (len(m), m) for m in (initialize, exit_))
-    done = subprocess.run(
-        [sys.executable, "-I", str(bundle / "launch.py"), "lsp"],
-        cwd=workspace,
-        env=env,
-        input=message,
-        capture_output=True,
-        timeout=60,
+    (workspace / "tests").mkdir()
+    (workspace / "tests/test_it.py").write_text(
+        "import pygls\nimport packaging\n\n\ndef test_it():\n    pass\n"
     )
-    assert b'"id":1' in done.stdout.replace(b" ", b""), done.stderr.decode()
-    assert b"pyproj-doctor" in done.stdout
+    env = {**os.environ, "PYTHONPATH": str(workspace), "PYTHONSTARTUP": str(workspace / "sitecustomize.py")}
+
+    raw = RawClient([sys.executable, "-I", str(bundle / "launch.py"), "lsp"], cwd=workspace, env=env)
+    try:
+        raw.initialize(workspace)
+        # The folder is checked: the server read the hostile files, and ran none of them.
+        deadline = time.monotonic() + 60
+        checked = {"method": contract.CHECKED_NOTIFICATION, "params": {"uri": uri(workspace)}}
+        while not any(m.items() >= checked.items() for m in list(raw.messages)):
+            assert time.monotonic() < deadline and raw.process.poll() is None, raw.messages
+            time.sleep(0.05)
+        published = [
+            m["params"]["uri"] for m in raw.messages if m.get("method") == "textDocument/publishDiagnostics"
+        ]
+        assert uri(workspace / "pyproject.toml") in published
+        assert raw.answer(raw.request("shutdown"))["result"] is None
+        raw.notify("exit")
+        code, stderr = raw.wait()
+    finally:
+        if raw.process.poll() is None:
+            raw.process.kill()
+    assert code == 0, stderr
     assert sorted(p.name for p in markers.iterdir()) == []
-    assert b"hostile" not in done.stderr
+    assert "hostile" not in stderr

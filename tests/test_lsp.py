@@ -178,7 +178,8 @@ async def test_configure_command_sends_annotated_edit(editor: Editor, tmp_path: 
 
 
 async def test_configuration_changes(editor: Editor, tmp_path: Path) -> None:
-    app = seed(tmp_path)
+    # A shared .vscode: PD304 is team advice (information), which an override can raise.
+    app = seed(tmp_path, **{".vscode/extensions.json": '{"recommendations": []}\n'})
     pyproject = app / "pyproject.toml"
     await editor.start(app, settings={"ignore": ["PD4"], "severityOverrides": {"PD304": "error"}})
     await editor.until(lambda: bool(editor.diagnostics(pyproject)))
@@ -190,7 +191,7 @@ async def test_configuration_changes(editor: Editor, tmp_path: Path) -> None:
     await editor.until(lambda: editor.diagnostics(pyproject) == [])
     editor.client.set_configuration({"pyprojDoctor": {"select": ["PD4"]}})
     editor.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
-    await editor.until(lambda: editor.codes(pyproject) == ["PD401", "PD401"])
+    await editor.until(lambda: editor.codes(app / ".vscode/extensions.json") == ["PD401", "PD401"])
 
 
 async def test_project_config_wins_over_editor_settings(editor: Editor, tmp_path: Path) -> None:

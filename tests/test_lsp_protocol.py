@@ -2,13 +2,13 @@
 
 These cover what a well-behaved client library would never send or would hide:
 ``exit`` without ``shutdown``, requests after ``shutdown``, an absurd Content-Length,
-a cancel for a request already answered, and ``exit`` while a check is stuck.
+a cancel for a request already answered, and ``exit`` (with or without ``shutdown``)
+while a check is stuck (in the server of ``stuck_server.py``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -19,15 +19,19 @@ from typing import Any
 import pytest
 
 from tests.helpers import seed
-from tests.lsp_support import uri
+from tests.lsp_support import STUCK_COMMAND, Stuck, uri
 
 
 class RawClient:
     """A language client reduced to bytes on the server's stdin and stdout."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, command: list[str] | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pyproj_doctor", "lsp"],
+            command or [sys.executable, "-m", "pyproj_doctor", "lsp"],
+            cwd=cwd,
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -178,20 +182,29 @@ def test_cancelling_an_answered_request_logs_nothing(raw: RawClient, tmp_path: P
     assert "Cancel notification" not in stderr and "WARNING" not in stderr, stderr
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-def test_exit_ends_the_process_while_a_check_is_stuck(raw: RawClient, tmp_path: Path) -> None:
-    stuck = seed(tmp_path / "stuck")
-    os.mkfifo(stuck / ".gitignore")  # reading it blocks until someone writes: a check that hangs
-    healthy = seed(tmp_path / "healthy")
-    raw.initialize(stuck, healthy)
-    # The other folder gets its turn.
-    deadline = time.monotonic() + 20
-    target = uri(healthy / "pyproject.toml")
-    while not any(m.get("params", {}).get("uri") == target for m in list(raw.messages)):
-        assert time.monotonic() < deadline, raw.messages
-        time.sleep(0.05)
-    assert raw.answer(raw.request("shutdown"))["result"] is None
-    started = time.monotonic()
-    raw.notify("exit")
-    code, _ = raw.wait(timeout=10)
-    assert code == 0 and time.monotonic() - started < 5
+@pytest.mark.parametrize("shutdown", [True, False], ids=["after-shutdown", "without-shutdown"])
+def test_exit_ends_the_process_while_a_check_is_stuck(tmp_path: Path, shutdown: bool) -> None:
+    raw = RawClient(STUCK_COMMAND)
+    try:
+        stuck = Stuck(seed(tmp_path / "stuck"), tmp_path / "control")
+        healthy = seed(tmp_path / "healthy")
+        raw.initialize(stuck.folder, healthy)
+        # The other folder gets its turn while the first one's check hangs.
+        deadline = time.monotonic() + 20
+        target = uri(healthy / "pyproject.toml")
+        while not any(m.get("params", {}).get("uri") == target for m in list(raw.messages)):
+            assert time.monotonic() < deadline, raw.messages
+            time.sleep(0.05)
+        assert stuck.started() == 1
+        if shutdown:
+            assert raw.answer(raw.request("shutdown"))["result"] is None
+        started = time.monotonic()
+        raw.notify("exit")
+        code, _ = raw.wait(timeout=10)
+        assert time.monotonic() - started < 5
+        assert code == (0 if shutdown else 1)
+        assert stuck.finished() == 0  # it was still stuck when the process ended
+    finally:
+        if raw.process.poll() is None:
+            raw.process.kill()
+            raw.process.wait()

@@ -3,8 +3,8 @@ quick fixes, clients without file watchers, bad command arguments, and what is p
 
 from __future__ import annotations
 
-import contextlib
-import os
+import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -14,27 +14,84 @@ from pytest_lsp import client_capabilities
 
 from pyproj_doctor.formats import jsonc
 from tests.helpers import SEED_PYPROJECT, seed
-from tests.lsp_support import Editor, apply_workspace_edit, client, editor, uri
+from tests.lsp_support import (
+    Editor,
+    Stuck,
+    apply_workspace_edit,
+    client,
+    editor,
+    stuck_client,
+    stuck_editor,
+    uri,
+)
 
-__all__ = ["client", "editor"]
+__all__ = ["client", "editor", "stuck_client", "stuck_editor"]
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-async def test_a_stuck_folder_does_not_hold_up_the_others(editor: Editor, tmp_path: Path) -> None:
-    stuck = seed(tmp_path / "stuck")
-    fifo = stuck / ".gitignore"
-    os.mkfifo(fifo)  # reading it blocks until someone writes: a check that hangs
+async def test_a_stuck_folder_does_not_hold_up_the_others(stuck_editor: Editor, tmp_path: Path) -> None:
+    editor = stuck_editor
+    stuck = Stuck(seed(tmp_path / "stuck"), tmp_path / "control")
     healthy = seed(tmp_path / "healthy")
-    try:
-        await editor.start(stuck, healthy)
-        pyproject = healthy / "pyproject.toml"
-        await editor.until(lambda: "PD304" in editor.codes(pyproject))
-        diagnostic = next(d for d in editor.diagnostics(pyproject) if d.code == "PD304")
-        actions = await editor.code_actions(pyproject, diagnostic)
-        assert any(a.title.endswith("(PD304)") for a in actions)
-    finally:
-        with contextlib.suppress(OSError):  # let a reader that is still waiting finish
-            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    await editor.start(stuck.folder, healthy)
+    pyproject = healthy / "pyproject.toml"
+    await editor.until(lambda: "PD304" in editor.codes(pyproject) and stuck.started() == 1)
+    # The other folder was checked and published while this one's check hangs.
+    assert stuck.finished() == 0 and editor.codes(stuck.folder / "pyproject.toml") == []
+
+    # Requests are answered meanwhile: a quick fix in the healthy folder at once, and one in
+    # the stuck folder within the time a request waits for a report (with nothing to offer).
+    diagnostic = next(d for d in editor.diagnostics(pyproject) if d.code == "PD304")
+    actions = await asyncio.wait_for(editor.code_actions(pyproject, diagnostic), 10)
+    assert any(a.title.endswith("(PD304)") for a in actions)
+    assert await asyncio.wait_for(editor.code_actions(stuck.folder / "pyproject.toml"), 20) == []
+    # And the healthy folder is re-checked after an edit.
+    editor.open(pyproject)
+    editor.change(pyproject, SEED_PYPROJECT + '\n[tool.pyproj-doctor]\nignore = ["PD3"]\n')
+    await editor.until(lambda: "PD304" not in editor.codes(pyproject))
+    assert stuck.finished() == 0
+
+    stuck.release()  # the stuck folder gets its diagnostics once its check ends
+    await editor.until(lambda: "PD401" in editor.codes(stuck.folder / "pyproject.toml"))
+
+
+async def test_a_newer_edit_supersedes_a_stuck_check(stuck_editor: Editor, tmp_path: Path) -> None:
+    editor = stuck_editor
+    stuck = Stuck(seed(tmp_path / "stuck"), tmp_path / "control")
+    pyproject = stuck.folder / "pyproject.toml"
+    await editor.start(stuck.folder)
+    await editor.until(lambda: stuck.started() == 1)
+    stuck.unstick()  # the checks that start from now on do not hang
+    editor.open(pyproject)
+    editor.change(pyproject, SEED_PYPROJECT + '\n[tool.pyproj-doctor]\nignore = ["PD4"]\n')
+    # The edit's check runs and publishes although the first one still hangs.
+    await editor.until(lambda: uri(stuck.folder) in editor.checked)
+    await editor.code_actions(pyproject)  # answered from the report of the edited version
+    assert "PD304" in editor.codes(pyproject) and "PD401" not in editor.codes(pyproject)
+    assert stuck.started() == 1 and stuck.finished() == 0
+    newer = editor.codes(pyproject)
+
+    # When the stale check ends at last, its result (without the edit: PD401) is dropped.
+    editor.published.clear()
+    stuck.release()
+    await editor.until(lambda: stuck.finished() == 1)
+    await asyncio.sleep(0.5)
+    await editor.code_actions(pyproject)  # a round trip after anything it could have sent
+    assert editor.codes(pyproject) == newer
+    assert editor.published == []
+
+
+async def test_shutdown_and_exit_end_the_server_while_a_check_is_stuck(
+    stuck_editor: Editor, tmp_path: Path
+) -> None:
+    stuck = Stuck(seed(tmp_path / "stuck"), tmp_path / "control")
+    await stuck_editor.start(stuck.folder)
+    await stuck_editor.until(lambda: stuck.started() == 1)
+    client = stuck_editor.client
+    started = time.monotonic()
+    await asyncio.wait_for(client.shutdown_session(), 10)
+    assert time.monotonic() - started < 5
+    assert client._server is not None and client._server.returncode == 0
+    assert stuck.finished() == 0  # it really was stuck all along
 
 
 async def test_two_quick_fixes_that_create_the_same_file(editor: Editor, tmp_path: Path) -> None:

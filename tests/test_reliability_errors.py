@@ -4,63 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, cli, seed, write
+from tests.helpers import cli, seed, write
+from tests.unprivileged import User, user
 
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+__all__ = ["user"]
+
 HUGE = "[project]\nname = 'my-app'\n" + "# padding\n" * 600_000
-
-
-def _as_user(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the CLI as an unprivileged user (as root, permissions would not apply)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "server"), HOME="/tmp")
-    preexec = None
-    if IS_ROOT:
-
-        def preexec() -> None:
-            os.setgid(65534)
-            os.setuid(65534)
-
-    return subprocess.run(
-        [sys.executable, "-m", "pyproj_doctor", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=preexec,
-    )
-
-
-def _unprivileged_available() -> bool:
-    """As root, the tests need an interpreter the unprivileged user may run."""
-    if not IS_ROOT:
-        return sys.platform != "win32"
-    try:
-        return (
-            subprocess.run(
-                [sys.executable, "-c", "pass"],
-                preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)),  # type: ignore[func-returns-value]
-                capture_output=True,
-                timeout=60,
-            ).returncode
-            == 0
-        )
-    except OSError:
-        return False
-
-
-needs_user = pytest.mark.skipif(
-    not _unprivileged_available(), reason="needs an interpreter an unprivileged user can run"
-)
 
 
 @pytest.fixture
@@ -126,42 +81,56 @@ def test_pyproject_that_is_a_pipe_is_reported(tmp_path: Path) -> None:
     assert f"{tmp_path}/pyproject.toml: error: is not a regular file" in result.stderr
 
 
-@needs_user
-def test_unreadable_pyproject_for_configure_and_check(shared: Path) -> None:
+def test_unreadable_pyproject_for_configure_and_check(user: User, shared: Path) -> None:
     seed(shared)
     _open_up(shared)
     (shared / "pyproject.toml").chmod(0)
-    result = _as_user("configure", ".", cwd=shared)
+    result = user.run("configure", ".", cwd=shared)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "pyproject.toml: error: cannot be read: Permission denied" in result.stderr
-    result = _as_user("check", ".", cwd=shared)
+    result = user.run("check", ".", cwd=shared)
     assert result.returncode == 2
     assert "PD206" not in result.stdout
 
 
-@needs_user
-def test_unreadable_vscode_and_tests_folders_are_reported(shared: Path) -> None:
+def test_unreadable_vscode_and_tests_folders_are_reported(user: User, shared: Path) -> None:
     seed(shared, **{".vscode/settings.json": "{}\n"})
     _open_up(shared)
     (shared / ".vscode").chmod(0)
     (shared / "tests").chmod(0)
-    result = _as_user("check", ".", cwd=shared)
+    result = user.run("check", ".", cwd=shared)
     assert result.returncode == 2, result.stdout + result.stderr
     assert ".vscode: error: cannot be read: Permission denied" in result.stderr
     assert "tests: error: cannot be read: Permission denied; its files are not checked" in result.stderr
 
 
-@needs_user
-def test_failed_writes_are_not_reported_as_written(shared: Path) -> None:
+def test_failed_writes_are_not_reported_as_written(user: User, shared: Path) -> None:
     seed(shared)
     _open_up(shared)
     (shared / "pyproject.toml").chmod(0o444)
-    (shared / "pyproject.toml").chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-    result = _as_user("check", "--fix", cwd=shared)
+    result = user.run("check", "--fix", cwd=shared)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "pyproject.toml: error: is read-only" in result.stderr
     assert "fixed " not in result.stderr and "created " not in result.stderr
     assert "All checks passed." not in result.stdout
-    result = _as_user("configure", ".", cwd=shared)
+    result = user.run("configure", ".", cwd=shared)
     assert result.returncode == 2
     assert "is read-only" in result.stderr
+
+
+def test_a_folder_the_user_cannot_write_is_reported_not_claimed(user: User, shared: Path) -> None:
+    seed(shared)
+    _open_up(shared)
+    before = (shared / "pyproject.toml").read_bytes()
+    shared.chmod(0o555)  # the user may read the folder, not create or rename files in it
+    try:
+        for args in (["check", "--fix"], ["configure", "."]):
+            result = user.run(*args, cwd=shared)
+            assert result.returncode == 2, result.stdout + result.stderr
+            assert ".vscode/settings.json: error: its folder is not writable: not changed" in result.stderr
+            assert "fixed " not in result.stderr and "created " not in result.stderr
+            assert "All checks passed." not in result.stdout
+    finally:
+        shared.chmod(0o777)
+    assert (shared / "pyproject.toml").read_bytes() == before
+    assert not (shared / ".vscode").exists()

@@ -16,14 +16,37 @@ def recommendations(root: Path) -> list[str]:
 
 class TestPD401:
     def test_missing_file_is_created(self, tmp_path: Path) -> None:
-        seed(tmp_path)
+        seed(tmp_path, **{".vscode/settings.json": "{}\n"})
         items = only(check(tmp_path), "PD401")
-        assert [i.severity.label for i in items] == ["information", "information"]
+        # The team keeps no recommendations at all: starting a list is a convenience.
+        assert [i.severity.label for i in items] == ["hint", "hint"]
+        assert all("the team keeps no recommendations yet" in i.message for i in items)
         assert all(text_at(tmp_path, i) == "[project]" for i in items)
         apply_fix(tmp_path, items[0])
         assert recommendations(tmp_path) == ["ms-python.python"]
-        apply_fix(tmp_path, only(check(tmp_path), "PD401")[0])
+        # Once the team keeps a list, a needed extension missing from it is information.
+        [item] = only(check(tmp_path), "PD401")
+        assert item.severity.label == "information" and "keeps no" not in item.message
+        apply_fix(tmp_path, item)
         assert recommendations(tmp_path) == ["ms-python.python", "tamasfe.even-better-toml"]
+
+    def test_an_empty_list_is_still_a_list(self, tmp_path: Path) -> None:
+        seed(tmp_path, **{EXTENSIONS: '{"recommendations": []}\n'})
+        items = only(check(tmp_path), "PD401")
+        assert [i.severity.label for i in items] == ["information", "information"]
+
+    def test_a_workspace_file_list_counts(self, tmp_path: Path) -> None:
+        seed(
+            tmp_path,
+            **{
+                "team.code-workspace": '{"folders": [{"path": "."}], "extensions": {"recommendations": []}}\n'
+            },
+        )
+        items = only(check(tmp_path), "PD401")
+        assert [i.severity.label for i in items] == ["information", "information"]
+        seed(tmp_path / "bare", **{"team.code-workspace": '{"folders": [{"path": "."}]}\n'})
+        items = only(check(tmp_path / "bare"), "PD401")
+        assert [i.severity.label for i in items] == ["hint", "hint"]
 
     def test_ruff_is_recommended_when_configured(self, tmp_path: Path) -> None:
         seed(

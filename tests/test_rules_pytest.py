@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import SEED_PYPROJECT, apply_fix, check, make_venv, only, seed, text_at, write
+from tests.helpers import SEED_PYPROJECT, apply_fix, check, cli, make_venv, only, seed, text_at, write
 
 
 class TestPD201:
@@ -185,6 +185,60 @@ class TestPD202:
         assert not only(check(tmp_path), "PD202")
 
 
+class TestPD201DotenvAndCompiled:
+    def _lib(self, root: Path, **extra: str) -> None:
+        seed(
+            root,
+            **{"lib/my_app/__init__.py": 'def main() -> str:\n    return "hi"\n', ".env": "PYTHONPATH=lib\n"},
+        )
+        (root / "src/my_app/__init__.py").unlink()
+        (root / "src/my_app").rmdir()
+        (root / "src").rmdir()
+        write(root, extra)
+
+    def test_dotenv_pythonpath_does_not_reach_plain_pytest(self, tmp_path: Path) -> None:
+        # Real pytest 9: the Test Explorer (which loads .env) imports `my_app`, plain `pytest` cannot.
+        self._lib(tmp_path)
+        [item] = only(check(tmp_path), "PD201")
+        assert item.severity.label == "error"
+        assert "plain `pytest`" in item.message and "`.env`" in item.message
+        assert "Test Explorer (`python -m pytest" not in item.message  # that run imports it
+        apply_fix(tmp_path, item)
+        assert 'pythonpath = ["lib"]' in (tmp_path / "pyproject.toml").read_text()
+        assert not only(check(tmp_path), "PD201")
+
+    def test_dotenv_lookalikes_stay_silent(self, tmp_path: Path) -> None:
+        configured = SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["lib"]\n'
+        self._lib(tmp_path, **{"pyproject.toml": configured})
+        assert not only(check(tmp_path), "PD201")
+        # PYTHONPATH naming a folder that holds nothing the tests import.
+        other = tmp_path / "other"
+        seed(other, **{".env": "PYTHONPATH=scripts\n", "scripts/tool.py": ""})
+        assert [f.severity.label for f in only(check(other), "PD201")] == [
+            "error"
+        ]  # the src layout, as always
+        assert "`.env`" not in only(check(other), "PD201")[0].message
+
+    def test_compiled_project_without_environment_is_information(self, tmp_path: Path) -> None:
+        maturin = (
+            SEED_PYPROJECT
+            + '\n[tool.maturin]\npython-source = "python"\n'
+            + '\n[build-system]\nrequires = ["maturin>=1,<2"]\nbuild-backend = "maturin"\n'
+        )
+        files = {"pyproject.toml": maturin, "python/my_app/__init__.py": "", "Cargo.toml": "[package]\n"}
+        seed(tmp_path, **files)
+        (tmp_path / "src/my_app/__init__.py").unlink()
+        [item] = only(check(tmp_path), "PD201")
+        assert item.severity.label == "information" and item.fix is None
+        assert "maturin develop" in item.message and "no environment" in item.message
+        severe = [f.code for f in check(tmp_path).findings if f.severity.label in ("error", "warning")]
+        assert severe == ["PD301"]  # the editor part (python/ not searched) is fixable and real
+        # With an environment that lacks the build, the tests really fail: an error.
+        make_venv(tmp_path, dists={"pytest": "9.0.3"})
+        [item] = only(check(tmp_path), "PD201")
+        assert item.severity.label == "error" and item.fix is None
+
+
 class TestPD203:
     def test_pytest_ini_shadows_pyproject_table(self, tmp_path: Path) -> None:
         seed(
@@ -198,6 +252,23 @@ class TestPD203:
         assert item.path == "pyproject.toml"
         assert text_at(tmp_path, item) == "[tool.pytest.ini_options]"
         assert item.related[0].path == "pytest.ini"
+
+    def test_table_the_winner_repeats_is_information(self, tmp_path: Path) -> None:
+        # After PD201's fix wrote `pythonpath = src` into pytest.ini, the pyproject table loses nothing.
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+                "pytest.ini": "[pytest]\naddopts = -ra\npythonpath = src\n",
+            },
+        )
+        [item] = only(check(tmp_path), "PD203")
+        assert item.severity.label == "information" and "nothing is lost" in item.message
+        assert cli("check", str(tmp_path)).returncode == 0
+        # A different value, or an option the winner lacks, is lost: a warning naming it.
+        write(tmp_path, {"pytest.ini": "[pytest]\naddopts = -ra\npythonpath = lib\n", "lib/x.py": ""})
+        [item] = only(check(tmp_path), "PD203")
+        assert item.severity.label == "warning" and "`pythonpath`" in item.message
 
     def test_silent_when_only_one_config_or_tox_without_pytest_section(self, tmp_path: Path) -> None:
         seed(
@@ -259,6 +330,17 @@ class TestPD205:
         assert item.related[0].path == "tests/a/test_util.py"
         apply_fix(tmp_path, item)
         assert (tmp_path / "tests/a/__init__.py").exists() and (tmp_path / "tests/b/__init__.py").exists()
+        assert not only(check(tmp_path), "PD205")
+
+    def test_fix_reaches_up_to_the_shared_folder(self, tmp_path: Path) -> None:
+        # tests/a/b and tests/c/b: `__init__.py` in the leaf folders alone gives `b.test_x` twice.
+        seed(tmp_path, **{"tests/a/b/test_x.py": "", "tests/c/b/test_x.py": ""})
+        [item] = only(check(tmp_path), "PD205")
+        assert item.fix is not None and item.fix.applicability.value == "unsafe"
+        apply_fix(tmp_path, item)
+        for folder in ("tests/a", "tests/a/b", "tests/c", "tests/c/b"):
+            assert (tmp_path / folder / "__init__.py").exists(), folder
+        assert not (tmp_path / "tests/__init__.py").exists()
         assert not only(check(tmp_path), "PD205")
 
     def test_silent_with_importlib_mode_or_packages(self, tmp_path: Path) -> None:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import ClassVar
+
+import pytest
 
 from pyproj_doctor.findings import Severity
-from tests.helpers import apply_fix, check, make_venv, only, seed, text_at, write
+from pyproj_doctor.workspace.runs import positional_args
+from tests.helpers import SEED_PYPROJECT, apply_fix, check, make_venv, only, seed, text_at, write
 
 SETTINGS = ".vscode/settings.json"
 
@@ -46,6 +53,33 @@ class TestPD301:
             '    "python.analysis.extraPaths": ["./packages/a/src"]\n}\n'
         )
         assert not only(check(tmp_path), "PD301")
+
+    def test_dotenv_pythonpath_is_information(self, tmp_path: Path) -> None:
+        # The Python extension passes `.env` PYTHONPATH to Pylance (`_envPYTHONPATH`), which adds it
+        # to extraPaths; the pyright CLI (checked with npm pyright 1.1.414) does not read `.env`.
+        files = {
+            "pyproject.toml": "[project]\nname = 'app'\n",
+            "lib/app/__init__.py": "",
+            "tests/test_app.py": "from app import f\n",
+            ".env": "PYTHONPATH=lib\n",
+        }
+        write(tmp_path, files)
+        [item] = only(check(tmp_path), "PD301")
+        assert item.severity == Severity.INFORMATION and "`.env`" in item.message
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path)["python.analysis.extraPaths"] == ["./lib"]
+        assert not only(check(tmp_path), "PD301")
+        # `.env` naming another folder (lib known from pytest's pythonpath): unresolved in Pylance too.
+        other = tmp_path / "other"
+        pytest_lib = "[project]\nname = 'app'\n[tool.pytest.ini_options]\npythonpath = ['lib']\n"
+        write(other, {**files, "pyproject.toml": pytest_lib, ".env": "PYTHONPATH=tools\n", "tools/x.py": ""})
+        [item] = only(check(other), "PD301")
+        assert item.severity == Severity.WARNING and "`.env`" not in item.message
+        # A pyright config with its own extraPaths replaces settings and `.env` alike: a warning.
+        config = tmp_path / "config"
+        write(config, {**files, "pyrightconfig.json": '{"extraPaths": ["tools"]}', "tools/x.py": ""})
+        [item] = only(check(config), "PD301")
+        assert item.severity == Severity.WARNING and item.path == "pyrightconfig.json"
 
     def test_existing_extra_paths_key_is_the_location(self, tmp_path: Path) -> None:
         write(
@@ -114,7 +148,11 @@ class TestPD301:
             "extra": {SETTINGS: '{"python.analysis.extraPaths": ["${workspaceFolder}/packages/a/src"]}'},
             "glob": {SETTINGS: '{"python.analysis.extraPaths": ["packages/*/src"]}'},
             "pyright": {"pyrightconfig.json": '{"extraPaths": ["packages/a/src"]}'},
-            "envs": {"pyrightconfig.json": '{"executionEnvironments": [{"root": "packages/a/src"}]}'},
+            # An environment holding the tests; its extraPaths resolve against the config's folder.
+            "envs": {
+                "pyrightconfig.json": '{"executionEnvironments": '
+                '[{"root": "packages/a", "extraPaths": ["packages/a/src"]}]}'
+            },
             # Pylance's experimental project search paths add the projects' src roots.
             "projects": {SETTINGS: '{"python.analysis.addExtraPathsForPythonProjects": true}'},
         }
@@ -229,6 +267,78 @@ class TestPD302:
         assert not only(check(tmp_path), "PD302")
 
 
+class TestPD301PyrightConfigModel:
+    """Execution environments, a config's own extraPaths and stubPath, as pyright 1.1.414 resolves
+    them (each case also a truth shape checked against the real language server)."""
+
+    LIB: ClassVar[dict[str, str]] = {
+        "pyproject.toml": "[project]\nname = 'app'\n[tool.pytest.ini_options]\npythonpath = ['lib']\n",
+        "lib/app/__init__.py": "",
+        "lib/app/core.py": "def f(): return 1\n",
+        "tests/test_core.py": "from app.core import f\n",
+    }
+
+    def test_execution_environment_with_its_own_extra_paths(self, tmp_path: Path) -> None:
+        config = '{"executionEnvironments": [{"root": "tests", "extraPaths": ["lib"]}]}'
+        write(tmp_path, {**self.LIB, "pyrightconfig.json": config})
+        assert not only(check(tmp_path), "PD301")
+        # An environment for other files leaves the tests to the default list.
+        other = tmp_path / "other"
+        config = '{"executionEnvironments": [{"root": "scripts", "extraPaths": ["lib"]}]}'
+        write(other, {**self.LIB, "pyrightconfig.json": config, "scripts/run.py": ""})
+        [item] = only(check(other), "PD301")
+        assert item.severity == Severity.WARNING
+        write(other, {SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}'})
+        assert not only(check(other), "PD301")
+
+    def test_environment_inheriting_nothing_gets_the_top_level_list(self, tmp_path: Path) -> None:
+        write(tmp_path, {**self.LIB, "pyrightconfig.json": '{"executionEnvironments": [{"root": "tests"}]}'})
+        [item] = only(check(tmp_path), "PD301")
+        assert item.path == "pyrightconfig.json"
+        apply_fix(tmp_path, item)
+        assert json.loads((tmp_path / "pyrightconfig.json").read_text())["extraPaths"] == ["lib"]
+        assert not only(check(tmp_path), "PD301")
+
+    def test_environment_own_list_is_extended(self, tmp_path: Path) -> None:
+        config = '{\n  "executionEnvironments": [{"root": "tests", "extraPaths": ["tools"]}]\n}\n'
+        write(
+            tmp_path,
+            {
+                **self.LIB,
+                "pyrightconfig.json": config,
+                "tools/x.py": "",
+                SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}',  # replaced by the env's own list
+            },
+        )
+        [item] = only(check(tmp_path), "PD301")
+        assert "execution environment `tests`" in item.message
+        assert text_at(tmp_path, item) == '["tools"]'
+        apply_fix(tmp_path, item)
+        env = json.loads((tmp_path / "pyrightconfig.json").read_text())["executionEnvironments"][0]
+        assert env["extraPaths"] == ["tools", "lib"]
+        assert not only(check(tmp_path), "PD301")
+
+    def test_config_extra_paths_replace_the_automatic_src(self, tmp_path: Path) -> None:
+        seed(tmp_path)
+        assert not only(check(tmp_path), "PD301")  # auto search finds src/
+        write(tmp_path, {"pyrightconfig.json": '{"extraPaths": ["tools"]}', "tools/x.py": ""})
+        [item] = only(check(tmp_path), "PD301")
+        apply_fix(tmp_path, item)
+        assert json.loads((tmp_path / "pyrightconfig.json").read_text())["extraPaths"] == ["tools", "src"]
+        # A config without extraPaths keeps the settings' list and the automatic src.
+        plain = tmp_path / "plain"
+        seed(plain, **{"pyrightconfig.json": '{"typeCheckingMode": "basic"}'})
+        assert not only(check(plain), "PD301")
+
+    def test_stubs_alone_do_not_resolve_the_source(self, tmp_path: Path) -> None:
+        # pyright: 'Import "app.core" could not be resolved from source' when only typings/ has it.
+        stubs = {"typings/app/__init__.pyi": "", "typings/app/core.pyi": "def f() -> int: ...\n"}
+        write(tmp_path, {**self.LIB, **stubs})
+        assert only(check(tmp_path), "PD301")
+        write(tmp_path, {SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}'})
+        assert not only(check(tmp_path), "PD301")
+
+
 class TestPD303:
     def test_moves_extra_paths_into_pyright_config(self, tmp_path: Path) -> None:
         # Only a config that sets extraPaths itself replaces settings.json's list (pyright's fallback).
@@ -247,6 +357,25 @@ class TestPD303:
             '{\n    "typeCheckingMode": "basic", // ours\n    "extraPaths": ["src"]\n}\n'
         )
         assert not only(check(tmp_path), "PD303") and not only(check(tmp_path), "PD301")
+
+    def test_setting_the_config_already_covers_is_information(self, tmp_path: Path) -> None:
+        # What PD301's fix leaves: settings.json's entry copied into the config that wins.
+        seed(
+            tmp_path,
+            **{
+                SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}',
+                "pyrightconfig.json": '{"extraPaths": ["tools", "lib"]}',
+                "tools/x.py": "",
+                "lib/x.py": "",
+            },
+        )
+        [item] = only(check(tmp_path), "PD303")
+        assert item.severity == Severity.INFORMATION and "no effect" in item.message
+        assert item.fix is not None and item.fix.applicability.value == "unsafe"
+        # One entry the config lacks is really lost: a warning.
+        write(tmp_path, {"pyrightconfig.json": '{"extraPaths": ["tools"]}'})
+        [item] = only(check(tmp_path), "PD303")
+        assert item.severity == Severity.WARNING
 
     def test_extra_paths_kept_when_the_config_sets_none(self, tmp_path: Path) -> None:
         seed(
@@ -285,6 +414,17 @@ class TestPD304:
             "python.testing.unittestEnabled": False,
             "python.testing.pytestArgs": ["tests"],
         }
+
+    def test_team_advice_only_where_the_team_shares_vscode(self, tmp_path: Path) -> None:
+        seed(tmp_path)  # no .vscode in the tree: a convenience for whoever opens it
+        [item] = only(check(tmp_path), "PD304")
+        assert item.severity.label == "hint" and "no `.vscode` is shared here" in item.message
+        write(tmp_path, {".vscode/extensions.json": '{"recommendations": []}\n'})
+        [item] = only(check(tmp_path), "PD304")  # a committed .vscode: the team's setting
+        assert item.severity.label == "information" and "shared" not in item.message
+        write(tmp_path, {".gitignore": ".vscode/\n"})
+        [item] = only(check(tmp_path), "PD304")  # gitignored: personal again
+        assert item.severity.label == "hint" and "gitignored" in item.message
 
     def test_disabled_value_is_located_and_testpaths_gives_empty_args(self, tmp_path: Path) -> None:
         seed(
@@ -362,6 +502,51 @@ class TestPD305:
             },
         )
         assert not only(check(tmp_path), "PD305")
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["--pyargs", "my_app", "my_app.tests"],  # every argument, not only the one after it
+            ["my_app.tests", "--pyargs"],  # wherever the flag stands
+        ],
+    )
+    def test_silent_for_module_names_with_pyargs(self, tmp_path: Path, args: list[str]) -> None:
+        # Real pytest collects src/my_app/tests with these (pythonpath puts src on sys.path).
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+                "src/my_app/tests/__init__.py": "",
+                "src/my_app/tests/test_a.py": "def test_a():\n    pass\n",
+                SETTINGS: json.dumps({"python.testing.pytestArgs": args}),
+            },
+        )
+        assert not only(check(tmp_path), "PD305")
+        assert [a for _, a in positional_args(args)] == [a for a in args if a != "--pyargs"]
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
+        real = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+            cwd=tmp_path,
+            env=dict(env, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert real.returncode == 0 and "test_a.py::test_a" in real.stdout, real.stdout + real.stderr
+
+    def test_silent_with_pyargs_in_addopts(self, tmp_path: Path) -> None:
+        seed(
+            tmp_path,
+            **{
+                "pyproject.toml": SEED_PYPROJECT + '\n[tool.pytest.ini_options]\naddopts = ["--pyargs"]\n',
+                SETTINGS: '{"python.testing.pytestArgs": ["my_app"]}',
+            },
+        )
+        assert not only(check(tmp_path), "PD305")
+        # Without the flag, the same argument is a path that does not exist.
+        seed(tmp_path, **{"pyproject.toml": SEED_PYPROJECT})
+        [item] = only(check(tmp_path), "PD305")
+        assert text_at(tmp_path, item) == '"my_app"'
 
 
 class TestPD306:

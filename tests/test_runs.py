@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pyproj_doctor import engine
+from pyproj_doctor.workspace.imports import failures
 from pyproj_doctor.workspace.install import workflow_install
 from pyproj_doctor.workspace.runs import collects, explorer_run, imports_ok, plain_pytest, resolve, sys_path
 from pyproj_doctor.workspace.snapshot import Snapshot
@@ -104,6 +105,25 @@ def test_prediction_matches_real_pytest(tmp_path: Path, shape: str, kind: str) -
         return
     expected = real_run(tmp_path, kind)
     assert predicted(tmp_path, kind, ".", "app") is expected
+
+
+def test_env_file_pythonpath_reaches_the_explorer_only(tmp_path: Path) -> None:
+    """`.env` names a source root: the engine predicts a failure of plain pytest alone, as real pytest does."""
+    write(tmp_path, SHAPES["env-file"])
+    assert real_run(tmp_path, "pytest") is False
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    env.update(PYTHONPATH=str(tmp_path / "lib"), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    explorer = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert explorer.returncode == 0, explorer.stdout + explorer.stderr
+    ws = Workspace(Snapshot(str(tmp_path)))
+    assert {f.run.kind for f in failures(ws, ws.projects[0])} == {"pytest"}
 
 
 def test_uv_workspace_root_invocation_ignores_member_pythonpath(tmp_path: Path) -> None:
@@ -201,6 +221,14 @@ def test_workflow_installs(tmp_path: Path) -> None:
         tmp_path / "k", {"pyproject.toml": setuptools_flat, "uv.lock": "", "app/__init__.py": ""}
     )
     assert found == ("uv", "uv sync", False, False)  # an import hook Pylance cannot follow
+    # Checked with a real `uv sync` (setuptools 84.2.1): `{"" = "lib"}` writes a path `.pth` holding
+    # `<root>/lib`; `{"app" = "lib/app"}` writes `__editable___app_0_1_0_finder.py` (an import hook).
+    lib_dir = setuptools_flat + '[tool.setuptools]\npackage-dir = {"" = "lib"}\n'
+    files = {"pyproject.toml": lib_dir, "uv.lock": "", "lib/app/__init__.py": ""}
+    assert _install(tmp_path / "k2", files) == ("uv", "uv sync", True, False)
+    mapped = setuptools_flat + '[tool.setuptools]\npackage-dir = {"app" = "lib/app"}\n'
+    files = {"pyproject.toml": mapped, "uv.lock": "", "lib/app/__init__.py": ""}
+    assert _install(tmp_path / "k3", files) == ("uv", "uv sync", False, False)
     member = {
         "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
         "packages/core/pyproject.toml": UV_LIB,

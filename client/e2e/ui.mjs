@@ -40,7 +40,9 @@ export function write(root, rel, text, mode) {
   if (mode) fs.chmodSync(file, mode);
 }
 
-/** A small src-layout project with a pytest test; as seeded it has PD201, PD304 and PD401. */
+/** A small src-layout project with a pytest test; as seeded it has PD201, PD304 and PD401.
+ *  Its team keeps an (empty) recommendations list, so PD304/PD401 are team advice (information,
+ *  in the Problems view); without a shared .vscode they would be hints. */
 export function seedProject(root, name) {
   write(
     root,
@@ -50,6 +52,7 @@ export function seedProject(root, name) {
   const pkg = name.replace(/-/g, "_");
   write(root, `src/${pkg}/__init__.py`, 'def main() -> str:\n    return "hi"\n');
   write(root, "tests/test_main.py", `from ${pkg} import main\n\n\ndef test_main():\n    assert main() == "hi"\n`);
+  write(root, ".vscode/extensions.json", '{\n  "recommendations": []\n}\n');
 }
 
 /** The same project after Configure Python Project: pyproj-doctor finds nothing in it. */

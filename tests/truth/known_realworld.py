@@ -15,9 +15,6 @@ KNOWN: dict[str, dict[str, str]] = {
     "build": {
         "quiet": "on a healthy repository: PD901 error (tests/packages/test-bad-syntax/pyproject.toml); exit 1; PD201 information (pyproject.toml); PD304 information (pyproject.toml); PD401 information (pyproject.toml)",
     },
-    "django-debug-toolbar": {
-        "quiet": "on a healthy repository: PD401 information (pyproject.toml)",
-    },
     "flask": {
         "quiet": "on a healthy repository: PD201 information (examples/tutorial/pyproject.toml); PD201 information (pyproject.toml); PD101 information (src/flask/sansio/app.py)",
     },
@@ -26,18 +23,6 @@ KNOWN: dict[str, dict[str, str]] = {
     },
     "httpie-cli": {
         "quiet": "on a healthy repository: PD206 warning (setup.py); exit 1",
-    },
-    "httpx": {
-        "quiet": "on a healthy repository: PD304 information (pyproject.toml); PD401 information (pyproject.toml)",
-    },
-    "logfire": {
-        "quiet": "on a healthy repository: PD101 information (logfire/_internal/integrations/llm_providers/anthropic.py); PD401 information (pyproject.toml)",
-    },
-    "marshmallow": {
-        "quiet": "on a healthy repository: PD201 information (pyproject.toml); PD304 information (pyproject.toml); PD401 information (pyproject.toml)",
-    },
-    "mkdocs": {
-        "quiet": "on a healthy repository: PD401 information (pyproject.toml)",
     },
     "nox": {
         "quiet": "on a healthy repository: PD201 error (pyproject.toml); exit 1",
@@ -59,20 +44,5 @@ KNOWN: dict[str, dict[str, str]] = {
     },
     "scikit-image": {
         "quiet": "on a healthy repository: PD201 error (pyproject.toml); PD202 warning (pyproject.toml); exit 1",
-    },
-    "starlette": {
-        "quiet": "on a healthy repository: PD304 information (pyproject.toml); PD401 information (pyproject.toml)",
-    },
-    "tox": {
-        "quiet": "on a healthy repository: PD201 information (pyproject.toml); PD304 information (pyproject.toml); PD401 information (pyproject.toml)",
-    },
-    "twine": {
-        "quiet": "on a healthy repository: PD304 information (pyproject.toml); PD401 information (pyproject.toml)",
-    },
-    "uvicorn": {
-        "quiet": "on a healthy repository: PD304 information (pyproject.toml); PD401 information (pyproject.toml)",
-    },
-    "watchfiles": {
-        "quiet": "on a healthy repository: PD304 information (pyproject.toml); PD401 information (pyproject.toml)",
     },
 }

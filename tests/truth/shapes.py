@@ -404,6 +404,102 @@ def _shapes() -> list[Shape]:
         )
     )
 
+    # --- pyright execution environments: roots with their own extraPaths (pyright configOptions.ts) ---
+    def env_config(*envs: str, top: str = "") -> str:
+        return (
+            "{\n" + (f"  {top},\n" if top else "") + f'  "executionEnvironments": [{", ".join(envs)}]\n}}\n'
+        )
+
+    add(
+        Shape(
+            "pyright-execenv-own-extrapaths",
+            {
+                "pyproject.toml": pyproject(extra=lib_config),
+                "pyrightconfig.json": env_config('{"root": "tests", "extraPaths": ["lib"]}'),
+                **src_app("lib"),
+            },
+        )
+    )
+    add(
+        Shape(
+            "pyright-execenv-inherits-nothing",
+            {
+                "pyproject.toml": pyproject(extra=lib_config),
+                "pyrightconfig.json": env_config('{"root": "tests"}'),
+                **src_app("lib"),
+            },
+        )
+    )
+    add(
+        Shape(
+            "pyright-execenv-own-list-misses-lib",
+            {
+                "pyproject.toml": pyproject(extra=lib_config),
+                "pyrightconfig.json": env_config('{"root": "tests", "extraPaths": ["tools"]}'),
+                "tools/helper.py": MOD,
+                **src_app("lib"),
+                ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["lib"]}),
+            },
+        )
+    )
+    add(
+        Shape(
+            "pyright-execenv-other-root",
+            {
+                "pyproject.toml": pyproject(extra=lib_config),
+                "pyrightconfig.json": env_config('{"root": "scripts", "extraPaths": ["tools"]}'),
+                "scripts/run.py": "import helper\n",
+                "tools/helper.py": MOD,
+                **src_app("lib"),
+                ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["lib"]}),
+            },
+        )
+    )
+    add(
+        Shape(
+            "pyright-config-extrapaths-hides-src",
+            {
+                "pyproject.toml": pyproject(
+                    extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n\n[tool.pyright]\nextraPaths = ["tools"]\n'
+                ),
+                "tools/helper.py": MOD,
+                **src_app(),
+            },
+        )
+    )
+
+    # --- pyright stubPath (default `typings`): stubs resolve first, the source must still be found ---
+    stubs = {"typings/app/__init__.pyi": "", "typings/app/core.pyi": "def f() -> int: ...\n"}
+    add(
+        Shape(
+            "stubpath-typings-with-source",
+            {
+                "pyproject.toml": pyproject(extra=lib_config),
+                **stubs,
+                **src_app("lib"),
+                ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["lib"]}),
+            },
+        )
+    )
+    add(
+        Shape(
+            "stubpath-typings-source-not-searched",
+            {"pyproject.toml": pyproject(extra=lib_config), **stubs, **src_app("lib")},
+        )
+    )
+    add(
+        Shape(
+            "stubpath-config-custom",
+            {
+                "pyproject.toml": pyproject(extra=lib_config),
+                "pyrightconfig.json": '{\n  "stubPath": "stubs",\n  "extraPaths": ["lib"]\n}\n',
+                "stubs/app/__init__.pyi": "",
+                "stubs/app/core.pyi": "def f() -> int: ...\n",
+                **src_app("lib"),
+            },
+        )
+    )
+
     # --- Django ------------------------------------------------------------------------------------
     add(
         Shape(
@@ -516,15 +612,36 @@ def _shapes() -> list[Shape]:
                 "tests/unit/test_util.py": test_of("app"),
                 "tests/integration/test_util.py": test_of("app"),
             },
+            # Adding __init__.py is an unsafe fix. `--import-mode=importlib` is no fix here: the root
+            # conftest.py then no longer puts the root on sys.path and plain `pytest` cannot import
+            # `app` (checked with pytest 9.0.3; `python -m pytest` still passes).
+            unsafe=True,
         )
     )
     add(
         Shape(
-            "setuptools-lib-dir-import-hook-synced",
+            # setuptools writes a static path `.pth` for `package-dir = {"" = "lib"}` (checked with a
+            # real `uv sync`): Pylance follows it.
+            "setuptools-lib-dir-synced",
             {
                 "pyproject.toml": pyproject(
                     backend="setuptools",
                     extra='[tool.setuptools]\npackage-dir = {"" = "lib"}\npackages = ["app"]\n',
+                ),
+                **src_app("lib"),
+            },
+            setup=SYNC,
+        )
+    )
+    add(
+        Shape(
+            # `package-dir = {"app" = "lib/app"}` makes setuptools install an import hook (checked:
+            # `__editable___app_0_1_0_finder.py`): pytest imports `app`, Pylance cannot follow it.
+            "setuptools-package-dir-mapping-synced",
+            {
+                "pyproject.toml": pyproject(
+                    backend="setuptools",
+                    extra='[tool.setuptools]\npackage-dir = {"app" = "lib/app"}\npackages = ["app"]\n',
                 ),
                 **src_app("lib"),
             },

@@ -90,7 +90,7 @@ export default async function windowClose(ctx) {
   // at shutdown) are not ours to fix; shown for the record.
   for (const other of others) {
     const who = /extensions\/([^/]+)\//.exec(other)?.[1] ?? "?";
-    step(`not ours (${who}): ${other.split("\n")[0]}`);
+    step(`not ours (${who}): ${other.split("\n").slice(0, who === "?" ? 6 : 1).join(" | ")}`);
   }
   const exits = [first, second].map((f) => lines(f).find((l) => /exiting with code/.test(l)) ?? "");
   expect(exits.every((l) => /exiting with code 0/.test(l)), `extension hosts: ${exits.join(" / ")}`);

@@ -1,10 +1,11 @@
 """What the server knows between messages: folders, document versions, checks and reports.
 
-Each folder is checked in its own worker thread, so a check that never ends holds up
+Each check runs in a worker thread of its own, so a check that never ends holds up
 only its own folder: requests stay answerable and other folders get their turn. A
-newer edit cancels the running check of its folder (between rules) and schedules the
-next one. Each report remembers the document versions and the disk epoch it was
-computed from; code actions reuse it while those still hold.
+newer edit cancels the running check of its folder (it stops between rules, and its
+result is dropped if it returns at all) and starts the next one without waiting for it.
+Each report remembers the document versions and the disk epoch it was computed from;
+code actions reuse it while those still hold.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ MIN_DEBOUNCE_SECONDS = 0.02
 MAX_DEBOUNCE_SECONDS = 0.15
 # How long a request waits for the report of the current document versions.
 REPORT_WAIT_SECONDS = 10.0
+# Cancelled checks that never return each hold a thread; past this many, a folder's next
+# check waits for one of them to end.
+MAX_CHECKS_IN_FLIGHT = 4
 
 T = TypeVar("T")
 
@@ -98,6 +102,7 @@ class Folder:
     # arrived that the running (or no) check has seen.
     timer: asyncio.TimerHandle | None = None
     running: threading.Event | None = None
+    in_flight: int = 0  # checks whose thread has not returned, cancelled ones included
     task: asyncio.Future[None] | None = None
     dirty: bool = False
     settled: asyncio.Event = field(default_factory=asyncio.Event)
@@ -220,21 +225,33 @@ class Session:
 
     def _start(self, folder: Folder) -> None:
         folder.timer = None
-        if folder.running is None and folder.uri in self.folders:
-            folder.task = asyncio.ensure_future(self._check(folder))
+        if folder.uri not in self.folders or not folder.dirty:
+            return
+        if folder.running is not None and not folder.running.is_set():
+            return  # the current check saw the latest input; when it ends it looks again
+        if folder.in_flight >= MAX_CHECKS_IN_FLIGHT:
+            return  # checks that ignore cancelling: the next starts when one of them ends
+        # A cancelled check may be stuck (a read or a regex that never ends): start the
+        # next one now instead of waiting for it; its result will be dropped.
+        folder.dirty = False
+        cancel = threading.Event()
+        folder.running = cancel
+        folder.in_flight += 1
+        folder.task = asyncio.ensure_future(self._check(folder, cancel))
 
-    async def _check(self, folder: Folder) -> None:
-        while folder.dirty and folder.uri in self.folders:
-            folder.dirty = False
-            cancel = threading.Event()
-            folder.running = cancel
-            try:
-                await self._check_once(folder, cancel)
-            finally:
+    async def _check(self, folder: Folder, cancel: threading.Event) -> None:
+        try:
+            await self._check_once(folder, cancel)
+        finally:
+            folder.in_flight -= 1
+            if folder.running is cancel:
                 folder.running = None
-            if folder.timer is not None:
-                return  # input is still arriving: the timer starts the next check
-        folder.settled.set()
+        if folder.timer is not None:
+            return  # input is still arriving: the timer starts the next check
+        if folder.dirty:
+            self._start(folder)
+        elif folder.running is None:
+            folder.settled.set()
 
     async def _check_once(self, folder: Folder, cancel: threading.Event) -> None:
         if not folder.settings.enabled:
@@ -264,6 +281,8 @@ class Session:
         except engine.Cancelled:
             return
         except engine.ConfigError as error:
+            if cancel.is_set():
+                return  # newer input arrived meanwhile: its check reports
             folder.checked = None
             folder.broken = True
             message = f"pyproj-doctor: {error.path}: {error.message}"
@@ -274,15 +293,17 @@ class Session:
             self.publish(folder, {})
             return
         except Exception:
+            if cancel.is_set():
+                return  # newer input arrived meanwhile: its check reports
             folder.broken = True
             self.server.log(
                 f"pyproj-doctor failed on {folder.path}:\n{traceback.format_exc()}", lsp.MessageType.Error
             )
             return
-        folder.last_duration = time.perf_counter() - started
-        folder.broken = False
         if cancel.is_set() or folder.uri not in self.folders:
             return  # newer input arrived meanwhile: its check publishes
+        folder.last_duration = time.perf_counter() - started
+        folder.broken = False
         folder.checked = Checked(report, versions, epoch, by_uri)
         for problem in report.problems:
             self.server.log(f"{problem.path}: {problem.message}", lsp.MessageType.Warning)

@@ -127,7 +127,10 @@ def PD401(ctx: Context) -> Iterator[Finding]:
     first open. A Python project should recommend ``ms-python.python``, a project
     using Ruff ``charliermarsh.ruff``, and a project with ``pyproject.toml``
     ``tamasfe.even-better-toml``. The fix adds the missing ids (creating the file
-    when needed). An extension listed as unwanted is reported by PD402 instead."""
+    when needed). An extension listed as unwanted is reported by PD402 instead.
+    A gap in a list the team keeps is information; where the team keeps no list
+    at all (no extensions.json, no ``extensions`` in a workspace file) starting
+    one is a convenience: a hint."""
     for folder in _shared_folders(ctx):
         wanted = _wanted(ctx, folder)
         if not wanted:
@@ -140,6 +143,7 @@ def PD401(ctx: Context) -> Iterator[Finding]:
         recommended = {e.id for s in sources for e in s.recommended}
         unwanted = {e.id for s in sources for e in s.unwanted}
         target = sources[0] if sources else None
+        curated = bool(sources)
         for ext_id, why in wanted:
             if ext_id in recommended or ext_id in unwanted:
                 continue
@@ -149,12 +153,14 @@ def PD401(ctx: Context) -> Iterator[Finding]:
             yield PD401.at(
                 path,
                 range_,
-                f"`{ext_id}` is not recommended in {rel} ({why}): teammates are not offered it.",
+                f"`{ext_id}` is not recommended in {rel} ({why}): teammates are not offered it"
+                + ("." if curated else f" (the team keeps no recommendations yet: {rel} would start them)."),
                 ctx.json_fix(
                     f"Add {ext_id} to the recommendations in {rel}",
                     rel,
                     [json_append((*prefix, "recommendations"), ext_id)],
                 ),
+                severity=None if curated else Severity.HINT,
             )
 
 

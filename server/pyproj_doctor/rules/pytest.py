@@ -17,11 +17,11 @@ from pyproj_doctor.fixes.builders import (
 from pyproj_doctor.rules.base import Context, rule
 from pyproj_doctor.workspace.declared import pytest_declared
 from pyproj_doctor.workspace.imports import Failure, failures, first_party
-from pyproj_doctor.workspace.install import is_compiled, workflow_install
+from pyproj_doctor.workspace.install import build_backend, is_compiled, workflow_install
 from pyproj_doctor.workspace.paths import join, parent, relative
 from pyproj_doctor.workspace.projects import Project, TestModule
-from pyproj_doctor.workspace.pytest_config import PytestConfig, find_config, has_glob
-from pyproj_doctor.workspace.runs import Run, collects, plain_pytest
+from pyproj_doctor.workspace.pytest_config import Option, PytestConfig, find_config, has_glob
+from pyproj_doctor.workspace.runs import Run, collects, env_paths, plain_pytest
 
 
 def _config_label(config: PytestConfig) -> str:
@@ -181,9 +181,27 @@ def _pd201_not_installed(ctx: Context, items: list[Failure]) -> Finding:
 def _pd201_compiled(ctx: Context, items: list[Failure]) -> Finding:
     owner = items[0].origin.project
     install = workflow_install(ctx.ws, owner)
-    command = install.command if install is not None else "pip install -e ."
+    backend = build_backend(owner) or ""
+    command = (
+        install.command
+        if install is not None
+        else "maturin develop` or `pip install -e ."
+        if backend.startswith("maturin")
+        else "pip install -e ."
+    )
     path, range_ = ctx.anchor(owner)
     names = {i.ref.name for i in items}
+    if all(i.run.venv is None for i in items):
+        # A fresh checkout: nothing is built anywhere yet, so this is the next step, not a defect.
+        return PD201.at(
+            path,
+            range_,
+            f"Tests import {_labels(names)} from `{owner.dir}`, a compiled project: pytest can import "
+            f"it only once it is built and installed (`{command}`), and there is no environment "
+            "here yet. A `pythonpath` entry cannot stand in for the compiled extension.",
+            severity=Severity.INFORMATION,
+            related=_related(ctx, items),
+        )
     return PD201.at(
         path,
         range_,
@@ -218,6 +236,18 @@ def _pd201_pythonpath(ctx: Context, target: str | None, items: list[Failure]) ->
         if where
         else f"there is no pytest configuration whose `pythonpath` lists {_labels(roots)}"
     )
+    in_env = {
+        r
+        for folder in ctx.ws.folders
+        for absolute in env_paths(ctx.ws, folder, folder.dir)
+        for r in roots
+        if ctx.ws.snapshot.abspath(r) == absolute
+    }
+    if in_env and all(i.run.kind == "pytest" for i in items):
+        why += (
+            f" (PYTHONPATH in `.env` adds {_labels(in_env)} only to the runs VS Code starts, such as "
+            "the Test Explorer; plain `pytest` never reads `.env`)"
+        )
     installs = {w for i in items if (w := workflow_install(ctx.ws, i.origin.project)) is not None}
     venvs = {i.run.venv.rel for i in items if i.run.venv is not None}
     if installs and venvs:
@@ -310,21 +340,45 @@ def PD203(ctx: Context) -> Iterator[Finding]:
     (``pytest.toml``, ``pytest.ini``, then ``pyproject.toml``, ``tox.ini``,
     ``setup.cfg``) and never merges them; ``pytest.ini`` wins even when it is
     empty. Settings in ``[tool.pytest.ini_options]`` next to such a file are
-    silently ignored. Move them into the file pytest reads, or delete that file."""
+    silently ignored: a warning while the table says something the file pytest
+    reads does not. A table whose every option the winner repeats with the same
+    value loses nothing: information (delete it, so nobody edits the wrong one)."""
     seen: set[str] = set()
     for project in ctx.ws.projects:
         shadowed, winner = project.shadowed_pytest, project.pytest_config
         if shadowed is None or winner is None or shadowed.path in seen:
             continue
         seen.add(shadowed.path)
+        lost = [n for n, option in shadowed.options.items() if not _same_option(option, winner.get(n))]
+        related = (ctx.related(winner.path, winner.span, "pytest reads this file instead"),)
+        if not lost:
+            yield PD203.at(
+                shadowed.path,
+                ctx.range(shadowed.path, shadowed.span),
+                f"pytest ignores `[{shadowed.kind}]` here (it reads `{winner.path}` first), but "
+                f"`{winner.path}` sets every option of it to the same value, so nothing is lost. "
+                "Delete the table so nobody edits the copy pytest never reads.",
+                severity=Severity.INFORMATION,
+                related=related,
+            )
+            continue
         yield PD203.at(
             shadowed.path,
             ctx.range(shadowed.path, shadowed.span),
-            f"pytest ignores `[{shadowed.kind}]` here: it reads `{winner.path}` first and never "
-            "merges configuration files. Move these settings into "
+            f"pytest ignores `[{shadowed.kind}]` here ({_labels(lost)} take no effect): it reads "
+            f"`{winner.path}` first and never merges configuration files. Move these settings into "
             f"`{winner.path}` or delete `{winner.path}`.",
-            related=(ctx.related(winner.path, winner.span, "pytest reads this file instead"),),
+            related=related,
         )
+
+
+def _same_option(option: Option, other: Option | None) -> bool:
+    """Whether two configurations give an option the same value (ini text or native TOML)."""
+    if other is None:
+        return False
+    if option.words or other.words:
+        return [w.text for w in option.words] == [w.text for w in other.words]
+    return str(option.raw).strip().lower() == str(other.raw).strip().lower()
 
 
 @rule(
@@ -420,7 +474,7 @@ def PD205(ctx: Context) -> Iterator[Finding]:
         if not clashes:
             continue
         for name, paths in sorted(clashes.items()):
-            folders = sorted({parent(p) for p in paths if not ctx.ws.has_file(parent(p), "__init__.py")})
+            folders = _package_chain(ctx, paths)
             new_inits = frozenset(folders)
             renamed = [_module_name(ctx, m.path, new_inits) for m in project.test_modules]
             fix = None
@@ -434,10 +488,36 @@ def PD205(ctx: Context) -> Iterator[Finding]:
                     ctx.first_line(path),
                     f"`{path}` and {', '.join(f'`{o}`' for o in others)} are both imported as "
                     f'module `{name}`: pytest stops collection with "import file mismatch". '
-                    "Rename one, add `__init__.py` files, or use `--import-mode=importlib`.",
+                    "Rename one or add `__init__.py` files. (`--import-mode=importlib` avoids the "
+                    "clash too, but then neither a root `conftest.py` nor the test folders are put on "
+                    "sys.path, so imports that rely on that break under plain `pytest`.)",
                     fix,
                     related=tuple(ctx.related(o, (0, 0), "imported under the same name") for o in others),
                 )
+
+
+def _package_chain(ctx: Context, paths: list[str]) -> list[str]:
+    """Folders that need ``__init__.py`` so clashing modules get distinct dotted names: each
+    module's folder and its parents up to (not including) the folder all of them share."""
+    common = _common_folder([parent(p) for p in paths])
+    folders: set[str] = set()
+    for path in paths:
+        folder = parent(path)
+        while folder != common and folder not in (".", ""):
+            if not ctx.ws.has_file(folder, "__init__.py"):
+                folders.add(folder)
+            folder = parent(folder)
+    return sorted(folders)
+
+
+def _common_folder(folders: list[str]) -> str:
+    split = [f.split("/") if f != "." else [] for f in folders]
+    common: list[str] = []
+    for items in zip(*split):
+        if len(set(items)) != 1:
+            break
+        common.append(items[0])
+    return "/".join(common) or "."
 
 
 @rule(

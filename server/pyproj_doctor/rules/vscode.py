@@ -25,9 +25,9 @@ from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import workflow_install
 from pyproj_doctor.workspace.paths import join, relative, within
 from pyproj_doctor.workspace.projects import Project
-from pyproj_doctor.workspace.runs import VALUE_OPTIONS, imports_ok, positional_args
+from pyproj_doctor.workspace.runs import explorer_run, imports_ok, positional_args, uses_pyargs
 from pyproj_doctor.workspace.venv import Venv
-from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder
+from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder, shares_vscode
 
 EXTRA_PATHS = "python.analysis.extraPaths"
 AUTO_SEARCH = "python.analysis.autoSearchPaths"
@@ -59,8 +59,6 @@ COMPARED_KEYS = (
     TESTING_CWD,
     INTERPRETER,
 )
-# PD305 also leaves alone the argument after `--pyargs` (a module name there, not a path).
-_PYTEST_ARGS_VALUE_OPTIONS = VALUE_OPTIONS | {"--pyargs"}
 _WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
@@ -149,21 +147,33 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     names = first_party(ws)
     for folder in ws.folders:
         pyright = folder.pyright
-        if pyright is not None and pyright.execution_environments:
-            continue
         venv = explorer_venv(ws, folder)
         paths = search_paths(ws, folder, venv)
+        outside = paths.without_env()
         failing: dict[str, list[tuple[Project, str, Origin]]] = {}
+        # Files of an execution environment with its own extraPaths: that list is what to extend.
+        own_env: dict[int, dict[str, list[tuple[Project, str, Origin]]]] = {}
+        env_only: set[str] = set()  # roots Pylance finds only through `.env` PYTHONPATH
         for project in folder.projects:
             for module in project.test_modules:
                 for imported in module.imports:
                     origin = names.get(imported.name)
                     if origin is None or not within(origin.path, folder.dir):
                         continue
-                    found = pyright_resolve(ws, paths, module.path, imported.name)
-                    if imports_ok(found, ws.abspath(origin.path)):
+                    expected = ws.abspath(origin.path)
+                    if imports_ok(pyright_resolve(ws, outside, module.path, imported.name), expected):
                         continue
+                    environment = paths.environment(ws, module.path)
+                    if environment is not None and environment.extra is not None:
+                        group = own_env.setdefault(environment.index, {})
+                        group.setdefault(origin.root.path, []).append((project, module.path, origin))
+                        continue
+                    if imports_ok(pyright_resolve(ws, paths, module.path, imported.name), expected):
+                        env_only.add(origin.root.path)
                     failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+        if pyright is not None:
+            for index, group in sorted(own_env.items()):
+                yield _pd301_environment(ctx, pyright, index, group)
         own_extra = pyright is not None and pyright.extra_paths_span is not None
         ref = None if own_extra else ws.setting(folder, EXTRA_PATHS)
         # Write where Pylance reads: the config when it sets extraPaths or settings.json has none.
@@ -191,7 +201,52 @@ def PD301(ctx: Context) -> Iterator[Finding]:
             else ""
         )
         severity = Severity.INFORMATION if len(later) == len(roots) else None
-        yield _pd301(ctx, folder, project, roots, packages, target_config, ref, note, severity)
+        only_env = env_only >= set(roots)
+        if only_env:
+            # Pylance resolves them (the Python extension hands it `.env`'s PYTHONPATH); the pyright
+            # CLI, basedpyright and other editors do not read `.env`.
+            severity = Severity.INFORMATION
+        yield _pd301(ctx, folder, project, roots, packages, target_config, ref, note, severity, only_env)
+
+
+def _pd301_environment(
+    ctx: Context, pyright: PyrightConfig, index: int, failing: dict[str, list[tuple[Project, str, Origin]]]
+) -> Finding:
+    """Imports failing in an execution environment that sets its own ``extraPaths``."""
+    env = next(e for e in pyright.environments if e.index == index)
+    roots = sorted(failing)
+    packages = sorted(
+        {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
+    )
+    values = [relative(r, pyright.folder) for r in roots]
+    span = pyright.span
+    fix = None
+    if pyright.kind == "json":
+        doc = ctx.ws.snapshot.jsonc(pyright.path)
+        node = doc.find(("executionEnvironments", index, "extraPaths")) if doc is not None else None
+        if node is not None:
+            span = (node.offset, node.end)
+        fix = ctx.fix(
+            f"Add {_quoted(values)} to execution environment {env.root!r}'s extraPaths in {pyright.path}",
+            lambda: [
+                json_ops(
+                    ctx.ws.snapshot,
+                    pyright.path,
+                    [json_append(("executionEnvironments", index, "extraPaths"), v) for v in values],
+                )
+            ],
+        )
+    label = ", ".join(f"`{r}`" for r in roots)
+    names = _names(packages)
+    return PD301.at(
+        pyright.path,
+        ctx.range(pyright.path, span),
+        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on Pylance's import search "
+        f"path for the tests in execution environment `{env.root}` of {pyright.path}: its own "
+        "`extraPaths` replaces every other list and does not name "
+        f"{'it' if len(roots) == 1 else 'them'}, so imports of {names} show as unresolved in the editor.",
+        fix,
+    )
 
 
 def _names(packages: list[str]) -> str:
@@ -208,6 +263,7 @@ def _pd301(
     ref: SettingRef | None,
     note: str = "",
     severity: Severity | None = None,
+    only_env: bool = False,
 ) -> Finding:
     names = _names(packages)
     if pyright is not None:
@@ -235,6 +291,18 @@ def _pd301(
                 lambda: [json_ops(ctx.ws.snapshot, target, [json_append(json_path, v) for v in values])],
             )
     label = ", ".join(f"`{r}`" for r in roots)
+    if only_env:
+        return PD301.at(
+            path,
+            range_,
+            f"{label} (with {names}) {'reaches' if len(roots) == 1 else 'reach'} Pylance's import "
+            "search path only through PYTHONPATH in `.env`, which the Python extension passes to "
+            f"Pylance; {where} does not list {'it' if len(roots) == 1 else 'them'}. The pyright CLI, "
+            f"basedpyright and other editors do not read `.env`: there, imports of {names} are "
+            f"unresolved.{note}",
+            fix,
+            severity=severity,
+        )
     return PD301.at(
         path,
         range_,
@@ -383,19 +451,47 @@ def PD303(ctx: Context) -> Iterator[Finding]:
                 continue  # pyright falls back to settings.json's extraPaths when the config sets none
             for ref in ws.every_setting(folder, key):
                 fix = None
+                related = (ctx.related(pyright.path, pyright.span, "the configuration Pylance uses"),)
+                range_ = ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end))
                 if key == EXTRA_PATHS and isinstance(ref.value, list):
                     fix = ctx.fix(
                         f"Move extraPaths into {pyright.path}",
                         functools.partial(_move_extra_paths, ctx, folder, pyright, ref),
                     )
+                    if _extra_paths_covered(ctx, folder, pyright, ref):
+                        # Every entry is already in the config's list: nothing is lost, only dead text.
+                        yield PD303.at(
+                            ref.path,
+                            range_,
+                            f"`{key}` is ignored because {pyright.path} sets `extraPaths`, which already "
+                            "lists every one of these folders: the setting has no effect. Remove it so "
+                            "nobody edits the copy Pylance never reads.",
+                            fix,
+                            severity=Severity.INFORMATION,
+                            related=related,
+                        )
+                        continue
                 yield PD303.at(
                     ref.path,
-                    ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end)),
+                    range_,
                     f"`{key}` is ignored: {pyright.path} configures Pylance for this folder, and "
                     "settings that file can express are then taken only from it.",
                     fix,
-                    related=(ctx.related(pyright.path, pyright.span, "the configuration Pylance uses"),),
+                    related=related,
                 )
+
+
+def _extra_paths_covered(ctx: Context, folder: VsCodeFolder, pyright: PyrightConfig, ref: SettingRef) -> bool:
+    """Whether every folder of settings.json's ``extraPaths`` is in the pyright config's own list."""
+    base = ctx.ws.snapshot.abspath(pyright.folder)
+    listed = {os.path.normpath(os.path.join(base, p.text)) for p in pyright.extra_paths}
+    for item in ref.value:
+        if not isinstance(item, str):
+            continue
+        resolved = _resolve(ctx, folder.dir, item)
+        if resolved is None or resolved not in listed:
+            return False
+    return True
 
 
 def _move_extra_paths(
@@ -467,13 +563,18 @@ def PD304(ctx: Context) -> Iterator[Finding]:
             if ws.setting(folder, PYTEST_ARGS) is None:
                 ops.append(json_set((*prefix, PYTEST_ARGS), _pytest_args_for(ctx, folder, projects)))
             count = sum(len(p.test_modules) for p in projects)
-            personal = ws.gitignored(folder.settings_path)
+            # Team advice only where the team shares VS Code settings; otherwise a hint for you.
+            if ws.gitignored(folder.settings_path):
+                personal = " (`.vscode` is gitignored here: a setting for you, not the team)."
+            elif enabled is None and not shares_vscode(ws, folder):
+                personal = " (no `.vscode` is shared here: a setting for you, not the team)."
+            else:
+                personal = ""
             yield PD304.at(
                 path,
                 range_,
                 f"{count} pytest test module(s) exist but `{PYTEST_ENABLED}` is not true for "
-                f"{_folder_label(folder)}: the Test Explorer will not discover them"
-                + (" (`.vscode` is gitignored here: a setting for you, not the team)." if personal else "."),
+                f"{_folder_label(folder)}: the Test Explorer will not discover them" + (personal or "."),
                 ctx.json_fix(f"Enable pytest for the Test Explorer in {target}", target, ops),
                 severity=Severity.HINT if personal else None,
             )
@@ -507,7 +608,9 @@ def PD305(ctx: Context) -> Iterator[Finding]:
     relative to ``python.testing.cwd`` (the workspace folder by default). A path
     that does not exist makes discovery fail with "file or directory not found";
     paths that do not include the tests folder hide the tests from the Test
-    Explorer. The fix points the argument at the tests folder."""
+    Explorer. The fix points the argument at the tests folder. With ``--pyargs``
+    (in the arguments or addopts), pytest tries each argument as a module name on
+    its import path first: those are not judged."""
     ws = ctx.ws
     for folder in ws.folders:
         ref = ws.setting(folder, PYTEST_ARGS)
@@ -521,7 +624,9 @@ def PD305(ctx: Context) -> Iterator[Finding]:
         projects = _pytest_projects(folder)
         tests_dirs = sorted({d for p in projects for d in p.tests_dirs})
         json_path = _json_path(ref)
-        positional = positional_args(ref.value, _PYTEST_ARGS_VALUE_OPTIONS)
+        if uses_pyargs(ref.value) or uses_pyargs(explorer_run(ws, folder, None).addopts()):
+            continue  # each argument may be a module name, found on the interpreter's sys.path
+        positional = positional_args(ref.value)
         missing = False
         for index, arg in positional:
             target = os.path.normpath(os.path.join(cwd, arg.split("::", 1)[0]))

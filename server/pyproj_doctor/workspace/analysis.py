@@ -6,17 +6,21 @@ Order after stubs: the execution root (the workspace folder), ``extraPaths``
 own folder and each parent up to the root (local imports), then the selected
 interpreter's site-packages with the path lines of its ``.pth`` files (import
 hooks are invisible). A regular package anywhere beats a namespace folder
-found earlier. ``.env`` PYTHONPATH and ``sys.path`` edits in conftest.py are not
-seen.
+found earlier. ``sys.path`` edits in conftest.py are not seen. ``PYTHONPATH`` from
+the folder's ``.env`` is: the Python extension passes it to Pylance
+(``_envPYTHONPATH`` in vscode-python's ``languageClientMiddlewareBase.ts``), which
+appends it to the settings' ``extraPaths`` (relative to the folder) unless a
+pyright config sets its own ``extraPaths``. The pyright CLI, basedpyright and
+other editors do not read ``.env``, so it is kept apart (``env``).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyproj_doctor.workspace.paths import parent
-from pyproj_doctor.workspace.runs import Resolution, resolve_in
+from pyproj_doctor.workspace.runs import Resolution, env_paths, resolve_in
 from pyproj_doctor.workspace.venv import Venv
 from pyproj_doctor.workspace.vscode import VsCodeFolder
 from pyproj_doctor.workspace.workspace import Workspace
@@ -24,6 +28,16 @@ from pyproj_doctor.workspace.workspace import Workspace
 EXTRA_PATHS = "python.analysis.extraPaths"
 AUTO_SEARCH = "python.analysis.autoSearchPaths"
 ADD_PROJECT_PATHS = "python.analysis.addExtraPathsForPythonProjects"
+STUB_PATH = "python.analysis.stubPath"
+
+
+@dataclass
+class EnvPaths:
+    """An execution environment of the pyright config, resolved to absolute paths."""
+
+    index: int
+    root: str
+    extra: list[str] | None  # its own extraPaths (replacing the default list), or None
 
 
 @dataclass
@@ -33,17 +47,39 @@ class SearchPaths:
     root: str
     extra: list[str]  # extraPaths and the automatic src
     site: list[str]  # site-packages and .pth path lines
+    env: list[str] = field(default_factory=list)  # `.env` PYTHONPATH, seen by Pylance only
+    stubs: str | None = None  # stubPath (default `<root>/typings`): stubs resolve imports first
+    environments: list[EnvPaths] = field(default_factory=list)
+
+    def environment(self, ws: Workspace, importing: str) -> EnvPaths | None:
+        """The first execution environment whose root holds the file (pyright's own rule)."""
+        absolute = ws.snapshot.abspath(importing)
+        for env in self.environments:
+            if absolute == env.root or absolute.startswith(env.root + os.sep):
+                return env
+        return None
 
     def for_file(self, ws: Workspace, importing: str) -> list[str]:
         """The whole order for a file (workspace-relative) importing something."""
+        root, extra = self.root, [*self.extra, *self.env]
+        env = self.environment(ws, importing)
+        if env is not None:
+            root = env.root
+            if env.extra is not None:
+                extra = env.extra
         local: list[str] = []
         folder = parent(importing)
         while True:
             local.append(ws.snapshot.abspath(folder))
-            if folder == "." or ws.snapshot.abspath(folder) == self.root:
+            if folder == "." or ws.snapshot.abspath(folder) == root:
                 break
             folder = parent(folder)
-        return [self.root, *self.extra, *local, *self.site]
+        stubs = [self.stubs] if self.stubs else []
+        return [*stubs, root, *extra, *local, *self.site]
+
+    def without_env(self) -> SearchPaths:
+        """The search paths of pyright outside VS Code (CLI, CI, other editors): no ``.env``."""
+        return SearchPaths(self.root, self.extra, self.site, [], self.stubs, self.environments)
 
 
 def _resolve_setting(ws: Workspace, folder: VsCodeFolder, value: str) -> str | None:
@@ -59,6 +95,7 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
     root = ws.snapshot.abspath(folder.dir)
     pyright = folder.pyright
     extra: list[str] = []
+    env: list[str] = []
     if pyright is not None and pyright.extra_paths_span is not None:
         base = ws.snapshot.abspath(pyright.folder)
         extra = [os.path.normpath(os.path.join(base, p.text)) for p in pyright.extra_paths]
@@ -70,10 +107,14 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
                     resolved = _resolve_setting(ws, folder, item)
                     if resolved is not None:
                         extra.extend(_globbed(ws, resolved))
+        env = env_paths(ws, folder, folder.dir)
     auto_ref = ws.setting(folder, AUTO_SEARCH)
     auto = auto_ref is None or auto_ref.value is not False
     src = os.path.join(root, "src")
-    if auto and os.path.isdir(src) and not os.path.isfile(os.path.join(src, "__init__.py")):
+    # The automatic `src` belongs to the settings' list: a config's own extraPaths replaces both
+    # (pyright applies `ensureDefaultExtraPaths` only while the config set no default list).
+    own_list = pyright is not None and pyright.extra_paths_span is not None
+    if auto and not own_list and os.path.isdir(src) and not os.path.isfile(os.path.join(src, "__init__.py")):
         extra.append(src)
     add_ref = ws.setting(folder, ADD_PROJECT_PATHS)
     if add_ref is not None and add_ref.value is True:
@@ -81,7 +122,24 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
         for project in folder.projects:
             extra.extend(ws.snapshot.abspath(r.path) for r in project.source_roots if r.layout != "flat")
     site = [*venv.site_packages, *venv.pth_paths] if venv is not None else []
-    return SearchPaths(root, extra, site)
+    environments: list[EnvPaths] = []
+    stubs = os.path.join(root, "typings")
+    if pyright is not None and pyright.stub_path:
+        stubs = os.path.normpath(os.path.join(ws.snapshot.abspath(pyright.folder), pyright.stub_path))
+    elif pyright is None:
+        ref = ws.setting(folder, STUB_PATH)
+        if ref is not None and isinstance(ref.value, str):
+            stubs = _resolve_setting(ws, folder, ref.value) or stubs
+    if pyright is not None:
+        base = ws.snapshot.abspath(pyright.folder)
+        for item in pyright.environments:
+            own = None
+            if item.extra_paths is not None:
+                own = [
+                    g for p in item.extra_paths for g in _globbed(ws, os.path.normpath(os.path.join(base, p)))
+                ]
+            environments.append(EnvPaths(item.index, os.path.normpath(os.path.join(base, item.root)), own))
+    return SearchPaths(root, extra, site, env, stubs, environments)
 
 
 def _globbed(ws: Workspace, path: str) -> list[str]:

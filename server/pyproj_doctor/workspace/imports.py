@@ -19,6 +19,7 @@ from pyproj_doctor.workspace.projects import ImportRef, Project, SourceRoot, Tes
 from pyproj_doctor.workspace.runs import (
     Run,
     collects,
+    env_paths,
     explorer_run,
     imports_ok,
     plain_pytest,
@@ -95,6 +96,25 @@ def _find_origins(ws: Workspace) -> list[Origin]:
             root = SourceRoot(rel, cast(dict[str, str], packages), "pythonpath")
             for path in root.packages.values():
                 found.append(Origin(project, root, path))
+    found.extend(_env_origins(ws))
+    return found
+
+
+def _env_origins(ws: Workspace) -> list[Origin]:
+    """Folders that PYTHONPATH in a VS Code folder's ``.env`` names: the Test Explorer imports from
+    them, so what they hold is first-party (a project folder itself is its flat layout's business)."""
+    found: list[Origin] = []
+    for folder in ws.folders:
+        for absolute in env_paths(ws, folder, folder.dir):
+            rel = os.path.relpath(absolute, ws.snapshot.root).replace(os.sep, "/")
+            if rel.startswith("..") or os.path.isabs(rel) or ws.index.listing(rel) is None:
+                continue
+            owners = [p for p in ws.projects if within(rel, p.dir)]
+            if not owners or any(p.dir == rel for p in owners):
+                continue
+            owner = max(owners, key=lambda p: len(p.dir))
+            root = SourceRoot(rel, packages_in(ws, rel), "pythonpath")
+            found.extend(Origin(owner, root, path) for path in root.packages.values())
     return found
 
 

@@ -97,9 +97,12 @@ def pylance_visible(ws: Workspace, project: Project) -> bool:
         return mode == "inplace"
     if _backend_is(backend, PATH_PTH_BACKENDS):
         return True
-    # setuptools (or a legacy setup.py): a static path `.pth` only for a plain src layout
-    # or `editable_mode=compat`; otherwise an import hook.
-    if any(root.layout != "flat" for root in project.source_roots):
+    # setuptools (or a legacy setup.py): a static path `.pth` only when `package-dir` is
+    # `{"": <folder>}` (or auto-discovered src) with a simple layout, or `editable_mode=compat`;
+    # otherwise an import hook (setuptools `editable_wheel.py`; checked with setuptools 84).
+    package_dir = project.doc.get("tool", "setuptools", "package-dir") if project.doc is not None else None
+    mapped = isinstance(package_dir, dict) and any(key != "" for key in package_dir)
+    if not mapped and any(root.layout != "flat" for root in project.source_roots):
         return True
     text = ws.snapshot.text(join(project.dir, "setup.cfg")) if ws.has_file(project.dir, "setup.cfg") else ""
     return bool(text and "editable_mode" in text and "compat" in text)

@@ -218,6 +218,12 @@ def _declared_roots(project: Project) -> list[str]:
     package_dir = doc.get("tool", "setuptools", "package-dir")
     if isinstance(package_dir, dict):
         add(package_dir.get(""))
+        for name, folder in package_dir.items():
+            # `{"app" = "lib/app"}` maps one package: its parent folder is where `app` is found.
+            if name and isinstance(folder, str) and "." not in name:
+                clean = os.path.normpath(folder).replace(os.sep, "/")
+                if clean.rsplit("/", 1)[-1] == name and "/" in clean:
+                    add(clean.rsplit("/", 1)[0])
     where = doc.get("tool", "setuptools", "packages", "find", "where")
     if isinstance(where, list):
         for item in where:

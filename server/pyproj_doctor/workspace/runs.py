@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -42,6 +43,7 @@ _VALUE_OPTIONS_TEXT = (
     "--log-cli-level --log-file --durations --capture --override-ini --config-file --dist --numprocesses"
 )
 VALUE_OPTIONS = frozenset(_VALUE_OPTIONS_TEXT.split())
+PYARGS = "--pyargs"
 
 
 @dataclass
@@ -125,8 +127,24 @@ def positional_args(args: list[Any], value_options: frozenset[str] = VALUE_OPTIO
     """The positional arguments of a pytest command line, with their indexes in ``args``.
 
     Options are skipped, and so is the value after an option in ``value_options``.
+    ``--pyargs`` is a flag (it takes no value): see ``uses_pyargs``.
     """
-    out: list[tuple[int, str]] = []
+    return [(index, arg) for index, arg, option in _words(args, value_options) if not option]
+
+
+def uses_pyargs(args: list[Any], value_options: frozenset[str] = VALUE_OPTIONS) -> bool:
+    """Whether ``--pyargs`` is among the options of a pytest command line.
+
+    Wherever it stands, pytest then looks every positional argument up as a dotted
+    module name on ``sys.path`` first (``importlib.util.find_spec``) and takes it as a
+    path only when no such module is found: what an argument names depends on the
+    interpreter's import path, not only on the files in the folder.
+    """
+    return any(option and arg == PYARGS for _, arg, option in _words(args, value_options))
+
+
+def _words(args: list[Any], value_options: frozenset[str]) -> Iterator[tuple[int, str, bool]]:
+    """(index, word, is an option) for the string arguments; values of options are left out."""
     skip = False
     for index, arg in enumerate(args):
         if skip:
@@ -136,9 +154,9 @@ def positional_args(args: list[Any], value_options: frozenset[str] = VALUE_OPTIO
             continue
         if arg.startswith("-"):
             skip = arg in value_options
+            yield index, arg, True
             continue
-        out.append((index, arg))
-    return out
+        yield index, arg, False
 
 
 def _common(paths: list[str]) -> str:
@@ -157,11 +175,13 @@ def explorer_run(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Run:
     cwd, args = explorer_args(ws, folder)
     start = _common([parent(a) if ws.snapshot.is_file(a) else a for a in args]) if args else cwd
     config, _ = find_config(ws.snapshot, start, ws.has_file)
-    return Run("explorer", cwd, args, config, cwd, venv, _env_paths(ws, folder, cwd))
+    return Run("explorer", cwd, args, config, cwd, venv, env_paths(ws, folder, cwd))
 
 
-def _env_paths(ws: Workspace, folder: VsCodeFolder, cwd: str) -> list[str]:
-    """PYTHONPATH from the folder's ``python.envFile`` (default ``.env``)."""
+def env_paths(ws: Workspace, folder: VsCodeFolder, cwd: str) -> list[str]:
+    """PYTHONPATH from the folder's ``python.envFile`` (default ``.env``), relative entries
+    resolved against ``cwd``. The Python extension loads it for the runs it starts and passes it
+    to Pylance (as ``_envPYTHONPATH``); plain ``pytest`` and the pyright CLI never read it."""
     rel = join(folder.dir, ".env")
     ref = ws.setting(folder, ENV_FILE)
     if ref is not None and isinstance(ref.value, str):

@@ -29,6 +29,17 @@ class SettingRef:
 
 
 @dataclass
+class ExecEnv:
+    """One of pyright's ``executionEnvironments``: files below ``root`` resolve imports from
+    ``root`` (instead of the workspace folder) and its own ``extraPaths``, which replace the
+    top-level/settings list; without one it inherits that list (pyright ``configOptions.ts``)."""
+
+    index: int
+    root: str  # as written, relative to the config's folder
+    extra_paths: list[str] | None  # None: inherits the default list
+
+
+@dataclass
 class PyrightConfig:
     path: str
     kind: Literal["json", "toml"]
@@ -37,6 +48,8 @@ class PyrightConfig:
     extra_paths_span: Span | None
     span: Span  # header / root object
     execution_environments: bool
+    environments: list[ExecEnv] = field(default_factory=list)
+    stub_path: str | None = None  # `stubPath` as written (pyright's default is `typings`)
 
 
 @dataclass
@@ -53,6 +66,16 @@ class VsCodeFolder:
     @property
     def extensions_path(self) -> str:
         return join(self.dir, ".vscode/extensions.json")
+
+
+def shares_vscode(ws: Workspace, folder: VsCodeFolder) -> bool:
+    """Whether the team shares VS Code configuration for this folder.
+
+    A ``.vscode`` folder in the tree (not gitignored: an ignored one is pruned from the
+    index) or a ``*.code-workspace`` that lists the folder. Without either, editor advice
+    is a convenience for whoever opens the folder, not a gap in the team's setup."""
+    listing = ws.index.listing(folder.dir)
+    return bool(folder.workspace_files) or (listing is not None and ".vscode" in listing.dirs)
 
 
 def discover(ws: Workspace, projects: list[Project]) -> tuple[list[VsCodeFolder], list[str]]:
@@ -121,7 +144,22 @@ def _pyright(ws: Workspace, folder: str) -> PyrightConfig | None:
                     extra = [
                         Word(str(c.value), c.offset, c.end) for c in value.children if c.type == "string"
                     ]
-            envs = doc.root.property("executionEnvironments") is not None
+            envs_prop = doc.root.property("executionEnvironments")
+            envs = envs_prop is not None
+            raw_envs = envs_prop.value_node.to_value() if envs_prop and envs_prop.value_node else None
+            stub = doc.root.property("stubPath")
+            stub_value = stub.value_node.to_value() if stub is not None and stub.value_node else None
+            return PyrightConfig(
+                json_rel,
+                "json",
+                folder,
+                extra,
+                extra_span,
+                span,
+                envs,
+                _environments(raw_envs),
+                stub_value if isinstance(stub_value, str) else None,
+            )
         return PyrightConfig(json_rel, "json", folder, extra, extra_span, span, envs)
     if ws.has_file(folder, "pyproject.toml"):
         rel = join(folder, "pyproject.toml")
@@ -137,9 +175,34 @@ def _pyright(ws: Workspace, folder: str) -> PyrightConfig | None:
             extra_span = (entry.key_start, entry.key_end)
             if isinstance(raw, list) and len(raw) == len(entry.value.items):
                 extra = [Word(str(v), i.start, i.end) for v, i in zip(raw, entry.value.items)]
-        envs = doc_toml.get("tool", "pyright", "executionEnvironments") is not None
-        return PyrightConfig(rel, "toml", folder, extra, extra_span, span_t, envs)
+        raw_envs = doc_toml.get("tool", "pyright", "executionEnvironments")
+        stub_value = doc_toml.get("tool", "pyright", "stubPath")
+        return PyrightConfig(
+            rel,
+            "toml",
+            folder,
+            extra,
+            extra_span,
+            span_t,
+            raw_envs is not None,
+            _environments(raw_envs),
+            stub_value if isinstance(stub_value, str) else None,
+        )
     return None
+
+
+def _environments(raw: Any) -> list[ExecEnv]:
+    """The well-formed entries of ``executionEnvironments`` (pyright skips an entry without a root)."""
+    out: list[ExecEnv] = []
+    if not isinstance(raw, list):
+        return out
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict) or not isinstance(item.get("root"), str) or not item["root"]:
+            continue
+        extra = item.get("extraPaths")
+        own = [p for p in extra if isinstance(p, str)] if isinstance(extra, list) else None
+        out.append(ExecEnv(index, item["root"], own))
+    return out
 
 
 # ------------------------------------------------------------------ settings
