@@ -9,7 +9,8 @@ processes:
 - start-up to the ``initialize`` answer;
 - ``initialized`` to the first publishDiagnostics of the folder;
 - didChange → publishDiagnostics of the edited document (debounce included): typing one
-  character that breaks a member's pyproject.toml, then the undo, ``--edits`` times;
+  more character that breaks a member's pyproject.toml (a text never checked before), then
+  the undo (a state the server has checked before), ``--edits`` times, each timed apart;
 - a code action on that document right after its diagnostics arrived (answered from the
   report of the current document versions);
 - the server's peak resident memory (VmHWM).
@@ -120,11 +121,12 @@ async def session(command: list[str], root: Path, edited: Path, edits: int) -> d
         "start-up → initialize answer": [answered - start],
         "initialized → first diagnostics": [first - answered],
         "didChange → diagnostics, p50": [],
+        "undo → diagnostics, p50": [],
         "code action, p50": [],
     }
     for n in range(edits * 2):
-        # One character that breaks the file, then the undo.
-        new_text = text + "x" if n % 2 == 0 else text
+        # One more character that breaks the file (never the same text twice), then the undo.
+        new_text = text + "x" * (n // 2 + 1) if n % 2 == 0 else text
         event = arrived[doc] = asyncio.Event()
         changed = time.perf_counter()
         client.text_document_did_change(
@@ -134,7 +136,8 @@ async def session(command: list[str], root: Path, edited: Path, edits: int) -> d
             )
         )
         await asyncio.wait_for(event.wait(), 600)
-        out["didChange → diagnostics, p50"].append(time.perf_counter() - changed)
+        key = "didChange → diagnostics, p50" if n % 2 == 0 else "undo → diagnostics, p50"
+        out[key].append(time.perf_counter() - changed)
         asked = time.perf_counter()
         await client.text_document_code_action_async(
             lsp.CodeActionParams(
@@ -169,6 +172,27 @@ def table(name: str, ours: dict[str, list[float]], bare: dict[str, list[float]],
     print()
 
 
+async def compare(
+    root: Path, edited: Path, runs: int, edits: int, bare_script: Path
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Our server and the bare one, alternately, ``runs`` processes each, on one workspace."""
+    ours: dict[str, list[float]] = {}
+    bare: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for command, into in (
+            ([sys.executable, "-m", "pyproj_doctor", "lsp"], ours),
+            ([sys.executable, str(bare_script)], bare),
+        ):
+            for key, values in (await session(command, root, edited, edits)).items():
+                into.setdefault(key, []).extend(values)
+    return ours, bare
+
+
+def monorepo_document(root: Path) -> Path:
+    """The document the benchmark edits in a ``generate.monorepo`` tree."""
+    return root / "packages" / "member7" / "pyproject.toml"
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="server processes per workspace")
@@ -189,19 +213,11 @@ async def main() -> None:
             "small app": (small, small / "pyproject.toml"),
             f"monorepo ({args.members} members, {files} files)": (
                 mono,
-                mono / "packages" / "member7" / "pyproject.toml",
+                monorepo_document(mono),
             ),
         }
         for name, (root, edited) in cases.items():
-            ours: dict[str, list[float]] = {}
-            bare: dict[str, list[float]] = {}
-            for _ in range(args.runs):
-                for command, into in (
-                    ([sys.executable, "-m", "pyproj_doctor", "lsp"], ours),
-                    ([sys.executable, str(script)], bare),
-                ):
-                    for key, values in (await session(command, root, edited, args.edits)).items():
-                        into.setdefault(key, []).extend(values)
+            ours, bare = await compare(root, edited, args.runs, args.edits, script)
             table(name, ours, bare, targets=name.startswith("monorepo"))
 
 

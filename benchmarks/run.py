@@ -137,13 +137,15 @@ def main() -> None:
         if "monorepo" not in only:
             return
         monorepo_root = list(sizes.values())[-1][0]
-        results: dict[str, list[float]] = {}
-        for _ in range(args.runs):
-            for key, value in asyncio.run(lsp_latency.ours(monorepo_root)).items():
-                results.setdefault(key, []).append(value)
-        print(f"\nlanguage server on the monorepo (median of {args.runs})")
-        for key, values in results.items():
-            print(f"  {key:<44} {statistics.median(values) * 1000:8.1f} ms")
+        script = base / "bare_server.py"
+        script.write_text(lsp_latency.BARE_SERVER)
+        ours, bare = asyncio.run(
+            lsp_latency.compare(
+                monorepo_root, lsp_latency.monorepo_document(monorepo_root), args.runs, 10, script
+            )
+        )
+        print()
+        lsp_latency.table("language server on the monorepo (ours vs a bare pygls server)", ours, bare, True)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import extensionPage from "./scenarios/extension-page.mjs";
 import multiRoot from "./scenarios/multi-root.mjs";
 import restrictedMode from "./scenarios/restricted-mode.mjs";
 import windowClose from "./scenarios/window-close.mjs";
+import monorepoLatency from "./scenarios/monorepo-latency.mjs";
 
 const scenarios = [
   ["no-python", noPython],
@@ -36,6 +37,7 @@ const scenarios = [
   ["multi-root", multiRoot],
   ["restricted-mode", restrictedMode],
   ["window-close", windowClose],
+  ["monorepo-latency", monorepoLatency],
 ];
 
 const [codeServer, vsix, pythonCommand] = process.argv.slice(2);

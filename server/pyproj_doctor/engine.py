@@ -132,6 +132,7 @@ def check(
     file_wins: bool = False,
     index: FileIndex | None = None,
     cancelled: Callable[[], bool] | None = None,
+    disk: dict[tuple[object, ...], object] | None = None,
 ) -> Report:
     """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts).
 
@@ -140,12 +141,14 @@ def check(
     earlier scan, reused when the caller knows no file was created or deleted since (the
     language server tracks that). Raises ``ConfigError`` for unusable project options.
     ``cancelled`` is asked between rules; when it answers True the run stops with ``Cancelled``.
+    ``disk`` holds facts read from the disk alone by an earlier check, reused on the same
+    terms as ``index`` (``Checker`` keeps both).
     """
     snapshot = Snapshot(root, overlay)
     options = project_options(snapshot, options or Options(), file_wins)
     if options.cache:
         cache.load(snapshot)
-    ws = Workspace(snapshot, index)
+    ws = Workspace(snapshot, index, disk)
     ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
     findings: list[Finding] = []
     for rule in RULES:
@@ -195,6 +198,66 @@ def save_cache(report: Report) -> None:
     """
     if report.options.cache:
         cache.save(report.snapshot)
+
+
+class Checker:
+    """One folder checked again and again, as the language server does on every keystroke.
+
+    What no edit can change is kept between checks: the listing of the tree (until a file
+    is created or deleted), facts read from the disk alone such as environments and the
+    folders on ``sys.path`` (until the disk changes), and the last few reports by their
+    exact inputs (an undo brings back a state already checked). Each report is the one a
+    fresh ``check`` of the same inputs gives; ``tests/test_incremental.py`` compares them
+    after random edits.
+    """
+
+    KEPT_REPORTS = 4
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.generation = 0  # bumped by every disk change
+        self._index: FileIndex | None = None
+        self._disk: dict[tuple[object, ...], object] = {}
+        self._reports: dict[tuple[object, ...], Report] = {}
+
+    @property
+    def index(self) -> FileIndex | None:
+        """The tree as last listed, while no file has come or gone since."""
+        return self._index
+
+    def disk_changed(self, created_or_deleted: bool = True) -> None:
+        """Files changed on disk (``created_or_deleted``: the tree's listing changed too)."""
+        self.generation += 1
+        if created_or_deleted:
+            self._index = None
+        self._disk = {}
+        self._reports = {}
+
+    def check(
+        self,
+        options: Options | None = None,
+        overlay: dict[str, str] | None = None,
+        file_wins: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Report:
+        """``check`` of the folder with these buffers, reusing what is still valid.
+
+        Safe to call from a worker thread while ``disk_changed`` is called from another:
+        a check that started before a disk change keeps nothing it learned."""
+        generation, index, disk, reports = self.generation, self._index, self._disk, self._reports
+        key = (repr(options), file_wins, tuple(sorted((overlay or {}).items())))
+        report = reports.get(key)
+        if report is not None:
+            return report
+        report = check(self.root, options, overlay, file_wins, index, cancelled, disk)
+        if generation == self.generation:
+            if self._index is None:
+                self._index = report.index
+            reports.pop(key, None)
+            reports[key] = report
+            while len(reports) > self.KEPT_REPORTS:
+                del reports[next(iter(reports))]
+        return report
 
 
 @dataclass(frozen=True)

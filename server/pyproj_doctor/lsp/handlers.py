@@ -289,7 +289,7 @@ async def _fix_all(
             buffers=texts,
             only_path=only_path,
             file_wins=True,
-            index=folder.index,
+            index=folder.checker.index,
             cancelled=cancel.is_set,
         )
 

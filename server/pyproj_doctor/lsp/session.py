@@ -26,7 +26,6 @@ from pyproj_doctor import engine
 from pyproj_doctor.lsp.contract import CHECKED_NOTIFICATION
 from pyproj_doctor.lsp.convert import diagnostics, disabled_actions
 from pyproj_doctor.lsp.settings import FolderSettings
-from pyproj_doctor.workspace.walk import FileIndex
 
 if TYPE_CHECKING:
     from pyproj_doctor.lsp.server import DoctorServer
@@ -95,7 +94,6 @@ class Folder:
     settings: FolderSettings = field(default_factory=FolderSettings)
     # Bumped whenever a file may have come, gone or changed on disk.
     epoch: int = 0
-    index: FileIndex | None = None  # the tree as last listed; dropped when the epoch moves
     checked: Checked | None = None
     broken: bool = False  # the last check could not run (its configuration is unusable)
     published: dict[str, list[lsp.Diagnostic]] = field(default_factory=dict)
@@ -117,9 +115,18 @@ class Folder:
             return None
         return os.path.relpath(path, self.path).replace(os.sep, "/")
 
+    checker: engine.Checker = field(init=False)
+    # The last reports translated to diagnostics: (report, how it was translated, by URI).
+    translated: list[tuple[engine.Report, tuple[str, bool], dict[str, list[lsp.Diagnostic]]]] = field(
+        default_factory=list
+    )
+
+    def __post_init__(self) -> None:
+        self.checker = engine.Checker(self.path)
+
     def disk_changed(self) -> None:
         self.epoch += 1
-        self.index = None
+        self.checker.disk_changed()
 
 
 class Session:
@@ -252,16 +259,21 @@ class Session:
             self.publish(folder, {})
             return
         texts, versions = self.buffers(folder)
-        epoch, index, options = folder.epoch, folder.index, folder.settings.options
+        epoch, options = folder.epoch, folder.settings.options
         encoding = self.server.encoding()
         shows_disabled = disabled_actions(self.server.client_capabilities)
 
         def work() -> tuple[engine.Report, dict[str, list[lsp.Diagnostic]]]:
-            report = engine.check(folder.path, options, texts, True, index, cancel.is_set)
-            assert report.snapshot is not None
-            return report, diagnostics(
-                folder.path, report.findings, report.snapshot.text, encoding, shows_disabled
-            )
+            report = folder.checker.check(options, texts, True, cancel.is_set)
+            # The checker hands back the same report for inputs it has seen (an undo): so is
+            # its translation.
+            how = (encoding, shows_disabled)
+            for seen, seen_how, by_uri in folder.translated:
+                if seen is report and seen_how == how:
+                    return report, by_uri
+            by_uri = diagnostics(folder.path, report.findings, report.snapshot.text, encoding, shows_disabled)
+            folder.translated = [*folder.translated[-3:], (report, how, by_uri)]
+            return report, by_uri
 
         started = time.perf_counter()
         try:
@@ -292,8 +304,6 @@ class Session:
             return  # newer input arrived meanwhile: its check publishes
         folder.last_duration = time.perf_counter() - started
         folder.broken = False
-        if epoch == folder.epoch and folder.index is None:
-            folder.index = report.index
         folder.checked = Checked(report, versions, epoch, by_uri)
         for problem in report.problems:
             self.server.log(f"{problem.path}: {problem.message}", lsp.MessageType.Warning)

@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 
 from pyproj_doctor.workspace.paths import parent
-from pyproj_doctor.workspace.runs import Resolution, env_paths, resolve
+from pyproj_doctor.workspace.runs import Resolution, env_paths, resolve_in
 from pyproj_doctor.workspace.venv import Venv
 from pyproj_doctor.workspace.vscode import VsCodeFolder
 from pyproj_doctor.workspace.workspace import Workspace
@@ -157,4 +157,4 @@ def _globbed(ws: Workspace, path: str) -> list[str]:
 
 
 def pyright_resolve(ws: Workspace, paths: SearchPaths, importing: str, name: str) -> Resolution:
-    return resolve(paths.for_file(ws, importing), name)
+    return resolve_in(ws, paths.for_file(ws, importing), name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import cast
 
 from pyproj_doctor.workspace.install import _uv_workspace_root
 from pyproj_doctor.workspace.paths import join, within
@@ -22,7 +23,8 @@ from pyproj_doctor.workspace.runs import (
     explorer_run,
     imports_ok,
     plain_pytest,
-    resolve,
+    resolve_in,
+    run_key,
     sys_path,
 )
 from pyproj_doctor.workspace.venv import Venv
@@ -64,6 +66,16 @@ def first_party_roots(ws: Workspace) -> list[tuple[str, str]]:
 
 
 def _origins(ws: Workspace) -> list[Origin]:
+    """Computed once per check: several rules ask, and in a uv workspace every member shares
+    the root's ``pythonpath`` (each of its folders is listed once, not once per member)."""
+    key = ("origins",)
+    cached = ws.memo.get(key)
+    if cached is None:
+        cached = ws.memo[key] = _find_origins(ws)
+    return cast(list[Origin], cached)
+
+
+def _find_origins(ws: Workspace) -> list[Origin]:
     found: list[Origin] = []
     for project in ws.projects:
         for root in project.source_roots:
@@ -78,7 +90,10 @@ def _origins(ws: Workspace) -> list[Origin]:
             rel = os.path.normpath(join(config.folder, word)).replace(os.sep, "/")
             if rel.startswith("..") or os.path.isabs(rel) or ws.index.listing(rel) is None:
                 continue
-            root = SourceRoot(rel, packages_in(ws, rel), "pythonpath")
+            packages = ws.memo.get(("pythonpath-packages", rel))
+            if packages is None:
+                packages = ws.memo[("pythonpath-packages", rel)] = packages_in(ws, rel)
+            root = SourceRoot(rel, cast(dict[str, str], packages), "pythonpath")
             for path in root.packages.values():
                 found.append(Origin(project, root, path))
     found.extend(_env_origins(ws))
@@ -142,8 +157,20 @@ def _candidates(ws: Workspace, run: Run) -> list[Project]:
     return [p for p in ws.projects if p.test_modules and within(p.dir, run.cwd)]
 
 
+def _run_path(ws: Workspace, run: Run) -> list[str]:
+    """``sys_path`` of a run, computed once per workspace: every member of a uv workspace
+    shares the root's run, whose path depends on every member's tests."""
+    key = ("sys_path", run_key(run))
+    cached = ws.memo.get(key)
+    if cached is None:
+        cached = ws.memo[key] = sys_path(ws, run, _candidates(ws, run))
+    return cast(list[str], cached)
+
+
 def _importable(ws: Workspace, run: Run, path: list[str], origin: Origin) -> bool:
-    if imports_ok(resolve(path, origin.path.rsplit("/", 1)[-1].removesuffix(".py")), ws.abspath(origin.path)):
+    if imports_ok(
+        resolve_in(ws, path, origin.path.rsplit("/", 1)[-1].removesuffix(".py")), ws.abspath(origin.path)
+    ):
         return True
     # An editable install by an import hook (setuptools) works at run time, unseen by path lookups.
     owner = origin.project
@@ -158,7 +185,7 @@ def failures(ws: Workspace, project: Project, names: dict[str, Origin] | None = 
         return []
     out: list[Failure] = []
     for run in runs_for(ws, project):
-        path = sys_path(ws, run, _candidates(ws, run))
+        path = _run_path(ws, run)
         broken = {n for n in wanted if not _importable(ws, run, path, names[n])}
         for module in project.test_modules:
             if not collects(ws, run, module.path):

@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pyproj_doctor.workspace.paths import join, parent, within
 from pyproj_doctor.workspace.projects import Project
@@ -263,8 +263,31 @@ def _collection(ws: Workspace, run: Run) -> _Collection:
     return run._collection
 
 
+def run_key(run: Run) -> tuple[object, ...]:
+    """What a run is made of, as a key: within one snapshot, equal keys mean equal runs
+    (configuration files and environments are read once per snapshot)."""
+    config = run.config
+    return (
+        run.kind,
+        run.cwd,
+        tuple(run.args),
+        run.rootdir,
+        None if config is None else (config.path, config.kind, config.table, config.section),
+        None if run.venv is None else run.venv.rel,
+        tuple(run.env_paths),
+    )
+
+
 def collects(ws: Workspace, run: Run, path: str) -> bool:
     """Whether the run would collect the test module at ``path`` (workspace-relative)."""
+    key = ("collects", run_key(run), path)
+    found = ws.memo.get(key)
+    if found is None:
+        found = ws.memo[key] = _collects(ws, run, path)
+    return cast(bool, found)
+
+
+def _collects(ws: Workspace, run: Run, path: str) -> bool:
     plan = _collection(ws, run)
     start = next((s for s in plan.starts if within(path, s)), None)
     if start is None:
@@ -365,6 +388,35 @@ def _django_paths(ws: Workspace, run: Run, project: Project) -> list[str]:
 class Resolution:
     kind: str  # regular | namespace | missing
     where: tuple[str, ...] = ()  # absolute path of the module or package (every namespace portion)
+
+
+def resolve_in(ws: Workspace, path_entries: list[str], name: str) -> Resolution:
+    """``resolve``, looking closely only at the entries that hold something called ``name``:
+    each folder is listed once per check, whatever the number of paths and names."""
+    hits = [entry for entry in path_entries if name in _names_in(ws, entry)]
+    return resolve(hits, name)
+
+
+def _names_in(ws: Workspace, folder: str) -> frozenset[str]:
+    """What ``resolve`` can find in a folder: each entry, each ``x.py`` as ``x`` and each
+    extension module ``x.*.so``/``.pyd`` as ``x``. Empty when the folder cannot be listed
+    (nothing can be imported from it)."""
+    key = ("importable-names", folder)
+    found = ws.disk.get(key)
+    if found is None:
+        stems: set[str] = set()
+        try:
+            items = os.listdir(folder)
+        except OSError:
+            items = []
+        for item in items:
+            stems.add(item)
+            if item.endswith(".py"):
+                stems.add(item[:-3])
+            elif item.endswith((".so", ".pyd")):
+                stems.add(item.split(".", 1)[0])
+        found = ws.disk[key] = frozenset(stems)
+    return cast("frozenset[str]", found)
 
 
 def resolve(path_entries: list[str], name: str) -> Resolution:

@@ -9,6 +9,7 @@ workspace-relative POSIX strings (``paths.ROOT`` for the root).
 from __future__ import annotations
 
 import os
+from typing import cast
 
 from pyproj_doctor.formats import jsonc
 from pyproj_doctor.workspace import projects, vscode, walk
@@ -22,13 +23,22 @@ from pyproj_doctor.workspace.vscode import SettingRef, VsCodeFolder
 class Workspace:
     """Everything the rules may look at, built from one snapshot."""
 
-    def __init__(self, snapshot: Snapshot, index: walk.FileIndex | None = None) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        index: walk.FileIndex | None = None,
+        disk: dict[tuple[object, ...], object] | None = None,
+    ) -> None:
         self.snapshot = snapshot
         # A cached index (the language server keeps one per folder) is never modified here.
         self.base_index = index or walk.scan(snapshot.root)
         self.index = walk.FileIndex(dict(self.base_index.dirs))
         self._owned: set[str] = set()  # listings copied from base_index for the overlay
-        self._venvs: dict[str, Venv | None] = {}
+        # Values derived from the whole workspace that several rules or projects ask for.
+        self.memo: dict[tuple[object, ...], object] = {}
+        # Facts read from the disk alone (never from buffers), for a caller that knows the
+        # disk has not changed since it passed this dict in (the language server).
+        self.disk: dict[tuple[object, ...], object] = disk if disk is not None else {}
         self._merge_overlay()
         self.projects: list[Project] = projects.discover(self)
         self.folders: list[VsCodeFolder]
@@ -155,9 +165,10 @@ class Workspace:
         return False
 
     def venv_at(self, rel: str) -> Venv | None:
-        if rel not in self._venvs:
-            self._venvs[rel] = read_venv(rel, self.snapshot.abspath(rel))
-        return self._venvs[rel]
+        key = ("venv", rel)  # an environment is read from the disk only
+        if key not in self.disk:
+            self.disk[key] = read_venv(rel, self.snapshot.abspath(rel))
+        return cast("Venv | None", self.disk[key])
 
     # ------------------------------------------------------------------ settings
     def setting(self, folder: VsCodeFolder, key: str) -> SettingRef | None:

@@ -1,0 +1,175 @@
+"""The incremental checker gives the report a fresh full check gives, after any edit.
+
+A uv workspace with members is edited at random (unsaved buffers, files changed, created
+and deleted on disk, undos), and after each step the report of one long-lived
+``engine.Checker`` (what the language server keeps per folder) is compared with a fresh
+``engine.check`` of the same buffers and disk.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from pyproj_doctor import engine
+
+MEMBERS = 4
+ROOT_PYPROJECT = """\
+[project]
+name = "mono"
+version = "0.1.0"
+requires-python = ">=3.11"
+
+[tool.uv.workspace]
+members = ["packages/*"]
+
+[dependency-groups]
+dev = ["pytest"]
+
+[tool.pytest.ini_options]
+pythonpath = [{paths}]
+"""
+MEMBER_PYPROJECT = '[project]\nname = "member{n}"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+
+
+def member_paths(count: int) -> str:
+    return ", ".join(f'"packages/member{n}/src"' for n in range(count))
+
+
+def build(root: Path) -> None:
+    files = {"pyproject.toml": ROOT_PYPROJECT.format(paths=member_paths(MEMBERS))}
+    for n in range(MEMBERS):
+        base = f"packages/member{n}"
+        files[f"{base}/pyproject.toml"] = MEMBER_PYPROJECT.format(n=n)
+        files[f"{base}/src/pkg{n}/__init__.py"] = ""
+        files[f"{base}/tests/test_member{n}.py"] = f"import pkg{n}\n\n\ndef test_x():\n    assert pkg{n}\n"
+        if n % 2 == 0:
+            files[f"{base}/.vscode/settings.json"] = '{\n    "python.analysis.extraPaths": ["./src"]\n}\n'
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+# Texts a step may give a file: healthy, broken, and changed in ways that move findings.
+def pyproject_variants(n: int) -> list[str]:
+    healthy = MEMBER_PYPROJECT.format(n=n)
+    return [
+        healthy,
+        healthy + "x",  # does not parse
+        healthy.replace(f"member{n}", f"renamed{n}"),
+        healthy + '\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+        healthy + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+        healthy + '\n[tool.setuptools.packages.find]\nwhere = ["lib"]\n',
+    ]
+
+
+def module_variants(n: int) -> list[str]:
+    other = (n + 1) % MEMBERS
+    return [
+        f"import pkg{n}\n\n\ndef test_x():\n    assert pkg{n}\n",
+        f"import pkg{n}\nimport pkg{other}\n\n\ndef test_x():\n    assert pkg{other}\n",
+        "import pytest\n\n\ndef test_nothing():\n    pass\n",
+        f"from pkg{n} import (\n    x,\n)\n\ndef test_x(:\n",
+        "",
+    ]
+
+
+SETTINGS_VARIANTS = [
+    '{\n    "python.analysis.extraPaths": ["./src"]\n}\n',
+    '{\n    "python.testing.pytestEnabled": true,\n    "python.testing.pytestArgs": ["tests"]\n}\n',
+    '{\n    "python.analysis.extraPaths": [\n',  # does not parse
+    "{}\n",
+]
+ROOT_VARIANTS = [
+    ROOT_PYPROJECT.format(paths=member_paths(MEMBERS)),
+    ROOT_PYPROJECT.format(paths=member_paths(MEMBERS - 1)),
+    ROOT_PYPROJECT.format(paths=member_paths(MEMBERS)) + '\n[tool.pyproj-doctor]\nignore = ["PD4"]\n',
+]
+
+
+def candidates(n: int) -> dict[str, list[str]]:
+    """Files a step may touch, with the texts it may give them."""
+    base = f"packages/member{n}"
+    return {
+        f"{base}/pyproject.toml": pyproject_variants(n),
+        f"{base}/tests/test_member{n}.py": module_variants(n),
+        f"{base}/tests/test_extra.py": module_variants(n),
+        f"{base}/.vscode/settings.json": SETTINGS_VARIANTS,
+        f"{base}/src/pkg{n}/__init__.py": ["", "X = 1\n"],
+        f"{base}/tests/conftest.py": ["import pytest\n", "import sys\nsys.path.insert(0, 'src')\n"],
+    }
+
+
+def comparable(report: engine.Report) -> tuple[object, ...]:
+    return (report.findings, report.problems, report.blocked, report.options)
+
+
+class Disk:
+    """Writes that always move the file's stamp, as a real save a moment later does."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.tick = 1_900_000_000_000_000_000
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        self.tick += 1_000_000_000
+        os.utime(path, ns=(self.tick, self.tick))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_reports_equal_full_checks(tmp_path: Path, seed: int) -> None:
+    root = tmp_path / "mono"
+    build(root)
+    rng = random.Random(seed)
+    disk = Disk(root)
+    checker = engine.Checker(str(root))
+    overlay: dict[str, str] = {}
+    history: list[dict[str, str]] = []
+    options = engine.Options()
+    steps: list[str] = []
+    for step in range(30):
+        kind = rng.choice(["buffer", "buffer", "buffer", "undo", "write", "create", "delete", "close"])
+        files = candidates(rng.randrange(MEMBERS))
+        rel = rng.choice(sorted(files))
+        if kind == "buffer" or (kind == "undo" and not history):
+            history.append(dict(overlay))
+            text = rng.choice(ROOT_VARIANTS) if rng.random() < 0.15 else rng.choice(files[rel])
+            overlay["pyproject.toml" if text in ROOT_VARIANTS else rel] = text
+        elif kind == "undo":
+            overlay = history.pop()
+        elif kind == "close" and overlay:
+            overlay.pop(rng.choice(sorted(overlay)))
+        elif kind in ("write", "create"):
+            existed = (root / rel).exists()
+            disk.write(rel, rng.choice(files[rel]))
+            checker.disk_changed(created_or_deleted=not existed)
+        elif kind == "delete" and (root / rel).is_file():
+            (root / rel).unlink()
+            checker.disk_changed(created_or_deleted=True)
+        steps.append(f"{step}: {kind} {rel}")
+        incremental = checker.check(options, dict(overlay), True)
+        fresh = engine.check(str(root), options, dict(overlay), True)
+        assert comparable(incremental) == comparable(fresh), "\n".join(steps)
+    assert len(steps) == 30
+
+
+def test_a_disk_change_is_seen_after_the_same_buffers_were_checked(tmp_path: Path) -> None:
+    """A report kept for an undo is dropped once the disk changes under the same buffers."""
+    root = tmp_path / "mono"
+    build(root)
+    checker = engine.Checker(str(root))
+    rel = "packages/member1/pyproject.toml"
+    first = checker.check(engine.Options(), {}, True)
+    assert not [f for f in first.findings if f.code == "PD901"]
+    Disk(root).write(rel, MEMBER_PYPROJECT.format(n=1) + "x")
+    checker.disk_changed(created_or_deleted=False)
+    second = checker.check(engine.Options(), {}, True)
+    assert [f.path for f in second.findings if f.code == "PD901"] == [rel]
+    assert comparable(second) == comparable(engine.check(str(root), engine.Options(), {}, True))
