@@ -58,8 +58,6 @@ class Run:
     rootdir: str
     venv: Venv | None
     env_paths: list[str] = field(default_factory=list)  # absolute PYTHONPATH entries from .env
-    # What decides which modules it collects, worked out on first use (see ``collects``).
-    _collection: _Collection | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -253,14 +251,16 @@ def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
 
 
 def _collection(ws: Workspace, run: Run) -> _Collection:
-    if run._collection is None:
+    key = ("collection", run_key(run))
+    plan = ws.memo.get(key)
+    if plan is None:
         ignore_paths, globs = _ignored(run)
         base = ws.snapshot.abspath(run.cwd)
         absolute_globs = [p for g in globs for p in (os.path.join(base, g), g)]
-        run._collection = _Collection(
+        plan = ws.memo[key] = _Collection(
             run.start_dirs(ws), ignore_paths, _any_of(absolute_globs), _any_of(list(_norecurse(run)))
         )
-    return run._collection
+    return cast(_Collection, plan)
 
 
 def run_key(run: Run) -> tuple[object, ...]:
