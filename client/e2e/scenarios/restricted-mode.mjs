@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   agreedCount, clearToasts, current, expect, focusProblems, open, remoteSettings, screenshot, seedProject, statusTooltip,
-  step, toast, write,
+  step, toast, waitFor, write,
 } from "../ui.mjs";
 
 export default async function restrictedMode(ctx) {
@@ -41,7 +41,9 @@ export default async function restrictedMode(ctx) {
   await focusProblems();
   // The server checked the project: its findings are in the Problems view, counted by the status item.
   const count = await agreedCount("Restricted Mode");
-  const problems = await page.locator(".markers-panel").innerText();
+  // The panel's rows can render a moment after its counters: wait for them, then assert.
+  const panel = async () => page.locator(".markers-panel").innerText();
+  const problems = await waitFor(async () => ((await panel()).includes("PD201") ? panel() : undefined), "PD201 in the Problems view", 30000).catch(panel);
   expect(problems.includes("PD201"), `the untrusted project was not checked:\n${problems}`);
   const tooltip = await statusTooltip();
   expect(/Restricted Mode/.test(tooltip), `the status tooltip does not mention Restricted Mode: ${tooltip}`);
