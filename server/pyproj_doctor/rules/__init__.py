@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyproj_doctor.rules import extensions, layout, pytest, python_version, syntax, vscode
+from pyproj_doctor.rules import drift, extensions, layout, pytest, python_version, syntax, vscode
 from pyproj_doctor.rules.base import Context, Rule, Settings
 
 RULES: tuple[Rule, ...] = (
@@ -25,6 +25,9 @@ RULES: tuple[Rule, ...] = (
     extensions.PD402,
     extensions.PD403,
     python_version.PD501,
+    drift.PD601,
+    drift.PD602,
+    drift.PD603,
     syntax.PD901,
     syntax.PD902,
 )

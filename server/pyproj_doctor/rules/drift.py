@@ -1,0 +1,369 @@
+"""PD6xx: environment drift, where the terminal, the Test Explorer, its debugger and CI differ."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pyproj_doctor.findings import Applicability, Finding, Severity
+from pyproj_doctor.fixes.builders import json_append, json_set
+from pyproj_doctor.rules.base import Context, FixOutcome, NoFix, rule
+from pyproj_doctor.workspace.declared import declared_names
+from pyproj_doctor.workspace.imports import explorer_venv
+from pyproj_doctor.workspace.launch import (
+    EnvVar,
+    Launch,
+    LaunchConfig,
+    env_file,
+    env_words,
+    option_words,
+    read_env,
+    read_launch,
+)
+from pyproj_doctor.workspace.runs import explorer_run
+from pyproj_doctor.workspace.vscode import SettingRef, VsCodeFolder
+
+PYTEST_ARGS = "python.testing.pytestArgs"
+PYTEST_ENABLED = "python.testing.pytestEnabled"
+ADDOPTS = "PYTEST_ADDOPTS"
+NO_COV = "--no-cov"
+TERMINAL_ENV = (
+    "terminal.integrated.env.linux",
+    "terminal.integrated.env.osx",
+    "terminal.integrated.env.windows",
+)
+# The configuration the fix adds: the form of the VS Code Python testing docs ("Debug tests"), with
+# pytest-cov switched off for debug runs only.
+DEBUG_TESTS: dict[str, Any] = {
+    "name": "Python: Debug Tests",
+    "type": "debugpy",
+    "request": "launch",
+    "program": "${file}",
+    "purpose": ["debug-test"],
+    "console": "integratedTerminal",
+    "env": {ADDOPTS: NO_COV},
+}
+
+
+def _is_cov(word: str) -> bool:
+    return word == "--cov" or word.startswith("--cov=")
+
+
+def _disables_cov(words: list[str]) -> bool:
+    """``--no-cov`` (pytest-cov then measures nothing, wherever it stands) or ``-p no:pytest_cov``."""
+    if NO_COV in words:
+        return True
+    return any(a == "-p" and b in ("no:pytest_cov", "no:cov") for a, b in zip(words, words[1:])) or any(
+        w in ("-pno:pytest_cov", "-pno:cov") for w in words
+    )
+
+
+@dataclass(frozen=True)
+class _CovSite:
+    path: str
+    span: tuple[int, int]
+    where: str  # "`addopts` in pyproject.toml" / "`python.testing.pytestArgs`"
+
+
+def _cov_sites(ctx: Context, folder: VsCodeFolder) -> tuple[list[_CovSite], list[str]]:
+    """Where the Test Explorer's pytest gets ``--cov``, and every option word it runs with."""
+    ws = ctx.ws
+    sites: list[_CovSite] = []
+    words: list[str] = []
+    ref = ws.setting(folder, PYTEST_ARGS)
+    if ref is not None and isinstance(ref.value, list) and ref.prop.value_node is not None:
+        for item, value in zip(ref.prop.value_node.children, ref.value):
+            if isinstance(value, str):
+                words.append(value)
+                if _is_cov(value):
+                    sites.append(
+                        _CovSite(ref.path, (item.offset, item.end), f"`{PYTEST_ARGS}` in {ref.path}")
+                    )
+    config = explorer_run(ws, folder, None).config
+    option = config.get("addopts") if config is not None else None
+    if config is not None and option is not None:
+        for word in option.words:
+            words.append(word.text)
+            if _is_cov(word.text):
+                sites.append(_CovSite(config.path, (word.start, word.end), f"`addopts` in {config.path}"))
+    return sites, words
+
+
+def _cov_available(ctx: Context, folder: VsCodeFolder) -> bool:
+    """pytest-cov is in the interpreter the Test Explorer uses, or (no environment yet) declared."""
+    venv = explorer_venv(ctx.ws, folder)
+    if venv is not None:
+        return "pytest-cov" in venv.dists
+    return any("pytest-cov" in declared_names(ctx.ws, p, ("pytest", "pytest-cov")) for p in folder.projects)
+
+
+def _env_addopts(ctx: Context, folder: VsCodeFolder) -> list[str]:
+    """``PYTEST_ADDOPTS`` from the folder's env file: the Test Explorer's runs and debug runs get it."""
+    rel = env_file(ctx.ws, folder)
+    if rel is None:
+        return []
+    return [w for var in read_env(ctx.ws, rel) if var.name == ADDOPTS for w in option_words(var.value)]
+
+
+@rule(
+    "PD601",
+    "coverage-stops-debugging",
+    Severity.WARNING,
+    "pytest-cov's `--cov` runs when the Test Explorer debugs a test, so breakpoints are not hit",
+    fix=Applicability.SAFE,
+)
+def PD601(ctx: Context) -> Iterator[Finding]:
+    """The Test Explorer runs and debugs tests with ``addopts`` and
+    ``python.testing.pytestArgs``. With ``--cov`` there, pytest-cov starts
+    coverage's tracer, which takes over the trace hook the debugger relies on
+    (both use ``sys.settrace``), so breakpoints in a debugged test are not hit;
+    the VS Code Python docs advise ``--no-cov`` for debug runs, set as
+    ``"env": {"PYTEST_ADDOPTS": "--no-cov"}`` in a ``launch.json``
+    configuration with ``"purpose": ["debug-test"]`` (the one the Test
+    Explorer's debugger uses). Silent when pytest-cov is neither installed nor
+    declared, when ``--no-cov`` is already in effect, or when that debug
+    configuration sets it. A warning when the folder enables pytest for the
+    Test Explorer, else a hint. The fix adds ``--no-cov`` to the debug
+    configuration's ``PYTEST_ADDOPTS``, marks an existing configuration that
+    already sets it as the debug-test one, or adds such a configuration; runs
+    and CI keep measuring coverage."""
+    ws = ctx.ws
+    for folder in ws.folders:
+        sites, words = _cov_sites(ctx, folder)
+        if not sites or not _cov_available(ctx, folder):
+            continue
+        env_addopts = _env_addopts(ctx, folder)
+        if _disables_cov(words) or _disables_cov(env_addopts):
+            continue  # coverage is off for every run VS Code starts
+        launch = read_launch(ws, folder)
+        debug = launch.debug_test()
+        if debug is not None and _disables_cov(option_words(debug.env_value(ADDOPTS) or "")):
+            continue
+        enabled = ws.setting(folder, PYTEST_ENABLED)
+        severity = Severity.WARNING if enabled is not None and enabled.value is True else Severity.HINT
+        site = sites[0]
+        related = tuple(ctx.related(s.path, s.span, f"`--cov` also in {s.where}") for s in sites[1:])
+        lookalike = None if debug is not None else _no_cov_lookalike(launch)
+        if debug is not None:
+            fix = _add_no_cov(ctx, debug)
+            node = debug.node.get("name")
+            span = (node.offset, node.end) if node is not None else (debug.node.offset, debug.node.offset + 1)
+            related += (ctx.related(debug.path, span, "the configuration the Test Explorer debugs with"),)
+            what = (
+                f"the debug configuration {debug.value.get('name')!r} in {debug.path} does not set "
+                f"`{ADDOPTS}` to `{NO_COV}`"
+            )
+            does = f"The fix adds `{NO_COV}` to its `{ADDOPTS}`"
+        elif lookalike is not None:
+            fix = ctx.json_fix(
+                f"Use {lookalike.value.get('name')!r} in {lookalike.path} for debugging tests",
+                lookalike.path,
+                [_purpose_op(lookalike)],
+            )
+            node = lookalike.env_node(ADDOPTS)
+            assert node is not None
+            related += (
+                ctx.related(
+                    lookalike.path,
+                    (node.offset, node.end),
+                    'sets `--no-cov`; without `"purpose": ["debug-test"]` the Test Explorer does not use it',
+                    site=True,
+                ),
+            )
+            what = (
+                f"{lookalike.value.get('name')!r} in {lookalike.path} sets `{NO_COV}` but lacks "
+                '`"purpose": ["debug-test"]`, so the Test Explorer does not debug with it'
+            )
+            does = 'The fix adds `"purpose": ["debug-test"]` to it'
+        else:
+            fix = _new_debug_config(ctx, launch)
+            what = "no debug configuration turns it off"
+            does = f'The fix adds a `"purpose": ["debug-test"]` configuration to {launch.path} that sets it'
+        yield PD601.at(
+            site.path,
+            ctx.range(site.path, site.span),
+            f"`--cov` in {site.where} starts pytest-cov's coverage tracer in every test the Test Explorer "
+            f"runs or debugs, and {what}: coverage takes over the trace hook the debugger uses, so "
+            f"breakpoints in debugged tests are not hit. {does}; runs and CI still measure coverage.",
+            fix,
+            severity=severity,
+            related=related,
+        )
+
+
+def _no_cov_lookalike(launch: Launch) -> LaunchConfig | None:
+    """A Python launch configuration that sets ``--no-cov`` but is not a debug-test one."""
+    for config in launch.configs:
+        launches = config.is_python and config.value.get("request") == "launch"
+        if launches and _disables_cov(option_words(config.env_value(ADDOPTS) or "")):
+            return config
+    return None
+
+
+def _purpose_op(config: LaunchConfig) -> Any:
+    purpose = config.value.get("purpose")
+    if isinstance(purpose, list):
+        return json_append((*config.json_path, "purpose"), "debug-test")
+    return json_set((*config.json_path, "purpose"), ["debug-test"])
+
+
+def _add_no_cov(ctx: Context, config: LaunchConfig) -> FixOutcome:
+    env = config.value.get("env")
+    if env is not None and not isinstance(env, dict):
+        return NoFix(f"`env` of {config.value.get('name')!r} in {config.path} is not an object")
+    current = config.env_value(ADDOPTS)
+    if current is None and isinstance(env, dict) and ADDOPTS in env:
+        return NoFix(f"`env.{ADDOPTS}` of {config.value.get('name')!r} in {config.path} is not a string")
+    value = f"{current} {NO_COV}".strip() if current else NO_COV
+    return ctx.json_fix(
+        f"Set {ADDOPTS} to {value!r} in {config.value.get('name')!r} of {config.path}",
+        config.path,
+        [json_set((*config.json_path, "env", ADDOPTS), value)],
+    )
+
+
+def _new_debug_config(ctx: Context, launch: Launch) -> FixOutcome:
+    if launch.refused is not None:
+        return NoFix(f"the Python extension ignores it: {launch.refused}")
+    description = f"Add a debug-test configuration with {ADDOPTS}={NO_COV} to {launch.path}"
+    if launch.path.endswith("launch.json") and not ctx.ws.snapshot.is_file(launch.path):
+        return ctx.json_fix(
+            description,
+            launch.path,
+            [json_set(("version",), "0.2.0"), json_set(("configurations",), [DEBUG_TESTS])],
+        )
+    array = launch.prefix
+    doc = ctx.ws.settings_doc(launch.path)
+    if doc is not None and doc.find(array) is None:
+        return ctx.json_fix(description, launch.path, [json_set(array, [DEBUG_TESTS])])
+    return ctx.json_fix(description, launch.path, [json_append(array, DEBUG_TESTS)])
+
+
+# ------------------------------------------------------------------ terminal.integrated.env.*
+def _pythonpath_entries(ctx: Context, folder: VsCodeFolder, value: str) -> list[str]:
+    """Absolute folders of a terminal PYTHONPATH value that exist in the workspace (variables other
+    than ``${workspaceFolder}`` are left out: their value is not known here)."""
+    base = ctx.ws.snapshot.abspath(folder.dir)
+    separator = ";" if ";" in value else ":"
+    out = []
+    for item in value.split(separator):
+        item = item.strip().replace("${workspaceFolder}", base)
+        if not item or "$" in item:
+            continue
+        path = os.path.normpath(item if os.path.isabs(item) else os.path.join(base, item))
+        rel = os.path.relpath(path, ctx.ws.snapshot.root)
+        if not rel.startswith("..") and ctx.ws.exists(path):
+            out.append(path)
+    return out
+
+
+def _seen_by_pytest(ctx: Context, folder: VsCodeFolder) -> set[str]:
+    """Folders pytest itself puts on ``sys.path`` for every run: its ``pythonpath`` option."""
+    config = explorer_run(ctx.ws, folder, None).config
+    option = config.get("pythonpath") if config is not None else None
+    if config is None or option is None:
+        return set()
+    base = ctx.ws.snapshot.abspath(config.folder)
+    return {os.path.normpath(os.path.join(base, w.text)) for w in option.words}
+
+
+@rule(
+    "PD602",
+    "terminal-only-pythonpath",
+    Severity.INFORMATION,
+    "PYTHONPATH in terminal.integrated.env.* reaches only the integrated terminal",
+)
+def PD602(ctx: Context) -> Iterator[Finding]:
+    """``terminal.integrated.env.linux`` (``osx``, ``windows``) sets
+    variables for the terminals VS Code opens, nothing else. The Test
+    Explorer runs pytest as a child process of the Python extension with
+    the variables of ``python.envFile``, Pylance gets its search path from
+    its settings (and that file), and CI has neither: a ``PYTHONPATH`` set
+    only there makes ``pytest`` typed in the terminal pass while those
+    fail to import. Silent when pytest's own ``pythonpath`` already lists
+    every folder it names (then every run sees them). Put the folders in
+    pytest's ``pythonpath`` (and Pylance's ``extraPaths``) instead."""
+    ws = ctx.ws
+    for folder in ws.folders:
+        covered = _seen_by_pytest(ctx, folder)
+        for key in TERMINAL_ENV:
+            for ref in ws.every_setting(folder, key):
+                yield from _terminal_finding(ctx, folder, ref, covered)
+
+
+def _terminal_finding(
+    ctx: Context, folder: VsCodeFolder, ref: SettingRef, covered: set[str]
+) -> Iterator[Finding]:
+    node = ref.prop.value_node
+    if node is None or node.type != "object" or not isinstance(ref.value, dict):
+        return
+    prop = node.property("PYTHONPATH")
+    value = ref.value.get("PYTHONPATH")
+    if prop is None or not isinstance(value, str):
+        return
+    entries = [e for e in _pythonpath_entries(ctx, folder, value) if e not in covered]
+    if not entries:
+        return
+    root = ctx.ws.snapshot.abspath(folder.dir)
+    labels = ", ".join(f"`{os.path.relpath(e, root).replace(os.sep, '/')}`" for e in entries)
+    yield PD602.at(
+        ref.path,
+        ctx.range(ref.path, (prop.offset, prop.end)),
+        f"PYTHONPATH in `{ref.key}` adds {labels} only to VS Code's integrated terminal: the Test "
+        "Explorer's runs, Pylance and CI do not get it, so `pytest` typed in that terminal can pass "
+        "while they fail to import. List the folder(s) in pytest's `pythonpath` (and Pylance's "
+        "`extraPaths`) so every run sees them.",
+    )
+
+
+# ------------------------------------------------------------------------------- .env PYTHONPATH
+@rule(
+    "PD603",
+    "env-pythonpath-missing",
+    Severity.WARNING,
+    "PYTHONPATH in the .env file names a folder that does not exist",
+)
+def PD603(ctx: Context) -> Iterator[Finding]:
+    """The Python extension adds PYTHONPATH from ``python.envFile``
+    (default ``.env``) to the Test Explorer's runs, its debug runs and
+    Pylance's search path. An entry naming a folder that does not exist
+    adds nothing: an absolute path from another machine, or a folder that
+    was renamed, so the imports it was meant to serve fail in VS Code
+    (and were never served in CI, which does not read ``.env``). Relative
+    entries are taken from the workspace folder; entries with variables
+    other than ``${workspaceFolder}`` are not judged."""
+    ws = ctx.ws
+    seen: set[str] = set()
+    for folder in ws.folders:
+        rel = env_file(ws, folder)
+        if rel is None or rel in seen:
+            continue
+        seen.add(rel)
+        for var in read_env(ws, rel):
+            if var.name == "PYTHONPATH":
+                yield from _missing_entries(ctx, folder, rel, var)
+
+
+def _missing_entries(ctx: Context, folder: VsCodeFolder, rel: str, var: EnvVar) -> Iterator[Finding]:
+    base = ctx.ws.snapshot.abspath(folder.dir)
+    for word in env_words(var):
+        item = word.text.replace("${workspaceFolder}", base)
+        if "$" in item or item.startswith("~"):
+            continue
+        path = os.path.normpath(item if os.path.isabs(item) else os.path.join(base, item))
+        if ctx.ws.exists(path):
+            continue
+        where = (
+            "an absolute path, which exists only on the machine that wrote it"
+            if os.path.isabs(word.text)
+            else "a folder that does not exist"
+        )
+        yield PD603.at(
+            rel,
+            ctx.range(rel, (word.start, word.end)),
+            f"PYTHONPATH in {rel} names {word.text!r}, {where}: it adds nothing to the Test Explorer's "
+            "runs nor to Pylance's search path, so imports it was meant to serve fail in VS Code. Point "
+            "it at the folder that holds the packages, or remove it.",
+        )
