@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pyproj_doctor.findings import Severity
 from pyproj_doctor.formats import jsonc
@@ -22,18 +24,23 @@ def js(value: object) -> str:
     return json.dumps(value, indent=4) + "\n"
 
 
-def launch(root: Path) -> dict[str, object]:
-    return jsonc.parse((root / LAUNCH).read_text()).value()  # type: ignore[no-any-return]
+def launch(root: Path) -> Any:
+    return jsonc.parse((root / LAUNCH).read_text()).value()
 
 
-def debug_config(*configs: dict[str, object], version: str | None = "0.2.0") -> str:
+def debug_config(*configs: Mapping[str, object], version: str | None = "0.2.0") -> str:
     data: dict[str, object] = {"configurations": list(configs)}
     if version:
         data = {"version": version, **data}
     return js(data)
 
 
-TEST_CONFIG = {"name": "Debug tests", "type": "debugpy", "request": "launch", "purpose": ["debug-test"]}
+TEST_CONFIG: dict[str, object] = {
+    "name": "Debug tests",
+    "type": "debugpy",
+    "request": "launch",
+    "purpose": ["debug-test"],
+}
 
 
 class TestPD601:
@@ -47,7 +54,7 @@ class TestPD601:
         apply_fix(tmp_path, item)
         data = launch(tmp_path)
         assert data["version"] == "0.2.0"
-        [config] = data["configurations"]  # type: ignore[misc]
+        [config] = data["configurations"]
         assert config["purpose"] == ["debug-test"] and config["env"] == {"PYTEST_ADDOPTS": "--no-cov"}
         assert not only(check(tmp_path), "PD601")
 
@@ -64,33 +71,33 @@ class TestPD601:
         assert item.path == SETTINGS and text_at(tmp_path, item) == '"--cov"'
 
     def test_existing_debug_config_gets_no_cov_added_to_its_addopts(self, tmp_path: Path) -> None:
-        config = {**TEST_CONFIG, "env": {"PYTEST_ADDOPTS": "-x", "OTHER": "1"}}
+        config: dict[str, object] = {**TEST_CONFIG, "env": {"PYTEST_ADDOPTS": "-x", "OTHER": "1"}}
         files = {"pyproject.toml": COV_PYPROJECT, SETTINGS: js(ENABLED), LAUNCH: debug_config(config)}
         seed(tmp_path, **files)
         [item] = only(check(tmp_path), "PD601")
         assert "'Debug tests'" in item.message
         apply_fix(tmp_path, item)
-        [after] = launch(tmp_path)["configurations"]  # type: ignore[misc]
+        [after] = launch(tmp_path)["configurations"]
         assert after["env"] == {"PYTEST_ADDOPTS": "-x --no-cov", "OTHER": "1"}
         assert not only(check(tmp_path), "PD601")
 
     def test_a_request_test_config_without_env_counts_as_the_debug_config(self, tmp_path: Path) -> None:
-        config = {"name": "Old tests", "type": "python", "request": "test"}
+        config: dict[str, object] = {"name": "Old tests", "type": "python", "request": "test"}
         seed(tmp_path, **{"pyproject.toml": COV_PYPROJECT, LAUNCH: debug_config(config)})
         [item] = only(check(tmp_path), "PD601")
         apply_fix(tmp_path, item)
-        [after] = launch(tmp_path)["configurations"]  # type: ignore[misc]
+        [after] = launch(tmp_path)["configurations"]
         assert after == {**config, "env": {"PYTEST_ADDOPTS": "--no-cov"}}
 
     def test_no_cov_in_a_config_without_the_debug_purpose_is_named(self, tmp_path: Path) -> None:
-        config = {"name": "Tests", "type": "debugpy", "request": "launch", "module": "pytest"}
+        config: dict[str, object] = {"name": "Tests", "type": "debugpy", "request": "launch"}
         config["env"] = {"PYTEST_ADDOPTS": "--no-cov"}
         files = {"pyproject.toml": COV_PYPROJECT, SETTINGS: js(ENABLED), LAUNCH: debug_config(config)}
         seed(tmp_path, **files)
         [item] = only(check(tmp_path), "PD601")
         assert "lacks" in item.message and any(r.site for r in item.related)
         apply_fix(tmp_path, item)
-        [after] = launch(tmp_path)["configurations"]  # type: ignore[misc]
+        [after] = launch(tmp_path)["configurations"]
         assert after["purpose"] == ["debug-test"]
         assert not only(check(tmp_path), "PD601")
 
@@ -101,7 +108,7 @@ class TestPD601:
         assert item.fix is None and item.fix_unavailable and "version" in item.fix_unavailable
 
     def test_silent_look_alikes(self, tmp_path: Path) -> None:
-        no_cov_debug = {**TEST_CONFIG, "env": {"PYTEST_ADDOPTS": "--no-cov"}}
+        no_cov_debug: dict[str, object] = {**TEST_CONFIG, "env": {"PYTEST_ADDOPTS": "--no-cov"}}
         cases = {
             # pytest-cov neither declared nor installed: `--cov` fails pytest outright (another rule's job).
             "undeclared": {"pyproject.toml": COV_PYPROJECT.replace('\n    "pytest-cov>=6",', "")},
@@ -132,7 +139,9 @@ class TestPD601:
 
 class TestPD602:
     def test_terminal_pythonpath_reaches_only_the_terminal(self, tmp_path: Path) -> None:
-        settings = '{\n  "terminal.integrated.env.linux": {"PYTHONPATH": "${workspaceFolder}/lib", "X": "1"}\n}\n'
+        settings = (
+            '{\n  "terminal.integrated.env.linux": {"PYTHONPATH": "${workspaceFolder}/lib", "X": "1"}\n}\n'
+        )
         seed(tmp_path, **{SETTINGS: settings, "lib/helpers/__init__.py": ""})
         [item] = only(check(tmp_path), "PD602")
         assert item.severity == Severity.INFORMATION and item.fix is None
@@ -145,8 +154,13 @@ class TestPD602:
         cases = {
             "covered": {"pyproject.toml": pythonpath, SETTINGS: js(env), "lib/x.py": ""},
             "missing-folder": {SETTINGS: js(env)},
-            "variables-only": {SETTINGS: js({"terminal.integrated.env.linux": {"PYTHONPATH": "${env:HOME}/x"}})},
-            "other-variable": {SETTINGS: js({"terminal.integrated.env.linux": {"LIB": "lib"}}), "lib/x.py": ""},
+            "variables-only": {
+                SETTINGS: js({"terminal.integrated.env.linux": {"PYTHONPATH": "${env:HOME}/x"}})
+            },
+            "other-variable": {
+                SETTINGS: js({"terminal.integrated.env.linux": {"LIB": "lib"}}),
+                "lib/x.py": "",
+            },
         }
         for name, files in cases.items():
             seed(tmp_path / name, **files)
@@ -155,7 +169,7 @@ class TestPD602:
 
 class TestPD603:
     def test_a_missing_entry_is_reported_on_its_text(self, tmp_path: Path) -> None:
-        env = "# local\nexport PYTHONPATH=\"src:/home/alice/proj/lib\"\nDEBUG=1\n"
+        env = '# local\nexport PYTHONPATH="src:/home/alice/proj/lib"\nDEBUG=1\n'
         seed(tmp_path, **{".env": env})
         [item] = only(check(tmp_path), "PD603")
         assert item.path == ".env" and text_at(tmp_path, item) == "/home/alice/proj/lib"
@@ -163,7 +177,10 @@ class TestPD603:
 
     def test_the_configured_env_file_and_windows_separators(self, tmp_path: Path) -> None:
         settings = js({"python.envFile": "${workspaceFolder}/config/dev.env"})
-        seed(tmp_path, **{SETTINGS: settings, "config/dev.env": "PYTHONPATH=src;libs\n", ".env": "PYTHONPATH=x\n"})
+        seed(
+            tmp_path,
+            **{SETTINGS: settings, "config/dev.env": "PYTHONPATH=src;libs\n", ".env": "PYTHONPATH=x\n"},
+        )
         [item] = only(check(tmp_path), "PD603")
         assert item.path == "config/dev.env" and text_at(tmp_path, item) == "libs"
 

@@ -151,7 +151,11 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
         contexts[id(side)] = (checked, ours, stubs, venv if (venv / "bin" / "python").exists() else runner)
         settings = folder_settings(side.folder)
         digests[id(side)] = (
-            _digest(side.folder, files, {k: settings.get(k) for k in TESTING_KEYS}),
+            _digest(
+                side.folder,
+                files,
+                {**{k: settings.get(k) for k in TESTING_KEYS}, "debug-env": tools.debug_env(side.folder)},
+            ),
             _digest(side.folder, files, analysis_settings(settings)),
         )
 
@@ -167,10 +171,8 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
             folder_runs = tools.run_pytest(side.folder / project, venv, ours, stubs)
             runs.append(folder_runs[0])
             if number == 0:
-                explorer = (
-                    tools.run_pytest(side.folder, venv, ours, stubs)[1] if project != "." else folder_runs[1]
-                )
-                runs.append(explorer)
+                explorer = tools.run_pytest(side.folder, venv, ours, stubs) if project != "." else folder_runs
+                runs.extend(explorer[1:])  # the Test Explorer's run (and its debug probe, with pytest-cov)
         side.verdict.pytest = runs
         _PYTEST_SEEN[side.folder] = (digests[id(side)][0], runs)
 

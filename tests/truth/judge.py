@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from tests.truth.harness import SEVERE, Verdict
+from tests.truth.tools import TRACER_ERROR
 
 # Which real tool can confirm a finding of each code (a failure of that tool is the evidence).
 PYTEST = {"PD201", "PD202", "PD203", "PD204", "PD205"}
 EXPLORER = {"PD304", "PD305"}
 PYRIGHT = {"PD301", "PD302", "PD303"}
 ANY = {"PD101", "PD102", "PD901", "PD902"}
+DEBUG = {"PD601"}  # the Test Explorer's debug run, probed for coverage's tracer (tools.debug_probe)
 
 
 def confirmed(finding: dict[str, Any], verdict: Verdict) -> bool:
@@ -23,6 +25,8 @@ def confirmed(finding: dict[str, Any], verdict: Verdict) -> bool:
         return bool(verdict.pyright)
     if code in ANY:
         return not verdict.green
+    if code in DEBUG:
+        return traced(verdict)
     return False  # no real tool run here can fail because of it (extensions, interpreter, declarations)
 
 
@@ -39,9 +43,15 @@ def unreported(findings: list[dict[str, Any]], verdict: Verdict) -> list[str]:
         missing.append("plain pytest fails and no PD1xx/PD2xx finding says so")
     if verdict.pytest_failed("test explorer") and not codes & (pytest_codes | EXPLORER):
         missing.append("the Test Explorer run fails and no PD1xx/PD2xx/PD304/PD305 finding says so")
+    if traced(verdict) and not codes & DEBUG:
+        missing.append("coverage's tracer holds the debugged tests' trace hook and no PD601 finding says so")
     if verdict.pyright and not codes & (PYRIGHT | ANY):
         missing.append(f"pyright cannot resolve {sorted(verdict.pyright)} and no PD1xx/PD30x finding says so")
     return missing
+
+
+def traced(verdict: Verdict) -> bool:
+    return any(TRACER_ERROR in r.errors for r in verdict.pytest if r.label == "test explorer (debug)")
 
 
 def describe(finding: dict[str, Any]) -> str:

@@ -333,6 +333,25 @@ def _shapes() -> list[Shape]:
         )
     )
 
+    # --- `--cov` in the Test Explorer's debug runs ---------------------------------------------------
+    # Checked by tools.debug_probe: the tests run with the debug configuration's env, and a plugin
+    # records whether coverage's tracer holds `sys.settrace` inside them (what a debugger needs);
+    # no debugger is attached. pytest-cov is installed for real by `uv sync`.
+    cov = pyproject(extra='[tool.pytest.ini_options]\npythonpath = ["src"]\naddopts = "--cov=app"\n')
+    cov = cov.replace('dev = ["pytest>=8"]', 'dev = ["pytest>=8", "pytest-cov>=5"]')
+    cov_files = {"pyproject.toml": cov, **src_app(), ".vscode/settings.json": vscode()}
+    add(Shape("cov-addopts-debug", cov_files, setup=SYNC))
+    debug_tests = {
+        "name": "Debug tests",
+        "type": "debugpy",
+        "request": "launch",
+        "program": "${file}",
+        "purpose": ["debug-test"],
+        "env": {"PYTEST_ADDOPTS": "--no-cov"},
+    }
+    launch = json.dumps({"version": "0.2.0", "configurations": [debug_tests]}, indent=2) + "\n"
+    add(Shape("cov-addopts-debug-no-cov", {**cov_files, ".vscode/launch.json": launch}, setup=SYNC))
+
     # --- python.testing.cwd -------------------------------------------------------------------------
     backend_project = project("backend", "app")
     add(

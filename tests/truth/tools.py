@@ -11,6 +11,7 @@ else a runner environment holding only pytest.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import shutil
@@ -264,7 +265,76 @@ def run_pytest(folder: Path, venv: Path, ours: set[str], stubs: set[str]) -> lis
     env = clean_env({**base, **read_env_file(folder, settings)})
     proc = subprocess.run(explorer, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     runs.append(parse_pytest("test explorer", explorer, cwd, proc, ours))
+    if (site_packages(venv) / "pytest_cov").is_dir():
+        runs.append(debug_probe(folder, venv, cwd, args, env, ours))
     return runs
+
+
+# The Test Explorer's debug run, short of a debugger: the tests run (not only collected) with the
+# debug configuration's `env` and `--capture no`, as vscode-python's debugLauncher.ts does, and a
+# plugin records which trace function holds `sys.settrace` inside each test. debugpy's breakpoints
+# rely on that hook under Python < 3.12 (and pydevd's settrace mode); when coverage's tracer holds
+# it, the debugger's is gone. What is measured is the hook's owner, not a breakpoint.
+TRACE_PROBE = """
+import sys
+
+_OWNERS = set()
+
+
+def pytest_runtest_call(item):
+    tracer = sys.gettrace()
+    owner = getattr(tracer, "__self__", tracer)
+    if owner is not None:
+        _OWNERS.add(type(owner).__module__ + "." + type(owner).__qualname__)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for owner in sorted(_OWNERS):
+        terminalreporter.write_line("TRUTH-TRACER: " + owner)
+"""
+TRACER_ERROR = "coverage's tracer holds sys.settrace in the debugged tests: breakpoints are not hit"
+PROBE_DIR = Path(os.environ.get("TMPDIR", "/tmp")) / "pyproj-doctor-truth-probe"
+
+
+def debug_env(folder: Path) -> dict[str, str]:
+    """`env` of the configuration the Test Explorer debugs with: the first in .vscode/launch.json
+    with a name, type debugpy/python and request "test" or purpose "debug-test"."""
+    path = folder / ".vscode" / "launch.json"
+    try:
+        data = json.loads(re.sub(r"^\s*//.*$", "", path.read_text(), flags=re.M)) if path.exists() else {}
+    except ValueError:
+        return {}
+    for config in data.get("configurations", []) if isinstance(data, dict) and data.get("version") else []:
+        purpose = config.get("purpose") if isinstance(config, dict) else None
+        if (
+            isinstance(config, dict)
+            and config.get("name")
+            and config.get("type") in ("debugpy", "python")
+            and (config.get("request") == "test" or (isinstance(purpose, list) and "debug-test" in purpose))
+        ):
+            env = config.get("env")
+            return {k: str(v) for k, v in env.items()} if isinstance(env, dict) else {}
+    return {}
+
+
+def debug_probe(
+    folder: Path, venv: Path, cwd: Path, args: list[str], env: dict[str, str], ours: set[str]
+) -> PytestRun:
+    PROBE_DIR.mkdir(exist_ok=True)
+    (PROBE_DIR / "truth_trace_probe.py").write_text(TRACE_PROBE)
+    env = {**env, **debug_env(folder)}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH", ""), str(PROBE_DIR)) if p)
+    command = [str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    command += ["-p", "truth_trace_probe", *args]
+    if not any(a.startswith("--rootdir") for a in args):
+        command.append(f"--rootdir={cwd}")
+    if not any(a == "-s" or a.startswith("--capture") for a in args):
+        command += ["--capture", "no"]
+    proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    run = parse_pytest("test explorer (debug)", command, cwd, proc, ours)
+    if any(line.startswith("TRUTH-TRACER: coverage") for line in proc.stdout.splitlines()):
+        run.errors.append(TRACER_ERROR)
+    return run
 
 
 UNRESOLVED = re.compile(r'Import "([^"]+)" could not be resolved|"([^"]+)" is unknown import symbol')
