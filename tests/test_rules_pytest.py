@@ -207,6 +207,13 @@ class TestPD201DotenvAndCompiled:
         assert 'pythonpath = ["lib"]' in (tmp_path / "pyproject.toml").read_text()
         assert not only(check(tmp_path), "PD201")
 
+    def test_use_env_file_names_the_integrated_terminal(self, tmp_path: Path) -> None:
+        # `python.terminal.useEnvFile` loads `.env` into VS Code's terminals too: only CI lacks it.
+        self._lib(tmp_path, **{".vscode/settings.json": '{"python.terminal.useEnvFile": true}'})
+        [item] = only(check(tmp_path), "PD201")
+        assert "with `python.terminal.useEnvFile`, `pytest` typed in its integrated terminal" in item.message
+        assert "CI's plain `pytest` never reads `.env`" in item.message
+
     def test_dotenv_lookalikes_stay_silent(self, tmp_path: Path) -> None:
         configured = SEED_PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["lib"]\n'
         self._lib(tmp_path, **{"pyproject.toml": configured})

@@ -78,6 +78,9 @@ def _add_pythonpath(
     return [ini_change(snapshot, config.path, config.section, "pythonpath", " ".join(values))]
 
 
+USE_ENV_FILE = "python.terminal.useEnvFile"
+
+
 @rule(
     "PD201",
     "pythonpath-missing-source-root",
@@ -256,9 +259,17 @@ def _pd201_pythonpath(ctx: Context, target: str | None, items: list[Failure]) ->
         if ctx.ws.snapshot.abspath(r) == absolute
     }
     if in_env and all(i.run.kind == "pytest" for i in items):
-        why += (
-            f" (PYTHONPATH in `.env` adds {_labels(in_env)} only to the runs VS Code starts, such as "
-            "the Test Explorer; plain `pytest` never reads `.env`)"
+        # `python.terminal.useEnvFile` (Python Environments extension, default false; its issue 695,
+        # PR 710) also loads the env file into the integrated terminals VS Code opens.
+        terminal = any(
+            (ref := ctx.ws.setting(folder, USE_ENV_FILE)) is not None and ref.value is True
+            for folder in ctx.ws.folders
+        )
+        why += f" (PYTHONPATH in `.env` adds {_labels(in_env)} only to the runs VS Code starts, such as " + (
+            "the Test Explorer and, with `python.terminal.useEnvFile`, `pytest` typed in its "
+            "integrated terminal; CI's plain `pytest` never reads `.env`)"
+            if terminal
+            else "the Test Explorer; plain `pytest` never reads `.env`)"
         )
     installs = {w for i in items if (w := workflow_install(ctx.ws, i.origin.project)) is not None}
     venvs = {i.run.venv.rel for i in items if i.run.venv is not None}
