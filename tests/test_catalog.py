@@ -23,7 +23,7 @@ def test_catalog_lists_each_rule_once_in_code_order() -> None:
 def test_unsafe_fixes_are_the_ones_product_names() -> None:
     # Adding __init__.py, deleting settings, removing extensions, changing the interpreter.
     unsafe = {r.code for r in RULES if r.fix is Applicability.UNSAFE}
-    assert unsafe == {"PD101", "PD205", "PD303", "PD306", "PD403"}
+    assert unsafe == {"PD101", "PD205", "PD303", "PD306", "PD403", "PD604"}
     assert not BY_CODE["PD102"].fixable and not BY_CODE["PD901"].fixable
 
 

@@ -1,4 +1,4 @@
-"""PD601–PD603: where the terminal, the Test Explorer, its debugger and CI see different things."""
+"""PD601–PD604: where the terminal, the Test Explorer, its debugger and CI see different things."""
 
 from __future__ import annotations
 
@@ -195,3 +195,40 @@ class TestPD603:
         for name, env in cases.items():
             seed(tmp_path / name, **{".env": env})
             assert not only(check(tmp_path / name), "PD603"), name
+
+
+class TestPD604:
+    def test_selecting_options_in_the_debug_config_are_a_warning(self, tmp_path: Path) -> None:
+        config: dict[str, object] = {**TEST_CONFIG, "env": {"PYTEST_ADDOPTS": "-k smoke --no-cov"}}
+        seed(tmp_path, **{LAUNCH: debug_config(config)})
+        [item] = only(check(tmp_path), "PD604")
+        assert item.severity == Severity.WARNING and item.path == LAUNCH
+        assert text_at(tmp_path, item) == '"PYTEST_ADDOPTS": "-k smoke --no-cov"'
+        assert "`-k smoke`" in item.message and "runs nothing" in item.message
+        assert item.fix is not None and item.fix.applicability.value == "unsafe"
+        apply_fix(tmp_path, item)
+        [after] = launch(tmp_path)["configurations"]
+        assert after["env"] == {"PYTEST_ADDOPTS": "--no-cov"}
+        assert not only(check(tmp_path), "PD604")
+
+    def test_import_options_are_information(self, tmp_path: Path) -> None:
+        config: dict[str, object] = {**TEST_CONFIG, "env": {"PYTEST_ADDOPTS": "--import-mode=importlib"}}
+        seed(tmp_path, **{LAUNCH: debug_config(config)})
+        [item] = only(check(tmp_path), "PD604")
+        assert item.severity == Severity.INFORMATION and "`--import-mode=importlib`" in item.message
+        apply_fix(tmp_path, item)
+        [after] = launch(tmp_path)["configurations"]
+        assert "env" in after and after["env"] == {}
+
+    def test_silent_look_alikes(self, tmp_path: Path) -> None:
+        harmless: dict[str, object] = {**TEST_CONFIG, "env": {"PYTEST_ADDOPTS": "--no-cov -s -v --tb=short -p no:pytest_cov -x"}}
+        own_run: dict[str, object] = {"name": "Smoke", "type": "debugpy", "request": "launch", "module": "pytest"}
+        own_run["env"] = {"PYTEST_ADDOPTS": "-k smoke"}
+        cases = {
+            "harmless": debug_config(harmless),
+            "not-the-debug-config": debug_config(own_run),
+            "refused": debug_config({**TEST_CONFIG, "env": {"PYTEST_ADDOPTS": "-k smoke"}}, version=None),
+        }
+        for name, text in cases.items():
+            seed(tmp_path / name, **{LAUNCH: text})
+            assert not only(check(tmp_path / name), "PD604"), name

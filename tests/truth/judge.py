@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.truth.harness import SEVERE, Verdict
-from tests.truth.tools import TRACER_ERROR
+from tests.truth.tools import DESELECTED_ERROR, TRACER_ERROR
 
 # Which real tool can confirm a finding of each code (a failure of that tool is the evidence).
 PYTEST = {"PD201", "PD202", "PD203", "PD204", "PD205"}
@@ -13,6 +13,7 @@ EXPLORER = {"PD304", "PD305"}
 PYRIGHT = {"PD301", "PD302", "PD303"}
 ANY = {"PD101", "PD102", "PD901", "PD902"}
 DEBUG = {"PD601"}  # the Test Explorer's debug run, probed for coverage's tracer (tools.debug_probe)
+SELECTS = {"PD604"}  # the same run, probed for options that deselect every test
 
 
 def confirmed(finding: dict[str, Any], verdict: Verdict) -> bool:
@@ -27,6 +28,8 @@ def confirmed(finding: dict[str, Any], verdict: Verdict) -> bool:
         return not verdict.green
     if code in DEBUG:
         return traced(verdict)
+    if code in SELECTS:
+        return deselected(verdict)
     return False  # no real tool run here can fail because of it (extensions, interpreter, declarations)
 
 
@@ -45,6 +48,8 @@ def unreported(findings: list[dict[str, Any]], verdict: Verdict) -> list[str]:
         missing.append("the Test Explorer run fails and no PD1xx/PD2xx/PD304/PD305 finding says so")
     if traced(verdict) and not codes & DEBUG:
         missing.append("coverage's tracer holds the debugged tests' trace hook and no PD601 finding says so")
+    if deselected(verdict) and not codes & SELECTS:
+        missing.append("the debug run deselects every test and no PD604 finding says so")
     if verdict.pyright and not codes & (PYRIGHT | ANY):
         missing.append(f"pyright cannot resolve {sorted(verdict.pyright)} and no PD1xx/PD30x finding says so")
     return missing
@@ -52,6 +57,10 @@ def unreported(findings: list[dict[str, Any]], verdict: Verdict) -> list[str]:
 
 def traced(verdict: Verdict) -> bool:
     return any(TRACER_ERROR in r.errors for r in verdict.pytest if r.label == "test explorer (debug)")
+
+
+def deselected(verdict: Verdict) -> bool:
+    return any(DESELECTED_ERROR in r.errors for r in verdict.pytest if r.label == "test explorer (debug)")
 
 
 def describe(finding: dict[str, Any]) -> str:

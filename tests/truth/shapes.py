@@ -356,6 +356,20 @@ def _shapes() -> list[Shape]:
     }
     launch = json.dumps({"version": "0.2.0", "configurations": [debug_tests]}, indent=2) + "\n"
     add(Shape("cov-addopts-debug-no-cov", {**cov_files, ".vscode/launch.json": launch}, setup=SYNC))
+    # `-k` in the debug configuration only: the debug probe runs the tests with it and none is left.
+    selects = {**debug_tests, "env": {"PYTEST_ADDOPTS": "-k smoke"}}
+    add(
+        Shape(
+            "debug-config-selects",
+            {
+                "pyproject.toml": pyproject(extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'),
+                **src_app(),
+                ".vscode/settings.json": vscode(),
+                ".vscode/launch.json": json.dumps({"version": "0.2.0", "configurations": [selects]}) + "\n",
+            },
+            unsafe=True,
+        )
+    )
 
     # --- python.testing.cwd -------------------------------------------------------------------------
     backend_project = project("backend", "app")

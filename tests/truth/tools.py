@@ -265,7 +265,7 @@ def run_pytest(folder: Path, venv: Path, ours: set[str], stubs: set[str]) -> lis
     env = clean_env({**base, **read_env_file(folder, settings)})
     proc = subprocess.run(explorer, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     runs.append(parse_pytest("test explorer", explorer, cwd, proc, ours))
-    if (site_packages(venv) / "pytest_cov").is_dir():
+    if (site_packages(venv) / "pytest_cov").is_dir() or "PYTEST_ADDOPTS" in debug_env(folder):
         runs.append(debug_probe(folder, venv, cwd, args, env, ours))
     return runs
 
@@ -274,7 +274,8 @@ def run_pytest(folder: Path, venv: Path, ours: set[str], stubs: set[str]) -> lis
 # debug configuration's `env` and `--capture no`, as vscode-python's debugLauncher.ts does, and a
 # plugin records which trace function holds `sys.settrace` inside each test. debugpy's breakpoints
 # rely on that hook under Python < 3.12 (and pydevd's settrace mode); when coverage's tracer holds
-# it, the debugger's is gone. What is measured is the hook's owner, not a breakpoint.
+# it, the debugger's is gone. What is measured is the hook's owner, not a breakpoint; and whether the
+# debug run's own options (PYTEST_ADDOPTS) deselect every test.
 TRACE_PROBE = """
 import sys
 
@@ -282,6 +283,7 @@ _OWNERS = set()
 
 
 def pytest_runtest_call(item):
+    _OWNERS.add("ran")
     tracer = sys.gettrace()
     owner = getattr(tracer, "__self__", tracer)
     if owner is not None:
@@ -289,10 +291,12 @@ def pytest_runtest_call(item):
 
 
 def pytest_terminal_summary(terminalreporter):
-    for owner in sorted(_OWNERS):
+    for owner in sorted(_OWNERS - {"ran"}):
         terminalreporter.write_line("TRUTH-TRACER: " + owner)
+    terminalreporter.write_line("TRUTH-RAN: " + str(int("ran" in _OWNERS)))
 """
 TRACER_ERROR = "coverage's tracer holds sys.settrace in the debugged tests: breakpoints are not hit"
+DESELECTED_ERROR = "the debug run's options leave every test out: debugging one runs nothing"
 PROBE_DIR = Path(os.environ.get("TMPDIR", "/tmp")) / "pyproj-doctor-truth-probe"
 
 
@@ -334,6 +338,8 @@ def debug_probe(
     run = parse_pytest("test explorer (debug)", command, cwd, proc, ours)
     if any(line.startswith("TRUTH-TRACER: coverage") for line in proc.stdout.splitlines()):
         run.errors.append(TRACER_ERROR)
+    if proc.returncode == 5 and "TRUTH-RAN: 0" in proc.stdout and "deselected" in proc.stdout:
+        run.errors.append(DESELECTED_ERROR)
     return run
 
 

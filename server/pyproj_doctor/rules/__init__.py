@@ -29,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     drift.PD601,
     drift.PD602,
     drift.PD603,
+    drift.PD604,
     syntax.PD901,
     syntax.PD902,
 )

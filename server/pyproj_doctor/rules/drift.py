@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pyproj_doctor.findings import Applicability, Finding, Severity
-from pyproj_doctor.fixes.builders import json_append, json_set
+from pyproj_doctor.fixes.builders import json_append, json_remove, json_set
 from pyproj_doctor.rules.base import Context, FixOutcome, NoFix, rule
 from pyproj_doctor.workspace.declared import declared_names
 from pyproj_doctor.workspace.imports import explorer_venv
@@ -366,4 +367,106 @@ def _missing_entries(ctx: Context, folder: VsCodeFolder, rel: str, var: EnvVar) 
             f"PYTHONPATH in {rel} names {word.text!r}, {where}: it adds nothing to the Test Explorer's "
             "runs nor to Pylance's search path, so imports it was meant to serve fail in VS Code. Point "
             "it at the folder that holds the packages, or remove it.",
+        )
+
+
+# ------------------------------------------------------------------ PYTEST_ADDOPTS in launch.json
+# Options that decide which tests run: in the debug configuration only, debugging a test they
+# leave out runs nothing. `--no-cov`, `-s`, `-v`, `--tb` and the like change no outcome: not judged.
+SELECTING = frozenset({"-k", "-m", "--deselect", "--lf", "--last-failed", "--sw", "--stepwise", "--ignore", "--ignore-glob"})
+# Options that change where pytest's configuration and imports come from.
+TAKES_VALUE = frozenset(
+    {"-k", "-m", "--deselect", "--ignore", "--ignore-glob", "--import-mode", "-c", "--config-file"}
+    | {"--rootdir", "-o", "--override-ini", "--confcutdir"}
+)
+IMPORTING = frozenset({"--import-mode", "-c", "--config-file", "--rootdir", "-o", "--override-ini", "--pyargs", "--confcutdir"})
+
+
+def _option_name(word: str) -> str:
+    if word.startswith("--"):
+        return word.split("=", 1)[0]
+    return word[:2] if word.startswith("-") and len(word) > 2 else word
+
+
+def _flagged(words: list[str], names: frozenset[str]) -> tuple[list[str], list[str]]:
+    """The options of ``names`` (with their values) and the words left without them."""
+    flagged: list[str] = []
+    kept: list[str] = []
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+            flagged[-1] += f" {word}"
+            continue
+        name = _option_name(word)
+        if name not in names:
+            kept.append(word)
+            continue
+        flagged.append(word)
+        # `-k smoke` and `--ignore x` take the next word; `-ksmoke` and `--ignore=x` do not.
+        skip = word == name and name in TAKES_VALUE and index + 1 < len(words)
+    return flagged, kept
+
+
+@rule(
+    "PD604",
+    "debug-only-pytest-options",
+    Severity.WARNING,
+    "PYTEST_ADDOPTS of the Test Explorer's debug configuration selects tests or changes imports",
+    fix=Applicability.UNSAFE,
+)
+def PD604(ctx: Context) -> Iterator[Finding]:
+    """``env`` of the configuration the Test Explorer debugs with (the
+    first with ``"purpose": ["debug-test"]`` or ``"request": "test"``)
+    applies to debug runs only: ``PYTEST_ADDOPTS`` there makes a debugged
+    test run differently from the same test run, and from CI. Options that
+    select tests (``-k``, ``-m``, ``--deselect``, ``--lf``, ``--ignore``…)
+    make debugging a test they leave out run nothing, silently (a warning);
+    options that change the configuration or imports (``-c``,
+    ``--rootdir``, ``--import-mode``, ``-o``…) make the debugged
+    test import what the runs do not (information). ``--no-cov``, output
+    and traceback options change no outcome and are not reported. Move the
+    option to ``addopts`` so runs and debugging agree, or drop it."""
+    ws = ctx.ws
+    for folder in ws.folders:
+        debug = read_launch(ws, folder).debug_test()
+        node = debug.env_node(ADDOPTS) if debug is not None else None
+        value = debug.env_value(ADDOPTS) if debug is not None else None
+        if debug is None or node is None or value is None:
+            continue
+        words = option_words(value)
+        selecting, _ = _flagged(words, SELECTING)
+        importing, _ = _flagged(words, IMPORTING)
+        if not selecting and not importing:
+            continue
+        _, kept = _flagged(words, SELECTING | IMPORTING)
+        path = (*debug.json_path, "env", ADDOPTS)
+        new = shlex.join(kept)
+        fix = ctx.json_fix(
+            f"Set {ADDOPTS} of {debug.value.get('name')!r} to {new!r} in {debug.path}"
+            if kept
+            else f"Remove {ADDOPTS} from {debug.value.get('name')!r} in {debug.path}",
+            debug.path,
+            [json_set(path, new) if kept else json_remove(path)],
+        )
+        name = debug.value.get("name")
+        if selecting:
+            what = (
+                f"selects tests ({', '.join(f'`{w}`' for w in selecting)}): debugging a test it leaves "
+                "out runs nothing, without an error"
+            )
+        else:
+            what = (
+                f"changes pytest's configuration or imports ({', '.join(f'`{w}`' for w in importing)}): "
+                "a debugged test can import other code than the same test run"
+            )
+        yield PD604.at(
+            debug.path,
+            ctx.range(debug.path, (node.offset, node.end)),
+            f"`{ADDOPTS}` of {name!r}, the configuration the Test Explorer debugs with, applies to debug "
+            f"runs only and {what}. Move the option to pytest's `addopts` so runs, debugging and CI "
+            "agree, or remove it. The fix removes it from the debug configuration (unsafe: it drops "
+            "what you wrote).",
+            fix,
+            severity=None if selecting else Severity.INFORMATION,
         )
