@@ -221,8 +221,16 @@ class TestPD604:
         assert "env" in after and after["env"] == {}
 
     def test_silent_look_alikes(self, tmp_path: Path) -> None:
-        harmless: dict[str, object] = {**TEST_CONFIG, "env": {"PYTEST_ADDOPTS": "--no-cov -s -v --tb=short -p no:pytest_cov -x"}}
-        own_run: dict[str, object] = {"name": "Smoke", "type": "debugpy", "request": "launch", "module": "pytest"}
+        harmless: dict[str, object] = {
+            **TEST_CONFIG,
+            "env": {"PYTEST_ADDOPTS": "--no-cov -s -v --tb=short -p no:pytest_cov -x"},
+        }
+        own_run: dict[str, object] = {
+            "name": "Smoke",
+            "type": "debugpy",
+            "request": "launch",
+            "module": "pytest",
+        }
         own_run["env"] = {"PYTEST_ADDOPTS": "-k smoke"}
         cases = {
             "harmless": debug_config(harmless),

@@ -373,13 +373,17 @@ def _missing_entries(ctx: Context, folder: VsCodeFolder, rel: str, var: EnvVar) 
 # ------------------------------------------------------------------ PYTEST_ADDOPTS in launch.json
 # Options that decide which tests run: in the debug configuration only, debugging a test they
 # leave out runs nothing. `--no-cov`, `-s`, `-v`, `--tb` and the like change no outcome: not judged.
-SELECTING = frozenset({"-k", "-m", "--deselect", "--lf", "--last-failed", "--sw", "--stepwise", "--ignore", "--ignore-glob"})
+SELECTING = frozenset(
+    {"-k", "-m", "--deselect", "--lf", "--last-failed", "--sw", "--stepwise", "--ignore", "--ignore-glob"}
+)
 # Options that change where pytest's configuration and imports come from.
 TAKES_VALUE = frozenset(
     {"-k", "-m", "--deselect", "--ignore", "--ignore-glob", "--import-mode", "-c", "--config-file"}
     | {"--rootdir", "-o", "--override-ini", "--confcutdir"}
 )
-IMPORTING = frozenset({"--import-mode", "-c", "--config-file", "--rootdir", "-o", "--override-ini", "--pyargs", "--confcutdir"})
+IMPORTING = frozenset(
+    {"--import-mode", "-c", "--config-file", "--rootdir", "-o", "--override-ini", "--pyargs", "--confcutdir"}
+)
 
 
 def _option_name(word: str) -> str:
