@@ -319,6 +319,56 @@ class TestPD301PyrightConfigModel:
         assert env["extraPaths"] == ["tools", "lib"]
         assert not only(check(tmp_path), "PD301")
 
+    # A uv workspace whose tests live in a pyright environment with its own list (pydantic-ai,
+    # python-sdk): `uv sync` installs the members editable, and an environment still searches
+    # site-packages and its `.pth` path lines. Truth shapes: pyright-execenv-uv-members-*.
+    UV_ENV: ClassVar[dict[str, str]] = {
+        "pyproject.toml": "[project]\nname = 'root'\nversion = '0.1.0'\ndependencies = ['alpha']\n\n"
+        "[tool.uv.workspace]\nmembers = ['packages/*']\n\n[tool.uv.sources]\nalpha = { workspace = true }\n\n"
+        "[tool.pyright]\ntypeCheckingMode = 'basic'\n\n"
+        "[[tool.pyright.executionEnvironments]]\nroot = 'tests'\nextraPaths = ['tools']\n",
+        "packages/alpha/pyproject.toml": "[project]\nname = 'alpha'\nversion = '0.1.0'\n\n"
+        "[build-system]\nrequires = ['hatchling']\nbuild-backend = 'hatchling.build'\n",
+        "packages/alpha/src/alpha/__init__.py": "",
+        "tools/helper.py": "",
+        "tests/test_root.py": "import alpha\nimport helper\n",
+    }
+
+    def test_environment_list_and_installed_workspace_members(self, tmp_path: Path) -> None:
+        # Fresh clone: `uv sync` will install `alpha` with a path `.pth`; nothing to configure.
+        write(tmp_path, self.UV_ENV)
+        found = only(check(tmp_path), "PD301")
+        assert found and {f.severity for f in found} == {Severity.HINT}
+        assert any("execution environment `tests`" in f.message and "`uv sync`" in f.message for f in found)
+        # Synced: the member's path line is in site-packages, which the environment searches.
+        synced = tmp_path / "synced"
+        write(synced, self.UV_ENV)
+        make_venv(synced, pth={"_alpha.pth": str(synced / "packages/alpha/src") + "\n"})
+        assert not only(check(synced), "PD301")
+        # An environment that does not hold the install: the import really fails.
+        unsynced = tmp_path / "unsynced"
+        write(unsynced, self.UV_ENV)
+        make_venv(unsynced)
+        [item] = only(check(unsynced), "PD301")
+        assert item.severity == Severity.WARNING and "execution environment `tests`" in item.message
+
+    def test_environment_list_misses_a_root_nothing_installs(self, tmp_path: Path) -> None:
+        # `lib` is on pytest's pythonpath only: no install puts it in site-packages.
+        files = dict(self.UV_ENV)
+        files["pyproject.toml"] += "\n[tool.pytest.ini_options]\npythonpath = ['lib']\n"
+        files["lib/extras/__init__.py"] = ""
+        files["tests/test_root.py"] = "import alpha\nimport extras\n"
+        write(tmp_path, files)
+        make_venv(tmp_path, pth={"_alpha.pth": str(tmp_path / "packages/alpha/src") + "\n"})
+        [item] = only(check(tmp_path), "PD301")
+        assert item.severity == Severity.WARNING
+        assert item.message.startswith("`lib` (with `extras`)")
+        # Fresh: the members resolve once installed, `lib` never does: still a warning.
+        fresh = tmp_path / "fresh"
+        write(fresh, files)
+        warned = [f for f in only(check(fresh), "PD301") if f.severity == Severity.WARNING]
+        assert len(warned) == 1 and "`lib`" in warned[0].message
+
     def test_config_extra_paths_replace_the_automatic_src(self, tmp_path: Path) -> None:
         seed(tmp_path)
         assert not only(check(tmp_path), "PD301")  # auto search finds src/

@@ -455,6 +455,43 @@ def _shapes() -> list[Shape]:
             },
         )
     )
+    # An environment's own extraPaths replace the other lists, not site-packages: uv workspace members
+    # installed editable by `uv sync` resolve through their `.pth` path lines (pydantic-ai, python-sdk).
+    env_ws_root = ws_root + (
+        '\n[tool.pytest.ini_options]\npythonpath = ["lib"]\n\n[tool.pyright]\ntypeCheckingMode = "basic"\n\n'
+        '[[tool.pyright.executionEnvironments]]\nroot = "tests"\nextraPaths = ["tools"]\n'
+    )
+    env_ws = {
+        "pyproject.toml": env_ws_root.replace('pythonpath = ["lib"]\n', 'pythonpath = ["tools"]\n'),
+        **member("alpha"),
+        **member("beta"),
+        "tools/helper.py": MOD,
+        "tests/test_root.py": test_of("alpha.core")
+        + "\n\n"
+        + test_of("helper").replace("def test_it", "def test_h"),
+    }
+    add(Shape("pyright-execenv-uv-members-synced", env_ws, setup=SYNC))
+    add(Shape("pyright-execenv-uv-members-fresh", env_ws, needs_install=True))
+    # The look-alike: `lib` is on pytest's pythonpath, but nothing installs it, so the environment's
+    # list must name it (PD301 on that list; the fix appends to it).
+    add(
+        Shape(
+            "pyright-execenv-uv-members-lib-missing",
+            {
+                "pyproject.toml": env_ws_root.split("\n[tool.pyright]")[0],
+                "pyrightconfig.json": env_config('{"root": "tests", "extraPaths": ["tools"]}'),
+                **member("alpha"),
+                **member("beta"),
+                "tools/helper.py": MOD,
+                "lib/extras/__init__.py": "",
+                "lib/extras/core.py": MOD,
+                "tests/test_root.py": test_of("alpha.core")
+                + "\n\n"
+                + test_of("extras.core").replace("def test_it", "def test_x"),
+            },
+            setup=SYNC,
+        )
+    )
     add(
         Shape(
             "pyright-config-extrapaths-hides-src",

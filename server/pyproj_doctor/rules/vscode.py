@@ -173,20 +173,14 @@ def PD301(ctx: Context) -> Iterator[Finding]:
                     failing.setdefault(origin.root.path, []).append((project, module.path, origin))
         if pyright is not None:
             for index, group in sorted(own_env.items()):
-                yield _pd301_environment(ctx, pyright, index, group)
+                yield _pd301_environment(ctx, pyright, index, group, _installed_later(ctx, venv, group))
         own_extra = pyright is not None and pyright.extra_paths_span is not None
         ref = None if own_extra else ws.setting(folder, EXTRA_PATHS)
         # Write where Pylance reads: the config when it sets extraPaths or settings.json has none.
         target_config = pyright if own_extra or (pyright is not None and ref is None) else None
         if not failing:
             continue
-        later: list[str] = []  # roots an install by the workflow will make resolve
-        commands: set[str] = set()
-        for root_path, items in failing.items():
-            install = workflow_install(ws, items[0][2].project)
-            if venv is None and install is not None and install.pylance_visible:
-                later.append(root_path)
-                commands.add(f"`{install.command}`")
+        later, commands = _installed_later(ctx, venv, failing)
         roots = sorted(failing)
         packages = sorted(
             {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
@@ -210,12 +204,38 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         yield _pd301(ctx, folder, project, roots, packages, target_config, ref, note, severity, only_env)
 
 
+def _installed_later(
+    ctx: Context, venv: Venv | None, failing: dict[str, list[tuple[Project, str, Origin]]]
+) -> tuple[list[str], set[str]]:
+    """The roots the workflow's install will put on the search path (a path ``.pth`` line in
+    site-packages, which every execution environment searches too) while no environment exists
+    yet, and the commands that install them."""
+    later: list[str] = []
+    commands: set[str] = set()
+    if venv is not None:
+        return later, commands  # the environment there is the truth: its `.pth` lines were searched
+    for root_path, items in failing.items():
+        install = workflow_install(ctx.ws, items[0][2].project)
+        if install is not None and install.pylance_visible:
+            later.append(root_path)
+            commands.add(f"`{install.command}`")
+    return later, commands
+
+
 def _pd301_environment(
-    ctx: Context, pyright: PyrightConfig, index: int, failing: dict[str, list[tuple[Project, str, Origin]]]
+    ctx: Context,
+    pyright: PyrightConfig,
+    index: int,
+    failing: dict[str, list[tuple[Project, str, Origin]]],
+    installed: tuple[list[str], set[str]],
 ) -> Finding:
-    """Imports failing in an execution environment that sets its own ``extraPaths``."""
+    """Imports failing in an execution environment that sets its own ``extraPaths``. Its list
+    replaces the other extraPaths, but site-packages and its ``.pth`` path lines still apply
+    (pyright's import resolver searches the interpreter's paths for every environment): what the
+    workflow installs editable resolves there once installed."""
     env = next(e for e in pyright.environments if e.index == index)
     roots = sorted(failing)
+    later, commands = installed
     packages = sorted(
         {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
     )
@@ -239,14 +259,24 @@ def _pd301_environment(
         )
     label = ", ".join(f"`{r}`" for r in roots)
     names = _names(packages)
+    note = (
+        f" No environment exists here yet; after {', '.join(sorted(commands))} the install's `.pth` "
+        "path lines in site-packages, which this environment still searches, resolve them as well."
+        if later
+        else ""
+    )
     return PD301.at(
         pyright.path,
         ctx.range(pyright.path, span),
         f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on Pylance's import search "
         f"path for the tests in execution environment `{env.root}` of {pyright.path}: its own "
         "`extraPaths` replaces every other list and does not name "
-        f"{'it' if len(roots) == 1 else 'them'}, so imports of {names} show as unresolved in the editor.",
+        f"{'it' if len(roots) == 1 else 'them'}, and no `.pth` of the selected environment points "
+        f"at {'it' if len(roots) == 1 else 'them'}, so imports of {names} show as unresolved in the "
+        f"editor.{note}",
         fix,
+        # Nothing to configure: the workflow's install resolves them (PD201 names the command).
+        severity=Severity.HINT if len(later) == len(roots) else None,
     )
 
 
