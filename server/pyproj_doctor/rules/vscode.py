@@ -215,7 +215,10 @@ def _installed_later(
     if venv is not None:
         return later, commands  # the environment there is the truth: its `.pth` lines were searched
     for root_path, items in failing.items():
-        install = workflow_install(ctx.ws, items[0][2].project)
+        owner = items[0][2].project
+        install = workflow_install(ctx.ws, owner)
+        if install is not None and not install.stated and any(p.dir != owner.dir for p, _, _ in items):
+            install = None  # the standard install is the project's own business, not its importers'
         if install is not None and install.pylance_visible:
             later.append(root_path)
             commands.add(f"`{install.command}`")
