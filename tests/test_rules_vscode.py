@@ -319,6 +319,34 @@ class TestPD301PyrightConfigModel:
         assert env["extraPaths"] == ["tools", "lib"]
         assert not only(check(tmp_path), "PD301")
 
+    def test_environment_own_list_in_pyproject_is_extended(self, tmp_path: Path) -> None:
+        envs = (
+            '\n[tool.pyright]\ntypeCheckingMode = "basic"  # keep\n\n'
+            '[[tool.pyright.executionEnvironments]]\nroot = "scripts"\nextraPaths = ["tools"]\n\n'
+            '[[tool.pyright.executionEnvironments]]\nroot = "tests"\nextraPaths = [\n    "tools",  # helpers\n]\n'
+            "reportPrivateUsage = false\n"
+        )
+        write(tmp_path, {**self.LIB, "tools/x.py": ""})
+        write(tmp_path, {"pyproject.toml": self.LIB["pyproject.toml"] + envs})
+        before = (tmp_path / "pyproject.toml").read_text()
+        [item] = only(check(tmp_path), "PD301")
+        assert "execution environment `tests`" in item.message
+        assert text_at(tmp_path, item) == '[\n    "tools",  # helpers\n]'
+        apply_fix(tmp_path, item)
+        after = (tmp_path / "pyproject.toml").read_text()
+        # Only the `tests` environment's list changes, in its own style; comments stay.
+        assert after == before.replace('    "tools",  # helpers\n', '    "tools",  # helpers\n    "lib",\n')
+        assert not only(check(tmp_path), "PD301")
+        # An inline array of tables is extended in place too.
+        inline = tmp_path / "inline"
+        config = '\n[tool.pyright]\nexecutionEnvironments = [{ root = "tests", extraPaths = ["tools"] }]\n'
+        write(inline, {**self.LIB, "tools/x.py": ""})
+        write(inline, {"pyproject.toml": self.LIB["pyproject.toml"] + config})
+        [item] = only(check(inline), "PD301")
+        apply_fix(inline, item)
+        assert 'extraPaths = ["tools", "lib"] }]' in (inline / "pyproject.toml").read_text()
+        assert not only(check(inline), "PD301")
+
     # A uv workspace whose tests live in a pyright environment with its own list (pydantic-ai,
     # python-sdk): `uv sync` installs the members editable, and an environment still searches
     # site-packages and its `.pth` path lines. Truth shapes: pyright-execenv-uv-members-*.

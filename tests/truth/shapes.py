@@ -444,6 +444,19 @@ def _shapes() -> list[Shape]:
     )
     add(
         Shape(
+            "pyright-execenv-toml-own-list-misses-lib",
+            {
+                "pyproject.toml": pyproject(
+                    extra=lib_config + "\n[tool.pyright]\n\n[[tool.pyright.executionEnvironments]]\n"
+                    'root = "tests"\nextraPaths = [\n    "tools",  # helpers\n]\n'
+                ),
+                "tools/helper.py": MOD,
+                **src_app("lib"),
+            },
+        )
+    )
+    add(
+        Shape(
             "pyright-execenv-other-root",
             {
                 "pyproject.toml": pyproject(extra=lib_config),

@@ -260,6 +260,18 @@ def _pd301_environment(
                 )
             ],
         )
+    else:
+        # `[[tool.pyright.executionEnvironments]]` tables or an inline array: the scanner keys both
+        # by the entry's index, so the append lands in that environment's own list.
+        key = ("tool", "pyright", "executionEnvironments", index, "extraPaths")
+        doc_t = ctx.ws.snapshot.toml(pyright.path)
+        entry = doc_t.entry(*key) if doc_t is not None and doc_t.ok else None
+        if entry is not None:
+            span = (entry.value.start, entry.value.end)
+        fix = ctx.fix(
+            f"Add {_quoted(values)} to execution environment {env.root!r}'s extraPaths in {pyright.path}",
+            lambda: [toml_ops(ctx.ws.snapshot, pyright.path, [toml_append(key, v) for v in values])],
+        )
     label = ", ".join(f"`{r}`" for r in roots)
     names = _names(packages)
     note = (
