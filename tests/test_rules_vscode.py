@@ -413,9 +413,22 @@ class TestPD301PyrightConfigModel:
         # pyright: 'Import "app.core" could not be resolved from source' when only typings/ has it.
         stubs = {"typings/app/__init__.pyi": "", "typings/app/core.pyi": "def f() -> int: ...\n"}
         write(tmp_path, {**self.LIB, **stubs})
-        assert only(check(tmp_path), "PD301")
+        [item] = only(check(tmp_path), "PD301")
+        assert "stubs for `app` in `typings`" in item.message
+        assert "reportMissingModuleSource" in item.message
         write(tmp_path, {SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}'})
-        assert not only(check(tmp_path), "PD301")
+        assert not only(check(tmp_path), "PD301")  # stubs and source: silent
+        # Stubs for another name say nothing about this one.
+        other = tmp_path / "other"
+        write(other, {**self.LIB, "typings/requests/__init__.pyi": ""})
+        [item] = only(check(other), "PD301")
+        assert "stubs" not in item.message
+        # In an execution environment with its own list the same note is given.
+        env = tmp_path / "env"
+        config = '{"executionEnvironments": [{"root": "tests", "extraPaths": ["tools"]}]}'
+        write(env, {**self.LIB, **stubs, "tools/x.py": "", "pyrightconfig.json": config})
+        [item] = only(check(env), "PD301")
+        assert "execution environment `tests`" in item.message and "stubs for `app`" in item.message
 
 
 class TestPD303:

@@ -20,7 +20,7 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.formats import jsonc, toml
 from pyproj_doctor.rules.base import Context, rule
-from pyproj_doctor.workspace.analysis import pyright_resolve, search_paths
+from pyproj_doctor.workspace.analysis import SearchPaths, pyright_resolve, search_paths
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import workflow_install
 from pyproj_doctor.workspace.paths import join, relative, within
@@ -173,7 +173,14 @@ def PD301(ctx: Context) -> Iterator[Finding]:
                     failing.setdefault(origin.root.path, []).append((project, module.path, origin))
         if pyright is not None:
             for index, group in sorted(own_env.items()):
-                yield _pd301_environment(ctx, pyright, index, group, _installed_later(ctx, venv, group))
+                yield _pd301_environment(
+                    ctx,
+                    pyright,
+                    index,
+                    group,
+                    _installed_later(ctx, venv, group),
+                    _stub_note(ctx, folder, paths, group),
+                )
         own_extra = pyright is not None and pyright.extra_paths_span is not None
         ref = None if own_extra else ws.setting(folder, EXTRA_PATHS)
         # Write where Pylance reads: the config when it sets extraPaths or settings.json has none.
@@ -196,6 +203,7 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         )
         # Nothing to configure: the workflow's install resolves them (PD201 names the command).
         severity = Severity.HINT if len(later) == len(roots) else None
+        note += _stub_note(ctx, folder, paths, packages)
         only_env = env_only >= set(roots)
         if only_env:
             # Pylance resolves them (the Python extension hands it `.env`'s PYTHONPATH); the pyright
@@ -225,12 +233,43 @@ def _installed_later(
     return later, commands
 
 
+def _stub_note(
+    ctx: Context,
+    folder: VsCodeFolder,
+    paths: SearchPaths,
+    packages: list[str] | dict[str, list[tuple[Project, str, Origin]]],
+) -> str:
+    """Stubs in the stub path (``typings/`` by default) do not stand in for the package: pyright
+    takes its types from them but still looks for the source, and reports
+    ``Import "x" could not be resolved from source`` (reportMissingModuleSource) without it."""
+    if isinstance(packages, dict):
+        packages = sorted(
+            {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in packages.values() for _, _, o in i}
+        )
+    stubs = paths.stubs
+    if stubs is None:
+        return ""
+    stubbed = [
+        p
+        for p in packages
+        if os.path.isdir(os.path.join(stubs, p)) or os.path.isfile(os.path.join(stubs, p + ".pyi"))
+    ]
+    if not stubbed:
+        return ""
+    where = os.path.relpath(stubs, ctx.ws.snapshot.abspath(folder.dir)).replace(os.sep, "/")
+    return (
+        f" The stubs for {_names(stubbed)} in `{where}` give Pylance their types, not the modules: "
+        'without the source it reports "could not be resolved from source" (reportMissingModuleSource).'
+    )
+
+
 def _pd301_environment(
     ctx: Context,
     pyright: PyrightConfig,
     index: int,
     failing: dict[str, list[tuple[Project, str, Origin]]],
     installed: tuple[list[str], set[str]],
+    stub_note: str = "",
 ) -> Finding:
     """Imports failing in an execution environment that sets its own ``extraPaths``. Its list
     replaces the other extraPaths, but site-packages and its ``.pth`` path lines still apply
@@ -279,7 +318,7 @@ def _pd301_environment(
         "path lines in site-packages, which this environment still searches, resolve them as well."
         if later
         else ""
-    )
+    ) + stub_note
     return PD301.at(
         pyright.path,
         ctx.range(pyright.path, span),
