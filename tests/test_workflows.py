@@ -136,7 +136,11 @@ def test_projects_in_the_test_fixtures_are_data(tmp_path: Path) -> None:
 def test_only_uv_workspace_members_are_installed_by_the_root_lock(tmp_path: Path) -> None:
     # flask: `examples/tutorial` has its own pyproject.toml under a root with uv.lock, but is no
     # workspace member: `uv sync` at the root does not install it.
-    root = project("root") + '\n[tool.uv.workspace]\nmembers = ["packages/*"]\nexclude = ["packages/skip"]\n'
+    # The root depends on its member: plain `uv sync` installs only what the root needs.
+    root = project("root").replace('version = "0"\n', 'version = "0"\ndependencies = ["alpha"]\n') + (
+        '\n[tool.uv.workspace]\nmembers = ["packages/*"]\nexclude = ["packages/skip"]\n'
+        "\n[tool.uv.sources]\nalpha = { workspace = true }\n"
+    )
 
     def nested(folder: str, name: str) -> dict[str, str]:
         return {
@@ -189,8 +193,11 @@ def test_a_project_the_workflow_does_not_install_fails_its_importers(tmp_path: P
     write(tmp_path, files)
     labels = sorted(i.severity.label for i in only(check(tmp_path), "PD201"))
     assert labels == ["error", "information"]
-    # A member is installed by the root's `uv sync`: nothing to claim.
-    files["pyproject.toml"] += '\n[tool.uv.workspace]\nmembers = ["examples/*"]\n'
+    # A member the root depends on is installed by the root's `uv sync`: nothing to claim.
+    files["pyproject.toml"] = (
+        project("root").replace('version = "0"\n', 'version = "0"\ndependencies = ["tutorial"]\n')
+        + '\n[tool.uv.workspace]\nmembers = ["examples/*"]\n\n[tool.uv.sources]\ntutorial = { workspace = true }\n'
+    )
     write(tmp_path, files)
     labels = sorted(i.severity.label for i in only(check(tmp_path), "PD201"))
     assert labels == ["information"]
