@@ -230,13 +230,24 @@ def _uv_sync_command(ws: Workspace, project: Project, root: Project | None) -> s
         wanted |= _group_names(groups, [n for n in names if isinstance(n, str)])
     wanted |= requirement_names(root.doc.get("tool", "uv", "dev-dependencies"))
     seen: set[str] = set()
+    dynamic = _dynamic_dependencies(root)
     while wanted - seen:
         name = (wanted - seen).pop()
         seen.add(name)
         member = members.get(name)
         if member is not None and member.doc is not None:
             wanted |= requirement_names(member.doc.get("project", "dependencies"))
+            dynamic = dynamic or _dynamic_dependencies(member)
+    if dynamic and normalize(project.name) not in seen:
+        # Dependencies a build backend computes (python-sdk's root: `dynamic = ["dependencies"]`)
+        # may name the member: whether plain `uv sync` installs it cannot be read here.
+        return "uv sync"
     return "uv sync" if normalize(project.name) in seen else "uv sync --all-packages"
+
+
+def _dynamic_dependencies(project: Project) -> bool:
+    dynamic = project.doc.get("project", "dynamic") if project.doc is not None else None
+    return isinstance(dynamic, list) and "dependencies" in dynamic
 
 
 def _group_names(groups: dict[str, Any], names: list[str]) -> set[str]:
