@@ -13,7 +13,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pyproj_doctor.formats.toml import TomlDocument, TomlValue
 from pyproj_doctor.text import Span, Word
@@ -72,8 +72,22 @@ def read_config(
 ) -> PytestConfig | None:
     """The pytest configuration held by ``folder/name``, if pytest would use it.
 
-    ``has_file`` answers from the walked tree instead of asking the disk.
+    ``has_file`` answers from the walked tree instead of asking the disk. Each answer is
+    kept for the snapshot: a root configuration is asked about from every folder below
+    it, and reading a long ``pythonpath`` each time made a large workspace quadratic.
+    Callers never change the configuration they get.
     """
+    key = ("pytest-config", folder, name, has_file is None)
+    if key in snapshot.memo:
+        return cast("PytestConfig | None", snapshot.memo[key])
+    config = _read_config(snapshot, folder, name, has_file)
+    snapshot.memo[key] = config
+    return config
+
+
+def _read_config(
+    snapshot: Snapshot, folder: str, name: str, has_file: Callable[[str, str], bool] | None
+) -> PytestConfig | None:
     rel = join(folder, name)
     exists = has_file(folder, name) if has_file is not None else snapshot.is_file(rel)
     if not exists:

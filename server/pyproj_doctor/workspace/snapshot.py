@@ -87,6 +87,9 @@ class Snapshot:
         self._indexes: dict[str, LineIndex] = {}
         self._stamps: dict[str, Stamp | None] = {}
         self.problems: dict[str, FileProblem] = {}
+        # Values derived from this snapshot's texts alone (parsed configurations), computed
+        # once per check: many callers ask about the same few files.
+        self.memo: dict[tuple[object, ...], object] = {}
 
     def abspath(self, rel: str) -> str:
         return os.path.join(self.root, *rel.split("/")) if rel and rel != "." else self.root
