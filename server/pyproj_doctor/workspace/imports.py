@@ -81,15 +81,26 @@ def _find_origins(ws: Workspace) -> list[Origin]:
         for root in project.source_roots:
             for path in root.packages.values():
                 found.append(Origin(project, root, path))
+    # A folder already found through an earlier project's pythonpath adds nothing: the same
+    # names from the same search root, and the earlier origin wins every lookup. In a uv
+    # workspace every member shares the root's pythonpath (N members × N folders otherwise).
+    searched: set[str] = set()
+    configs: set[tuple[str, str]] = set()
     for project in ws.projects:
         config = project.pytest_config
         option = config.get("pythonpath") if config is not None else None
         if config is None or option is None or not within(project.dir, config.folder):
             continue
+        if (config.path, config.kind) in configs:
+            continue
+        configs.add((config.path, config.kind))
         for word in (w.text for w in option.words):
             rel = os.path.normpath(join(config.folder, word)).replace(os.sep, "/")
             if rel.startswith("..") or os.path.isabs(rel) or ws.index.listing(rel) is None:
                 continue
+            if rel in searched:
+                continue
+            searched.add(rel)
             packages = ws.memo.get(("pythonpath-packages", rel))
             if packages is None:
                 packages = ws.memo[("pythonpath-packages", rel)] = packages_in(ws, rel)

@@ -334,10 +334,7 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     collection order: an import that works only thanks to another module is
     not reported (a false alarm is worse than a miss)."""
     abspath = ws.snapshot.abspath
-    front: list[str] = []
-    if run.config is not None and run.config.get("pythonpath") is not None:
-        for word in (w.text for w in run.config.options["pythonpath"].words):
-            front.append(os.path.normpath(os.path.join(abspath(run.config.folder), word)))
+    front = _pythonpath(ws, run.config) if run.config is not None else []
     inserted: list[str] = []
     mode = run.import_mode()
     if mode in ("prepend", "append"):
@@ -359,6 +356,21 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
         path.extend(run.venv.site_packages)
         path.extend(run.venv.pth_paths)
     return list(dict.fromkeys(path))
+
+
+def _pythonpath(ws: Workspace, config: PytestConfig) -> list[str]:
+    """The configuration's ``pythonpath`` as absolute folders, once per check: every member of
+    a uv workspace runs under the root's configuration."""
+    key = ("pythonpath-abs", config.path, config.kind)
+    found = ws.memo.get(key)
+    if found is None:
+        found = []
+        option = config.get("pythonpath")
+        if option is not None:
+            base = ws.snapshot.abspath(config.folder)
+            found = [os.path.normpath(os.path.join(base, w.text)) for w in option.words]
+        ws.memo[key] = found
+    return cast("list[str]", found)
 
 
 def _django_paths(ws: Workspace, run: Run, project: Project) -> list[str]:
@@ -393,7 +405,11 @@ class Resolution:
 def resolve_in(ws: Workspace, path_entries: list[str], name: str) -> Resolution:
     """``resolve``, looking closely only at the entries that hold something called ``name``:
     each folder is listed once per check, whatever the number of paths and names."""
-    hits = [entry for entry in path_entries if name in _names_in(ws, entry)]
+    key = ("importable-names-of", tuple(path_entries))
+    names = ws.memo.get(key)
+    if names is None:
+        names = ws.memo[key] = [_names_in(ws, entry) for entry in path_entries]
+    hits = [entry for entry, found in zip(path_entries, cast("list[frozenset[str]]", names)) if name in found]
     return resolve(hits, name)
 
 
