@@ -7,8 +7,10 @@ it holds Python files); it owns every folder below it up to the next project.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -154,7 +156,7 @@ def _fill_project(ws: Workspace, project: Project) -> None:
     if config is not None and config.get("python_files") is not None:
         words = config.options["python_files"].words
         patterns = tuple(w.text for w in words) or DEFAULT_TEST_PATTERNS
-    is_test = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+    is_test = _test_matcher(patterns)
     for d in project.dirs:
         listing = ws.index.listing(d)
         for name in listing.python_files if listing else ():
@@ -167,6 +169,12 @@ def _fill_project(ws: Workspace, project: Project) -> None:
                     project.test_modules.append(module)
     project.venv = _venv(ws, project)
     project.python_version_file = _upward_file(ws, project.dir, ".python-version")
+
+
+@functools.lru_cache(maxsize=64)
+def _test_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """One matcher per set of ``python_files`` patterns (every project asks; most share the default)."""
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
 
 
 def _upward_file(ws: Workspace, start: str, name: str) -> str | None:

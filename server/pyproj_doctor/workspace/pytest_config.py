@@ -123,18 +123,41 @@ def find_config(
     The hidden table is a ``[tool.pytest…]`` in a ``pyproject.toml`` of the
     winner's own folder: the classic "my pyproject settings are ignored".
     """
+    # Kept per folder for the snapshot: every folder of a large tree asks, and their answers
+    # are their parents' until a folder holds a configuration.
+    memo = snapshot.memo
+    asked: list[tuple[object, ...]] = []
     folder: str | None = start
+    found: object = (None, None)
     while folder is not None:
-        for index, name in enumerate(CONFIG_NAMES):
-            config = read_config(snapshot, folder, name, has_file)
-            if config is None:
-                continue
-            shadowed = None
-            if name != "pyproject.toml" and "pyproject.toml" in CONFIG_NAMES[index + 1 :]:
-                shadowed = read_config(snapshot, folder, "pyproject.toml", has_file)
-            return config, shadowed
+        key: tuple[object, ...] = ("pytest-find-config", folder, has_file is None)
+        if key in memo:
+            found = memo[key]
+            break
+        asked.append(key)
+        here = _in_folder(snapshot, folder, has_file)
+        if here is not None:
+            found = here
+            break
         folder = None if folder == ROOT else parent(folder)
-    return None, None
+    for seen in asked:
+        memo[seen] = found
+    return cast("tuple[PytestConfig | None, PytestConfig | None]", found)
+
+
+def _in_folder(
+    snapshot: Snapshot, folder: str, has_file: Callable[[str, str], bool] | None
+) -> tuple[PytestConfig | None, PytestConfig | None] | None:
+    """The configuration held by ``folder`` itself, and the pyproject table it hides."""
+    for index, name in enumerate(CONFIG_NAMES):
+        config = read_config(snapshot, folder, name, has_file)
+        if config is None:
+            continue
+        shadowed = None
+        if name != "pyproject.toml" and "pyproject.toml" in CONFIG_NAMES[index + 1 :]:
+            shadowed = read_config(snapshot, folder, "pyproject.toml", has_file)
+        return config, shadowed
+    return None
 
 
 def _from_toml(doc: TomlDocument, rel: str, folder: str, kind: str, table: tuple[str, ...]) -> PytestConfig:
