@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pyproj_doctor.formats import pyimports
 from pyproj_doctor.formats.toml import TomlDocument
@@ -196,15 +196,24 @@ def _venv(ws: Workspace, project: Project) -> Venv | None:
     return None
 
 
-def is_test_data(projects: list[Project], project: Project) -> bool:
+def is_test_data(ws: Workspace, project: Project) -> bool:
     """A project folder inside an enclosing project's tests folder (``tests/packages/bad``,
     ``tests/fixtures/projects/demo``): test data. No tool reads it as this repository's
     configuration: pytest reads the configuration found from its arguments, pip and uv install
     only what is declared, Pylance reads the workspace root's. The tests build or read it."""
     if project.dir == ROOT:
         return False
-    for other in projects:
-        if other is project or not (other.dir == ROOT or project.dir.startswith(other.dir + "/")):
+    # The enclosing projects, found by walking up (a scan of every project from every
+    # project was quadratic in the members of a large workspace).
+    found = ws.memo.get(("projects-by-dir",))
+    if found is None:
+        found = ws.memo[("projects-by-dir",)] = {p.dir: p for p in ws.projects}
+    by_dir = cast("dict[str, Project]", found)
+    folder = project.dir
+    while folder != ROOT:
+        folder = parent(folder)
+        other = by_dir.get(folder)
+        if other is None or other is project:
             continue
         for tests in other.tests_dirs:
             if tests != other.dir and (project.dir == tests or project.dir.startswith(tests + "/")):
