@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from pyproj_doctor.workspace.install import _uv_workspace_root
-from pyproj_doctor.workspace.paths import join, within
+from pyproj_doctor.workspace.paths import ROOT, join, parent, within
 from pyproj_doctor.workspace.projects import ImportRef, Project, SourceRoot, TestModule, packages_in
 from pyproj_doctor.workspace.runs import (
     Run,
@@ -165,7 +165,22 @@ def runs_for(ws: Workspace, project: Project) -> list[Run]:
 
 def _candidates(ws: Workspace, run: Run) -> list[Project]:
     """Projects whose tests the run may collect (those below where it starts)."""
-    return [p for p in ws.projects if p.test_modules and within(p.dir, run.cwd)]
+    found = ws.memo.get(("projects-below",))
+    if found is None:
+        # Each folder's projects (itself and below, in workspace order), made by walking up from
+        # every project once: scanning every project for each run was quadratic in the members.
+        below: dict[str, list[Project]] = {}
+        for project in ws.projects:
+            if not project.test_modules:
+                continue
+            folder = project.dir
+            while True:
+                below.setdefault(folder, []).append(project)
+                if folder == ROOT:
+                    break
+                folder = parent(folder)
+        found = ws.memo[("projects-below",)] = below
+    return list(cast("dict[str, list[Project]]", found).get(run.cwd, ()))
 
 
 def _run_path(ws: Workspace, run: Run) -> list[str]:

@@ -405,12 +405,39 @@ class Resolution:
 def resolve_in(ws: Workspace, path_entries: list[str], name: str) -> Resolution:
     """``resolve``, looking closely only at the entries that hold something called ``name``:
     each folder is listed once per check, whatever the number of paths and names."""
-    key = ("importable-names-of", tuple(path_entries))
-    names = ws.memo.get(key)
-    if names is None:
-        names = ws.memo[key] = [_names_in(ws, entry) for entry in path_entries]
-    hits = [entry for entry, found in zip(path_entries, cast("list[frozenset[str]]", names)) if name in found]
-    return resolve(hits, name)
+    index = cast("_NameIndex | None", ws.memo.get(("importable-names",)))
+    if index is None:
+        index = ws.memo[("importable-names",)] = _NameIndex()
+    if not index.folders.issuperset(path_entries):
+        for entry in path_entries:
+            if entry not in index.folders:
+                index.folders.add(entry)
+                for found in _names_in(ws, entry):
+                    index.holders.setdefault(found, set()).add(entry)
+    holders = index.holders.get(name)
+    if not holders:
+        return resolve([], name)
+    # The few folders that hold the name, in path order (each time it occurs): searched at C
+    # speed, since paths are long (every member's folder in a large uv workspace) and many.
+    at: list[tuple[int, str]] = []
+    for entry in holders:
+        position = -1
+        while True:
+            try:
+                position = path_entries.index(entry, position + 1)
+            except ValueError:
+                break
+            at.append((position, entry))
+    at.sort()
+    return resolve([entry for _, entry in at], name)
+
+
+class _NameIndex:
+    """For one check: which folders (of any ``sys.path`` asked about) hold each name."""
+
+    def __init__(self) -> None:
+        self.folders: set[str] = set()
+        self.holders: dict[str, set[str]] = {}
 
 
 def _names_in(ws: Workspace, folder: str) -> frozenset[str]:
