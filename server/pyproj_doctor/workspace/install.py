@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pyproj_doctor.workspace.paths import join, parent, within
-from pyproj_doctor.workspace.projects import Project
+from pyproj_doctor.workspace.paths import join, parent
+from pyproj_doctor.workspace.projects import Project, enclosing
 from pyproj_doctor.workspace.workspace import Workspace
 
 # Backends whose editable install writes a path line Pylance follows.
@@ -115,9 +115,9 @@ def pylance_visible(ws: Workspace, project: Project) -> bool:
 
 def _uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
     """The uv workspace whose ``members`` include this project (the root includes itself)."""
-    for other in ws.projects:
+    for other in [*enclosing(ws, project), project]:
         doc = other.doc
-        if doc is None or not within(project.dir, other.dir):
+        if doc is None:
             continue
         members = doc.get("tool", "uv", "workspace", "members")
         if not isinstance(doc.get("tool", "uv", "workspace"), dict):
@@ -222,9 +222,7 @@ def _hatch_envs(ws: Workspace, project: Project) -> tuple[str, dict[str, Any]] |
 def _hatch_member(ws: Workspace, project: Project) -> str | None:
     """The file of an enclosing hatch project whose environment lists this one as a workspace member
     (``workspace.members``): hatch installs members editable into that environment."""
-    for other in ws.projects:
-        if other.dir == project.dir or not within(project.dir, other.dir):
-            continue
+    for other in enclosing(ws, project):
         found = _hatch_envs(ws, other)
         if found is None:
             continue

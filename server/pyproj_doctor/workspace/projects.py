@@ -203,22 +203,31 @@ def is_test_data(ws: Workspace, project: Project) -> bool:
     only what is declared, Pylance reads the workspace root's. The tests build or read it."""
     if project.dir == ROOT:
         return False
-    # The enclosing projects, found by walking up (a scan of every project from every
-    # project was quadratic in the members of a large workspace).
-    found = ws.memo.get(("projects-by-dir",))
-    if found is None:
-        found = ws.memo[("projects-by-dir",)] = {p.dir: p for p in ws.projects}
-    by_dir = cast("dict[str, Project]", found)
-    folder = project.dir
-    while folder != ROOT:
-        folder = parent(folder)
-        other = by_dir.get(folder)
-        if other is None or other is project:
-            continue
+    for other in enclosing(ws, project):
         for tests in other.tests_dirs:
             if tests != other.dir and (project.dir == tests or project.dir.startswith(tests + "/")):
                 return True
     return False
+
+
+def enclosing(ws: Workspace, project: Project) -> list[Project]:
+    """The projects whose folders hold this one's, outermost first (the order of ``ws.projects``).
+
+    Found by walking up the folders: scanning every project from every project was quadratic
+    in the members of a large workspace."""
+    found = ws.memo.get(("projects-by-dir",))
+    if found is None:
+        found = ws.memo[("projects-by-dir",)] = {p.dir: p for p in ws.projects}
+    by_dir = cast("dict[str, Project]", found)
+    out: list[Project] = []
+    folder = project.dir
+    while folder != ROOT:
+        folder = parent(folder)
+        other = by_dir.get(folder)
+        if other is not None and other is not project:
+            out.append(other)
+    out.reverse()
+    return out
 
 
 # ------------------------------------------------------------------ source roots
