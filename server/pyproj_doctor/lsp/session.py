@@ -215,6 +215,9 @@ class Session:
         """Check ``folder`` after ``delay`` (the debounce), cancelling a check that is now stale."""
         if delay is None:
             delay = min(MAX_DEBOUNCE_SECONDS, max(MIN_DEBOUNCE_SECONDS, folder.last_duration))
+            texts, _ = self.buffers(folder)
+            if folder.settings.enabled and folder.checker.has_report(folder.settings.options, texts, True):
+                delay = 0  # a state already checked (an undo): its report costs nothing to hand back
         folder.dirty = True
         if folder.running is not None:
             folder.running.set()  # newer input: the running check's result would be stale
