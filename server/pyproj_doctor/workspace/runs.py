@@ -20,6 +20,7 @@ inserted relative to the configuration file's folder; the environment's
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -245,8 +246,12 @@ class _Collection:
 
 def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
     """One regular expression for ``fnmatch`` of any of the patterns (POSIX: case-sensitive)."""
-    if not patterns:
-        return None
+    return _compiled(tuple(patterns)) if patterns else None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    # Every run of every member has the same norecursedirs: translated once, not once per run.
     return re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns))
 
 
