@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pyproj_doctor.rules import RULES
 from tests.helpers import ROOT, SEED_PYPROJECT, cli, seed, write
 
 
@@ -243,7 +244,7 @@ def test_rules_listing_and_explain() -> None:
     listing = cli("rules")
     assert listing.returncode == 0
     codes = [line.split()[0] for line in listing.stdout.splitlines() if line.startswith("PD")]
-    assert codes[0] == "PD101" and codes[-1] == "PD902" and len(codes) == 21
+    assert codes == [rule.code for rule in RULES] == sorted(codes)
     explained = cli("rules", "PD301")
     assert "extraPaths" in explained.stdout and "warning" in explained.stdout
     assert "`extraPaths`" in explained.stdout and "``" not in explained.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 from pathlib import Path
@@ -11,8 +12,8 @@ from lsprotocol import types as lsp
 from pyproj_doctor.findings import Position, Severity
 from pyproj_doctor.lsp import settings
 from pyproj_doctor.lsp.convert import Positions
-from pyproj_doctor.lsp.server import MAX_MESSAGE_BYTES, read_messages
-from pyproj_doctor.lsp.session import Folder, path_of
+from pyproj_doctor.lsp.server import MAX_MESSAGE_BYTES, DoctorServer, read_messages
+from pyproj_doctor.lsp.session import MIN_DEBOUNCE_SECONDS, Folder, Session, path_of
 from tests.lsp_support import uri
 
 
@@ -82,3 +83,23 @@ def test_framing_reads_messages_and_skips_oversized_ones() -> None:
 
 def test_framing_stops_at_a_truncated_body() -> None:
     assert list(read_messages(io.BytesIO(frame(b"{}") + frame(b'{"x"', length=100)))) == [b"{}"]
+
+
+def test_an_edit_to_an_idle_folder_is_checked_at_once_and_a_burst_is_debounced(tmp_path: Path) -> None:
+    async def scenario() -> tuple[float, float]:
+        session = Session(DoctorServer())
+        session.add_folders([lsp.WorkspaceFolder(uri=uri(tmp_path), name="w")])
+        folder = next(iter(session.folders.values()))
+        loop = asyncio.get_running_loop()
+        session.schedule(folder)  # the first keystroke after a pause
+        assert folder.timer is not None
+        first = folder.timer.when() - loop.time()
+        session.schedule(folder)  # the next one, while the first still waits to start
+        assert folder.timer is not None
+        second = folder.timer.when() - loop.time()
+        folder.timer.cancel()
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first <= 0.001
+    assert second >= MIN_DEBOUNCE_SECONDS * 0.9

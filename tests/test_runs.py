@@ -238,6 +238,46 @@ def test_workflow_installs(tmp_path: Path) -> None:
     assert _tool(tmp_path / "m", ci) == "ci"
 
 
+def test_uv_sync_names_the_members_it_installs(tmp_path: Path) -> None:
+    """`uv sync` from a root with a [project] installs only what the root needs (truth shapes
+    uv-workspace-member-not-a-dependency and uv-workspace-all-packages run the real uv)."""
+
+    def member(name: str, deps: str = "") -> str:
+        return UV_LIB.replace('name = "app"\n', f'name = "{name}"\ndependencies = [{deps}]\n')
+
+    root = (
+        '[project]\nname = "root"\nversion = "0"\ndependencies = ["alpha"]\n\n'
+        '[dependency-groups]\ndev = ["pytest", {include-group = "lint"}]\nlint = ["Delta_Tools>=1"]\n'
+        'extra = ["epsilon"]\n\n'
+        '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    )
+    files = {
+        "pyproject.toml": root,
+        "uv.lock": "",
+        "packages/alpha/pyproject.toml": member("alpha", '"beta>=1"'),  # a dependency of the root
+        "packages/beta/pyproject.toml": member("beta"),  # through alpha
+        "packages/gamma/pyproject.toml": member("gamma"),  # nothing needs it
+        "packages/delta/pyproject.toml": member("delta-tools"),  # through the default group's include
+        "packages/epsilon/pyproject.toml": member("epsilon"),  # only in a group uv sync leaves out
+    }
+    commands = {
+        name: _install(tmp_path / "w", files, f"packages/{name}")
+        for name in ("alpha", "beta", "gamma", "delta", "epsilon")
+    }
+    assert {name: found[1] for name, found in commands.items() if found} == {
+        "alpha": "uv sync",
+        "beta": "uv sync",
+        "gamma": "uv sync --all-packages",
+        "delta": "uv sync",
+        "epsilon": "uv sync --all-packages",
+    }
+    # `default-groups = "all"` brings epsilon in; a virtual root (no [project]) installs every member.
+    everything = {**files, "pyproject.toml": root + '\n[tool.uv]\ndefault-groups = "all"\n'}
+    assert _install(tmp_path / "all", everything, "packages/epsilon") == ("uv", "uv sync", True, False)
+    virtual = {**files, "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n'}
+    assert _install(tmp_path / "v", virtual, "packages/gamma") == ("uv", "uv sync", True, False)
+
+
 def test_workspace_fix_makes_the_root_invocation_work(tmp_path: Path) -> None:
     # Members without a build system: `uv sync` does not install them, so pythonpath must.
     write(

@@ -235,6 +235,11 @@ def _shapes() -> list[Shape]:
     ws = {"pyproject.toml": ws_root, **member("alpha"), **member("beta")}
     add(Shape("uv-workspace-synced", ws, setup=SYNC))
     add(Shape("uv-workspace-fresh", ws, needs_install=True))
+    # `uv sync` from a root with a [project] installs only the members the root needs (uv removes
+    # the rest): gamma's tests fail until `uv sync --all-packages`, which installs every member.
+    ws_gamma = {**ws, **member("gamma")}
+    add(Shape("uv-workspace-member-not-a-dependency", ws_gamma, setup=SYNC))
+    add(Shape("uv-workspace-all-packages", ws_gamma, setup=(("uv", "sync", "--all-packages", "-q"),)))
     add(
         Shape(
             "uv-workspace-member-pythonpath",

@@ -30,8 +30,10 @@ from pyproj_doctor.lsp.settings import FolderSettings
 if TYPE_CHECKING:
     from pyproj_doctor.lsp.server import DoctorServer
 
-# Typing is debounced by about as long as a check takes, within these bounds: a small
-# project answers almost at once, a large one is not re-checked on every keystroke.
+# An edit to an idle folder is checked at once (the user sees its effect without waiting
+# for a pause). Edits that arrive while a check runs or waits are debounced by about as long
+# as a check takes, within these bounds: a small project answers almost at once, a large one
+# is not re-checked on every keystroke.
 MIN_DEBOUNCE_SECONDS = 0.02
 MAX_DEBOUNCE_SECONDS = 0.15
 # How long a request waits for the report of the current document versions.
@@ -98,6 +100,7 @@ class Folder:
     broken: bool = False  # the last check could not run (its configuration is unusable)
     published: dict[str, list[lsp.Diagnostic]] = field(default_factory=dict)
     last_duration: float = MAX_DEBOUNCE_SECONDS
+    last_input: float = 0.0  # time.monotonic() of the last scheduled input
     # Scheduling: a pending timer, the running check's cancel flag, and whether input
     # arrived that the running (or no) check has seen.
     timer: asyncio.TimerHandle | None = None
@@ -212,12 +215,20 @@ class Session:
 
     # ------------------------------------------------------------ checking
     def schedule(self, folder: Folder, delay: float | None = None) -> None:
-        """Check ``folder`` after ``delay`` (the debounce), cancelling a check that is now stale."""
+        """Check ``folder`` after ``delay`` (the debounce), cancelling a check that is now stale.
+
+        Without a ``delay``, an edit to an idle folder (no check running or waiting, no input
+        within the debounce) starts its check at once; later edits of a burst are debounced.
+        """
+        now = time.monotonic()
         if delay is None:
-            delay = min(MAX_DEBOUNCE_SECONDS, max(MIN_DEBOUNCE_SECONDS, folder.last_duration))
+            debounce = min(MAX_DEBOUNCE_SECONDS, max(MIN_DEBOUNCE_SECONDS, folder.last_duration))
+            idle = folder.running is None and folder.timer is None and now - folder.last_input >= debounce
+            delay = 0 if idle else debounce
             texts, _ = self.buffers(folder)
             if folder.settings.enabled and folder.checker.has_report(folder.settings.options, texts, True):
                 delay = 0  # a state already checked (an undo): its report costs nothing to hand back
+        folder.last_input = now
         folder.dirty = True
         if folder.running is not None:
             folder.running.set()  # newer input: the running check's result would be stale

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyproj_doctor.rules import extensions, layout, pytest, python_version, syntax, vscode
+from pyproj_doctor.rules import environment, extensions, layout, pytest, python_version, syntax, vscode
 from pyproj_doctor.rules.base import Context, Rule, Settings
 
 RULES: tuple[Rule, ...] = (
@@ -25,6 +25,7 @@ RULES: tuple[Rule, ...] = (
     extensions.PD402,
     extensions.PD403,
     python_version.PD501,
+    environment.PD502,
     syntax.PD901,
     syntax.PD902,
 )

@@ -16,8 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pyproj_doctor.workspace.declared import requirement_names
 from pyproj_doctor.workspace.paths import join, parent
 from pyproj_doctor.workspace.projects import Project, enclosing
+from pyproj_doctor.workspace.venv import normalize
 from pyproj_doctor.workspace.workspace import Workspace
 
 # Backends whose editable install writes a path line Pylance follows.
@@ -154,6 +156,53 @@ def _uv_managed(ws: Workspace, project: Project) -> str | None:
     return None
 
 
+def _uv_sync_command(ws: Workspace, project: Project, root: Project | None) -> str:
+    """What installs a uv project: ``uv sync``, or ``uv sync --all-packages`` for a member it skips.
+
+    From a workspace root with a ``[project]``, ``uv sync`` installs that project, its default
+    groups (``dev``) and the members they depend on, and removes the rest (checked with uv
+    0.9: a member nothing depends on is not installed). A virtual root (no ``[project]``)
+    installs every member.
+    """
+    if root is None or root.dir == project.dir or root.doc is None:
+        return "uv sync"
+    if not isinstance(root.doc.get("project"), dict) or project.name is None:
+        return "uv sync"
+    members = {normalize(p.name): p for p in ws.projects if p.name and _uv_workspace_root(ws, p) is root}
+    wanted = requirement_names(root.doc.get("project", "dependencies"))
+    groups = root.doc.get("dependency-groups")
+    defaults = root.doc.get("tool", "uv", "default-groups")
+    if isinstance(groups, dict):
+        names = list(groups) if defaults == "all" else defaults if isinstance(defaults, list) else ["dev"]
+        wanted |= _group_names(groups, [n for n in names if isinstance(n, str)])
+    wanted |= requirement_names(root.doc.get("tool", "uv", "dev-dependencies"))
+    seen: set[str] = set()
+    while wanted - seen:
+        name = (wanted - seen).pop()
+        seen.add(name)
+        member = members.get(name)
+        if member is not None and member.doc is not None:
+            wanted |= requirement_names(member.doc.get("project", "dependencies"))
+    return "uv sync" if normalize(project.name) in seen else "uv sync --all-packages"
+
+
+def _group_names(groups: dict[str, Any], names: list[str]) -> set[str]:
+    """Requirement names of these dependency groups, following ``{include-group = ...}``."""
+    found: set[str] = set()
+    pending, visited = list(names), set()
+    while pending:
+        name = pending.pop()
+        if name in visited:
+            continue
+        visited.add(name)
+        for item in groups.get(name) or ():
+            if isinstance(item, dict) and isinstance(item.get("include-group"), str):
+                pending.append(item["include-group"])
+            elif isinstance(item, str):
+                found |= requirement_names([item])
+    return found
+
+
 def _requirements_self(ws: Workspace, project: Project) -> str | None:
     for folder in (project.dir, join(project.dir, "requirements")):
         for name in ws.files(folder):
@@ -276,7 +325,8 @@ def _workflow_install(ws: Workspace, project: Project) -> Install | None:
     if uv_file is not None:
         packaged = uv_package is True or (uv_package is not False and isinstance(get("build-system"), dict))
         if packaged:
-            return Install("uv", "uv sync", uv_file, True, visible, compiled)
+            command = _uv_sync_command(ws, project, workspace_root)
+            return Install("uv", command, uv_file, True, visible, compiled)
     if isinstance(get("tool", "poetry"), dict) and get("tool", "poetry", "package-mode") is not False:
         backend = build_backend(project)
         if backend is None or _backend_is(backend, ("poetry.core", "poetry")):

@@ -1,8 +1,9 @@
 """What a virtual environment tells us without running it.
 
-Only ``pyvenv.cfg`` and the top level of site-packages are read: ``.pth``
-path lines (what Pylance follows), import-hook editables (what it cannot
-follow) and ``direct_url.json`` of editable installs.
+Only ``pyvenv.cfg``, the activate script and the top level of site-packages
+are read: ``.pth`` path lines (what Pylance follows), import-hook editables
+(what it cannot follow), ``direct_url.json`` of editable installs, and the
+folder the environment was created in.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class EditableInstall:
     project_dir: str | None  # absolute, from direct_url.json
     path_lines: list[str] = field(default_factory=list)  # absolute paths from its .pth
     import_hook: bool = False
+    pth_file: str | None = None  # absolute path of its .pth
 
 
 @dataclass
@@ -35,6 +37,10 @@ class Venv:
     dists: dict[str, str]  # normalized name -> version
     interpreter: str  # workspace-relative path of its python
     site_packages: list[str] = field(default_factory=list)  # absolute; installed copies resolve here
+    # Where it was created (the literal VIRTUAL_ENV of its activate script; None for a
+    # relocatable environment or one without the script), and that script's path.
+    created_at: str | None = None
+    activate: str | None = None
 
     def editable_for(self, name: str | None, project_abs: str) -> EditableInstall | None:
         real = os.path.realpath(project_abs)
@@ -117,6 +123,7 @@ def read_venv(rel: str, venv_abs: str) -> Venv | None:
                         entry = editables.setdefault(dist, EditableInstall(dist, None))
                         entry.path_lines.extend(lines)
                         entry.import_hook = entry.import_hook or hook
+                        entry.pth_file = entry.pth_file or full
             elif name.endswith(".dist-info"):
                 stem = name[: -len(".dist-info")]
                 dist_name, _, dist_version = stem.partition("-")
@@ -130,6 +137,7 @@ def read_venv(rel: str, venv_abs: str) -> Venv | None:
                         entry.project_dir = project_dir
     # A .pth named after a project that has no editable metadata is not an editable.
     real_editables = [e for e in editables.values() if e.project_dir or e.import_hook]
+    activate, created_at = _created_at(venv_abs)
     return Venv(
         rel,
         venv_abs,
@@ -139,7 +147,35 @@ def read_venv(rel: str, venv_abs: str) -> Venv | None:
         dists,
         interpreter_of(rel, venv_abs),
         sites,
+        created_at,
+        activate,
     )
+
+
+# venv, virtualenv and uv write the folder as a literal; uv's relocatable environments compute it.
+_VIRTUAL_ENV = re.compile(
+    r"""(?m)^\s*(?:export\s+)?VIRTUAL_ENV=(["']?)((?:/|[A-Za-z]:[\\/])[^"'\n]*)\1\s*$"""
+)
+
+
+def _created_at(venv_abs: str) -> tuple[str | None, str | None]:
+    """The activate script and the folder it says the environment was created in."""
+    for folder in ("bin", "Scripts"):
+        script = os.path.join(venv_abs, folder, "activate")
+        match = _VIRTUAL_ENV.search(_read(script))
+        if match:
+            return script, match.group(2)
+    return None, None
+
+
+def created_elsewhere(venv: Venv) -> bool:
+    """Whether the environment was created in another folder and then moved or copied here."""
+    if venv.created_at is None:
+        return False
+    created = venv.created_at
+    if re.match(r"^[A-Za-z]:[\\/]", created) != re.match(r"^[A-Za-z]:[\\/]", venv.abspath):
+        return True  # made on Windows, opened here (or the reverse)
+    return os.path.normcase(os.path.realpath(created)) != os.path.normcase(os.path.realpath(venv.abspath))
 
 
 def _pth_lines(site: str, content: str) -> tuple[list[str], bool]:
@@ -161,6 +197,8 @@ def _dist_from_pth(name: str) -> str | None:
     if stem.startswith("__editable__."):
         stem = stem[len("__editable__.") :]
     stem = stem.lstrip("_")
+    if stem.startswith("editable_impl_"):  # hatchling 1.2x: "_editable_impl_<name>.pth"
+        stem = stem[len("editable_impl_") :]
     # setuptools: "<name>-<version>"; hatchling: "_<name>"; pdm: "<name>"
     match = re.match(r"([A-Za-z0-9][A-Za-z0-9._]*?)(?:-\d.*)?$", stem)
     return normalize(match.group(1)) if match else None
