@@ -233,16 +233,6 @@ class Checker:
         self._disk = {}
         self._reports = {}
 
-    @staticmethod
-    def _key(options: Options | None, overlay: dict[str, str] | None, file_wins: bool) -> tuple[object, ...]:
-        return (repr(options), file_wins, tuple(sorted((overlay or {}).items())))
-
-    def has_report(
-        self, options: Options | None = None, overlay: dict[str, str] | None = None, file_wins: bool = False
-    ) -> bool:
-        """Whether ``check`` of these inputs would hand back a kept report at once (an undo)."""
-        return self._key(options, overlay, file_wins) in self._reports
-
     def check(
         self,
         options: Options | None = None,
@@ -255,7 +245,7 @@ class Checker:
         Safe to call from a worker thread while ``disk_changed`` is called from another:
         a check that started before a disk change keeps nothing it learned."""
         generation, index, disk, reports = self.generation, self._index, self._disk, self._reports
-        key = self._key(options, overlay, file_wins)
+        key = (repr(options), file_wins, tuple(sorted((overlay or {}).items())))
         report = reports.get(key)
         if report is not None:
             return report

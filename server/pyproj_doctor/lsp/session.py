@@ -225,9 +225,6 @@ class Session:
             debounce = min(MAX_DEBOUNCE_SECONDS, max(MIN_DEBOUNCE_SECONDS, folder.last_duration))
             idle = folder.running is None and folder.timer is None and now - folder.last_input >= debounce
             delay = 0 if idle else debounce
-            texts, _ = self.buffers(folder)
-            if folder.settings.enabled and folder.checker.has_report(folder.settings.options, texts, True):
-                delay = 0  # a state already checked (an undo): its report costs nothing to hand back
         folder.last_input = now
         folder.dirty = True
         if folder.running is not None:
