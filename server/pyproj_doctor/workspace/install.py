@@ -14,7 +14,7 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pyproj_doctor.workspace.declared import requirement_names
 from pyproj_doctor.workspace.paths import join, parent
@@ -168,6 +168,18 @@ def _uv_sync_command(ws: Workspace, project: Project, root: Project | None) -> s
         return "uv sync"
     if not isinstance(root.doc.get("project"), dict) or project.name is None:
         return "uv sync"
+    # What the root's `uv sync` installs is the same for every member: found once per check
+    # (finding it for each member was quadratic in the members of a large workspace).
+    key = ("uv-sync-installs", root.dir)
+    installed = ws.memo.get(key)
+    if installed is None:
+        installed = ws.memo[key] = _uv_sync_installs(ws, root)
+    return "uv sync" if normalize(project.name) in cast("set[str]", installed) else "uv sync --all-packages"
+
+
+def _uv_sync_installs(ws: Workspace, root: Project) -> set[str]:
+    """The normalized names of the members that `uv sync` at a root with a ``[project]`` installs."""
+    assert root.doc is not None
     members = {normalize(p.name): p for p in ws.projects if p.name and _uv_workspace_root(ws, p) is root}
     wanted = requirement_names(root.doc.get("project", "dependencies"))
     groups = root.doc.get("dependency-groups")
@@ -183,7 +195,7 @@ def _uv_sync_command(ws: Workspace, project: Project, root: Project | None) -> s
         member = members.get(name)
         if member is not None and member.doc is not None:
             wanted |= requirement_names(member.doc.get("project", "dependencies"))
-    return "uv sync" if normalize(project.name) in seen else "uv sync --all-packages"
+    return seen
 
 
 def _group_names(groups: dict[str, Any], names: list[str]) -> set[str]:
