@@ -105,3 +105,43 @@ def test_append_and_remove_round_trip(value: dict[str, Any], key: str, item: str
     kept = comments_of(removed)
     lost = [c for c in before if c not in kept]
     assert all(c in appended[limit_start:limit_end] for c in lost)
+
+
+@settings(max_examples=200, deadline=None)
+@given(objects, keys, st.lists(values, min_size=1, max_size=5), st.integers(0, 10**6))
+def test_extend_array_is_appending_one_at_a_time(
+    value: dict[str, Any], key: str, items: list[Any], seed: int
+) -> None:
+    """Extending parses once but must give exactly the text of one append per item."""
+    text, _ = written(value, seed)
+    expected: str | None
+    try:
+        current = text
+        for item in items:
+            current = jsonc.apply(current, jsonc.append_to_array(current, (key,), item))
+        expected = current
+    except jsonc.EditError:
+        expected = None
+    try:
+        extended: str | None = jsonc.apply(text, jsonc.extend_array(text, (key,), items))
+    except jsonc.EditError:
+        extended = None
+    assert extended == expected
+
+
+@given(st.sampled_from(["\n", "\r\n"]), st.sampled_from(["  ", "\t", ""]), st.booleans(), st.integers(0, 3))
+def test_extend_array_layouts(eol: str, indent: str, trailing_comma: bool, existing: int) -> None:
+    """Hand-written layouts: multi-line arrays with comments, trailing commas and CRLF."""
+    members = [f'{indent}{indent}"./m{n}"' for n in range(existing)]
+    body = ("," + eol).join(members) + ("," if trailing_comma and members else "")
+    text = (
+        f'{{{eol}{indent}// settings{eol}{indent}"python.analysis.extraPaths": [{eol}'
+        f"{body}{eol if members else ''}{indent}] // roots{eol}}}{eol}"
+    )
+    items = [f"./packages/member{n}/src" for n in range(4)]
+    expected = text
+    for item in items:
+        expected = jsonc.apply(
+            expected, jsonc.append_to_array(expected, ("python.analysis.extraPaths",), item)
+        )
+    assert jsonc.apply(text, jsonc.extend_array(text, ("python.analysis.extraPaths",), items)) == expected

@@ -59,6 +59,11 @@ def json_append(path: jsonc.JsonPath, value: Any) -> JsonOp:
     return lambda text: jsonc.append_to_array(text, path, value)
 
 
+def json_extend(path: jsonc.JsonPath, values: Sequence[Any]) -> JsonOp:
+    """Append each value in turn (one op, so a long list is not re-parsed per value)."""
+    return lambda text: jsonc.extend_array(text, path, list(values))
+
+
 def json_remove(path: jsonc.JsonPath) -> JsonOp:
     return lambda text: jsonc.remove_value(text, path)
 

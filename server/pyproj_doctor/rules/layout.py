@@ -49,7 +49,7 @@ def PD101(ctx: Context) -> Iterator[Finding]:
     for origin in first_party_roots(ws):
         roots_by_name.setdefault(origin[0], set()).add(origin[1])
     for project in ws.projects:
-        if is_test_data(ws.projects, project):
+        if is_test_data(ws, project):
             continue
         tests = {m.path for m in project.test_modules}
         dropped = drops_namespace_folders(ws, project)

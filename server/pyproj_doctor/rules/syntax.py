@@ -14,7 +14,7 @@ from pyproj_doctor.workspace.projects import is_test_data
 def _toml_files(ctx: Context) -> list[str]:
     found: list[str] = []
     for project in ctx.ws.projects:
-        if is_test_data(ctx.ws.projects, project):
+        if is_test_data(ctx.ws, project):
             continue  # a fixture of the tests (build's deliberately broken pyproject): data
         for folder in project.dirs:
             for name in ("pyproject.toml", "pytest.toml", ".pytest.toml"):

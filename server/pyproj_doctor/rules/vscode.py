@@ -12,6 +12,7 @@ from pyproj_doctor.findings import Applicability, FileChange, Finding, Range, Se
 from pyproj_doctor.fixes.builders import (
     FixUnavailable,
     json_append,
+    json_extend,
     json_ops,
     json_remove,
     json_set,
@@ -112,7 +113,7 @@ def _selected_venv(ctx: Context, folder: VsCodeFolder, project: Project) -> Venv
 
 def _pyright_append(ctx: Context, pyright: PyrightConfig, values: list[str]) -> FileChange:
     if pyright.kind == "json":
-        return json_ops(ctx.ws.snapshot, pyright.path, [json_append(("extraPaths",), v) for v in values])
+        return json_ops(ctx.ws.snapshot, pyright.path, [json_extend(("extraPaths",), values)])
     return toml_ops(
         ctx.ws.snapshot, pyright.path, [toml_append(("tool", "pyright", "extraPaths"), v) for v in values]
     )
@@ -295,7 +296,7 @@ def _pd301_environment(
                 json_ops(
                     ctx.ws.snapshot,
                     pyright.path,
-                    [json_append(("executionEnvironments", index, "extraPaths"), v) for v in values],
+                    [json_extend(("executionEnvironments", index, "extraPaths"), values)],
                 )
             ],
         )
@@ -373,7 +374,7 @@ def _pd301(
         if ref is None or isinstance(ref.value, list):
             fix = ctx.fix(
                 f"Add {_quoted(values)} to {EXTRA_PATHS} in {target}",
-                lambda: [json_ops(ctx.ws.snapshot, target, [json_append(json_path, v) for v in values])],
+                lambda: [json_ops(ctx.ws.snapshot, target, [json_extend(json_path, values)])],
             )
     label = ", ".join(f"`{r}`" for r in roots)
     if only_env:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import stat
 import sys
 import time
@@ -146,6 +145,8 @@ def _write(root: str, data: dict[str, Any]) -> bool:
 
 def _atomic(folder: str, target: str, text: str) -> None:
     """Write through a temporary file in the same folder and rename it over ``target``."""
+    import secrets  # only when writing: its import (random, hashlib) costs milliseconds per run
+
     temporary = os.path.join(folder, f".tmp-{os.getpid()}-{secrets.token_hex(6)}")
     # O_EXCL: never through a link planted under that name; 0o666 less the umask, like any new file.
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)

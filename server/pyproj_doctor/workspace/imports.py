@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from pyproj_doctor.workspace.install import _uv_workspace_root
-from pyproj_doctor.workspace.paths import join, within
+from pyproj_doctor.workspace.paths import ROOT, join, parent, within
 from pyproj_doctor.workspace.projects import ImportRef, Project, SourceRoot, TestModule, packages_in
 from pyproj_doctor.workspace.runs import (
     Run,
@@ -81,15 +81,26 @@ def _find_origins(ws: Workspace) -> list[Origin]:
         for root in project.source_roots:
             for path in root.packages.values():
                 found.append(Origin(project, root, path))
+    # A folder already found through an earlier project's pythonpath adds nothing: the same
+    # names from the same search root, and the earlier origin wins every lookup. In a uv
+    # workspace every member shares the root's pythonpath (N members × N folders otherwise).
+    searched: set[str] = set()
+    configs: set[tuple[str, str]] = set()
     for project in ws.projects:
         config = project.pytest_config
         option = config.get("pythonpath") if config is not None else None
         if config is None or option is None or not within(project.dir, config.folder):
             continue
+        if (config.path, config.kind) in configs:
+            continue
+        configs.add((config.path, config.kind))
         for word in (w.text for w in option.words):
             rel = os.path.normpath(join(config.folder, word)).replace(os.sep, "/")
             if rel.startswith("..") or os.path.isabs(rel) or ws.index.listing(rel) is None:
                 continue
+            if rel in searched:
+                continue
+            searched.add(rel)
             packages = ws.memo.get(("pythonpath-packages", rel))
             if packages is None:
                 packages = ws.memo[("pythonpath-packages", rel)] = packages_in(ws, rel)
@@ -154,7 +165,22 @@ def runs_for(ws: Workspace, project: Project) -> list[Run]:
 
 def _candidates(ws: Workspace, run: Run) -> list[Project]:
     """Projects whose tests the run may collect (those below where it starts)."""
-    return [p for p in ws.projects if p.test_modules and within(p.dir, run.cwd)]
+    found = ws.memo.get(("projects-below",))
+    if found is None:
+        # Each folder's projects (itself and below, in workspace order), made by walking up from
+        # every project once: scanning every project for each run was quadratic in the members.
+        below: dict[str, list[Project]] = {}
+        for project in ws.projects:
+            if not project.test_modules:
+                continue
+            folder = project.dir
+            while True:
+                below.setdefault(folder, []).append(project)
+                if folder == ROOT:
+                    break
+                folder = parent(folder)
+        found = ws.memo[("projects-below",)] = below
+    return list(cast("dict[str, list[Project]]", found).get(run.cwd, ()))
 
 
 def _run_path(ws: Workspace, run: Run) -> list[str]:

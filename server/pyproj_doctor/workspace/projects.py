@@ -7,10 +7,12 @@ it holds Python files); it owns every folder below it up to the next project.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pyproj_doctor.formats import pyimports
 from pyproj_doctor.formats.toml import TomlDocument
@@ -154,7 +156,7 @@ def _fill_project(ws: Workspace, project: Project) -> None:
     if config is not None and config.get("python_files") is not None:
         words = config.options["python_files"].words
         patterns = tuple(w.text for w in words) or DEFAULT_TEST_PATTERNS
-    is_test = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+    is_test = _test_matcher(patterns)
     for d in project.dirs:
         listing = ws.index.listing(d)
         for name in listing.python_files if listing else ():
@@ -167,6 +169,12 @@ def _fill_project(ws: Workspace, project: Project) -> None:
                     project.test_modules.append(module)
     project.venv = _venv(ws, project)
     project.python_version_file = _upward_file(ws, project.dir, ".python-version")
+
+
+@functools.lru_cache(maxsize=64)
+def _test_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """One matcher per set of ``python_files`` patterns (every project asks; most share the default)."""
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
 
 
 def _upward_file(ws: Workspace, start: str, name: str) -> str | None:
@@ -188,20 +196,38 @@ def _venv(ws: Workspace, project: Project) -> Venv | None:
     return None
 
 
-def is_test_data(projects: list[Project], project: Project) -> bool:
+def is_test_data(ws: Workspace, project: Project) -> bool:
     """A project folder inside an enclosing project's tests folder (``tests/packages/bad``,
     ``tests/fixtures/projects/demo``): test data. No tool reads it as this repository's
     configuration: pytest reads the configuration found from its arguments, pip and uv install
     only what is declared, Pylance reads the workspace root's. The tests build or read it."""
     if project.dir == ROOT:
         return False
-    for other in projects:
-        if other is project or not (other.dir == ROOT or project.dir.startswith(other.dir + "/")):
-            continue
+    for other in enclosing(ws, project):
         for tests in other.tests_dirs:
             if tests != other.dir and (project.dir == tests or project.dir.startswith(tests + "/")):
                 return True
     return False
+
+
+def enclosing(ws: Workspace, project: Project) -> list[Project]:
+    """The projects whose folders hold this one's, outermost first (the order of ``ws.projects``).
+
+    Found by walking up the folders: scanning every project from every project was quadratic
+    in the members of a large workspace."""
+    found = ws.memo.get(("projects-by-dir",))
+    if found is None:
+        found = ws.memo[("projects-by-dir",)] = {p.dir: p for p in ws.projects}
+    by_dir = cast("dict[str, Project]", found)
+    out: list[Project] = []
+    folder = project.dir
+    while folder != ROOT:
+        folder = parent(folder)
+        other = by_dir.get(folder)
+        if other is not None and other is not project:
+            out.append(other)
+    out.reverse()
+    return out
 
 
 # ------------------------------------------------------------------ source roots

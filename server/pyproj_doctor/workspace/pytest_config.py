@@ -13,7 +13,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pyproj_doctor.formats.toml import TomlDocument, TomlValue
 from pyproj_doctor.text import Span, Word
@@ -72,8 +72,22 @@ def read_config(
 ) -> PytestConfig | None:
     """The pytest configuration held by ``folder/name``, if pytest would use it.
 
-    ``has_file`` answers from the walked tree instead of asking the disk.
+    ``has_file`` answers from the walked tree instead of asking the disk. Each answer is
+    kept for the snapshot: a root configuration is asked about from every folder below
+    it, and reading a long ``pythonpath`` each time made a large workspace quadratic.
+    Callers never change the configuration they get.
     """
+    key = ("pytest-config", folder, name, has_file is None)
+    if key in snapshot.memo:
+        return cast("PytestConfig | None", snapshot.memo[key])
+    config = _read_config(snapshot, folder, name, has_file)
+    snapshot.memo[key] = config
+    return config
+
+
+def _read_config(
+    snapshot: Snapshot, folder: str, name: str, has_file: Callable[[str, str], bool] | None
+) -> PytestConfig | None:
     rel = join(folder, name)
     exists = has_file(folder, name) if has_file is not None else snapshot.is_file(rel)
     if not exists:
@@ -109,18 +123,41 @@ def find_config(
     The hidden table is a ``[tool.pytest…]`` in a ``pyproject.toml`` of the
     winner's own folder: the classic "my pyproject settings are ignored".
     """
+    # Kept per folder for the snapshot: every folder of a large tree asks, and their answers
+    # are their parents' until a folder holds a configuration.
+    memo = snapshot.memo
+    asked: list[tuple[object, ...]] = []
     folder: str | None = start
+    found: object = (None, None)
     while folder is not None:
-        for index, name in enumerate(CONFIG_NAMES):
-            config = read_config(snapshot, folder, name, has_file)
-            if config is None:
-                continue
-            shadowed = None
-            if name != "pyproject.toml" and "pyproject.toml" in CONFIG_NAMES[index + 1 :]:
-                shadowed = read_config(snapshot, folder, "pyproject.toml", has_file)
-            return config, shadowed
+        key: tuple[object, ...] = ("pytest-find-config", folder, has_file is None)
+        if key in memo:
+            found = memo[key]
+            break
+        asked.append(key)
+        here = _in_folder(snapshot, folder, has_file)
+        if here is not None:
+            found = here
+            break
         folder = None if folder == ROOT else parent(folder)
-    return None, None
+    for seen in asked:
+        memo[seen] = found
+    return cast("tuple[PytestConfig | None, PytestConfig | None]", found)
+
+
+def _in_folder(
+    snapshot: Snapshot, folder: str, has_file: Callable[[str, str], bool] | None
+) -> tuple[PytestConfig | None, PytestConfig | None] | None:
+    """The configuration held by ``folder`` itself, and the pyproject table it hides."""
+    for index, name in enumerate(CONFIG_NAMES):
+        config = read_config(snapshot, folder, name, has_file)
+        if config is None:
+            continue
+        shadowed = None
+        if name != "pyproject.toml" and "pyproject.toml" in CONFIG_NAMES[index + 1 :]:
+            shadowed = read_config(snapshot, folder, "pyproject.toml", has_file)
+        return config, shadowed
+    return None
 
 
 def _from_toml(doc: TomlDocument, rel: str, folder: str, kind: str, table: tuple[str, ...]) -> PytestConfig:

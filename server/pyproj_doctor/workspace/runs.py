@@ -20,6 +20,7 @@ inserted relative to the configuration file's folder; the environment's
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -245,8 +246,12 @@ class _Collection:
 
 def _any_of(patterns: list[str]) -> re.Pattern[str] | None:
     """One regular expression for ``fnmatch`` of any of the patterns (POSIX: case-sensitive)."""
-    if not patterns:
-        return None
+    return _compiled(tuple(patterns)) if patterns else None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    # Every run of every member has the same norecursedirs: translated once, not once per run.
     return re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns))
 
 
@@ -334,10 +339,7 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     collection order: an import that works only thanks to another module is
     not reported (a false alarm is worse than a miss)."""
     abspath = ws.snapshot.abspath
-    front: list[str] = []
-    if run.config is not None and run.config.get("pythonpath") is not None:
-        for word in (w.text for w in run.config.options["pythonpath"].words):
-            front.append(os.path.normpath(os.path.join(abspath(run.config.folder), word)))
+    front = _pythonpath(ws, run.config) if run.config is not None else []
     inserted: list[str] = []
     mode = run.import_mode()
     if mode in ("prepend", "append"):
@@ -359,6 +361,21 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
         path.extend(run.venv.site_packages)
         path.extend(run.venv.pth_paths)
     return list(dict.fromkeys(path))
+
+
+def _pythonpath(ws: Workspace, config: PytestConfig) -> list[str]:
+    """The configuration's ``pythonpath`` as absolute folders, once per check: every member of
+    a uv workspace runs under the root's configuration."""
+    key = ("pythonpath-abs", config.path, config.kind)
+    found = ws.memo.get(key)
+    if found is None:
+        found = []
+        option = config.get("pythonpath")
+        if option is not None:
+            base = ws.snapshot.abspath(config.folder)
+            found = [os.path.normpath(os.path.join(base, w.text)) for w in option.words]
+        ws.memo[key] = found
+    return cast("list[str]", found)
 
 
 def _django_paths(ws: Workspace, run: Run, project: Project) -> list[str]:
@@ -393,8 +410,39 @@ class Resolution:
 def resolve_in(ws: Workspace, path_entries: list[str], name: str) -> Resolution:
     """``resolve``, looking closely only at the entries that hold something called ``name``:
     each folder is listed once per check, whatever the number of paths and names."""
-    hits = [entry for entry in path_entries if name in _names_in(ws, entry)]
-    return resolve(hits, name)
+    index = cast("_NameIndex | None", ws.memo.get(("importable-names",)))
+    if index is None:
+        index = ws.memo[("importable-names",)] = _NameIndex()
+    if not index.folders.issuperset(path_entries):
+        for entry in path_entries:
+            if entry not in index.folders:
+                index.folders.add(entry)
+                for found in _names_in(ws, entry):
+                    index.holders.setdefault(found, set()).add(entry)
+    holders = index.holders.get(name)
+    if not holders:
+        return resolve([], name)
+    # The few folders that hold the name, in path order (each time it occurs): searched at C
+    # speed, since paths are long (every member's folder in a large uv workspace) and many.
+    at: list[tuple[int, str]] = []
+    for entry in holders:
+        position = -1
+        while True:
+            try:
+                position = path_entries.index(entry, position + 1)
+            except ValueError:
+                break
+            at.append((position, entry))
+    at.sort()
+    return resolve([entry for _, entry in at], name)
+
+
+class _NameIndex:
+    """For one check: which folders (of any ``sys.path`` asked about) hold each name."""
+
+    def __init__(self) -> None:
+        self.folders: set[str] = set()
+        self.holders: dict[str, set[str]] = {}
 
 
 def _names_in(ws: Workspace, folder: str) -> frozenset[str]:

@@ -86,10 +86,18 @@ class Snapshot:
         self._sources: dict[str, SourceText | None] = {}
         self._indexes: dict[str, LineIndex] = {}
         self._stamps: dict[str, Stamp | None] = {}
+        self._abspaths: dict[str, str] = {}
         self.problems: dict[str, FileProblem] = {}
+        # Values derived from this snapshot's texts alone (parsed configurations), computed
+        # once per check: many callers ask about the same few files.
+        self.memo: dict[tuple[object, ...], object] = {}
 
     def abspath(self, rel: str) -> str:
-        return os.path.join(self.root, *rel.split("/")) if rel and rel != "." else self.root
+        found = self._abspaths.get(rel)
+        if found is None:  # asked tens of thousands of times per check in a large workspace
+            found = os.path.join(self.root, *rel.split("/")) if rel and rel != "." else self.root
+            self._abspaths[rel] = found
+        return found
 
     def exists(self, rel: str) -> bool:
         return rel in self.overlay or os.path.exists(self.abspath(rel))

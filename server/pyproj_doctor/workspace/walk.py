@@ -460,25 +460,27 @@ def scan(root: str, max_dirs: int = 200_000) -> FileIndex:
         names = {e.name for e in entries}
         if ".gitignore" in names:
             ignores = (*ignores, GitIgnore(rel, _read_gitignore(os.path.join(path, ".gitignore"))))
+        # The hot loop of a large tree: a child's relative path is built only when needed.
         for entry in entries:
             name = entry.name
-            child = join(rel, name)
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
-            if _is_ignored(ignores, child, is_dir):
+            if ignores and _is_ignored(ignores, join(rel, name), is_dir):
                 continue
             if is_dir:
                 listing.dirs.append(name)
                 if name in CONFIG_NAMES:
-                    problems[child] = _kind(stat.S_IFDIR)
+                    problems[join(rel, name)] = _kind(stat.S_IFDIR)
             else:
                 try:
                     if entry.is_file():
                         listing.files.append(name)
                     elif name in CONFIG_NAMES and not entry.is_dir():
-                        problems[child] = _kind(entry.stat().st_mode) if os.path.exists(entry.path) else ""
+                        problems[join(rel, name)] = (
+                            _kind(entry.stat().st_mode) if os.path.exists(entry.path) else ""
+                        )
                 except OSError:
                     continue
         listing.files.sort()
