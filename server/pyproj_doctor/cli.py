@@ -242,8 +242,6 @@ def _explain(target: str, fmt: str) -> int:
     import json
 
     from pyproj_doctor import explain, output
-    from pyproj_doctor.workspace.snapshot import Snapshot
-    from pyproj_doctor.workspace.workspace import Workspace
 
     path, sep, number = target.rpartition(":")
     if not sep or not path or not number.isdigit() or int(number) < 1:
@@ -253,10 +251,9 @@ def _explain(target: str, fmt: str) -> int:
         problem = "no such file" if not os.path.exists(absolute) else "not a file"
         raise _UsageError(f"{output.clean(path)}: {problem}")
     root = explain.workspace_root(absolute)
-    ws = Workspace(Snapshot(root))
     rel = os.path.relpath(os.path.realpath(absolute), os.path.realpath(root)).replace(os.sep, "/")
     try:
-        items = explain.explain(ws, rel, int(number))
+        items = explain.explain_in(root, rel, int(number))
     except explain.ExplainError as error:
         message = str(error).replace(rel, path, 1) if str(error).startswith(rel) else str(error)
         raise _UsageError(output.clean(message)) from None

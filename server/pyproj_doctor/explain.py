@@ -32,6 +32,8 @@ from pyproj_doctor.workspace.runs import (
     plain_pytest,
     resolve_in,
 )
+from pyproj_doctor.workspace.snapshot import Snapshot
+from pyproj_doctor.workspace.walk import FileIndex
 from pyproj_doctor.workspace.workspace import Workspace
 
 RESOLVES, MISRESOLVES, FAILS = "resolves", "mis-resolves", "fails"
@@ -88,6 +90,20 @@ class Explanation:
         for item, verdict in zip(data["verdicts"], self.verdicts):
             item["imports"] = verdict.imports
         return data
+
+
+def explain_in(
+    root: str, rel: str, line: int, overlay: dict[str, str] | None = None, index: FileIndex | None = None
+) -> list[Explanation]:
+    """``explain`` in the workspace at ``root`` (with unsaved ``overlay`` texts, as the editor has them).
+
+    ``index`` is a listing of the tree the caller knows to be current (the language server's)."""
+    return explain(Workspace(Snapshot(root, overlay), index), rel, line)
+
+
+def has_import(text: str, line: int) -> bool:
+    """Whether an absolute import starts on ``line`` (1-based): cheap, before the workspace is read."""
+    return any(i.line == line - 1 and i.level == 0 and i.module for i in pyimports.scan(text).imports)
 
 
 def explain(ws: Workspace, rel: str, line: int) -> list[Explanation]:
