@@ -67,6 +67,7 @@ async def test_the_command_answers_with_markdown_and_json(editor: Editor, tmp_pa
     result = await editor.client.workspace_execute_command_async(
         lsp.ExecuteCommandParams(command="pyprojDoctor.explainImport", arguments=[uri(app / TEST), 0])
     )
+    assert result is not None
     assert result["explanations"][0]["name"] == "my_app"
     assert result["explanations"][0]["verdicts"][0]["setting"] == "`pythonpath` in pyproject.toml"
     assert "Every runner agrees." in result["markdown"]
@@ -75,6 +76,7 @@ async def test_the_command_answers_with_markdown_and_json(editor: Editor, tmp_pa
             command="pyprojDoctor.explainImport", arguments=[{"uri": uri(app / TEST), "line": 2}]
         )
     )
+    assert off is not None
     assert off["error"] == f"{TEST}:3: not an import"
 
 
