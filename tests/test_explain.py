@@ -90,7 +90,7 @@ def test_uv_run_syncs_the_project_before_running(tmp_path: Path) -> None:
     [item] = explain(tmp_path, "tests/test_main.py:1")
     assert verdicts(item)["pytest"] == "fails"
     assert verdicts(item)["uv"] == "resolves"
-    assert "uv sync" in item["verdicts"][3]["reason"]
+    assert "`uv run` syncs first" in item["verdicts"][3]["reason"]
 
 
 def test_editable_pth_is_named_as_the_provider(tmp_path: Path) -> None:
@@ -142,3 +142,30 @@ def test_the_workspace_is_found_from_the_file(tmp_path: Path) -> None:
     assert item["path"] == "packages/lib/tests/test_lib.py"
     assert item["project"] == "packages/lib"
     assert item["origin"] == "packages/lib/src/lib"
+
+
+def test_uv_run_in_a_member_installs_it_and_its_member_dependencies_only(tmp_path: Path) -> None:
+    member = '[project]\nname = "{name}"\nversion = "0"\ndependencies = [{deps}]\n' + BUILD
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "root"\nversion = "0"\ndependencies = ["a"]\n'
+            '[tool.uv.workspace]\nmembers = ["packages/*"]\n[tool.uv.sources]\na = { workspace = true }\n',
+            "uv.lock": "",
+            "packages/a/pyproject.toml": member.format(name="a", deps='"b"'),
+            "packages/a/src/a/__init__.py": "",
+            "packages/a/tests/test_a.py": "import a\nimport b\nimport c\n",
+            "packages/b/pyproject.toml": member.format(name="b", deps=""),
+            "packages/b/src/b/__init__.py": "",
+            "packages/c/pyproject.toml": member.format(name="c", deps=""),
+            "packages/c/src/c/__init__.py": "",
+        },
+    )
+    uv = {}
+    for line, name in ((1, "a"), (2, "b"), (3, "c")):
+        [item] = explain(tmp_path, f"packages/a/tests/test_a.py:{line}")
+        assert verdicts(item)["pytest"] == "fails", name
+        uv[name] = item["verdicts"][3]
+    assert uv["a"]["verdict"] == "resolves" and uv["b"]["verdict"] == "resolves"
+    assert uv["c"]["verdict"] == "fails"
+    assert "`uv sync --all-packages` does" in uv["c"]["reason"]

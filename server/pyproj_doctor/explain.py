@@ -18,7 +18,7 @@ from typing import Any
 from pyproj_doctor.formats import pyimports
 from pyproj_doctor.workspace.analysis import EXTRA_PATHS, SearchPaths, search_paths
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party, lookup, run_path
-from pyproj_doctor.workspace.install import _uv_managed, _uv_workspace_root, workflow_install
+from pyproj_doctor.workspace.install import _uv_managed, _uv_workspace_root, synced_members, workflow_install
 from pyproj_doctor.workspace.paths import within
 from pyproj_doctor.workspace.projects import Project
 from pyproj_doctor.workspace.runs import (
@@ -33,6 +33,7 @@ from pyproj_doctor.workspace.runs import (
     resolve_in,
 )
 from pyproj_doctor.workspace.snapshot import Snapshot
+from pyproj_doctor.workspace.venv import normalize
 from pyproj_doctor.workspace.walk import FileIndex
 from pyproj_doctor.workspace.workspace import Workspace
 
@@ -417,13 +418,25 @@ def _uv_verdict(
             "uv", title, FAILS, None, f"{plain.reason}; uv does not install it", plain.setting
         )
     member = origin.project.name or origin.project.dir
-    itself = origin.project.dir == project.dir
-    at_root = root is not None and root.dir == project.dir
-    if itself or (at_root and install.command == "uv sync"):
-        reason = f"`uv run` syncs first, and `uv sync` installs {member} editable"
+    if _uv_run_installs(ws, project, origin.project, root):
+        reason = f"`uv run` syncs first, and that installs {member} editable"
         return RunnerVerdict("uv", title, RESOLVES, origin.path, reason, install.declared_in)
-    reason = f"{plain.reason}; `uv run`'s sync does not install {member} (`{install.command}` does)"
+    reason = (
+        f"{plain.reason}; the sync `uv run` does here does not install {member} (`{install.command}` does)"
+    )
     return RunnerVerdict("uv", title, FAILS, None, reason, install.declared_in)
+
+
+def _uv_run_installs(ws: Workspace, project: Project, wanted: Project, root: Project | None) -> bool:
+    """Whether ``uv run`` in ``project``'s folder installs ``wanted``: the project itself; in a uv
+    workspace, the members syncing the project installs (every member from a virtual root)."""
+    if wanted.dir == project.dir:
+        return True
+    if root is None or wanted.name is None:
+        return False
+    if project.dir == root.dir and root.doc is not None and not isinstance(root.doc.get("project"), dict):
+        return True
+    return normalize(wanted.name) in synced_members(ws, project, root)
 
 
 def _diverge(verdicts: list[RunnerVerdict]) -> Divergence | None:
