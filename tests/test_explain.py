@@ -145,6 +145,7 @@ def test_the_workspace_is_found_from_the_file(tmp_path: Path) -> None:
 
 
 def test_uv_run_in_a_member_installs_it_and_its_member_dependencies_only(tmp_path: Path) -> None:
+    """As real uv 0.9 does: `uv run` in packages/a installs a and b (a depends on it), not c."""
     member = '[project]\nname = "{name}"\nversion = "0"\ndependencies = [{deps}]\n' + BUILD
     write(
         tmp_path,
@@ -152,7 +153,8 @@ def test_uv_run_in_a_member_installs_it_and_its_member_dependencies_only(tmp_pat
             "pyproject.toml": '[project]\nname = "root"\nversion = "0"\ndependencies = ["a"]\n'
             '[tool.uv.workspace]\nmembers = ["packages/*"]\n[tool.uv.sources]\na = { workspace = true }\n',
             "uv.lock": "",
-            "packages/a/pyproject.toml": member.format(name="a", deps='"b"'),
+            "packages/a/pyproject.toml": member.format(name="a", deps='"b"')
+            + "[tool.uv.sources]\nb = { workspace = true }\n",
             "packages/a/src/a/__init__.py": "",
             "packages/a/tests/test_a.py": "import a\nimport b\nimport c\n",
             "packages/b/pyproject.toml": member.format(name="b", deps=""),
