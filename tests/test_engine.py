@@ -125,3 +125,20 @@ def test_positions_convert_to_utf16_utf8_and_back() -> None:
     assert utf32.position(after_emoji) == lsp.Position(line=0, character=7)
     # Past the end of a line or the text, positions are clamped, not errors.
     assert utf16.to_engine(lsp.Position(line=1, character=40)) == Position(1, 1)
+
+
+def test_overrides_apply_to_hints_too(tmp_path: Path) -> None:
+    # No shared .vscode: PD304 (enable pytest in the Test Explorer) is a hint for this user only.
+    seed(tmp_path)
+    [plain] = only(engine.check(str(tmp_path)), "PD304")
+    assert plain.severity is Severity.HINT
+    for wanted in (Severity.ERROR, Severity.INFORMATION):
+        report = engine.check(str(tmp_path), engine.Options(severity_overrides={"PD304": wanted}))
+        assert [f.severity for f in only(report, "PD304")] == [wanted]
+    # From the project's own table as well; a rule without an override keeps its severities.
+    write(
+        tmp_path, {"pyproject.toml": SEED_PYPROJECT + '\n[tool.pyproj-doctor.severity]\nPD304 = "warning"\n'}
+    )
+    report = engine.check(str(tmp_path))
+    assert [f.severity for f in only(report, "PD304")] == [Severity.WARNING]
+    assert {f.severity for f in only(report, "PD401")} == {Severity.HINT}

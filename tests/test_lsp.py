@@ -178,7 +178,8 @@ async def test_configure_command_sends_annotated_edit(editor: Editor, tmp_path: 
 
 
 async def test_configuration_changes(editor: Editor, tmp_path: Path) -> None:
-    # A shared .vscode: PD304 is team advice (information), which an override can raise.
+    # A shared .vscode: PD304 is team advice (information), which an override can raise
+    # (a hint too: tests/test_engine.py::test_overrides_apply_to_hints_too).
     app = seed(tmp_path, **{".vscode/extensions.json": '{"recommendations": []}\n'})
     pyproject = app / "pyproject.toml"
     await editor.start(app, settings={"ignore": ["PD4"], "severityOverrides": {"PD304": "error"}})

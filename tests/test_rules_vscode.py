@@ -319,6 +319,84 @@ class TestPD301PyrightConfigModel:
         assert env["extraPaths"] == ["tools", "lib"]
         assert not only(check(tmp_path), "PD301")
 
+    def test_environment_own_list_in_pyproject_is_extended(self, tmp_path: Path) -> None:
+        envs = (
+            '\n[tool.pyright]\ntypeCheckingMode = "basic"  # keep\n\n'
+            '[[tool.pyright.executionEnvironments]]\nroot = "scripts"\nextraPaths = ["tools"]\n\n'
+            '[[tool.pyright.executionEnvironments]]\nroot = "tests"\nextraPaths = [\n    "tools",  # helpers\n]\n'
+            "reportPrivateUsage = false\n"
+        )
+        write(tmp_path, {**self.LIB, "tools/x.py": ""})
+        write(tmp_path, {"pyproject.toml": self.LIB["pyproject.toml"] + envs})
+        before = (tmp_path / "pyproject.toml").read_text()
+        [item] = only(check(tmp_path), "PD301")
+        assert "execution environment `tests`" in item.message
+        assert text_at(tmp_path, item) == '[\n    "tools",  # helpers\n]'
+        apply_fix(tmp_path, item)
+        after = (tmp_path / "pyproject.toml").read_text()
+        # Only the `tests` environment's list changes, in its own style; comments stay.
+        assert after == before.replace('    "tools",  # helpers\n', '    "tools",  # helpers\n    "lib",\n')
+        assert not only(check(tmp_path), "PD301")
+        # An inline array of tables is extended in place too.
+        inline = tmp_path / "inline"
+        config = '\n[tool.pyright]\nexecutionEnvironments = [{ root = "tests", extraPaths = ["tools"] }]\n'
+        write(inline, {**self.LIB, "tools/x.py": ""})
+        write(inline, {"pyproject.toml": self.LIB["pyproject.toml"] + config})
+        [item] = only(check(inline), "PD301")
+        apply_fix(inline, item)
+        assert 'extraPaths = ["tools", "lib"] }]' in (inline / "pyproject.toml").read_text()
+        assert not only(check(inline), "PD301")
+
+    # A uv workspace whose tests live in a pyright environment with its own list (pydantic-ai,
+    # python-sdk): `uv sync` installs the members editable, and an environment still searches
+    # site-packages and its `.pth` path lines. Truth shapes: pyright-execenv-uv-members-*.
+    UV_ENV: ClassVar[dict[str, str]] = {
+        "pyproject.toml": "[project]\nname = 'root'\nversion = '0.1.0'\ndependencies = ['alpha']\n\n"
+        "[tool.uv.workspace]\nmembers = ['packages/*']\n\n[tool.uv.sources]\nalpha = { workspace = true }\n\n"
+        "[tool.pyright]\ntypeCheckingMode = 'basic'\n\n"
+        "[[tool.pyright.executionEnvironments]]\nroot = 'tests'\nextraPaths = ['tools']\n",
+        "packages/alpha/pyproject.toml": "[project]\nname = 'alpha'\nversion = '0.1.0'\n\n"
+        "[build-system]\nrequires = ['hatchling']\nbuild-backend = 'hatchling.build'\n",
+        "packages/alpha/src/alpha/__init__.py": "",
+        "tools/helper.py": "",
+        "tests/test_root.py": "import alpha\nimport helper\n",
+    }
+
+    def test_environment_list_and_installed_workspace_members(self, tmp_path: Path) -> None:
+        # Fresh clone: `uv sync` will install `alpha` with a path `.pth`; nothing to configure.
+        write(tmp_path, self.UV_ENV)
+        found = only(check(tmp_path), "PD301")
+        assert found and {f.severity for f in found} == {Severity.HINT}
+        assert any("execution environment `tests`" in f.message and "`uv sync`" in f.message for f in found)
+        # Synced: the member's path line is in site-packages, which the environment searches.
+        synced = tmp_path / "synced"
+        write(synced, self.UV_ENV)
+        make_venv(synced, pth={"_alpha.pth": str(synced / "packages/alpha/src") + "\n"})
+        assert not only(check(synced), "PD301")
+        # An environment that does not hold the install: the import really fails.
+        unsynced = tmp_path / "unsynced"
+        write(unsynced, self.UV_ENV)
+        make_venv(unsynced)
+        [item] = only(check(unsynced), "PD301")
+        assert item.severity == Severity.WARNING and "execution environment `tests`" in item.message
+
+    def test_environment_list_misses_a_root_nothing_installs(self, tmp_path: Path) -> None:
+        # `lib` is on pytest's pythonpath only: no install puts it in site-packages.
+        files = dict(self.UV_ENV)
+        files["pyproject.toml"] += "\n[tool.pytest.ini_options]\npythonpath = ['lib']\n"
+        files["lib/extras/__init__.py"] = ""
+        files["tests/test_root.py"] = "import alpha\nimport extras\n"
+        write(tmp_path, files)
+        make_venv(tmp_path, pth={"_alpha.pth": str(tmp_path / "packages/alpha/src") + "\n"})
+        [item] = only(check(tmp_path), "PD301")
+        assert item.severity == Severity.WARNING
+        assert item.message.startswith("`lib` (with `extras`)")
+        # Fresh: the members resolve once installed, `lib` never does: still a warning.
+        fresh = tmp_path / "fresh"
+        write(fresh, files)
+        warned = [f for f in only(check(fresh), "PD301") if f.severity == Severity.WARNING]
+        assert len(warned) == 1 and "`lib`" in warned[0].message
+
     def test_config_extra_paths_replace_the_automatic_src(self, tmp_path: Path) -> None:
         seed(tmp_path)
         assert not only(check(tmp_path), "PD301")  # auto search finds src/
@@ -335,9 +413,22 @@ class TestPD301PyrightConfigModel:
         # pyright: 'Import "app.core" could not be resolved from source' when only typings/ has it.
         stubs = {"typings/app/__init__.pyi": "", "typings/app/core.pyi": "def f() -> int: ...\n"}
         write(tmp_path, {**self.LIB, **stubs})
-        assert only(check(tmp_path), "PD301")
+        [item] = only(check(tmp_path), "PD301")
+        assert "stubs for `app` in `typings`" in item.message
+        assert "reportMissingModuleSource" in item.message
         write(tmp_path, {SETTINGS: '{"python.analysis.extraPaths": ["./lib"]}'})
-        assert not only(check(tmp_path), "PD301")
+        assert not only(check(tmp_path), "PD301")  # stubs and source: silent
+        # Stubs for another name say nothing about this one.
+        other = tmp_path / "other"
+        write(other, {**self.LIB, "typings/requests/__init__.pyi": ""})
+        [item] = only(check(other), "PD301")
+        assert "stubs" not in item.message
+        # In an execution environment with its own list the same note is given.
+        env = tmp_path / "env"
+        config = '{"executionEnvironments": [{"root": "tests", "extraPaths": ["tools"]}]}'
+        write(env, {**self.LIB, **stubs, "tools/x.py": "", "pyrightconfig.json": config})
+        [item] = only(check(env), "PD301")
+        assert "execution environment `tests`" in item.message and "stubs for `app`" in item.message
 
 
 class TestPD303:

@@ -276,6 +276,12 @@ def test_uv_sync_names_the_members_it_installs(tmp_path: Path) -> None:
     assert _install(tmp_path / "all", everything, "packages/epsilon") == ("uv", "uv sync", True, False)
     virtual = {**files, "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n'}
     assert _install(tmp_path / "v", virtual, "packages/gamma") == ("uv", "uv sync", True, False)
+    # Dependencies a build backend computes may name gamma (python-sdk): nothing is claimed.
+    computed = {
+        **files,
+        "pyproject.toml": root.replace('version = "0"\n', 'version = "0"\ndynamic = ["dependencies"]\n'),
+    }
+    assert _install(tmp_path / "d", computed, "packages/gamma") == ("uv", "uv sync", True, False)
 
 
 def test_workspace_fix_makes_the_root_invocation_work(tmp_path: Path) -> None:

@@ -131,3 +131,86 @@ def test_projects_in_the_test_fixtures_are_data(tmp_path: Path) -> None:
         tmp_path, {"libs/other/pyproject.toml": project("other"), "libs/other/src/other/util.py": "X = 1\n"}
     )
     assert [i.path for i in only(check(tmp_path), "PD101")] == ["libs/other/src/other/util.py"]
+
+
+def test_only_uv_workspace_members_are_installed_by_the_root_lock(tmp_path: Path) -> None:
+    # flask: `examples/tutorial` has its own pyproject.toml under a root with uv.lock, but is no
+    # workspace member: `uv sync` at the root does not install it.
+    # The root depends on its member: plain `uv sync` installs only what the root needs.
+    root = project("root").replace('version = "0"\n', 'version = "0"\ndependencies = ["alpha"]\n') + (
+        '\n[tool.uv.workspace]\nmembers = ["packages/*"]\nexclude = ["packages/skip"]\n'
+        "\n[tool.uv.sources]\nalpha = { workspace = true }\n"
+    )
+
+    def nested(folder: str, name: str) -> dict[str, str]:
+        return {
+            f"{folder}/pyproject.toml": project(name),
+            **src_package(f"{folder}/src", name),
+            f"{folder}/tests/test_{name}.py": f"from {name} import core\n",
+        }
+
+    files = {
+        "pyproject.toml": root,
+        "uv.lock": "",
+        **src_package("src", "root"),
+        "tests/test_root.py": "from root import core\n",
+        **nested("packages/alpha", "alpha"),  # a member
+        **nested("packages/skip", "skip"),  # matched by `members`, then excluded
+        **nested("packages/alpha/deep", "deep"),  # `*` does not reach two folders down
+        **nested("examples/tutorial", "tutorial"),  # not listed at all
+    }
+    write(tmp_path, files)
+    report = check(tmp_path)
+    by_severity: dict[str, list[str]] = {}
+    for item in only(report, "PD201"):
+        by_severity.setdefault(item.severity.label, []).append(item.message)
+    [installed] = by_severity["information"]
+    assert "uv installs" in installed and "`alpha` (from `packages/alpha`)" in installed
+    assert "`root` (from `.`)" in installed
+    assert not any(name in installed for name in ("`skip`", "`deep`", "`tutorial`"))
+    # The others are installed by whoever follows their instructions: a hint each, no claim.
+    hints = by_severity["hint"]
+    assert len(hints) == 3 and "error" not in by_severity
+    for name, folder in (
+        ("skip", "packages/skip"),
+        ("deep", "packages/alpha/deep"),
+        ("tutorial", "examples/tutorial"),
+    ):
+        assert any(f"`{name}` from `{folder}`" in h and f"pip install -e {folder}" in h for h in hints)
+
+
+def test_a_project_the_workflow_does_not_install_fails_its_importers(tmp_path: Path) -> None:
+    # The standard install of a nested project is its own business: the root's tests importing it
+    # fail under the root's workflow, which installs only the root.
+    files = {
+        "pyproject.toml": project("root"),
+        "uv.lock": "",
+        **src_package("src", "root"),
+        "examples/tutorial/pyproject.toml": project("tutorial"),
+        **src_package("examples/tutorial/src", "tutorial"),
+        "tests/test_root.py": "from root import core\nfrom tutorial import core as c\n",
+    }
+    write(tmp_path, files)
+    labels = sorted(i.severity.label for i in only(check(tmp_path), "PD201"))
+    assert labels == ["error", "information"]
+    # A member the root depends on is installed by the root's `uv sync`: nothing to claim.
+    files["pyproject.toml"] = (
+        project("root").replace('version = "0"\n', 'version = "0"\ndependencies = ["tutorial"]\n')
+        + '\n[tool.uv.workspace]\nmembers = ["examples/*"]\n\n[tool.uv.sources]\ntutorial = { workspace = true }\n'
+    )
+    write(tmp_path, files)
+    labels = sorted(i.severity.label for i in only(check(tmp_path), "PD201"))
+    assert labels == ["information"]
+
+
+def test_uv_member_globs_as_uv_reads_them() -> None:
+    from pyproj_doctor.workspace.install import uv_member
+
+    assert uv_member("packages/a", ["packages/*"], None)
+    assert not uv_member("packages/a/b", ["packages/*"], None)  # members: one folder per `*`
+    assert uv_member("packages/a/b", ["packages/**"], None)
+    assert uv_member("libs/x", ["./libs/*"], None)
+    assert not uv_member("packages/a", ["packages/*"], ["packages/a"])
+    assert not uv_member("packages/a", ["packages/*"], ["*"])  # exclude: `*` spans folders
+    assert not uv_member("Packages/a", ["packages/*"], None)  # case-sensitive, as on Linux
+    assert not uv_member("packages/a", "packages/*", None)  # not a list: uv rejects it

@@ -179,8 +179,10 @@ def check(
             if outside:
                 blocked.extend((p, "resolves outside the workspace (a link leads out)") for p in outside)
                 item = replace(item, fix=None)
+        # An override is the user's word on the rule: every finding of it takes that severity,
+        # hints included (a hint is the engine's judgement of this project, not a lesser rule).
         override = options.severity_overrides.get(item.code)
-        if override is not None and item.severity != Severity.HINT:
+        if override is not None:
             item = replace(item, severity=override)
         kept.append(item)
     kept.sort(key=lambda f: f.sort_key)

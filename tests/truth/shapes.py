@@ -449,6 +449,19 @@ def _shapes() -> list[Shape]:
     )
     add(
         Shape(
+            "pyright-execenv-toml-own-list-misses-lib",
+            {
+                "pyproject.toml": pyproject(
+                    extra=lib_config + "\n[tool.pyright]\n\n[[tool.pyright.executionEnvironments]]\n"
+                    'root = "tests"\nextraPaths = [\n    "tools",  # helpers\n]\n'
+                ),
+                "tools/helper.py": MOD,
+                **src_app("lib"),
+            },
+        )
+    )
+    add(
+        Shape(
             "pyright-execenv-other-root",
             {
                 "pyproject.toml": pyproject(extra=lib_config),
@@ -458,6 +471,43 @@ def _shapes() -> list[Shape]:
                 **src_app("lib"),
                 ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["lib"]}),
             },
+        )
+    )
+    # An environment's own extraPaths replace the other lists, not site-packages: uv workspace members
+    # installed editable by `uv sync` resolve through their `.pth` path lines (pydantic-ai, python-sdk).
+    env_ws_root = ws_root + (
+        '\n[tool.pytest.ini_options]\npythonpath = ["lib"]\n\n[tool.pyright]\ntypeCheckingMode = "basic"\n\n'
+        '[[tool.pyright.executionEnvironments]]\nroot = "tests"\nextraPaths = ["tools"]\n'
+    )
+    env_ws = {
+        "pyproject.toml": env_ws_root.replace('pythonpath = ["lib"]\n', 'pythonpath = ["tools"]\n'),
+        **member("alpha"),
+        **member("beta"),
+        "tools/helper.py": MOD,
+        "tests/test_root.py": test_of("alpha.core")
+        + "\n\n"
+        + test_of("helper").replace("def test_it", "def test_h"),
+    }
+    add(Shape("pyright-execenv-uv-members-synced", env_ws, setup=SYNC))
+    add(Shape("pyright-execenv-uv-members-fresh", env_ws, needs_install=True))
+    # The look-alike: `lib` is on pytest's pythonpath, but nothing installs it, so the environment's
+    # list must name it (PD301 on that list; the fix appends to it).
+    add(
+        Shape(
+            "pyright-execenv-uv-members-lib-missing",
+            {
+                "pyproject.toml": env_ws_root.split("\n[tool.pyright]")[0],
+                "pyrightconfig.json": env_config('{"root": "tests", "extraPaths": ["tools"]}'),
+                **member("alpha"),
+                **member("beta"),
+                "tools/helper.py": MOD,
+                "lib/extras/__init__.py": "",
+                "lib/extras/core.py": MOD,
+                "tests/test_root.py": test_of("alpha.core")
+                + "\n\n"
+                + test_of("extras.core").replace("def test_it", "def test_x"),
+            },
+            setup=SYNC,
         )
     )
     add(

@@ -84,15 +84,19 @@ def toml_set_key(table: tuple[str, ...], key: str, value: Any) -> TomlOp:
     return lambda doc: toml.set_key(doc, table, key, value)
 
 
-def toml_append(path: tuple[str, ...], value: Any) -> TomlOp:
-    """Append to the array at ``path``; create ``key = [value]`` when it is missing."""
+def toml_append(path: toml.TomlPath, value: Any) -> TomlOp:
+    """Append to the array at ``path`` (an ``int`` segment names an entry of an array of tables,
+    ``[[header]]`` or inline); create ``key = [value]`` when it is missing."""
 
     def op(doc: toml.TomlDocument) -> list[TextEdit]:
         entry = doc.entry(*path)
         if entry is None:
-            return toml.set_key(doc, path[:-1], path[-1], [value])
+            key = path[-1]
+            if not isinstance(key, str):
+                raise FixUnavailable(f"{toml.format_path(path)} is missing")
+            return toml.set_key(doc, path[:-1], key, [value])
         if entry.value.kind != "array":
-            raise FixUnavailable(f"{'.'.join(path)} is not an array")
+            raise FixUnavailable(f"{toml.format_path(path)} is not an array")
         return toml.append_item(doc, entry.value, value)
 
     return op

@@ -112,6 +112,8 @@ def PD201(ctx: Context) -> Iterator[Finding]:
         for failure in failures(ctx.ws, project, names):
             owner = failure.origin.project
             install = workflow_install(ctx.ws, owner)
+            if install is not None and not install.stated and failure.project.dir != owner.dir:
+                install = None  # the standard install is the project's own business, not its importers'
             if failure.run.venv is None and install is not None:
                 # One fact about a fresh checkout: no environment yet, one command makes it.
                 key = ("installed-later", f"{install.tool}: {install.command}")
@@ -182,6 +184,17 @@ def _pd201_not_installed(ctx: Context, items: list[Failure]) -> Finding:
         parts = [f"{_labels(names[d])} (from `{d}`)" for d in sorted(owners)]
         what = f"{', '.join(parts)}, which {tool} installs"
     path, range_ = ctx.anchor(first)
+    if not any(i.stated for i in installs.values() if i is not None):
+        # Nothing in the repository installs it: a project with a build system (an example inside
+        # another project) is installed the standard way, by whoever follows its instructions.
+        return PD201.at(
+            path,
+            range_,
+            f"Tests import {_labels(names[first.dir])} from `{first.dir}`, a project with a build "
+            "system that no workflow in the repository installs and no environment here holds: "
+            f"pytest can import it once installed (`{install.command}`).",
+            severity=Severity.HINT,
+        )
     return PD201.at(
         path,
         range_,

@@ -20,7 +20,7 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.formats import jsonc, toml
 from pyproj_doctor.rules.base import Context, rule
-from pyproj_doctor.workspace.analysis import pyright_resolve, search_paths
+from pyproj_doctor.workspace.analysis import SearchPaths, pyright_resolve, search_paths
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import workflow_install
 from pyproj_doctor.workspace.paths import join, relative, within
@@ -173,20 +173,21 @@ def PD301(ctx: Context) -> Iterator[Finding]:
                     failing.setdefault(origin.root.path, []).append((project, module.path, origin))
         if pyright is not None:
             for index, group in sorted(own_env.items()):
-                yield _pd301_environment(ctx, pyright, index, group)
+                yield _pd301_environment(
+                    ctx,
+                    pyright,
+                    index,
+                    group,
+                    _installed_later(ctx, venv, group),
+                    _stub_note(ctx, folder, paths, group),
+                )
         own_extra = pyright is not None and pyright.extra_paths_span is not None
         ref = None if own_extra else ws.setting(folder, EXTRA_PATHS)
         # Write where Pylance reads: the config when it sets extraPaths or settings.json has none.
         target_config = pyright if own_extra or (pyright is not None and ref is None) else None
         if not failing:
             continue
-        later: list[str] = []  # roots an install by the workflow will make resolve
-        commands: set[str] = set()
-        for root_path, items in failing.items():
-            install = workflow_install(ws, items[0][2].project)
-            if venv is None and install is not None and install.pylance_visible:
-                later.append(root_path)
-                commands.add(f"`{install.command}`")
+        later, commands = _installed_later(ctx, venv, failing)
         roots = sorted(failing)
         packages = sorted(
             {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
@@ -202,6 +203,7 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         )
         # Nothing to configure: the workflow's install resolves them (PD201 names the command).
         severity = Severity.HINT if len(later) == len(roots) else None
+        note += _stub_note(ctx, folder, paths, packages)
         only_env = env_only >= set(roots)
         if only_env:
             # Pylance resolves them (the Python extension hands it `.env`'s PYTHONPATH); the pyright
@@ -210,12 +212,72 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         yield _pd301(ctx, folder, project, roots, packages, target_config, ref, note, severity, only_env)
 
 
+def _installed_later(
+    ctx: Context, venv: Venv | None, failing: dict[str, list[tuple[Project, str, Origin]]]
+) -> tuple[list[str], set[str]]:
+    """The roots the workflow's install will put on the search path (a path ``.pth`` line in
+    site-packages, which every execution environment searches too) while no environment exists
+    yet, and the commands that install them."""
+    later: list[str] = []
+    commands: set[str] = set()
+    if venv is not None:
+        return later, commands  # the environment there is the truth: its `.pth` lines were searched
+    for root_path, items in failing.items():
+        owner = items[0][2].project
+        install = workflow_install(ctx.ws, owner)
+        if install is not None and not install.stated and any(p.dir != owner.dir for p, _, _ in items):
+            install = None  # the standard install is the project's own business, not its importers'
+        if install is not None and install.pylance_visible:
+            later.append(root_path)
+            commands.add(f"`{install.command}`")
+    return later, commands
+
+
+def _stub_note(
+    ctx: Context,
+    folder: VsCodeFolder,
+    paths: SearchPaths,
+    packages: list[str] | dict[str, list[tuple[Project, str, Origin]]],
+) -> str:
+    """Stubs in the stub path (``typings/`` by default) do not stand in for the package: pyright
+    takes its types from them but still looks for the source, and reports
+    ``Import "x" could not be resolved from source`` (reportMissingModuleSource) without it."""
+    if isinstance(packages, dict):
+        packages = sorted(
+            {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in packages.values() for _, _, o in i}
+        )
+    stubs = paths.stubs
+    if stubs is None:
+        return ""
+    stubbed = [
+        p
+        for p in packages
+        if os.path.isdir(os.path.join(stubs, p)) or os.path.isfile(os.path.join(stubs, p + ".pyi"))
+    ]
+    if not stubbed:
+        return ""
+    where = os.path.relpath(stubs, ctx.ws.snapshot.abspath(folder.dir)).replace(os.sep, "/")
+    return (
+        f" The stubs for {_names(stubbed)} in `{where}` give Pylance their types, not the modules: "
+        'without the source it reports "could not be resolved from source" (reportMissingModuleSource).'
+    )
+
+
 def _pd301_environment(
-    ctx: Context, pyright: PyrightConfig, index: int, failing: dict[str, list[tuple[Project, str, Origin]]]
+    ctx: Context,
+    pyright: PyrightConfig,
+    index: int,
+    failing: dict[str, list[tuple[Project, str, Origin]]],
+    installed: tuple[list[str], set[str]],
+    stub_note: str = "",
 ) -> Finding:
-    """Imports failing in an execution environment that sets its own ``extraPaths``."""
+    """Imports failing in an execution environment that sets its own ``extraPaths``. Its list
+    replaces the other extraPaths, but site-packages and its ``.pth`` path lines still apply
+    (pyright's import resolver searches the interpreter's paths for every environment): what the
+    workflow installs editable resolves there once installed."""
     env = next(e for e in pyright.environments if e.index == index)
     roots = sorted(failing)
+    later, commands = installed
     packages = sorted(
         {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
     )
@@ -237,16 +299,38 @@ def _pd301_environment(
                 )
             ],
         )
+    else:
+        # `[[tool.pyright.executionEnvironments]]` tables or an inline array: the scanner keys both
+        # by the entry's index, so the append lands in that environment's own list.
+        key = ("tool", "pyright", "executionEnvironments", index, "extraPaths")
+        doc_t = ctx.ws.snapshot.toml(pyright.path)
+        entry = doc_t.entry(*key) if doc_t is not None and doc_t.ok else None
+        if entry is not None:
+            span = (entry.value.start, entry.value.end)
+        fix = ctx.fix(
+            f"Add {_quoted(values)} to execution environment {env.root!r}'s extraPaths in {pyright.path}",
+            lambda: [toml_ops(ctx.ws.snapshot, pyright.path, [toml_append(key, v) for v in values])],
+        )
     label = ", ".join(f"`{r}`" for r in roots)
     names = _names(packages)
+    note = (
+        f" No environment exists here yet; after {', '.join(sorted(commands))} the install's `.pth` "
+        "path lines in site-packages, which this environment still searches, resolve them as well."
+        if later
+        else ""
+    ) + stub_note
     return PD301.at(
         pyright.path,
         ctx.range(pyright.path, span),
         f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on Pylance's import search "
         f"path for the tests in execution environment `{env.root}` of {pyright.path}: its own "
         "`extraPaths` replaces every other list and does not name "
-        f"{'it' if len(roots) == 1 else 'them'}, so imports of {names} show as unresolved in the editor.",
+        f"{'it' if len(roots) == 1 else 'them'}, and no `.pth` of the selected environment points "
+        f"at {'it' if len(roots) == 1 else 'them'}, so imports of {names} show as unresolved in the "
+        f"editor.{note}",
         fix,
+        # Nothing to configure: the workflow's install resolves them (PD201 names the command).
+        severity=Severity.HINT if len(later) == len(roots) else None,
     )
 
 

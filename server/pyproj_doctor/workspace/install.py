@@ -14,7 +14,7 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pyproj_doctor.workspace.declared import requirement_names
 from pyproj_doctor.workspace.paths import join, parent, within
@@ -62,6 +62,7 @@ class Install:
     editable: bool  # sources are used in place
     pylance_visible: bool  # a path `.pth` (True) or an import hook / copied wheel (False)
     compiled: bool  # needs a build: `pythonpath` cannot stand in for it
+    stated: bool = True  # the repository says so (False: only the standard way for a build system)
 
 
 def build_backend(project: Project) -> str | None:
@@ -116,23 +117,71 @@ def pylance_visible(ws: Workspace, project: Project) -> bool:
 
 
 def _uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
-    """The uv workspace whose ``members`` include this project (the root includes itself)."""
-    for other in ws.projects:
-        doc = other.doc
-        if doc is None or not within(project.dir, other.dir):
+    """The uv workspace that holds this project, found as uv finds it (``find_workspace`` in uv's
+    ``workspace.rs``): the project itself when it declares ``[tool.uv.workspace]``; else the nearest
+    folder above with a pyproject.toml that declares one, when its ``members`` globs include the
+    project and its ``exclude`` globs do not. A pyproject.toml above with a ``[project]`` table and
+    no workspace ends the search (an example or test project inside another project is its own
+    project), and so does ``tool.uv.managed = false``."""
+    key = ("uv-workspace-root", project.dir)
+    if key in ws.memo:
+        return cast("Project | None", ws.memo[key])
+    found = ws.memo[key] = _find_uv_workspace_root(ws, project)
+    return found
+
+
+def _find_uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
+    doc = project.doc
+    if doc is None or doc.get("tool", "uv", "managed") is False:
+        return None
+    if isinstance(doc.get("tool", "uv", "workspace"), dict):
+        return project
+    folder = project.dir
+    while folder != ".":
+        folder = parent(folder)
+        if not ws.has_file(folder, "pyproject.toml"):
             continue
-        members = doc.get("tool", "uv", "workspace", "members")
-        if not isinstance(doc.get("tool", "uv", "workspace"), dict):
-            continue
-        if other.dir == project.dir:
-            return other
-        rel = project.dir if other.dir == "." else project.dir[len(other.dir) + 1 :]
-        excluded = doc.get("tool", "uv", "workspace", "exclude")
-        if _matches(rel, excluded):
-            continue
-        if _matches(rel, members):
-            return other
+        other = ws.snapshot.toml(join(folder, "pyproject.toml"))
+        if other is None or not other.ok:
+            return None
+        workspace = other.get("tool", "uv", "workspace")
+        if isinstance(workspace, dict):
+            rel = project.dir if folder == "." else project.dir[len(folder) + 1 :]
+            if not uv_member(rel, workspace.get("members"), workspace.get("exclude")):
+                return None
+            return next((p for p in ws.projects if p.dir == folder), None)
+        if isinstance(other.get("project"), dict):
+            return None
     return None
+
+
+def uv_member(rel: str, members: object, exclude: object) -> bool:
+    """Whether ``uv sync`` at a workspace root collects the folder ``rel`` (relative to the root)
+    as a member. uv expands each ``members`` glob by walking the disk one folder at a time (the
+    glob crate's ``glob()``: ``*`` stays within a folder, ``**`` spans any number), then drops
+    the folders an ``exclude`` glob matches as a whole path (``Pattern::matches_path``, where
+    ``*`` also matches ``/``)."""
+    if not isinstance(members, list):
+        return False
+    parts = rel.split("/")
+    if not any(isinstance(g, str) and _glob_parts(parts, _glob_words(g)) for g in members):
+        return False
+    return not (
+        isinstance(exclude, list)
+        and any(isinstance(g, str) and fnmatch.fnmatchcase(rel, "/".join(_glob_words(g))) for g in exclude)
+    )
+
+
+def _glob_words(pattern: str) -> list[str]:
+    return [w for w in os.path.normpath(pattern).replace(os.sep, "/").split("/") if w not in ("", ".")]
+
+
+def _glob_parts(parts: list[str], words: list[str]) -> bool:
+    if not words:
+        return not parts
+    if words[0] == "**":
+        return any(_glob_parts(parts[i:], words[1:]) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatch.fnmatchcase(parts[0], words[0]) and _glob_parts(parts[1:], words[1:])
 
 
 def _matches(rel: str, globs: object) -> bool:
@@ -144,16 +193,20 @@ def _matches(rel: str, globs: object) -> bool:
 
 
 def _uv_managed(ws: Workspace, project: Project) -> str | None:
-    """The file that makes uv the project's tool: a ``uv.lock`` here or above, or ``[tool.uv]``."""
+    """The file that makes uv the project's tool: its own ``[tool.uv]`` or ``uv.lock``, or the
+    ``uv.lock`` (else pyproject.toml) of the uv workspace that has it as a member. A ``uv.lock``
+    above a project that is not a member (flask's ``examples/tutorial``) locks another project."""
     doc = project.doc
+    if doc is not None and doc.get("tool", "uv", "managed") is False:
+        return None
     if doc is not None and isinstance(doc.get("tool", "uv"), dict):
         return project.pyproject
-    folder: str | None = project.dir
-    while folder is not None:
-        if ws.has_file(folder, "uv.lock"):
-            return join(folder, "uv.lock")
-        folder = None if folder == "." else parent(folder)
-    return None
+    if ws.has_file(project.dir, "uv.lock"):
+        return join(project.dir, "uv.lock")
+    root = _uv_workspace_root(ws, project)
+    if root is None:
+        return None
+    return join(root.dir, "uv.lock") if ws.has_file(root.dir, "uv.lock") else root.pyproject
 
 
 def _uv_sync_command(ws: Workspace, project: Project, root: Project | None) -> str:
@@ -168,19 +221,20 @@ def _uv_sync_command(ws: Workspace, project: Project, root: Project | None) -> s
         return "uv sync"
     if not isinstance(root.doc.get("project"), dict) or project.name is None:
         return "uv sync"
-    return (
-        "uv sync" if normalize(project.name) in synced_members(ws, root, root) else "uv sync --all-packages"
-    )
+    seen = synced_members(ws, root, root)
+    return "uv sync" if seen is None or normalize(project.name) in seen else "uv sync --all-packages"
 
 
-def synced_members(ws: Workspace, target: Project, root: Project) -> set[str]:
+def synced_members(ws: Workspace, target: Project, root: Project) -> set[str] | None:
     """Normalized names of the members of ``root``'s uv workspace that syncing ``target`` installs:
     ``target`` itself, its dependencies and default groups (``dev``), and theirs among the members.
-    ``uv run`` in a member's folder syncs that member this way (checked with uv 0.9)."""
-    members = {normalize(p.name): p for p in ws.projects if p.name and _uv_workspace_root(ws, p) is root}
+    ``uv run`` in a member's folder syncs that member this way (checked with uv 0.9). None when
+    dependencies a build backend computes (python-sdk's root: ``dynamic = ["dependencies"]``) may
+    name more members: what is installed then cannot be read here."""
     doc = target.doc
     if doc is None:
         return set()
+    members = {normalize(p.name): p for p in ws.projects if p.name and _uv_workspace_root(ws, p) is root}
     wanted = requirement_names(doc.get("project", "dependencies"))
     groups = doc.get("dependency-groups")
     defaults = doc.get("tool", "uv", "default-groups")
@@ -189,13 +243,20 @@ def synced_members(ws: Workspace, target: Project, root: Project) -> set[str]:
         wanted |= _group_names(groups, [n for n in names if isinstance(n, str)])
     wanted |= requirement_names(doc.get("tool", "uv", "dev-dependencies"))
     seen: set[str] = {normalize(target.name)} if target.name else set()
+    dynamic = _dynamic_dependencies(target)
     while wanted - seen:
         name = (wanted - seen).pop()
         seen.add(name)
         member = members.get(name)
         if member is not None and member.doc is not None:
             wanted |= requirement_names(member.doc.get("project", "dependencies"))
-    return seen
+            dynamic = dynamic or _dynamic_dependencies(member)
+    return None if dynamic else seen
+
+
+def _dynamic_dependencies(project: Project) -> bool:
+    dynamic = project.doc.get("project", "dynamic") if project.doc is not None else None
+    return isinstance(dynamic, list) and "dependencies" in dynamic
 
 
 def _group_names(groups: dict[str, Any], names: list[str]) -> set[str]:
@@ -316,6 +377,22 @@ def _ci(ws: Workspace, project: Project) -> str | None:
     return None
 
 
+def _has_runner(ws: Workspace, project: Project) -> bool:
+    """Whether tox, nox or hatch environments are configured: they define how tests run."""
+    doc = project.doc
+    if ws.has_file(project.dir, "noxfile.py") or ws.has_file(project.dir, "hatch.toml"):
+        return True
+    if ws.has_file(project.dir, "tox.toml"):
+        return True
+    if ws.has_file(project.dir, "tox.ini"):
+        text = ws.snapshot.text(join(project.dir, "tox.ini")) or ""
+        if re.search(r"(?m)^\s*\[(?:tox|testenv)", text):
+            return True
+    return doc is not None and (
+        isinstance(doc.get("tool", "tox"), dict) or isinstance(doc.get("tool", "hatch", "envs"), dict)
+    )
+
+
 def workflow_install(ws: Workspace, project: Project) -> Install | None:
     """How the project's own workflow installs it, or None when nothing does."""
     cache: dict[str, Install | None] = ws.__dict__.setdefault("_install_cache", {})
@@ -367,4 +444,15 @@ def _workflow_install(ws: Workspace, project: Project) -> Install | None:
     ci = _ci(ws, project)
     if ci is not None:
         return Install("ci", "pip install -e .", ci, True, visible, compiled)
+    opted_out = get("tool", "poetry", "package-mode") is False or get("tool", "pdm", "distribution") is False
+    # A project with a build system inside another project, that no workflow of the repository
+    # installs (an example project such as flask's `examples/tutorial`, not a uv workspace member):
+    # whoever runs its tests installs it the standard way, as its instructions say. The rules count
+    # this only for its own tests, and only while no environment exists (then the environment is
+    # the truth).
+    enclosed = any(p.dir != project.dir and within(project.dir, p.dir) for p in ws.projects)
+    standalone = enclosed and uv_file is None and not opted_out and not _has_runner(ws, project)
+    if standalone and not compiled and isinstance(get("build-system"), dict):
+        command = "pip install -e ." if project.dir == "." else f"pip install -e {project.dir}"
+        return Install("pip", command, project.pyproject or "", True, visible, compiled, stated=False)
     return None
