@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,9 +20,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_neovim_gets_diagnostics_and_applies_a_quick_fix(tmp_path: Path) -> None:
+def run_script(name: str, project: Path, tmp_path: Path) -> dict[str, Any]:
     assert NVIM is not None, "neovim is not installed"
-    project = seed(tmp_path / "project")
     result_file = tmp_path / "result.json"
     env = {
         **os.environ,
@@ -32,7 +32,7 @@ def test_neovim_gets_diagnostics_and_applies_a_quick_fix(tmp_path: Path) -> None
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
     }
-    script = ROOT / "tests" / "nvim" / "code_action.lua"
+    script = ROOT / "tests" / "nvim" / name
     subprocess.run(
         [NVIM, "--headless", "--clean", "-c", f"luafile {script}"],
         env=env,
@@ -41,7 +41,13 @@ def test_neovim_gets_diagnostics_and_applies_a_quick_fix(tmp_path: Path) -> None
         check=False,
         capture_output=True,
     )
-    result = json.loads(result_file.read_text())
+    result: dict[str, Any] = json.loads(result_file.read_text())
+    return result
+
+
+def test_neovim_gets_diagnostics_and_applies_a_quick_fix(tmp_path: Path) -> None:
+    project = seed(tmp_path / "project")
+    result = run_script("code_action.lua", project, tmp_path)
     assert result["error"] is None, result
     codes = sorted(d["code"] for d in result["diagnostics"])
     assert codes == ["PD201", "PD304", "PD401", "PD401"]  # the top-level src needs no extraPaths
@@ -54,3 +60,14 @@ def test_neovim_gets_diagnostics_and_applies_a_quick_fix(tmp_path: Path) -> None
         .read_text()
         .endswith('\n[tool.pytest.ini_options]\npythonpath = ["src"]\n')
     )
+
+
+def test_neovim_hover_on_an_import_shows_every_runner(tmp_path: Path) -> None:
+    project = seed(tmp_path / "project")
+    result = run_script("hover.lua", project, tmp_path)
+    assert result["error"] is None, result
+    hover = result["hover"]
+    assert hover["kind"] == "markdown"
+    assert "| plain pytest | fails |" in hover["value"]
+    assert "| Test Explorer | fails |" in hover["value"]
+    assert "| Pylance/pyright | resolves | src/my_app" in hover["value"]

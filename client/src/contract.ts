@@ -6,3 +6,4 @@ export const SEVERITIES: readonly string[] = data.severities;
 export const PYTHON_FLOOR: [number, number] = data.pythonFloor.split(".").map(Number) as [number, number];
 export const PYTHON_FLOOR_TEXT = data.pythonFloor;
 export const CHECKED_NOTIFICATION: string = data.checkedNotification;
+export const EXPLAIN_COMMAND: string = data.explainCommand;

@@ -1,7 +1,7 @@
 // The extension's behaviour, independent of VS Code (it talks to the editor through `Host`):
 // commands registered once and answering in every server state, start and restart of the
 // server, the no-Python and missing-Python-extension messages, configure's feedback.
-import { PYTHON_FLOOR_TEXT } from "./contract";
+import { EXPLAIN_COMMAND, PYTHON_FLOOR_TEXT } from "./contract";
 import type { Source } from "./interpreter";
 import type { ServerState } from "./summary";
 import type { Disposable, Host } from "./vscodeapi";
@@ -99,6 +99,15 @@ export function configuredMessage(result: unknown): { kind: "info" | "error"; me
   return undefined; // "already set up", said by the server
 }
 
+/** The markdown of the server's answer to the explain command, or undefined when it has none. */
+export function explainedMarkdown(result: unknown): string | undefined {
+  if (result === null || typeof result !== "object") {
+    return undefined;
+  }
+  const markdown = (result as { markdown?: unknown }).markdown;
+  return typeof markdown === "string" ? markdown : undefined;
+}
+
 export class Controller implements Disposable {
   private server: ServerHandle | undefined;
   private problem: { message: string; actions: string[] } | undefined;
@@ -113,6 +122,7 @@ export class Controller implements Disposable {
     const { host } = this.deps;
     this.disposables.push(
       host.registerCommand(CONFIGURE_COMMAND, (...args) => this.configure(args)),
+      host.registerCommand(EXPLAIN_COMMAND, () => this.explainImport()),
       host.registerCommand(SHOW_OUTPUT_COMMAND, () => this.deps.showOutput()),
       host.registerCommand(RESTART_COMMAND, () => this.restart()),
       host.onConfigurationChange((affects) => {
@@ -240,6 +250,37 @@ export class Controller implements Disposable {
     if (feedback) {
       void host.showMessage(feedback.kind, feedback.message, false);
     }
+    return result;
+  }
+
+  /** "Why does this import fail?": the server's table for the import under the cursor, as a preview. */
+  async explainImport(): Promise<unknown> {
+    await this.queue;
+    const { host } = this.deps;
+    const server = this.server;
+    if (!server) {
+      const problem = this.problem ?? { message: "pyproj-doctor's server is not running.", actions: [SHOW_OUTPUT, RETRY] };
+      await this.explain({ message: `"Why does this import fail?" needs the server. ${problem.message}`, actions: problem.actions });
+      return undefined;
+    }
+    const editor = host.activeEditor();
+    if (!editor || editor.languageId !== "python" || !editor.uri.startsWith("file:")) {
+      void host.showMessage("info", "Put the cursor on an import in a Python file, then run this command again.", false);
+      return undefined;
+    }
+    const result = await server.executeCommand(EXPLAIN_COMMAND, [editor.uri, editor.line]);
+    const markdown = explainedMarkdown(result);
+    if (markdown === undefined) {
+      void host.showMessage("error", "pyproj-doctor could not explain this import; see the Output channel.", false);
+      return undefined;
+    }
+    const error = (result as { error?: unknown }).error;
+    if (typeof error === "string") {
+      void host.showMessage("info", `pyproj-doctor: ${error}`, false);
+      return result;
+    }
+    const name = editor.uri.split("/").pop() ?? "import";
+    await host.showMarkdown(`Why does this import fail - ${name}:${editor.line + 1}`, markdown);
     return result;
   }
 

@@ -30,11 +30,37 @@ export interface Host {
   onConfigurationChange(listener: (affects: (section: string) => boolean) => void): Disposable;
   onTrustGranted(listener: () => void): Disposable;
   onExtensionsChange(listener: () => void): Disposable;
+  /** The active editor's document and cursor line (0-based), if any. */
+  activeEditor(): { uri: string; line: number; languageId: string } | undefined;
+  /** Shows read-only markdown in a preview beside the editor. */
+  showMarkdown(title: string, markdown: string): Thenable<unknown>;
   remembered(key: string): boolean;
   remember(key: string): Thenable<void>;
 }
 
+const EXPLAIN_SCHEME = "pyproj-doctor-explain";
+
+/** Read-only documents holding the answers of "Why does this import fail?", shown as a markdown preview. */
+function markdownDocuments(context: vscode.ExtensionContext): (title: string, text: string) => Thenable<unknown> {
+  const texts = new Map<string, string>();
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  context.subscriptions.push(
+    changed,
+    vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, {
+      onDidChange: changed.event,
+      provideTextDocumentContent: (uri) => texts.get(uri.toString()) ?? "",
+    }),
+  );
+  return (title, text) => {
+    const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${title}.md` });
+    texts.set(uri.toString(), text);
+    changed.fire(uri);
+    return vscode.commands.executeCommand("markdown.showPreviewToSide", uri);
+  };
+}
+
 export function vscodeHost(context: vscode.ExtensionContext): Host {
+  const showMarkdown = markdownDocuments(context);
   const info = (folder: vscode.WorkspaceFolder): FolderInfo => ({
     name: folder.name,
     path: folder.uri.fsPath,
@@ -68,6 +94,13 @@ export function vscodeHost(context: vscode.ExtensionContext): Host {
       vscode.workspace.onDidChangeConfiguration((event) => listener((section) => event.affectsConfiguration(section))),
     onTrustGranted: (listener) => vscode.workspace.onDidGrantWorkspaceTrust(listener),
     onExtensionsChange: (listener) => vscode.extensions.onDidChange(listener),
+    activeEditor: () => {
+      const editor = vscode.window.activeTextEditor;
+      return editor
+        ? { uri: editor.document.uri.toString(), line: editor.selection.active.line, languageId: editor.document.languageId }
+        : undefined;
+    },
+    showMarkdown,
     remembered: (key) => context.globalState.get<boolean>(key) === true,
     remember: (key) => context.globalState.update(key, true),
   };

@@ -17,6 +17,7 @@ import {
   ServerHandle,
   configuredMessage,
 } from "../src/controller";
+import { EXPLAIN_COMMAND } from "../src/contract";
 import type { ServerState } from "../src/summary";
 import type { FolderInfo, Host } from "../src/vscodeapi";
 
@@ -34,6 +35,8 @@ class Editor implements Host {
   configListeners: ((affects: (s: string) => boolean) => void)[] = [];
   isTrusted = true;
   isRemote = false;
+  editor: { uri: string; line: number; languageId: string } | undefined;
+  previews: { title: string; markdown: string }[] = [];
 
   folders() {
     return this.workspace;
@@ -77,6 +80,12 @@ class Editor implements Host {
   }
   onExtensionsChange() {
     return { dispose: () => undefined };
+  }
+  activeEditor() {
+    return this.editor;
+  }
+  async showMarkdown(title: string, markdown: string) {
+    this.previews.push({ title, markdown });
   }
   remembered(key: string) {
     return this.memory.has(key);
@@ -131,7 +140,7 @@ function setup(interpreters: (Chosen | NoPython)[]) {
 test("every command answers after a failed start and a failed restart", async () => {
   const { editor, controller, servers, shownOutput } = setup([none, none, none]);
   await controller.activate();
-  assert.deepEqual([...editor.commands.keys()].sort(), [CONFIGURE_COMMAND, RESTART_COMMAND, SHOW_OUTPUT_COMMAND].sort());
+  assert.deepEqual([...editor.commands.keys()].sort(), [CONFIGURE_COMMAND, EXPLAIN_COMMAND, RESTART_COMMAND, SHOW_OUTPUT_COMMAND].sort());
   await editor.executeCommand(RESTART_COMMAND);
   assert.equal(controller.running, false);
   await editor.executeCommand(SHOW_OUTPUT_COMMAND);
@@ -141,7 +150,33 @@ test("every command answers after a failed start and a failed restart", async ()
   const said = editor.messages.slice(before);
   assert.equal(said.length, 1);
   assert.match(said[0].message, /^Configure Python Project needs the server\. pyproj-doctor needs Python 3\.10 or newer/);
+  assert.equal(await editor.executeCommand(EXPLAIN_COMMAND), undefined);
+  assert.match(editor.messages.at(-1)?.message ?? "", /^"Why does this import fail\?" needs the server\./);
   assert.equal(servers.length, 0);
+});
+
+test("Why does this import fail? sends the cursor's document and line, and previews the answer", async () => {
+  const { editor, controller, servers } = setup([python]);
+  await controller.activate();
+  editor.editor = undefined;
+  assert.equal(await editor.executeCommand(EXPLAIN_COMMAND), undefined);
+  assert.match(editor.messages.at(-1)?.message ?? "", /cursor on an import in a Python file/);
+  assert.deepEqual(servers[0].requests, []);
+
+  editor.editor = { uri: "file:///w/app/tests/test_a.py", line: 2, languageId: "python" };
+  servers[0].reply = { markdown: "| runner | verdict |", explanations: [] };
+  await editor.executeCommand(EXPLAIN_COMMAND);
+  assert.deepEqual(servers[0].requests.at(-1), [EXPLAIN_COMMAND, ["file:///w/app/tests/test_a.py", 2]]);
+  assert.deepEqual(editor.previews, [{ title: "Why does this import fail - test_a.py:3", markdown: "| runner | verdict |" }]);
+
+  servers[0].reply = { error: "tests/test_a.py:3: not an import", markdown: "x", explanations: [] };
+  await editor.executeCommand(EXPLAIN_COMMAND);
+  assert.equal(editor.previews.length, 1);
+  assert.equal(editor.messages.at(-1)?.message, "pyproj-doctor: tests/test_a.py:3: not an import");
+
+  servers[0].reply = null;
+  await editor.executeCommand(EXPLAIN_COMMAND);
+  assert.equal(editor.messages.at(-1)?.kind, "error");
 });
 
 test("no Python: the floor, and the actions that fit whether the Python extension is installed", async () => {

@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_unsafe(configure)
     _add_selection(configure)
 
+    explain = sub.add_parser(
+        "explain", help="whether an import resolves under plain pytest, the Test Explorer, Pylance and uv"
+    )
+    explain.add_argument("target", metavar="PATH:LINE", help="a Python file and the line of an import")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+
     sub.add_parser("lsp", help="serve the language server over stdio")
     return parser
 
@@ -132,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _configure(args)
         if args.command == "lsp":
             return _lsp()
+        if args.command == "explain":
+            return _explain(args.target, args.format)
         if args.command is None:
             args = parser.parse_args(["check", *(argv if argv is not None else sys.argv[1:])])
         return _check(args)
@@ -228,6 +236,32 @@ def _options(args: argparse.Namespace) -> Options:
 
 class _UsageError(Exception):
     pass
+
+
+def _explain(target: str, fmt: str) -> int:
+    import json
+
+    from pyproj_doctor import explain, output
+
+    path, sep, number = target.rpartition(":")
+    if not sep or not path or not number.isdigit() or int(number) < 1:
+        raise _UsageError(f"{output.clean(target)}: expected PATH:LINE (a line number from 1)")
+    absolute = os.path.abspath(path)
+    if not os.path.isfile(absolute):
+        problem = "no such file" if not os.path.exists(absolute) else "not a file"
+        raise _UsageError(f"{output.clean(path)}: {problem}")
+    root = explain.workspace_root(absolute)
+    rel = os.path.relpath(os.path.realpath(absolute), os.path.realpath(root)).replace(os.sep, "/")
+    try:
+        items = explain.explain_in(root, rel, int(number))
+    except explain.ExplainError as error:
+        message = str(error).replace(rel, path, 1) if str(error).startswith(rel) else str(error)
+        raise _UsageError(output.clean(message)) from None
+    if fmt == "json":
+        sys.stdout.write(json.dumps([i.to_json() for i in items], indent=2) + "\n")
+    else:
+        sys.stdout.write(explain.text_table(items))
+    return EXIT_OK
 
 
 def _root_error(path: str) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.truth import harness
+from tests.truth import explained, harness
 from tests.truth.pyright_lsp import available as pyright_available
 
 
@@ -85,8 +85,13 @@ def shape_results(
     entries, runner = harness.prepare(shapes, base, write)
     by_id = {s.id: s for s in shapes}
     harness.measure([(e.before, by_id[e.id].projects) for e in entries], runner)
+    for entry in entries:
+        explained.record(entry.before)  # the fix below changes the folder in place
     harness.fix(entries, shapes)
     harness.measure([(e.after, by_id[e.id].projects) for e in entries if e.after], runner)
+    for entry in entries:
+        if entry.after is not None:
+            explained.record(entry.after)
     _report(entries, "shapes")
     yield {e.id: e for e in entries}
 

@@ -62,6 +62,7 @@ class Side:
     exit: int = 0
     fix_output: str = ""
     verdict: Verdict = field(default_factory=Verdict)
+    explained: Any = None  # tests.truth.explained.Record: what `explain` said, as measured
 
     def severe(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["severity"] in SEVERE]

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from tests.truth.harness import Entry, Side
+from tests.truth import explained
+from tests.truth.harness import Entry, Side, tools_pyright_available
 from tests.truth.judge import describe, unconfirmed, unreported
 from tests.truth.shapes import SHAPES, Shape
 
-CHECKS = ("confirmed", "reported", "fixed")
+CHECKS = ("confirmed", "reported", "fixed", "explained")
 
 
 def params(check: str) -> list[Any]:
@@ -76,3 +77,18 @@ def test_after_the_fix_every_tool_is_green_and_check_is_clean(
     elif not after.verdict.green:
         problems.append(f"a tool still fails: {after.verdict.summary()}")
     assert problems == [], "\n".join(problems) + "\n\n" + context(after)
+
+
+@pytest.mark.parametrize("entry_id", params("explained"))
+def test_explain_agrees_with_the_real_tools_on_every_first_party_import(
+    shape_results: dict[str, Entry], entry_id: str
+) -> None:
+    shape: Shape = next(s for s in SHAPES if s.id == entry_id)
+    entry = entry_of(shape_results, entry_id)
+    assert entry.before.explained is not None and entry.before.explained.items, "no import was explained"
+    problems = []
+    for label, side in (("before", entry.before), ("after", entry.after)):
+        if side is not None:
+            found = explained.disagreements(side, shape.projects, tools_pyright_available())
+            problems += [f"{label}: {p}" for p in found]
+    assert problems == [], "\n".join(problems) + "\n\n" + context(entry.before)

@@ -24,3 +24,5 @@ PYTHON_FLOOR: str = _DATA["pythonFloor"]
 # Sent after every finished check of a folder, even one that changed no diagnostics: a clean
 # project publishes nothing, and the client must still leave "checking…".
 CHECKED_NOTIFICATION: str = _DATA["checkedNotification"]
+# Asked by the client's "Why does this import fail?" with a document and a line: the table as markdown.
+EXPLAIN_COMMAND: str = _DATA["explainCommand"]

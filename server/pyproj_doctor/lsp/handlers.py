@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 
-from pyproj_doctor import engine
+from pyproj_doctor import engine, explain
 from pyproj_doctor.findings import Finding, Range, Severity
 from pyproj_doctor.lsp import edits, settings
-from pyproj_doctor.lsp.contract import CREATED_OR_DELETED, WATCHED_GLOBS
+from pyproj_doctor.lsp.contract import CREATED_OR_DELETED, EXPLAIN_COMMAND, WATCHED_GLOBS
 from pyproj_doctor.lsp.convert import Positions, disabled_actions, sites, uri_of
 from pyproj_doctor.lsp.server import DoctorServer
 from pyproj_doctor.lsp.session import Checked, Folder, in_thread, path_of
@@ -398,6 +398,62 @@ async def configure_project(ls: DoctorServer, folder: Folder) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------- one import, every runner
+async def _explained(ls: DoctorServer, uri: str, line: int) -> list[explain.Explanation] | str:
+    """The explanations of the import on ``line`` (0-based) of a Python document, or why there are none."""
+    folder = ls.session.folder_of(uri)
+    rel = ls.session.rel_of(folder, uri) if folder is not None else None
+    if folder is None or rel is None:
+        return f"{uri} is not inside a workspace folder"
+    texts, _ = ls.session.buffers(folder)
+    index = folder.checker.index
+
+    def work() -> list[explain.Explanation] | str:
+        text = texts.get(rel)
+        if text is None:
+            try:
+                with open(os.path.join(folder.path, *rel.split("/")), encoding="utf-8") as handle:
+                    text = handle.read()
+            except (OSError, UnicodeDecodeError) as error:
+                return f"{rel}: cannot be read ({error})"
+        if not explain.has_import(text, line + 1):
+            return f"{rel}:{line + 1}: not an import"
+        try:
+            return explain.explain_in(folder.path, rel, line + 1, texts, index)
+        except explain.ExplainError as error:
+            return str(error)
+
+    return await in_thread(work)
+
+
+@guarded
+async def hover(ls: DoctorServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    uri = params.text_document.uri
+    folder = ls.session.folder_of(uri)
+    if not uri.endswith(".py") or folder is None or not folder.settings.enabled:
+        return None
+    found = await _explained(ls, uri, params.position.line)
+    if isinstance(found, str):
+        return None  # most lines are not imports: no hover, no noise
+    return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=explain.markdown(found)))
+
+
+async def explain_command(ls: DoctorServer, *arguments: Any) -> dict[str, Any]:
+    """``[uri, line]`` or ``[{"uri": …, "line": …}]`` (0-based line): the table as markdown and JSON."""
+    first = arguments[0] if len(arguments) == 1 and isinstance(arguments[0], dict) else None
+    uri, line = (first.get("uri"), first.get("line")) if first is not None else [*arguments, None, None][:2]
+    if len(arguments) not in (1, 2) or not isinstance(uri, str) or not uri.startswith("file:"):
+        raise JsonRpcInvalidParams(
+            f"{EXPLAIN_COMMAND} takes a file: URI and a 0-based line, got {list(arguments)!r}"
+        )
+    if not isinstance(line, int) or isinstance(line, bool) or line < 0:
+        raise JsonRpcInvalidParams(f"{EXPLAIN_COMMAND}: the line must be a number from 0, got {line!r}")
+    found = await _explained(ls, uri, line)
+    if isinstance(found, str):
+        return {"error": found, "markdown": f"pyproj-doctor: {found}", "explanations": []}
+    return {"markdown": explain.markdown(found), "explanations": [item.to_json() for item in found]}
+
+
 def register(server: DoctorServer) -> None:
     server.feature(lsp.INITIALIZE)(initialize)
     server.feature(lsp.INITIALIZED)(initialized)
@@ -416,3 +472,5 @@ def register(server: DoctorServer) -> None:
         ),
     )(code_action)
     server.command(CONFIGURE_COMMAND)(configure_command)
+    server.feature(lsp.TEXT_DOCUMENT_HOVER)(hover)
+    server.command(EXPLAIN_COMMAND)(explain_command)

@@ -17,6 +17,7 @@ from pyproj_doctor.workspace.install import _uv_workspace_root
 from pyproj_doctor.workspace.paths import ROOT, join, parent, within
 from pyproj_doctor.workspace.projects import ImportRef, Project, SourceRoot, TestModule, packages_in
 from pyproj_doctor.workspace.runs import (
+    Resolution,
     Run,
     collects,
     env_paths,
@@ -27,7 +28,7 @@ from pyproj_doctor.workspace.runs import (
     run_key,
     sys_path,
 )
-from pyproj_doctor.workspace.venv import Venv
+from pyproj_doctor.workspace.venv import EditableInstall, Venv
 from pyproj_doctor.workspace.vscode import VsCodeFolder
 from pyproj_doctor.workspace.workspace import Workspace
 
@@ -183,7 +184,7 @@ def _candidates(ws: Workspace, run: Run) -> list[Project]:
     return list(cast("dict[str, list[Project]]", found).get(run.cwd, ()))
 
 
-def _run_path(ws: Workspace, run: Run) -> list[str]:
+def run_path(ws: Workspace, run: Run) -> list[str]:
     """``sys_path`` of a run, computed once per workspace: every member of a uv workspace
     shares the root's run, whose path depends on every member's tests."""
     key = ("sys_path", run_key(run))
@@ -193,14 +194,24 @@ def _run_path(ws: Workspace, run: Run) -> list[str]:
     return cast(list[str], cached)
 
 
-def _importable(ws: Workspace, run: Run, path: list[str], origin: Origin) -> bool:
-    if imports_ok(
-        resolve_in(ws, path, origin.path.rsplit("/", 1)[-1].removesuffix(".py")), ws.abspath(origin.path)
-    ):
-        return True
+@dataclass(frozen=True)
+class Lookup:
+    """How a run imports a first-party name: where the path lookup lands, and whether that works."""
+
+    resolution: Resolution
+    ok: bool
+    hook: EditableInstall | None = None  # the import-hook editable that makes it work at run time
+
+
+def lookup(ws: Workspace, run: Run, path: list[str], origin: Origin) -> Lookup:
+    name = origin.path.rsplit("/", 1)[-1].removesuffix(".py")
+    resolution = resolve_in(ws, path, name)
+    if imports_ok(resolution, ws.abspath(origin.path)):
+        return Lookup(resolution, True)
     # An editable install by an import hook (setuptools) works at run time, unseen by path lookups.
     owner = origin.project
-    return run.venv is not None and run.venv.editable_for(owner.name, ws.abspath(owner.dir)) is not None
+    hook = run.venv.editable_for(owner.name, ws.abspath(owner.dir)) if run.venv is not None else None
+    return Lookup(resolution, hook is not None, hook)
 
 
 def failures(ws: Workspace, project: Project, names: dict[str, Origin] | None = None) -> list[Failure]:
@@ -211,8 +222,8 @@ def failures(ws: Workspace, project: Project, names: dict[str, Origin] | None = 
         return []
     out: list[Failure] = []
     for run in runs_for(ws, project):
-        path = _run_path(ws, run)
-        broken = {n for n in wanted if not _importable(ws, run, path, names[n])}
+        path = run_path(ws, run)
+        broken = {n for n in wanted if not lookup(ws, run, path, names[n]).ok}
         for module in project.test_modules:
             if not collects(ws, run, module.path):
                 continue

@@ -221,16 +221,29 @@ def _uv_sync_command(ws: Workspace, project: Project, root: Project | None) -> s
         return "uv sync"
     if not isinstance(root.doc.get("project"), dict) or project.name is None:
         return "uv sync"
+    seen = synced_members(ws, root, root)
+    return "uv sync" if seen is None or normalize(project.name) in seen else "uv sync --all-packages"
+
+
+def synced_members(ws: Workspace, target: Project, root: Project) -> set[str] | None:
+    """Normalized names of the members of ``root``'s uv workspace that syncing ``target`` installs:
+    ``target`` itself, its dependencies and default groups (``dev``), and theirs among the members.
+    ``uv run`` in a member's folder syncs that member this way (checked with uv 0.9). None when
+    dependencies a build backend computes (python-sdk's root: ``dynamic = ["dependencies"]``) may
+    name more members: what is installed then cannot be read here."""
+    doc = target.doc
+    if doc is None:
+        return set()
     members = {normalize(p.name): p for p in ws.projects if p.name and _uv_workspace_root(ws, p) is root}
-    wanted = requirement_names(root.doc.get("project", "dependencies"))
-    groups = root.doc.get("dependency-groups")
-    defaults = root.doc.get("tool", "uv", "default-groups")
+    wanted = requirement_names(doc.get("project", "dependencies"))
+    groups = doc.get("dependency-groups")
+    defaults = doc.get("tool", "uv", "default-groups")
     if isinstance(groups, dict):
         names = list(groups) if defaults == "all" else defaults if isinstance(defaults, list) else ["dev"]
         wanted |= _group_names(groups, [n for n in names if isinstance(n, str)])
-    wanted |= requirement_names(root.doc.get("tool", "uv", "dev-dependencies"))
-    seen: set[str] = set()
-    dynamic = _dynamic_dependencies(root)
+    wanted |= requirement_names(doc.get("tool", "uv", "dev-dependencies"))
+    seen: set[str] = {normalize(target.name)} if target.name else set()
+    dynamic = _dynamic_dependencies(target)
     while wanted - seen:
         name = (wanted - seen).pop()
         seen.add(name)
@@ -238,11 +251,7 @@ def _uv_sync_command(ws: Workspace, project: Project, root: Project | None) -> s
         if member is not None and member.doc is not None:
             wanted |= requirement_names(member.doc.get("project", "dependencies"))
             dynamic = dynamic or _dynamic_dependencies(member)
-    if dynamic and normalize(project.name) not in seen:
-        # Dependencies a build backend computes (python-sdk's root: `dynamic = ["dependencies"]`)
-        # may name the member: whether plain `uv sync` installs it cannot be read here.
-        return "uv sync"
-    return "uv sync" if normalize(project.name) in seen else "uv sync --all-packages"
+    return None if dynamic else seen
 
 
 def _dynamic_dependencies(project: Project) -> bool:

@@ -1,0 +1,141 @@
+"""`explain` held against the real tools: every first-party import of every test module of a shape
+is explained (in the folder as measured, before the fix changes it), and each runner's verdict is
+compared with what the real plain pytest, Test Explorer run and pyright server did there.
+
+The real runs tell which first-party names failed to import, not in which module: pytest stops a
+module at its first failing import, so the check is made in the directions that hold anyway.
+* A name the real run could not import is explained as failing in some module it imports from.
+* In each module, the first module-level import explained as failing (in line order) is among the
+  names the real run could not import (an indented import may sit in a function or a try block).
+A module at the project root (``tool.py``) is not first-party to the engine, which looks it up
+as any other name on the same search paths; its verdicts are compared all the same.
+pyright reports every unresolved import, so for it both directions hold per name; a name Pylance
+resolves only through `.env` PYTHONPATH is left out, since the pyright server never reads `.env`.
+`uv run pytest` is not run by the harness, so its verdict is not compared here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pyproj_doctor.explain import FAILS, ExplainError, explain
+from pyproj_doctor.workspace.snapshot import Snapshot
+from pyproj_doctor.workspace.workspace import Workspace
+from tests.truth import tools
+
+if TYPE_CHECKING:
+    from tests.truth.harness import Side
+
+ENV_SETTING = "PYTHONPATH in .env"
+
+
+@dataclass(frozen=True)
+class Explained:
+    module: str
+    line: int  # 1-based
+    indented: bool
+    name: str
+    project: str
+    root_folder: bool  # the project belongs to the root VS Code folder (the one the harness runs)
+    verdicts: dict[str, tuple[str, str | None]]  # runner -> (verdict, setting)
+
+
+@dataclass
+class Record:
+    items: list[Explained] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # imports explain could not explain
+
+
+def record(side: Side) -> None:
+    """Explain every first-party import of the side's test modules, as the folder is now."""
+    files = tools.python_files(side.folder)
+    ours = tools.first_party(side.folder, files)
+    found = Record()
+    ws = Workspace(Snapshot(str(side.folder)))
+    for project in ws.projects:
+        for module in project.test_modules:
+            text = ws.text(module.path) or ""
+            lines = text.splitlines()
+            for line in sorted({ref.line for ref in module.imports if ref.name in ours}):
+                try:
+                    items = explain(ws, module.path, line + 1)
+                except ExplainError as error:
+                    found.errors.append(str(error))
+                    continue
+                indented = lines[line][:1].isspace() if line < len(lines) else False
+                for item in items:
+                    if item.name not in ours:
+                        continue
+                    folder = project.folder
+                    found.items.append(
+                        Explained(
+                            module.path,
+                            line + 1,
+                            indented,
+                            item.name,
+                            project.dir,
+                            folder is not None and folder.dir == ".",
+                            {v.runner: (v.verdict, v.setting) for v in item.verdicts},
+                        )
+                    )
+    side.explained = found
+
+
+def disagreements(side: Side, projects: tuple[str, ...], pyright_measured: bool) -> list[str]:
+    found: Record | None = side.explained
+    if found is None:
+        return ["nothing was explained"]
+    problems = list(found.errors)
+    runs = {
+        ("pytest", _rel(side, r.cwd)) if r.label == "pytest" else ("explorer", "."): r
+        for r in side.verdict.pytest
+        if not r.environment and not any("is not installed" in e for e in r.errors)
+    }
+    for (runner, where), run in runs.items():
+        items = [
+            i
+            for i in found.items
+            if (runner == "pytest" and i.project == where) or (runner == "explorer" and i.root_folder)
+        ]
+        if runner == "pytest" and where not in projects:
+            continue
+        explained_failing = {i.name for i in items if i.verdicts[runner][0] == FAILS}
+        for name in sorted(run.missing - explained_failing):
+            if any(i.name == name for i in items):
+                problems.append(f"{runner} in {where}: really cannot import {name}; explain says it does")
+        for module in sorted({i.module for i in items}):
+            first = next(
+                (
+                    i
+                    for i in sorted(items, key=lambda i: i.line)
+                    if i.module == module and not i.indented and i.verdicts[runner][0] == FAILS
+                ),
+                None,
+            )
+            if first is not None and first.name not in run.missing:
+                problems.append(
+                    f"{runner} in {where}: explain says {first.module}:{first.line} ({first.name}) fails; "
+                    f"the real run imported it"
+                )
+    if pyright_measured:
+        items = [i for i in found.items if i.root_folder and i.verdicts["pyright"][1] != ENV_SETTING]
+        failing = {i.name for i in items if i.verdicts["pyright"][0] == FAILS}
+        really = {
+            name
+            for name, evidence in side.verdict.pyright.items()
+            if any(e.split(":", 1)[0] in {i.module for i in items} for e in evidence)
+        }
+        for name in sorted(really - failing):
+            if any(i.name == name for i in items):
+                problems.append(f"pyright: really cannot resolve {name}; explain says it resolves")
+        for name in sorted(failing - set(side.verdict.pyright)):
+            problems.append(f"pyright: explain says {name} fails; the real pyright resolved it")
+    return problems
+
+
+def _rel(side: Side, cwd: str) -> str:
+    from pathlib import Path
+
+    rel = Path(cwd).resolve().relative_to(side.folder.resolve()).as_posix()
+    return rel or "."
