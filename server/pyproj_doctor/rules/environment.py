@@ -36,14 +36,9 @@ def PD502(ctx: Context) -> Iterator[Finding]:
             yield finding
 
 
-def _rel(ctx: Context, path: str) -> str | None:
-    rel = os.path.relpath(path, ctx.ws.snapshot.root).replace(os.sep, "/")
-    return None if rel.startswith("../") else rel
-
-
 def _moved(ctx: Context, project: Project, venv: Venv) -> Finding | None:
     created = venv.created_at or ""
-    activate = _rel(ctx, venv.activate) if venv.activate else None
+    activate = ctx.ws.in_tree(venv.activate) if venv.activate else None
     if activate is None:
         return None
     text = ctx.ws.snapshot.text(activate) or ""
@@ -65,7 +60,7 @@ def _moved(ctx: Context, project: Project, venv: Venv) -> Finding | None:
         if not own or editable.pth_file is None:
             continue
         stale = [line for line in editable.path_lines if _under(line, old_root)]
-        pth = _rel(ctx, editable.pth_file)
+        pth = ctx.ws.in_tree(editable.pth_file)
         if not stale or pth is None:
             continue
         broken.append(editable.name)

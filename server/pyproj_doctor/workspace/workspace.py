@@ -99,7 +99,7 @@ class Workspace:
         doc = self.snapshot.jsonc(rel)
         return doc if doc is not None and doc.root is not None else None
 
-    def _in_tree(self, path: str) -> str | None:
+    def in_tree(self, path: str) -> str | None:
         """The workspace-relative form of an absolute path inside the root, else None."""
         root = self.snapshot.root
         if path == root:
@@ -110,14 +110,14 @@ class Workspace:
 
     def exists(self, path: str) -> bool:
         """Whether an absolute path names a file or folder (unsaved and planned files count)."""
-        rel = self._in_tree(path)
+        rel = self.in_tree(path)
         if rel is not None and (rel in self.snapshot.overlay or self.index.listing(rel) is not None):
             return True
         return os.path.exists(path)
 
     def is_dir(self, path: str) -> bool:
         """Whether an absolute path names a folder (folders of planned files count)."""
-        rel = self._in_tree(path)
+        rel = self.in_tree(path)
         if rel is not None and self.index.listing(rel) is not None:
             return True
         return os.path.isdir(path)
