@@ -225,15 +225,24 @@ def _uv_sync_command(ws: Workspace, project: Project, root: Project | None) -> s
     return "uv sync" if seen is None or normalize(project.name) in seen else "uv sync --all-packages"
 
 
-def synced_members(ws: Workspace, target: Project, root: Project) -> set[str] | None:
+def synced_members(ws: Workspace, target: Project, root: Project) -> frozenset[str] | None:
     """Normalized names of the members of ``root``'s uv workspace that syncing ``target`` installs:
     ``target`` itself, its dependencies and default groups (``dev``), and theirs among the members.
     ``uv run`` in a member's folder syncs that member this way (checked with uv 0.9). None when
     dependencies a build backend computes (python-sdk's root: ``dynamic = ["dependencies"]``) may
     name more members: what is installed then cannot be read here."""
+    # The same for every member of a root's workspace: found once per check (per member it was
+    # quadratic in the members).
+    key = ("synced-members", target.dir, root.dir)
+    if key not in ws.memo:
+        ws.memo[key] = _synced_members(ws, target, root)
+    return cast("frozenset[str] | None", ws.memo[key])
+
+
+def _synced_members(ws: Workspace, target: Project, root: Project) -> frozenset[str] | None:
     doc = target.doc
     if doc is None:
-        return set()
+        return frozenset()
     members = {normalize(p.name): p for p in ws.projects if p.name and _uv_workspace_root(ws, p) is root}
     wanted = requirement_names(doc.get("project", "dependencies"))
     groups = doc.get("dependency-groups")
@@ -251,7 +260,7 @@ def synced_members(ws: Workspace, target: Project, root: Project) -> set[str] | 
         if member is not None and member.doc is not None:
             wanted |= requirement_names(member.doc.get("project", "dependencies"))
             dynamic = dynamic or _dynamic_dependencies(member)
-    return None if dynamic else seen
+    return None if dynamic else frozenset(seen)
 
 
 def _dynamic_dependencies(project: Project) -> bool:
