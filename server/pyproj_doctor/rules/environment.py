@@ -56,7 +56,7 @@ def _moved(ctx: Context, project: Project, venv: Venv) -> Finding | None:
     related: list[Related] = []
     broken = []
     for editable in venv.editables:
-        own = [p for p in ctx.ws.projects if p.name and normalize(p.name) == editable.name]
+        own = any(p.name and normalize(p.name) == editable.name for p in ctx.ws.projects)
         if not own or editable.pth_file is None:
             continue
         stale = [line for line in editable.path_lines if _under(line, old_root)]
@@ -65,10 +65,13 @@ def _moved(ctx: Context, project: Project, venv: Venv) -> Finding | None:
             continue
         broken.append(editable.name)
         pth_text = ctx.ws.snapshot.text(pth) or ""
-        start = pth_text.find(stale[0])
+        # The line as written: absolute, or relative to site-packages.
+        written = stale[0]
+        start = pth_text.find(written)
         if start < 0:
-            start = pth_text.find(os.path.relpath(stale[0], os.path.dirname(editable.pth_file)))
-        span = (start, start + len(stale[0])) if start >= 0 else (0, 0)
+            written = os.path.relpath(stale[0], os.path.dirname(editable.pth_file))
+            start = pth_text.find(written)
+        span = (start, start + len(written)) if start >= 0 else (0, 0)
         related.append(
             ctx.related(
                 pth,
