@@ -518,6 +518,28 @@ class TestPD304:
         [item] = only(check(tmp_path), "PD304")  # gitignored: personal again
         assert item.severity.label == "hint" and "gitignored" in item.message
 
+    def test_reported_at_the_folders_own_project_not_a_nested_one(self, tmp_path: Path) -> None:
+        # Tests only in nested projects: the folder's setting is reported at the folder's own
+        # pyproject.toml (the nested `examples/demo` sorts first); without one, at the first
+        # project whose tests it concerns.
+        member = '[project]\nname = "{0}"\nversion = "0.1.0"\n'
+        write(
+            tmp_path,
+            {
+                "pyproject.toml": '[project]\nname = "root"\nversion = "0.1.0"\n\n'
+                '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+                "packages/alpha/pyproject.toml": member.format("alpha"),
+                "packages/alpha/tests/test_alpha.py": "def test_a():\n    pass\n",
+                "examples/demo/pyproject.toml": member.format("demo"),
+                "examples/demo/tests/test_demo.py": "def test_d():\n    pass\n",
+            },
+        )
+        [item] = only(check(tmp_path), "PD304")
+        assert (item.path, text_at(tmp_path, item)) == ("pyproject.toml", "[project]")
+        (tmp_path / "pyproject.toml").unlink()
+        [item] = only(check(tmp_path), "PD304")
+        assert (item.path, text_at(tmp_path, item)) == ("examples/demo/pyproject.toml", "[project]")
+
     def test_disabled_value_is_located_and_testpaths_gives_empty_args(self, tmp_path: Path) -> None:
         seed(
             tmp_path,

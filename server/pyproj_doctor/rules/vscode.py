@@ -641,7 +641,10 @@ def PD304(ctx: Context) -> Iterator[Finding]:
                 path, range_ = enabled.path, ctx.range(enabled.path, (value_node.offset, value_node.end))
                 target, prefix = enabled.path, _json_path(enabled)[:-1]
             else:
-                path, range_ = _settings_anchor(ctx, folder, projects[0])
+                # A setting of the whole folder: reported at the folder's own project when it
+                # has one, not at whichever nested project with tests sorts first.
+                own = next((p for p in folder.projects if p.dir == folder.dir and p.pyproject), None)
+                path, range_ = _settings_anchor(ctx, folder, own or projects[0])
                 target, prefix = folder.settings_path, ()
             ops = [json_set((*prefix, PYTEST_ENABLED), True)]
             if unittest is None or unittest.value is not False:
