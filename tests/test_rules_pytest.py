@@ -109,6 +109,25 @@ class TestPD201:
         seed(tmp_path, **{"tests/test_main.py": "import os\n\n\ndef test_x():\n    assert os\n"})
         assert not only(check(tmp_path), "PD201")
 
+    def test_each_run_is_named_by_the_folder_it_starts_in(self, tmp_path: Path) -> None:
+        # A nested project: plain `pytest` starts in its folder, the Test Explorer in the
+        # workspace folder (not "the project folder", which would read as the nested one).
+        write(
+            tmp_path,
+            {
+                "pyproject.toml": "[project]\nname = 'root'\nversion = '0.1.0'\n",
+                "examples/demo/pyproject.toml": "[project]\nname = 'demo'\nversion = '0.1.0'\n",
+                "examples/demo/src/demo_app/__init__.py": "",
+                "examples/demo/tests/test_demo.py": "import demo_app\n",
+            },
+        )
+        messages = [item.message for item in only(check(tmp_path), "PD201")]
+        assert len(messages) == 2
+        assert any("plain `pytest` in `examples/demo` cannot import it" in m for m in messages)
+        assert any(
+            "the Test Explorer (`python -m pytest` in the workspace folder) cannot" in m for m in messages
+        )
+
     def test_flat_layout_fails_under_plain_pytest_only(self, tmp_path: Path) -> None:
         # Verified in tests/test_runs.py: the console script does not put the root on sys.path.
         files = {

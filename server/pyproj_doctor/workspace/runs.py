@@ -62,9 +62,11 @@ class Run:
 
     @property
     def label(self) -> str:
-        where = "the project folder" if self.cwd == "." else f"`{self.cwd}`"
         if self.kind == "pytest":
+            where = "the project folder" if self.cwd == "." else f"`{self.cwd}`"
             return f"plain `pytest` in {where}"
+        # The Explorer starts in the workspace folder, whichever project the finding is about.
+        where = "the workspace folder" if self.cwd == "." else f"`{self.cwd}`"
         return f"the Test Explorer (`python -m pytest` in {where})"
 
     def import_mode(self) -> str:
