@@ -1,6 +1,6 @@
-// One folder: the status item from "checking…" to the Problems view's count, a lightbulb fix, a
-// restart that leaves the Output channel free of non-errors, and Configure Python Project with
-// one confirmation.
+// One folder: the status item from "checking…" to the Problems view's count, one import seen by
+// every runner (the hover and "Why does this import fail?"), a lightbulb fix, a restart that
+// leaves the Output channel free of non-errors, and Configure Python Project with one confirmation.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -39,6 +39,8 @@ export default async function oneFolder(ctx) {
   expect(!errors || icon.includes("codicon-error"), `icon ${icon} while there are errors`);
   ctx.result("status checking → count (single folder)", `${seen.join(" → ")}`);
   await screenshot("problems");
+
+  await explainImport(ctx);
 
   // The lightbulb quick fix for PD304 writes .vscode/settings.json.
   await page.keyboard.press("Control+P");
@@ -108,4 +110,84 @@ export default async function oneFolder(ctx) {
   step(`Configure Python Project: one confirmation, files on disk, feedback "${writtenText.split("\n")[0]}"`);
   ctx.result("configure feedback", writtenText.split("\n")[0]);
   await screenshot("configured");
+}
+
+// The seeded test imports `my_app` from `src`, which no pytest configuration puts on sys.path:
+// plain pytest and the Test Explorer fail, Pylance finds it through autoSearchPaths, uv does not
+// manage the project, and the setting responsible is pytest's `pythonpath`.
+const EXPECTED_ROWS = {
+  "plain pytest": "fails",
+  "Test Explorer": "fails",
+  "Pylance/pyright": "resolves",
+  "uv run pytest": "not applicable",
+};
+
+/** runner -> verdict of each row of the rendered table, from the text of its cells. */
+function rowsOf(cells) {
+  return Object.fromEntries(cells.filter((row) => row.length >= 2).map((row) => [row[0].trim(), row[1].trim()]));
+}
+
+function expectExplained(what, rows, text) {
+  for (const [runner, verdict] of Object.entries(EXPECTED_ROWS)) {
+    expect(rows[runner] === verdict, `${what}: ${runner} is "${rows[runner]}", not "${verdict}":\n${text}`);
+  }
+  expect(/src\/my_app \(found through autoSearchPaths/.test(text), `${what}: Pylance's row does not name autoSearchPaths:\n${text}`);
+  expect(/Diverges at\s+Pylance\/pyright/.test(text), `${what}: no divergence at Pylance/pyright:\n${text}`);
+  expect(text.includes("Setting responsible: pythonpath (no pytest configuration found)"), `${what}: the setting responsible is not pytest's pythonpath:\n${text}`);
+}
+
+async function explainImport(ctx) {
+  const { page } = current();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+P");
+  await page.keyboard.type("test_main.py");
+  await page.waitForSelector('.quick-input-list .monaco-list-row:has-text("test_main.py")');
+  await page.keyboard.press("Enter");
+  const token = page.locator(".monaco-editor .view-line span", { hasText: /^\s*my_app\s*$/ }).first();
+  await token.waitFor({ timeout: 30000 });
+  // The mouse on the module name, as a user hovers it: the server answers with the table.
+  const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "uv run pytest" }).first();
+  const started = Date.now();
+  await waitFor(
+    async () => {
+      await page.mouse.move(0, 0);
+      await token.hover();
+      return hover.waitFor({ timeout: 3000 }).then(() => true);
+    },
+    "the hover on `my_app`",
+    60000,
+  );
+  const hoverMs = Date.now() - started;
+  const hoverText = await hover.innerText();
+  const hoverRows = rowsOf(await hover.locator("tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.innerText))));
+  expectExplained("the hover", hoverRows, hoverText);
+  await screenshot("explain-hover");
+  step(`hover on my_app: ${JSON.stringify(hoverRows)}`);
+
+  // "Why does this import fail?" with the cursor on the import: the same table in a markdown preview.
+  await page.mouse.move(0, 0);
+  await token.click();
+  await palette("pyproj-doctor: Why does this import fail?");
+  const tab = page.locator(".tabs-container .tab", { hasText: "test_main.py:1" }).first();
+  await tab.waitFor({ timeout: 30000 });
+  const preview = await waitFor(
+    async () => {
+      for (const frame of page.frames()) {
+        const text = await frame.locator("body").innerText({ timeout: 1000 }).catch(() => "");
+        if (text.includes("uv run pytest") && text.includes("Setting responsible")) return frame;
+      }
+      return undefined;
+    },
+    "the markdown preview of the explanation",
+    30000,
+    250,
+  );
+  const previewText = await preview.locator("body").innerText();
+  const previewRows = rowsOf(await preview.locator("tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.innerText))));
+  expectExplained("the preview", previewRows, previewText);
+  expect(previewText.includes("first-party: src/my_app"), `the preview does not name the first-party package:\n${previewText}`);
+  await screenshot("explain-preview");
+  step(`"Why does this import fail?": ${JSON.stringify(previewRows)}`);
+  ctx.result("explain hover (first answer)", `${hoverMs} ms`);
+  await palette("View: Close All Editors");
 }
