@@ -363,12 +363,13 @@ def PD603(ctx: Context) -> Iterator[Finding]:
     naming a folder that does not exist adds nothing: an absolute path
     from another machine, or a folder that was renamed, so the imports it
     was meant to serve fail there (and were never served in CI, which does
-    not read ``.env``). The pyright language server does not take the
-    variable (checked with pyright 1.1.414: the ``_envPYTHONPATH`` the
-    Python extension sends is ignored), so the message makes no claim about
-    the editor's analysis. Relative entries are taken from the workspace
-    folder; entries with variables other than ``${workspaceFolder}`` are
-    not judged."""
+    not read ``.env``). The Python extension also sends the variable to
+    the language server as ``_envPYTHONPATH``, which Pylance's server adds
+    to ``extraPaths`` and the pyright language server ignores (checked with
+    pyright 1.1.414): the entry adds nothing there either way, so the
+    message says nothing about the editor's analysis. Relative entries are
+    taken from the workspace folder; entries with variables other than
+    ``${workspaceFolder}`` are not judged."""
     ws = ctx.ws
     seen: set[str] = set()
     for folder in ws.folders:
