@@ -91,10 +91,25 @@ ROOT_VARIANTS = [
 ]
 
 
+# Shared files every member's discovery or rules may consult.
+SHARED = {
+    ".vscode/settings.json": [*SETTINGS_VARIANTS, '{\n    "python.testing.pytestArgs": ["packages"]\n}\n'],
+    "pytest.ini": ["[pytest]\npythonpath = packages/member0/src\n", "[pytest]\n", "[pytest\n"],
+    ".python-version": ["3.12\n", "3.9\n"],
+    "uv.lock": ["version = 1\n", "version = \n"],
+    "packages/extra/pyproject.toml": [MEMBER_PYPROJECT.format(n=9), "[project\n"],
+    "packages/extra/tests/test_extra.py": ["import pkg9\nimport pkg0\n", "import pytest\n"],
+}
+
+
 def candidates(n: int) -> dict[str, list[str]]:
     """Files a step may touch, with the texts it may give them."""
     base = f"packages/member{n}"
     return {
+        **SHARED,
+        f"{base}/setup.cfg": ["[tool:pytest]\ntestpaths = tests\n", "[options]\npackages = find:\n"],
+        f"{base}/.python-version": ["3.10\n", "3.13\n"],
+        f"{base}/src/pkg{n}/sub/mod.py": ["X = 1\n"],
         f"{base}/pyproject.toml": pyproject_variants(n),
         f"{base}/tests/test_member{n}.py": module_variants(n),
         f"{base}/tests/test_extra.py": module_variants(n),
@@ -115,15 +130,22 @@ class Disk:
         self.root = root
         self.tick = 1_900_000_000_000_000_000
 
-    def write(self, rel: str, text: str) -> None:
+    def write(self, rel: str, text: str | bytes) -> None:
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text)
         self.tick += 1_000_000_000
         os.utime(path, ns=(self.tick, self.tick))
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# Not UTF-8: the file cannot be read, so it is a problem and no finding may rest on it.
+UNREADABLE = b'[project]\nname = "\xff\xfe"\n'
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
 def test_incremental_reports_equal_full_checks(tmp_path: Path, seed: int) -> None:
     root = tmp_path / "mono"
     build(root)
@@ -134,8 +156,10 @@ def test_incremental_reports_equal_full_checks(tmp_path: Path, seed: int) -> Non
     history: list[dict[str, str]] = []
     options = engine.Options()
     steps: list[str] = []
-    for step in range(30):
-        kind = rng.choice(["buffer", "buffer", "buffer", "undo", "write", "create", "delete", "close"])
+    for step in range(40):
+        kind = rng.choice(
+            ["buffer", "buffer", "buffer", "buffer", "undo", "write", "create", "delete", "close"]
+        )
         files = candidates(rng.randrange(MEMBERS))
         rel = rng.choice(sorted(files))
         if kind == "buffer" or (kind == "undo" and not history):
@@ -148,7 +172,7 @@ def test_incremental_reports_equal_full_checks(tmp_path: Path, seed: int) -> Non
             overlay.pop(rng.choice(sorted(overlay)))
         elif kind in ("write", "create"):
             existed = (root / rel).exists()
-            disk.write(rel, rng.choice(files[rel]))
+            disk.write(rel, UNREADABLE if rng.random() < 0.15 else rng.choice(files[rel]))
             checker.disk_changed(created_or_deleted=not existed)
         elif kind == "delete" and (root / rel).is_file():
             (root / rel).unlink()
@@ -157,7 +181,30 @@ def test_incremental_reports_equal_full_checks(tmp_path: Path, seed: int) -> Non
         incremental = checker.check(options, dict(overlay), True)
         fresh = engine.check(str(root), options, dict(overlay), True)
         assert comparable(incremental) == comparable(fresh), "\n".join(steps)
-    assert len(steps) == 30
+    assert len(steps) == 40
+
+
+def test_an_edit_to_one_member_rediscovers_that_member_only(tmp_path: Path) -> None:
+    """The other members' projects are taken over from the check before, and the report is
+    still a fresh check's, for the edit and for its undo."""
+    root = tmp_path / "mono"
+    build(root)
+    checker = engine.Checker(str(root))
+    rel = "packages/member1/pyproject.toml"
+    options = engine.Options()
+    checker.check(options, {}, True)
+    before = checker.kept_projects()
+    assert sorted(before) == [".", *(f"packages/member{n}" for n in range(MEMBERS))]
+    broken = {rel: MEMBER_PYPROJECT.format(n=1) + "x"}
+    report = checker.check(options, broken, True)
+    assert [f.path for f in report.findings if f.code == "PD901"] == [rel]
+    assert comparable(report) == comparable(engine.check(str(root), options, broken, True))
+    after = checker.kept_projects()
+    assert {d for d in before if after[d] is not before[d]} == {"packages/member1"}
+    undo = {rel: MEMBER_PYPROJECT.format(n=1)}
+    report = checker.check(options, undo, True)
+    assert comparable(report) == comparable(engine.check(str(root), options, undo, True))
+    assert {d for d in after if checker.kept_projects()[d] is not after[d]} == {"packages/member1"}
 
 
 def test_a_disk_change_is_seen_after_the_same_buffers_were_checked(tmp_path: Path) -> None:

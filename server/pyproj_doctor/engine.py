@@ -9,6 +9,7 @@ from pyproj_doctor.findings import FileChange, Finding, Severity, TextEdit
 from pyproj_doctor.rules import BY_CODE, PARSE_ERRORS, RULES, Context, Settings, known
 from pyproj_doctor.text import FileProblem, SourceText, minimal_edit
 from pyproj_doctor.workspace import cache
+from pyproj_doctor.workspace.reuse import Reuse
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.walk import FileIndex
 from pyproj_doctor.workspace.workspace import Workspace
@@ -133,6 +134,7 @@ def check(
     index: FileIndex | None = None,
     cancelled: Callable[[], bool] | None = None,
     disk: dict[tuple[object, ...], object] | None = None,
+    reuse: Reuse | None = None,
 ) -> Report:
     """Run every enabled rule on the workspace at ``root`` (plus unsaved ``overlay`` texts).
 
@@ -142,13 +144,14 @@ def check(
     language server tracks that). Raises ``ConfigError`` for unusable project options.
     ``cancelled`` is asked between rules; when it answers True the run stops with ``Cancelled``.
     ``disk`` holds facts read from the disk alone by an earlier check, reused on the same
-    terms as ``index`` (``Checker`` keeps both).
+    terms as ``index`` (``Checker`` keeps both). ``reuse`` holds the workspace model an
+    earlier check built from the same disk (see workspace/reuse.py).
     """
     snapshot = Snapshot(root, overlay)
     options = project_options(snapshot, options or Options(), file_wins)
     if options.cache:
         cache.load(snapshot)
-    ws = Workspace(snapshot, index, disk)
+    ws = Workspace(snapshot, index, disk, reuse)
     ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
     findings: list[Finding] = []
     for rule in RULES:
@@ -207,8 +210,10 @@ class Checker:
 
     What no edit can change is kept between checks: the listing of the tree (until a file
     is created or deleted), facts read from the disk alone such as environments and the
-    folders on ``sys.path`` (until the disk changes), and the last few reports by their
-    exact inputs (an undo brings back a state already checked). Each report is the one a
+    folders on ``sys.path`` (until the disk changes), the workspace model (each project is
+    discovered again only when a file its discovery read holds another text, see
+    workspace/reuse.py), and the last few reports by their exact inputs (an undo brings
+    back a state already checked). Each report is the one a
     fresh ``check`` of the same inputs gives; ``tests/test_incremental.py`` compares them
     after random edits.
     """
@@ -220,6 +225,7 @@ class Checker:
         self.generation = 0  # bumped by every disk change
         self._index: FileIndex | None = None
         self._disk: dict[tuple[object, ...], object] = {}
+        self._reuse = Reuse()
         self._reports: dict[tuple[object, ...], Report] = {}
 
     @property
@@ -227,12 +233,17 @@ class Checker:
         """The tree as last listed, while no file has come or gone since."""
         return self._index
 
+    def kept_projects(self) -> dict[str, object]:
+        """The projects kept for the next check, by folder (each is replaced when rebuilt)."""
+        return self._reuse.projects()
+
     def disk_changed(self, created_or_deleted: bool = True) -> None:
         """Files changed on disk (``created_or_deleted``: the tree's listing changed too)."""
         self.generation += 1
         if created_or_deleted:
             self._index = None
         self._disk = {}
+        self._reuse = Reuse()
         self._reports = {}
 
     def check(
@@ -246,12 +257,13 @@ class Checker:
 
         Safe to call from a worker thread while ``disk_changed`` is called from another:
         a check that started before a disk change keeps nothing it learned."""
-        generation, index, disk, reports = self.generation, self._index, self._disk, self._reports
+        generation, index, disk, reuse = self.generation, self._index, self._disk, self._reuse
+        reports = self._reports
         key = (repr(options), file_wins, tuple(sorted((overlay or {}).items())))
         report = reports.get(key)
         if report is not None:
             return report
-        report = check(self.root, options, overlay, file_wins, index, cancelled, disk)
+        report = check(self.root, options, overlay, file_wins, index, cancelled, disk, reuse)
         if generation == self.generation:
             if self._index is None:
                 self._index = report.index

@@ -11,6 +11,7 @@ from typing import Any
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Range, Severity, TextEdit
 from pyproj_doctor.fixes.builders import (
     FixUnavailable,
+    create_file,
     json_append,
     json_extend,
     json_ops,
@@ -21,16 +22,31 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.formats import jsonc, toml
 from pyproj_doctor.rules.base import Context, rule
-from pyproj_doctor.workspace.analysis import SearchPaths, pyright_resolve, search_paths
+from pyproj_doctor.workspace.analysis import (
+    AUTOCOMPLETE_PATHS,
+    SearchPaths,
+    jedi_search_paths,
+    pyright_resolve,
+    search_paths,
+)
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import workflow_install
-from pyproj_doctor.workspace.paths import join, relative, within
+from pyproj_doctor.workspace.langserver import (
+    LANGUAGE_SERVER,
+    LanguageServers,
+    detect,
+    pyright_config,
+    tool_config,
+    tool_search_dirs,
+)
+from pyproj_doctor.workspace.paths import join, parent, relative, within
 from pyproj_doctor.workspace.projects import Project
-from pyproj_doctor.workspace.runs import explorer_run, imports_ok, positional_args, uses_pyargs
+from pyproj_doctor.workspace.runs import explorer_run, imports_ok, positional_args, resolve_in, uses_pyargs
 from pyproj_doctor.workspace.venv import Venv
 from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder, shares_vscode
 
 EXTRA_PATHS = "python.analysis.extraPaths"
+BASED_EXTRA_PATHS = "basedpyright.analysis.extraPaths"
 AUTO_SEARCH = "python.analysis.autoSearchPaths"
 ADD_PROJECT_PATHS = "python.analysis.addExtraPathsForPythonProjects"
 PYTEST_ENABLED = "python.testing.pytestEnabled"
@@ -115,7 +131,9 @@ def _pyright_append(ctx: Context, pyright: PyrightConfig, values: list[str]) -> 
     if pyright.kind == "json":
         return json_ops(ctx.ws.snapshot, pyright.path, [json_extend(("extraPaths",), values)])
     return toml_ops(
-        ctx.ws.snapshot, pyright.path, [toml_append(("tool", "pyright", "extraPaths"), v) for v in values]
+        ctx.ws.snapshot,
+        pyright.path,
+        [toml_append(("tool", pyright.section, "extraPaths"), v) for v in values],
     )
 
 
@@ -143,13 +161,32 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     project's workflow installs it with a path ``.pth`` and no environment
     exists yet, this is a hint naming the install command. The fix adds
     the folder to ``extraPaths`` where Pylance reads it: the pyright config
-    when it sets ``extraPaths``, else ``.vscode/settings.json``."""
+    when it sets ``extraPaths``, else ``.vscode/settings.json``. In a folder
+    whose editor runs basedpyright instead (its extension recommended or its
+    settings present, and ``python.languageServer`` not naming Pylance), the
+    same is judged with basedpyright's keys: ``pyrightconfig.json``, else
+    ``[tool.basedpyright]`` or ``[tool.pyright]`` (it reads one; with both it
+    rejects the file), else ``basedpyright.analysis.extraPaths``; it does not
+    see ``.env``."""
     ws = ctx.ws
     names = first_party(ws)
     for folder in ws.folders:
-        pyright = folder.pyright
+        servers = detect(ws, folder)
+        server = servers.editor
+        if servers.python_extension_server is None and not servers.others:
+            continue  # `python.languageServer: "None"` and no other server: nothing resolves imports
+        if server in ("ty", "Pyrefly"):
+            yield from _pd301_tool(ctx, folder, servers, names)
+            continue
+        if server == "Jedi":
+            yield from _pd301_jedi(ctx, folder, names)
+            continue
+        if server not in ("Pylance", "basedpyright"):
+            server = "Pylance"
+        pyright = pyright_config(ws, folder, server)
+        extra_key = EXTRA_PATHS if server == "Pylance" else BASED_EXTRA_PATHS
         venv = explorer_venv(ws, folder)
-        paths = search_paths(ws, folder, venv)
+        paths = search_paths(ws, folder, venv, server)
         outside = paths.without_env()
         failing: dict[str, list[tuple[Project, str, Origin]]] = {}
         # Files of an execution environment with its own extraPaths: that list is what to extend.
@@ -181,9 +218,10 @@ def PD301(ctx: Context) -> Iterator[Finding]:
                     group,
                     _installed_later(ctx, venv, group),
                     _stub_note(ctx, folder, paths, group),
+                    server,
                 )
         own_extra = pyright is not None and pyright.extra_paths_span is not None
-        ref = None if own_extra else ws.setting(folder, EXTRA_PATHS)
+        ref = None if own_extra else ws.setting(folder, extra_key)
         # Write where Pylance reads: the config when it sets extraPaths or settings.json has none.
         target_config = pyright if own_extra or (pyright is not None and ref is None) else None
         if not failing:
@@ -210,7 +248,154 @@ def PD301(ctx: Context) -> Iterator[Finding]:
             # Pylance resolves them (the Python extension hands it `.env`'s PYTHONPATH); the pyright
             # CLI, basedpyright and other editors do not read `.env`.
             severity = Severity.INFORMATION
-        yield _pd301(ctx, folder, project, roots, packages, target_config, ref, note, severity, only_env)
+        yield _pd301(
+            ctx, folder, project, roots, packages, target_config, ref, note, severity, only_env, server
+        )
+
+
+def _pd301_tool(
+    ctx: Context, folder: VsCodeFolder, servers: LanguageServers, names: dict[str, Origin]
+) -> Iterator[Finding]:
+    """PD301 for a folder whose editor runs ty or Pyrefly: judged with that server's own roots
+    (``workspace/langserver.py``) and fixed in the config it reads."""
+    ws = ctx.ws
+    server = servers.editor
+    config = tool_config(ws, folder.dir, server)
+    if config is None:
+        return  # its config does not parse: PD901 reports it
+    venv = explorer_venv(ws, folder)
+    site = [*venv.site_packages, *venv.pth_paths] if venv is not None else []
+    dirs = tool_search_dirs(ws, folder.dir, config, site)
+    failing: dict[str, list[tuple[Project, str, Origin]]] = {}
+    for project in folder.projects:
+        for module in project.test_modules:
+            for imported in module.imports:
+                origin = names.get(imported.name)
+                if origin is None or not within(origin.path, folder.dir):
+                    continue
+                if imports_ok(resolve_in(ws, dirs, imported.name), ws.abspath(origin.path)):
+                    continue
+                failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+    if not failing:
+        return
+    later, commands = _installed_later(ctx, venv, failing)
+    roots = sorted(failing)
+    packages = sorted(
+        {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
+    )
+    values = [relative(r, parent(config.path)) for r in roots]
+    signal = next(s for s in servers.others if s.server == server)
+    if config.exists and config.key_span is not None:
+        path, range_ = config.path, ctx.range(config.path, config.key_span)
+    elif config.exists and config.table_span is not None:
+        path, range_ = config.path, ctx.range(config.path, config.table_span)
+    else:
+        path, range_ = signal.path, ctx.range(signal.path, signal.span)
+    if config.exists:
+        key = (*config.table, config.key)
+        fix = ctx.fix(
+            f"Add {_quoted(values)} to {config.label} in {config.path} (for {server})",
+            lambda: [toml_ops(ws.snapshot, config.path, [toml_append(key, v) for v in values])],
+        )
+    else:
+        content = (
+            f"[environment]\nextra-paths = {toml.render(values)}\n"
+            if server == "ty"
+            else f"search-path = {toml.render(values)}\n"
+        )
+        fix = ctx.fix(
+            f"Create {config.path} with {config.label} = {toml.render(values)} (for {server})",
+            lambda: [create_file(ws.snapshot, config.path, content)],
+        )
+    if server == "ty":
+        searched = (
+            "the folders of `environment.root`"
+            if config.roots is not None
+            else "the folder, `src`, and `python` and `tests` when they are not packages"
+        )
+    else:
+        searched = "the import root it infers (`src` when it exists, else the folder)"
+    one = len(roots) == 1
+    note = (
+        f" No environment exists here yet; after {', '.join(sorted(commands))} the install's "
+        "`.pth` path lines resolve them as well."
+        if later
+        else ""
+    )
+    if server == "Pyrefly" and not config.entries and config.key_span is None and config.table_span is None:
+        # Pyrefly's editor shows type errors once a config exists (pyrefly.org, configuration).
+        note += " Adding Pyrefly's first config also makes its editor show type errors."
+    yield PD301.at(
+        path,
+        range_,
+        f"{', '.join(f'`{r}`' for r in roots)} (with {_names(packages)}) {'is' if one else 'are'} not on "
+        f"{server}'s import search path for {_folder_label(folder)} ({signal.what}): {server} searches "
+        f"{searched} and `{config.label}` in {config.path}, which does not list "
+        f"{'it' if one else 'them'}, and no `.pth` of the selected environment points at "
+        f"{'it' if one else 'them'}: imports of {_names(packages)} show as unresolved in the editor.{note}",
+        fix,
+        severity=Severity.HINT if len(later) == len(roots) else None,
+    )
+
+
+def _pd301_jedi(ctx: Context, folder: VsCodeFolder, names: dict[str, Origin]) -> Iterator[Finding]:
+    """PD301 for a folder whose ``python.languageServer`` is ``"Jedi"``: Jedi shows no unresolved
+    imports, but completion, hover and go-to-definition find nothing in a package it cannot see."""
+    ws = ctx.ws
+    venv = explorer_venv(ws, folder)
+    paths = jedi_search_paths(ws, folder, venv)
+    failing: dict[str, list[tuple[Project, str, Origin]]] = {}
+    for project in folder.projects:
+        for module in project.test_modules:
+            for imported in module.imports:
+                origin = names.get(imported.name)
+                if origin is None or not within(origin.path, folder.dir):
+                    continue
+                found = resolve_in(ws, paths.for_file(ws, module.path), imported.name)
+                if not imports_ok(found, ws.abspath(origin.path)):
+                    failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+    if not failing:
+        return
+    later, commands = _installed_later(ctx, venv, failing)
+    roots = sorted(failing)
+    packages = sorted(
+        {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
+    )
+    values = ["./" + relative(r, folder.dir) for r in roots]
+    ref = ws.setting(folder, AUTOCOMPLETE_PATHS)
+    if ref is not None:
+        path, range_ = ref.path, ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end))
+        target, json_path = ref.path, _json_path(ref)
+    else:
+        language = ws.setting(folder, LANGUAGE_SERVER)
+        assert language is not None  # Jedi runs only when named
+        path, range_ = language.path, ctx.range(language.path, (language.prop.offset, language.prop.end))
+        target, json_path = folder.settings_path, (AUTOCOMPLETE_PATHS,)
+    fix = None
+    if ref is None or isinstance(ref.value, list):
+        fix = ctx.fix(
+            f"Add {_quoted(values)} to {AUTOCOMPLETE_PATHS} in {target} (for Jedi)",
+            lambda: [json_ops(ws.snapshot, target, [json_extend(json_path, values)])],
+        )
+    one = len(roots) == 1
+    note = (
+        f" No environment exists here yet; after {', '.join(sorted(commands))} the install's "
+        "`.pth` path lines resolve them as well."
+        if later
+        else ""
+    )
+    yield PD301.at(
+        path,
+        range_,
+        f"{', '.join(f'`{r}`' for r in roots)} (with {_names(packages)}) {'is' if one else 'are'} not on "
+        f'Jedi\'s import search path for {_folder_label(folder)} (`{LANGUAGE_SERVER}` is "Jedi"; '
+        f"`{AUTOCOMPLETE_PATHS}` does not list {'it' if one else 'them'}, no parent folder of the tests "
+        f"holds {'it' if one else 'them'}, and no `.pth` of the selected environment points at "
+        f"{'it' if one else 'them'}): completion, hover and go-to-definition find nothing in "
+        f"{_names(packages)}.{note}",
+        fix,
+        severity=Severity.HINT if len(later) == len(roots) else None,
+    )
 
 
 def _installed_later(
@@ -271,6 +456,7 @@ def _pd301_environment(
     failing: dict[str, list[tuple[Project, str, Origin]]],
     installed: tuple[list[str], set[str]],
     stub_note: str = "",
+    server: str = "Pylance",
 ) -> Finding:
     """Imports failing in an execution environment that sets its own ``extraPaths``. Its list
     replaces the other extraPaths, but site-packages and its ``.pth`` path lines still apply
@@ -303,7 +489,7 @@ def _pd301_environment(
     else:
         # `[[tool.pyright.executionEnvironments]]` tables or an inline array: the scanner keys both
         # by the entry's index, so the append lands in that environment's own list.
-        key = ("tool", "pyright", "executionEnvironments", index, "extraPaths")
+        key = ("tool", pyright.section, "executionEnvironments", index, "extraPaths")
         doc_t = ctx.ws.snapshot.toml(pyright.path)
         entry = doc_t.entry(*key) if doc_t is not None and doc_t.ok else None
         if entry is not None:
@@ -323,7 +509,7 @@ def _pd301_environment(
     return PD301.at(
         pyright.path,
         ctx.range(pyright.path, span),
-        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on Pylance's import search "
+        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on {server}'s import search "
         f"path for the tests in execution environment `{env.root}` of {pyright.path}: its own "
         "`extraPaths` replaces every other list and does not name "
         f"{'it' if len(roots) == 1 else 'them'}, and no `.pth` of the selected environment points "
@@ -350,15 +536,18 @@ def _pd301(
     note: str = "",
     severity: Severity | None = None,
     only_env: bool = False,
+    server: str = "Pylance",
 ) -> Finding:
     names = _names(packages)
+    extra_key = EXTRA_PATHS if server == "Pylance" else BASED_EXTRA_PATHS
     if pyright is not None:
         values = [relative(r, pyright.folder) for r in roots]
         path = pyright.path
         range_ = ctx.range(path, pyright.extra_paths_span or pyright.span)
         where = f"`extraPaths` in {pyright.path}, which replaces settings.json's list,"
         fix = ctx.fix(
-            f"Add {_quoted(values)} to extraPaths in {path}",
+            f"Add {_quoted(values)} to extraPaths in {path}"
+            + ("" if server == "Pylance" else f" (for {server})"),
             lambda: [_pyright_append(ctx, pyright, values)],
         )
     else:
@@ -368,12 +557,13 @@ def _pd301(
             target, json_path = ref.path, _json_path(ref)
         else:
             path, range_ = _settings_anchor(ctx, folder, project)
-            target, json_path = folder.settings_path, (EXTRA_PATHS,)
-        where = f"`{EXTRA_PATHS}` in {target}"
+            target, json_path = folder.settings_path, (extra_key,)
+        where = f"`{extra_key}` in {target}"
         fix = None
         if ref is None or isinstance(ref.value, list):
             fix = ctx.fix(
-                f"Add {_quoted(values)} to {EXTRA_PATHS} in {target}",
+                f"Add {_quoted(values)} to {extra_key} in {target}"
+                + ("" if server == "Pylance" else f" (for {server})"),
                 lambda: [json_ops(ctx.ws.snapshot, target, [json_extend(json_path, values)])],
             )
     label = ", ".join(f"`{r}`" for r in roots)
@@ -392,7 +582,7 @@ def _pd301(
     return PD301.at(
         path,
         range_,
-        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on Pylance's import search "
+        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on {server}'s import search "
         f"path for {_folder_label(folder)} ({where} does not list {'it' if len(roots) == 1 else 'them'}, "
         "no parent folder of the tests holds it, and no `.pth` of the selected environment points "
         f"at it): imports of {names} show as unresolved in the editor.{note}",

@@ -11,7 +11,7 @@ import functools
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pyproj_doctor.formats import pyimports
@@ -107,6 +107,16 @@ class Project:
 
 def discover(ws: Workspace) -> list[Project]:
     """Every project of the tree, outermost first, each with what it owns filled in."""
+    skeleton = ws.model.skeleton if ws.model is not None else None
+    if skeleton is None:
+        skeleton = _skeleton(ws)
+        if ws.model is not None:
+            ws.model.skeleton = skeleton
+    return [_owned_project(ws, pdir, dirs) for pdir, dirs in skeleton]
+
+
+def _skeleton(ws: Workspace) -> list[tuple[str, list[str]]]:
+    """Each project's folder, outermost first, with every folder it owns: the listing alone decides."""
     all_dirs = sorted(ws.index.dirs, key=lambda d: (0 if d == ROOT else d.count("/") + 1, d))
     project_dirs = {d for d in all_dirs if "pyproject.toml" in ws.files(d) or "setup.py" in ws.files(d)}
     owners: dict[str, str] = {}
@@ -119,18 +129,39 @@ def discover(ws: Workspace) -> list[Project]:
         owned = [d for d, o in owners.items() if o == ROOT]
         if any(f.endswith(".py") for d in owned for f in ws.files(d)):
             project_dirs.add(ROOT)
-    projects: list[Project] = []
-    by_dir: dict[str, Project] = {}
-    for pdir in sorted(project_dirs, key=lambda d: (-1 if d == ROOT else d.count("/"), d)):
-        project = _project(ws, pdir)
-        by_dir[pdir] = project
-        projects.append(project)
+    dirs: dict[str, list[str]] = {
+        pdir: [] for pdir in sorted(project_dirs, key=lambda d: (-1 if d == ROOT else d.count("/"), d))
+    }
     for d, owner in owners.items():
-        if owner in by_dir:
-            by_dir[owner].dirs.append(d)
-    for project in projects:
+        if owner in dirs:
+            dirs[owner].append(d)
+    return list(dirs.items())
+
+
+def _owned_project(ws: Workspace, pdir: str, dirs: list[str]) -> Project:
+    """The project in ``pdir``, taken over from an earlier check when every file it read is unchanged.
+
+    A project's discovery looks at its own files and the listing only, never at another
+    project, so its recorded reads are all it depends on."""
+
+    def build() -> Project:
+        project = _project(ws, pdir)
+        project.dirs = list(dirs)
         _fill_project(ws, project)
-    return projects
+        return project
+
+    model = ws.model
+    if model is None:
+        return build()
+    kept = model.projects.get(pdir)
+    if kept is not None and kept[0].hold(ws.snapshot):
+        ws.snapshot.replay(kept[0])
+        project = kept[1]
+    else:
+        project, reads = ws.snapshot.record(build)
+        model.projects[pdir] = (reads, project)
+    # A copy: the checks that share it each set its VS Code folder.
+    return replace(project)
 
 
 def _project(ws: Workspace, pdir: str) -> Project:
@@ -360,7 +391,7 @@ def _source_roots(ws: Workspace, project: Project) -> list[SourceRoot]:
 # ------------------------------------------------------------------ test modules
 def _test_module(ws: Workspace, rel: str) -> TestModule | None:
     module = ws.snapshot.parsed(TEST_MODULES, rel)
-    ws.snapshot.problems.pop(rel, None)  # an unreadable test module is not a config problem
+    ws.snapshot.forget_problem(rel)  # an unreadable test module is not a config problem
     return module
 
 

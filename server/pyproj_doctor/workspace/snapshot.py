@@ -64,6 +64,26 @@ JSONC: Parser[jsonc.JsonDocument] = Parser(lambda _rel, text: jsonc.parse(text))
 INI: Parser[ini.IniDocument] = Parser(lambda _rel, text: ini.parse(text))
 
 
+class Reads:
+    """What one computation read from a snapshot, so a later check can tell whether it still holds.
+
+    ``versions`` maps each file it asked about (its text, whether it exists) to what the
+    snapshot held for it: the unsaved buffer's text, or None for the file on disk (the disk
+    does not change while a ``Checker`` keeps results). ``events`` are the snapshot's own
+    state changes in order (a file's text learned, a problem noted or forgotten), replayed
+    when the result is reused so the report's problems come out the same.
+    """
+
+    def __init__(self) -> None:
+        self.versions: dict[str, str | None] = {}
+        self.events: list[tuple[str, str, SourceText | None, FileProblem | None]] = []
+
+    def hold(self, snapshot: Snapshot) -> bool:
+        """Whether every file read has the same version in ``snapshot``."""
+        overlay = snapshot.overlay
+        return all(overlay.get(rel) == version for rel, version in self.versions.items())
+
+
 def _read(path: str, rel: str) -> SourceText | FileProblem:
     try:
         return read_source(path, rel)
@@ -91,6 +111,48 @@ class Snapshot:
         # Values derived from this snapshot's texts alone (parsed configurations), computed
         # once per check: many callers ask about the same few files.
         self.memo: dict[tuple[object, ...], object] = {}
+        self._recording: list[Reads] = []
+
+    # ------------------------------------------------------------------ recording reads
+    def record(self, compute: Callable[[], T]) -> tuple[T, Reads]:
+        """``compute()`` and every file it read (see ``Reads``).
+
+        Its memo is its own: a value another computation put in ``memo`` would hide that
+        computation's reads from this one."""
+        reads = Reads()
+        memo, self.memo = self.memo, {}
+        self._recording.append(reads)
+        try:
+            value = compute()
+        finally:
+            self._recording.pop()
+            self.memo = memo
+        return value, reads
+
+    def replay(self, reads: Reads) -> None:
+        """Bring this snapshot to the state a fresh run of a recorded computation leaves."""
+        for kind, rel, source, problem in reads.events:
+            if kind == "read":
+                self._sources.setdefault(rel, source)
+                if problem is not None:
+                    self.problems.setdefault(rel, problem)
+            else:
+                self.problems.pop(rel, None)
+            for outer in self._recording:
+                outer.events.append((kind, rel, source, problem))
+        for outer in self._recording:
+            for rel, version in reads.versions.items():
+                outer.versions.setdefault(rel, version)
+
+    def _saw(self, rel: str) -> None:
+        for reads in self._recording:
+            reads.versions.setdefault(rel, self.overlay.get(rel))
+
+    def forget_problem(self, rel: str) -> None:
+        """Drop the problem noted for ``rel`` (its reader judges it no problem)."""
+        self.problems.pop(rel, None)
+        for reads in self._recording:
+            reads.events.append(("forget", rel, None, None))
 
     def abspath(self, rel: str) -> str:
         found = self._abspaths.get(rel)
@@ -100,9 +162,13 @@ class Snapshot:
         return found
 
     def exists(self, rel: str) -> bool:
+        if self._recording:
+            self._saw(rel)
         return rel in self.overlay or os.path.exists(self.abspath(rel))
 
     def is_file(self, rel: str) -> bool:
+        if self._recording:
+            self._saw(rel)
         return rel in self.overlay or os.path.isfile(self.abspath(rel))
 
     def inside(self, rel: str) -> bool:
@@ -127,6 +193,15 @@ class Snapshot:
 
     def source(self, rel: str) -> SourceText | None:
         """Decoded text, or None when the file is missing or unusable (see ``problems``)."""
+        if self._recording:
+            self._saw(rel)
+            result = self._source(rel)
+            for reads in self._recording:
+                reads.events.append(("read", rel, result, self.problems.get(rel)))
+            return result
+        return self._source(rel)
+
+    def _source(self, rel: str) -> SourceText | None:
         if rel in self._sources:
             return self._sources[rel]
         result: SourceText | None = None
@@ -160,6 +235,8 @@ class Snapshot:
 
     def parsed(self, parser: Parser[T], rel: str) -> T | None:
         """``parser``'s reading of a file; unchanged disk files are read and parsed once per process."""
+        if self._recording:
+            self._saw(rel)
         if rel in self.overlay:
             buffer = self.text(rel)  # decoded: no BOM
             return parser.of_buffer(rel, buffer) if buffer is not None else None

@@ -15,6 +15,7 @@ from pyproj_doctor.formats import jsonc
 from pyproj_doctor.workspace import projects, vscode, walk
 from pyproj_doctor.workspace.paths import ROOT, join
 from pyproj_doctor.workspace.projects import Project
+from pyproj_doctor.workspace.reuse import Model, Reuse
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.venv import Venv, read_venv
 from pyproj_doctor.workspace.vscode import SettingRef, VsCodeFolder
@@ -28,24 +29,44 @@ class Workspace:
         snapshot: Snapshot,
         index: walk.FileIndex | None = None,
         disk: dict[tuple[object, ...], object] | None = None,
+        reuse: Reuse | None = None,
     ) -> None:
         self.snapshot = snapshot
         # A cached index (the language server keeps one per folder) is never modified here.
         self.base_index = index or walk.scan(snapshot.root)
-        self.index = walk.FileIndex(dict(self.base_index.dirs))
-        self._owned: set[str] = set()  # listings copied from base_index for the overlay
+        # What an earlier check of the same listing built (see reuse.py), when the caller keeps it.
+        self.model: Model | None = None
+        if reuse is not None:
+            self.model = reuse.model(self.base_index, self._buffer_only_files())
         # Values derived from the whole workspace that several rules or projects ask for.
         self.memo: dict[tuple[object, ...], object] = {}
         # Facts read from the disk alone (never from buffers), for a caller that knows the
         # disk has not changed since it passed this dict in (the language server).
         self.disk: dict[tuple[object, ...], object] = disk if disk is not None else {}
-        self._merge_overlay()
+        if self.model is not None and self.model.index is not None:
+            self.index = self.model.index
+        else:
+            self.index = walk.FileIndex(dict(self.base_index.dirs))
+            self._owned: set[str] = set()  # listings copied from base_index for the overlay
+            self._merge_overlay()
+            if self.model is not None:
+                self.model.index = self.index
         self.projects: list[Project] = projects.discover(self)
         self.folders: list[VsCodeFolder]
         self.code_workspaces: list[str]
         self.folders, self.code_workspaces = vscode.discover(self, self.projects)
 
     # ------------------------------------------------------------------ the tree
+    def _buffer_only_files(self) -> frozenset[str]:
+        """Buffers of files the disk listing lacks: with the listing, they make the tree."""
+        added = []
+        for rel in self.snapshot.overlay:
+            folder, _, name = rel.rpartition("/")
+            listing = self.base_index.listing(folder or ROOT)
+            if listing is None or name not in listing.files:
+                added.append(rel)
+        return frozenset(added)
+
     def _merge_overlay(self) -> None:
         """Files that exist only as editor buffers (or planned fixes) are part of the tree."""
         for rel in self.snapshot.overlay:
