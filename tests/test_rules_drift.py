@@ -166,6 +166,26 @@ class TestPD602:
             seed(tmp_path / name, **files)
             assert not only(check(tmp_path / name), "PD602"), name
 
+    def test_silent_for_a_folder_the_env_file_gives_the_test_explorer(self, tmp_path: Path) -> None:
+        env = {"terminal.integrated.env.linux": {"PYTHONPATH": "${workspaceFolder}/lib"}}
+        seed(tmp_path, **{SETTINGS: js(env), ".env": "PYTHONPATH=lib\n", "lib/x.py": ""})
+        assert not only(check(tmp_path), "PD602")
+
+    def test_use_env_file_replaces_it_in_new_terminals(self, tmp_path: Path) -> None:
+        settings = {
+            "terminal.integrated.env.linux": {"PYTHONPATH": "src"},
+            "python.terminal.useEnvFile": True,
+        }
+        files = {SETTINGS: js(settings), ".env": "PYTHONPATH=tools\n", "src/x.py": "", "tools/y.py": ""}
+        seed(tmp_path, **files)
+        [item] = only(check(tmp_path), "PD602")
+        assert text_at(tmp_path, item) == '"PYTHONPATH": "src"'
+        assert "never takes effect" in item.message and "PYTHONPATH from .env instead" in item.message
+        # Without PYTHONPATH in the env file, the Python Environments extension leaves it alone.
+        seed(tmp_path / "no-pythonpath", **{**files, ".env": "DEBUG=1\n"})
+        [item] = only(check(tmp_path / "no-pythonpath"), "PD602")
+        assert "only to VS Code's integrated terminal" in item.message
+
 
 class TestPD603:
     def test_a_missing_entry_is_reported_on_its_text(self, tmp_path: Path) -> None:

@@ -58,6 +58,17 @@ def _report(entries: list[harness.Entry], name: str) -> None:
                     if not r.ok
                 },
             }
+            item[label]["uv_run"] = {
+                r.cwd.rsplit("/", 1)[-1]: {
+                    "exit": r.returncode,
+                    "missing": sorted(r.missing),
+                    "errors": r.errors,
+                }
+                for r in side.verdict.uv
+            }
+            terminal = side.verdict.terminal
+            if terminal is not None:
+                item[label]["terminal"] = {"exit": terminal.returncode, "missing": sorted(terminal.missing)}
             if label == "after":
                 item[label]["fix_output"] = side.fix_output
         data[entry.id] = item
@@ -85,10 +96,12 @@ def shape_results(
     entries, runner = harness.prepare(shapes, base, write)
     by_id = {s.id: s for s in shapes}
     harness.measure([(e.before, by_id[e.id].projects) for e in entries], runner)
+    harness.measure_uv([(e.before, by_id[e.id]) for e in entries], base / "uv-run")
     for entry in entries:
         explained.record(entry.before)  # the fix below changes the folder in place
     harness.fix(entries, shapes)
     harness.measure([(e.after, by_id[e.id].projects) for e in entries if e.after], runner)
+    harness.measure_uv([(e.after, by_id[e.id]) for e in entries if e.after], base / "uv-run")
     for entry in entries:
         if entry.after is not None:
             explained.record(entry.after)

@@ -11,15 +11,18 @@ A module at the project root (``tool.py``) is not first-party to the engine, whi
 as any other name on the same search paths; its verdicts are compared all the same.
 pyright reports every unresolved import, so for it both directions hold per name; a name Pylance
 resolves only through `.env` PYTHONPATH is left out, since the pyright server never reads `.env`.
-`uv run pytest` is not run by the harness, so its verdict is not compared here.
+`uv run pytest` runs (in a copy of the folder, installed as the shape's workflow installs it) for
+the shapes uv manages, in each project folder, and is compared as plain pytest is; explain must
+not call uv inapplicable there.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pyproj_doctor.explain import FAILS, ExplainError, explain
+from pyproj_doctor.explain import FAILS, NOT_APPLICABLE, ExplainError, explain
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.workspace import Workspace
 from tests.truth import tools
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from tests.truth.harness import Side
 
 ENV_SETTING = "PYTHONPATH in .env"
+PYTEST_RAN = re.compile(r" in \d+\.\d+s\b")  # pytest's summary line: it started and collected
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,26 @@ def disagreements(side: Side, projects: tuple[str, ...], pyright_measured: bool)
         for r in side.verdict.pytest
         if not r.environment and not any("is not installed" in e for e in r.errors)
     }
+    for run in side.verdict.uv:
+        where = _rel(side, run.cwd)
+        if not PYTEST_RAN.search(run.output):
+            # uv itself failed (it could not lock or sync): there is no import to compare with.
+            problems.append(
+                f"uv run pytest in {where} did not run: {' '.join(run.errors) or run.output[-300:]}"
+            )
+            continue
+        runs[("uv", where)] = run
+        for item in found.items:
+            if item.project == where and item.verdicts["uv"][0] == NOT_APPLICABLE:
+                problems.append(
+                    f"uv in {where}: explain says uv does not manage {item.module}; `uv run pytest` ran there"
+                )
+                break
     for (runner, where), run in runs.items():
         items = [
             i
             for i in found.items
-            if (runner == "pytest" and i.project == where) or (runner == "explorer" and i.root_folder)
+            if (runner in ("pytest", "uv") and i.project == where) or (runner == "explorer" and i.root_folder)
         ]
         if runner == "pytest" and where not in projects:
             continue

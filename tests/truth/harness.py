@@ -28,6 +28,10 @@ class Verdict:
 
     pytest: list[tools.PytestRun] = field(default_factory=list)
     pyright: dict[str, list[str]] = field(default_factory=dict)  # missing top-level name -> evidence
+    # `uv run pytest` in each project, for shapes uv manages (checks explain's uv column only).
+    uv: list[tools.PytestRun] = field(default_factory=list)
+    # `pytest` typed in a VS Code terminal, when the settings give terminals variables (PD602).
+    terminal: tools.PytestRun | None = None
 
     def pytest_failed(self, label: str | None = None) -> bool:
         return any(not r.ok for r in self.pytest if label is None or r.label == label)
@@ -132,9 +136,15 @@ def _digest(folder: Path, files: Sequence[Path], settings: Any) -> str:
 
 # folder -> (digest, result): the tools are deterministic, so a fix that left their inputs as they
 # were (most fixes only touch .vscode/) does not need another run.
-_PYTEST_SEEN: dict[Path, tuple[str, list[tools.PytestRun]]] = {}
+_PYTEST_SEEN: dict[Path, tuple[str, list[tools.PytestRun], tools.PytestRun | None]] = {}
 _PYRIGHT_SEEN: dict[Path, tuple[str, dict[str, list[str]]]] = {}
-TESTING_KEYS = ("python.testing.pytestArgs", "python.testing.cwd", "python.envFile")
+TESTING_KEYS = (
+    "python.testing.pytestArgs",
+    "python.testing.cwd",
+    "python.envFile",
+    tools.TERMINAL_ENV,
+    tools.USE_ENV_FILE,
+)
 
 
 def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bool = False) -> None:
@@ -164,7 +174,7 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
         side, projects = item
         seen = _PYTEST_SEEN.get(side.folder)
         if seen and seen[0] == digests[id(side)][0]:
-            side.verdict.pytest = seen[1]
+            side.verdict.pytest, side.verdict.terminal = seen[1], seen[2]
             return
         _files, ours, stubs, venv = contexts[id(side)]
         runs: list[tools.PytestRun] = []
@@ -175,7 +185,8 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
                 explorer = tools.run_pytest(side.folder, venv, ours, stubs) if project != "." else folder_runs
                 runs.extend(explorer[1:])  # the Test Explorer's run (and its debug probe, with pytest-cov)
         side.verdict.pytest = runs
-        _PYTEST_SEEN[side.folder] = (digests[id(side)][0], runs)
+        side.verdict.terminal = tools.run_terminal(side.folder, venv, ours, stubs)
+        _PYTEST_SEEN[side.folder] = (digests[id(side)][0], runs, side.verdict.terminal)
 
     fresh = []
     for side, projects in sides:
@@ -192,6 +203,46 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
             job.result()
     for side, _ in fresh:
         _PYRIGHT_SEEN[side.folder] = (digests[id(side)][1], side.verdict.pyright)
+
+
+def uv_managed(shape: Any) -> bool:
+    """The shape's workflow is uv's: its install is a uv command, or its pyproject.toml has [tool.uv]."""
+    setup = getattr(shape, "setup", ())
+    return any(c[0] == "uv" for c in setup) or "[tool.uv" in shape.files.get("pyproject.toml", "")
+
+
+def uv_projects(shape: Any) -> list[str]:
+    """Where a user runs `uv run pytest`: where CI runs pytest, and every folder with a pyproject.toml
+    (a uv workspace member's tests are run from the member's folder)."""
+    found = {os.path.dirname(rel) or "." for rel in shape.files if rel.rsplit("/", 1)[-1] == "pyproject.toml"}
+    return sorted(found | set(shape.projects))
+
+
+_UV_SEEN: dict[Path, tuple[str, list[tools.PytestRun]]] = {}
+
+
+def measure_uv(sides: Iterable[tuple[Side, Any]], scratch: Path) -> None:
+    """Run `uv run pytest` in each project of each side whose shape uv manages."""
+    chosen = [(side, shape) for side, shape in sides if uv_managed(shape)]
+
+    def one(item: tuple[Side, Any]) -> None:
+        side, shape = item
+        files = tools.python_files(side.folder)
+        digest = _digest(side.folder, files, {})  # `uv run` reads no .vscode setting
+        seen = _UV_SEEN.get(side.folder)
+        if seen and seen[0] == digest:
+            side.verdict.uv = seen[1]
+            return
+        ours = tools.first_party(side.folder, files)
+        imported = {n.split(".")[0] for names in tools.imported_names(files).values() for n in names}
+        stubs = imported - ours - tools.STDLIB
+        runs = tools.run_uv_pytest(side.folder, uv_projects(shape), shape.setup, ours, stubs, scratch)
+        side.verdict.uv = runs
+        _UV_SEEN[side.folder] = (digest, runs)
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(one, chosen))
 
 
 def _pyright(

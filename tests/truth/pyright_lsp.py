@@ -81,11 +81,12 @@ def _path_of(uri: str) -> Path:
 class PyrightServer:
     """One `pyright-langserver --stdio` process serving several workspace folders."""
 
-    def __init__(self, folders: Mapping[Path, str]) -> None:
-        """`folders` maps each workspace folder to the interpreter Pylance would have selected for it."""
+    def __init__(self, folders: Mapping[Path, str], command: Sequence[str] | None = None) -> None:
+        """`folders` maps each workspace folder to the interpreter Pylance would have selected for it;
+        `command` starts another pyright-based server (basedpyright) instead of npm pyright."""
         self.folders = {f.resolve(): python for f, python in folders.items()}
         self.proc = subprocess.Popen(
-            [str(LANGSERVER), "--stdio"],
+            list(command) if command else [str(LANGSERVER), "--stdio"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

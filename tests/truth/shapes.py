@@ -338,6 +338,71 @@ def _shapes() -> list[Shape]:
         )
     )
 
+    # The env file still names `source`, renamed to `src` since (PD603): the Test Explorer's run
+    # cannot import what it was meant to serve. PD603 has no fix (the entry stays until edited).
+    add(
+        Shape(
+            "dotenv-pythonpath-renamed",
+            {"pyproject.toml": pyproject(), **src_app(), ".env": "PYTHONPATH=source\n"},
+            known={"fixed": "PD603 has no fix: the entry naming the renamed folder stays in .env"},
+        )
+    )
+    # Look-alike: entries with variables are not judged; this one resolves to `src`.
+    add(
+        Shape(
+            "dotenv-pythonpath-variables",
+            {
+                "pyproject.toml": pyproject(),
+                **src_app(),
+                ".env": "PYTHONPATH=${workspaceFolder}/src:${PYTHONPATH}\n",
+            },
+        )
+    )
+
+    # --- PYTHONPATH in terminal.integrated.env.* (PD602): `pytest` typed in the terminal gets it --------
+    # (tools.run_terminal), the Test Explorer's run does not, unless pytest's `pythonpath` or the env
+    # file gives it the folder; with `python.terminal.useEnvFile` the env file's PYTHONPATH replaces it.
+    terminal_src = {"terminal.integrated.env.linux": {"PYTHONPATH": "${workspaceFolder}/src"}}
+    add(
+        Shape(
+            "terminal-pythonpath-src",
+            {"pyproject.toml": pyproject(), **src_app(), ".vscode/settings.json": vscode(**terminal_src)},
+        )
+    )
+    add(
+        Shape(
+            "terminal-pythonpath-covered-by-pytest",
+            {
+                "pyproject.toml": pyproject(extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'),
+                **src_app(),
+                ".vscode/settings.json": vscode(**terminal_src),
+            },
+        )
+    )
+    add(
+        Shape(
+            "terminal-pythonpath-and-dotenv",
+            {
+                "pyproject.toml": pyproject(),
+                **src_app(),
+                ".env": "PYTHONPATH=src\n",
+                ".vscode/settings.json": vscode(**terminal_src),
+            },
+        )
+    )
+    add(
+        Shape(
+            "terminal-pythonpath-replaced-by-use-env-file",
+            {
+                "pyproject.toml": pyproject(),
+                **src_app(),
+                "tools/helper.py": MOD,
+                ".env": "PYTHONPATH=tools\n",
+                ".vscode/settings.json": vscode(**terminal_src, **{"python.terminal.useEnvFile": True}),
+            },
+        )
+    )
+
     # --- `--cov` in the Test Explorer's debug runs ---------------------------------------------------
     # Checked by tools.debug_probe: the tests run with the debug configuration's env, and a plugin
     # records whether coverage's tracer holds `sys.settrace` inside them (what a debugger needs);

@@ -11,12 +11,14 @@ else a runner environment holding only pytest.
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,6 +272,39 @@ def run_pytest(folder: Path, venv: Path, ours: set[str], stubs: set[str]) -> lis
     return runs
 
 
+TERMINAL = "terminal"
+TERMINAL_ENV = "terminal.integrated.env.linux"
+USE_ENV_FILE = "python.terminal.useEnvFile"
+
+
+def terminal_env(folder: Path, settings: dict[str, Any]) -> dict[str, str] | None:
+    """The variables a new VS Code terminal on Linux adds for the folder; None when none is set.
+
+    `terminal.integrated.env.linux` (with `${workspaceFolder}` resolved) first; then, with
+    `python.terminal.useEnvFile`, the env file's variables replace them: the Python Environments
+    extension puts them in an environment variable collection with `replace`
+    (`terminalEnvVarInjector.ts`), and VS Code applies collections after the settings' env."""
+    values: dict[str, str] = {}
+    configured = settings.get(TERMINAL_ENV)
+    if isinstance(configured, dict):
+        values.update({k: str(v).replace("${workspaceFolder}", str(folder)) for k, v in configured.items()})
+    if settings.get(USE_ENV_FILE) is True:
+        values.update(read_env_file(folder, settings))
+    return values or None
+
+
+def run_terminal(folder: Path, venv: Path, ours: set[str], stubs: set[str]) -> PytestRun | None:
+    """`pytest` typed in a VS Code terminal with the environment activated, for folders whose
+    settings give terminals variables; None otherwise."""
+    extra = terminal_env(folder, folder_settings(folder))
+    if extra is None or not (venv / "bin" / "pytest").exists():
+        return None
+    command = [str(venv / "bin" / "pytest"), "--collect-only", "-q", "-p", "no:cacheprovider"]
+    env = clean_env({"TRUTH_STUBS": ",".join(sorted(stubs)), **extra})
+    proc = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    return parse_pytest(TERMINAL, command, folder, proc, ours)
+
+
 # The Test Explorer's debug run, short of a debugger: the tests run (not only collected) with the
 # debug configuration's `env` and `--capture no`, as vscode-python's debugLauncher.ts does, and a
 # plugin records which trace function holds `sys.settrace` inside each test. debugpy's breakpoints
@@ -379,6 +414,51 @@ def pyright_missing(
                     f"{rel}:{item['range']['start']['line'] + 1}: {item['message']}"
                 )
     return missing
+
+
+UV_RUN = "uv run pytest"
+
+
+def run_uv_pytest(
+    folder: Path,
+    projects: Sequence[str],
+    setup: Sequence[Sequence[str]],
+    ours: set[str],
+    stubs: set[str],
+    scratch: Path,
+) -> list[PytestRun]:
+    """`uv run pytest` in each project folder, as a user runs it there, each in its own copy.
+
+    `uv run` syncs before it runs (it may create `.venv`, or install the member it runs in), so it
+    runs in a copy of the workspace where the shape's own install is made again: the folder the
+    other tools measure stays as it is, and one project's run does not install for the next.
+    Each run's cwd is reported as the original project folder."""
+    env = clean_env({"UV_PYTHON": sys.executable, "TRUTH_STUBS": ",".join(sorted(stubs))})
+    command = ["uv", "run", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    runs = []
+    for project in projects:
+        copy = scratch / f"{folder.name}-{next(_COPIES)}"
+        shutil.copytree(folder, copy, symlinks=True, ignore=shutil.ignore_patterns(*SKIP_DIRS))
+        try:
+            failed = ""
+            if (folder / ".venv").is_dir():
+                for step in setup:
+                    proc = uv(list(step[1:]), copy)
+                    if proc.returncode != 0:
+                        failed = f"{' '.join(step)} in the copy: {proc.stderr[-300:]}"
+            if failed:
+                runs.append(PytestRun(UV_RUN, [], str(folder / project), -1, errors=[failed]))
+                continue
+            proc = subprocess.run(
+                command, cwd=copy / project, env=env, capture_output=True, text=True, timeout=600
+            )
+            runs.append(parse_pytest(UV_RUN, command, folder / project, proc, ours))
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
+    return runs
+
+
+_COPIES = itertools.count()
 
 
 def uv(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

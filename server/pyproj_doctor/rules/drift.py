@@ -27,6 +27,7 @@ from pyproj_doctor.workspace.runs import explorer_run
 from pyproj_doctor.workspace.vscode import SettingRef, VsCodeFolder
 
 PYTEST_ARGS = "python.testing.pytestArgs"
+USE_ENV_FILE = "python.terminal.useEnvFile"
 PYTEST_ENABLED = "python.testing.pytestEnabled"
 ADDOPTS = "PYTEST_ADDOPTS"
 NO_COV = "--no-cov"
@@ -260,14 +261,33 @@ def _pythonpath_entries(ctx: Context, folder: VsCodeFolder, value: str) -> list[
     return out
 
 
-def _seen_by_pytest(ctx: Context, folder: VsCodeFolder) -> set[str]:
-    """Folders pytest itself puts on ``sys.path`` for every run: its ``pythonpath`` option."""
-    config = explorer_run(ctx.ws, folder, None).config
+def _seen_by_explorer(ctx: Context, folder: VsCodeFolder) -> set[str]:
+    """Folders the Test Explorer's run has on ``sys.path`` anyway: pytest's ``pythonpath`` option
+    (every run gets it) and PYTHONPATH of the folder's env file (the Python extension merges it in;
+    that CI lacks it is PD201's to say)."""
+    run = explorer_run(ctx.ws, folder, None)
+    seen = set(run.env_paths)
+    config = run.config
     option = config.get("pythonpath") if config is not None else None
-    if config is None or option is None:
-        return set()
-    base = ctx.ws.snapshot.abspath(config.folder)
-    return {os.path.normpath(os.path.join(base, w.text)) for w in option.words}
+    if config is not None and option is not None:
+        base = ctx.ws.snapshot.abspath(config.folder)
+        seen |= {os.path.normpath(os.path.join(base, w.text)) for w in option.words}
+    return seen
+
+
+def _env_file_replaces(ctx: Context, folder: VsCodeFolder) -> str | None:
+    """The env file whose PYTHONPATH new terminals get instead of ``terminal.integrated.env.*``'s.
+
+    With ``python.terminal.useEnvFile`` on, the Python Environments extension puts the env file's
+    variables into an environment variable collection with ``replace`` (its
+    ``terminalEnvVarInjector.ts``), and VS Code applies those collections after the settings' env."""
+    ref = ctx.ws.setting(folder, USE_ENV_FILE)
+    if ref is None or ref.value is not True:
+        return None
+    rel = env_file(ctx.ws, folder)
+    if rel is None or not any(var.name == "PYTHONPATH" for var in read_env(ctx.ws, rel)):
+        return None
+    return rel
 
 
 @rule(
@@ -283,19 +303,23 @@ def PD602(ctx: Context) -> Iterator[Finding]:
     the variables of ``python.envFile``, Pylance gets its search path from
     its settings (and that file), and CI has neither: a ``PYTHONPATH`` set
     only there makes ``pytest`` typed in the terminal pass while those
-    fail to import. Silent when pytest's own ``pythonpath`` already lists
-    every folder it names (then every run sees them). Put the folders in
-    pytest's ``pythonpath`` (and Pylance's ``extraPaths``) instead."""
+    fail to import. Silent for the folders pytest's own ``pythonpath`` or
+    the env file's PYTHONPATH already gives the Test Explorer. With
+    ``python.terminal.useEnvFile`` on and a PYTHONPATH in the env file,
+    new terminals get that one instead (the Python Environments extension
+    replaces the variable), so the setting reaches nothing at all. Put the
+    folders in pytest's ``pythonpath`` (and Pylance's ``extraPaths``)."""
     ws = ctx.ws
     for folder in ws.folders:
-        covered = _seen_by_pytest(ctx, folder)
+        covered = _seen_by_explorer(ctx, folder)
+        replaced_by = _env_file_replaces(ctx, folder)
         for key in TERMINAL_ENV:
             for ref in ws.every_setting(folder, key):
-                yield from _terminal_finding(ctx, folder, ref, covered)
+                yield from _terminal_finding(ctx, folder, ref, covered, replaced_by)
 
 
 def _terminal_finding(
-    ctx: Context, folder: VsCodeFolder, ref: SettingRef, covered: set[str]
+    ctx: Context, folder: VsCodeFolder, ref: SettingRef, covered: set[str], replaced_by: str | None
 ) -> Iterator[Finding]:
     node = ref.prop.value_node
     if node is None or node.type != "object" or not isinstance(ref.value, dict):
@@ -309,14 +333,20 @@ def _terminal_finding(
         return
     root = ctx.ws.snapshot.abspath(folder.dir)
     labels = ", ".join(f"`{os.path.relpath(e, root).replace(os.sep, '/')}`" for e in entries)
-    yield PD602.at(
-        ref.path,
-        ctx.range(ref.path, (prop.offset, prop.end)),
-        f"PYTHONPATH in `{ref.key}` adds {labels} only to VS Code's integrated terminal: the Test "
-        "Explorer's runs, Pylance and CI do not get it, so `pytest` typed in that terminal can pass "
-        "while they fail to import. List the folder(s) in pytest's `pythonpath` (and Pylance's "
-        "`extraPaths`) so every run sees them.",
-    )
+    fix = "List the folder(s) in pytest's `pythonpath` (and Pylance's `extraPaths`) so every run sees them."
+    if replaced_by is not None:
+        message = (
+            f"PYTHONPATH in `{ref.key}` never takes effect: with `{USE_ENV_FILE}` on, new terminals get "
+            f"PYTHONPATH from {replaced_by} instead, so {labels} reaches no run at all (not the "
+            f"terminal, the Test Explorer, Pylance or CI). {fix}"
+        )
+    else:
+        message = (
+            f"PYTHONPATH in `{ref.key}` adds {labels} only to VS Code's integrated terminal: the Test "
+            "Explorer's runs, Pylance and CI do not get it, so `pytest` typed in that terminal can pass "
+            f"while they fail to import. {fix}"
+        )
+    yield PD602.at(ref.path, ctx.range(ref.path, (prop.offset, prop.end)), message)
 
 
 # ------------------------------------------------------------------------------- .env PYTHONPATH
@@ -328,13 +358,18 @@ def _terminal_finding(
 )
 def PD603(ctx: Context) -> Iterator[Finding]:
     """The Python extension adds PYTHONPATH from ``python.envFile``
-    (default ``.env``) to the Test Explorer's runs, its debug runs and
-    Pylance's search path. An entry naming a folder that does not exist
-    adds nothing: an absolute path from another machine, or a folder that
-    was renamed, so the imports it was meant to serve fail in VS Code
-    (and were never served in CI, which does not read ``.env``). Relative
-    entries are taken from the workspace folder; entries with variables
-    other than ``${workspaceFolder}`` are not judged."""
+    (default ``.env``) to the Test Explorer's runs and its debug runs,
+    and with ``python.terminal.useEnvFile`` to new terminals. An entry
+    naming a folder that does not exist adds nothing: an absolute path
+    from another machine, or a folder that was renamed, so the imports it
+    was meant to serve fail there (and were never served in CI, which does
+    not read ``.env``). The Python extension also sends the variable to
+    the language server as ``_envPYTHONPATH``, which Pylance's server adds
+    to ``extraPaths`` and the pyright language server ignores (checked with
+    pyright 1.1.414): the entry adds nothing there either way, so the
+    message says nothing about the editor's analysis. Relative entries are
+    taken from the workspace folder; entries with variables other than
+    ``${workspaceFolder}`` are not judged."""
     ws = ctx.ws
     seen: set[str] = set()
     for folder in ws.folders:
@@ -365,8 +400,8 @@ def _missing_entries(ctx: Context, folder: VsCodeFolder, rel: str, var: EnvVar) 
             rel,
             ctx.range(rel, (word.start, word.end)),
             f"PYTHONPATH in {rel} names {word.text!r}, {where}: it adds nothing to the Test Explorer's "
-            "runs nor to Pylance's search path, so imports it was meant to serve fail in VS Code. Point "
-            "it at the folder that holds the packages, or remove it.",
+            "runs (nor, with `python.terminal.useEnvFile`, to new terminals), so imports it was meant "
+            "to serve fail there. Point it at the folder that holds the packages, or remove it.",
         )
 
 

@@ -24,6 +24,7 @@ from pyproj_doctor.rules.base import Context, rule
 from pyproj_doctor.workspace.analysis import SearchPaths, pyright_resolve, search_paths
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import workflow_install
+from pyproj_doctor.workspace.langserver import detect, pyright_config
 from pyproj_doctor.workspace.paths import join, relative, within
 from pyproj_doctor.workspace.projects import Project
 from pyproj_doctor.workspace.runs import explorer_run, imports_ok, positional_args, uses_pyargs
@@ -32,6 +33,7 @@ from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFold
 from pyproj_doctor.workspace.workspace import Workspace
 
 EXTRA_PATHS = "python.analysis.extraPaths"
+BASED_EXTRA_PATHS = "basedpyright.analysis.extraPaths"
 AUTO_SEARCH = "python.analysis.autoSearchPaths"
 ADD_PROJECT_PATHS = "python.analysis.addExtraPathsForPythonProjects"
 PYTEST_ENABLED = "python.testing.pytestEnabled"
@@ -116,7 +118,9 @@ def _pyright_append(ctx: Context, pyright: PyrightConfig, values: list[str]) -> 
     if pyright.kind == "json":
         return json_ops(ctx.ws.snapshot, pyright.path, [json_extend(("extraPaths",), values)])
     return toml_ops(
-        ctx.ws.snapshot, pyright.path, [toml_append(("tool", "pyright", "extraPaths"), v) for v in values]
+        ctx.ws.snapshot,
+        pyright.path,
+        [toml_append(("tool", pyright.section, "extraPaths"), v) for v in values],
     )
 
 
@@ -144,13 +148,23 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     project's workflow installs it with a path ``.pth`` and no environment
     exists yet, this is a hint naming the install command. The fix adds
     the folder to ``extraPaths`` where Pylance reads it: the pyright config
-    when it sets ``extraPaths``, else ``.vscode/settings.json``."""
+    when it sets ``extraPaths``, else ``.vscode/settings.json``. In a folder
+    whose editor runs basedpyright instead (its extension recommended or its
+    settings present, and ``python.languageServer`` not naming Pylance), the
+    same is judged with basedpyright's keys: ``pyrightconfig.json``, else
+    ``[tool.basedpyright]`` or ``[tool.pyright]`` (it reads one; with both it
+    rejects the file), else ``basedpyright.analysis.extraPaths``; it does not
+    see ``.env``."""
     ws = ctx.ws
     names = first_party(ws)
     for folder in ws.folders:
-        pyright = folder.pyright
+        server = detect(ws, folder).editor
+        if server not in ("Pylance", "basedpyright"):
+            server = "Pylance"
+        pyright = pyright_config(ws, folder, server)
+        extra_key = EXTRA_PATHS if server == "Pylance" else BASED_EXTRA_PATHS
         venv = explorer_venv(ws, folder)
-        paths = search_paths(ws, folder, venv)
+        paths = search_paths(ws, folder, venv, server)
         failing: dict[str, list[tuple[Project, str, Origin]]] = {}
         # Files of an execution environment with its own extraPaths: that list is what to extend.
         own_env: dict[int, dict[str, list[tuple[Project, str, Origin]]]] = {}
@@ -183,9 +197,10 @@ def PD301(ctx: Context) -> Iterator[Finding]:
                     group,
                     _installed_later(ctx, venv, group),
                     _stub_note(ctx, folder, paths, group),
+                    server,
                 )
         own_extra = pyright is not None and pyright.extra_paths_span is not None
-        ref = None if own_extra else ws.setting(folder, EXTRA_PATHS)
+        ref = None if own_extra else ws.setting(folder, extra_key)
         # Write where Pylance reads: the config when it sets extraPaths or settings.json has none.
         target_config = pyright if own_extra or (pyright is not None and ref is None) else None
         if not failing:
@@ -212,7 +227,9 @@ def PD301(ctx: Context) -> Iterator[Finding]:
             # Pylance resolves them (the Python extension hands it `.env`'s PYTHONPATH); the pyright
             # CLI, basedpyright and other editors do not read `.env`.
             severity = Severity.INFORMATION
-        yield _pd301(ctx, folder, project, roots, packages, target_config, ref, note, severity, only_env)
+        yield _pd301(
+            ctx, folder, project, roots, packages, target_config, ref, note, severity, only_env, server
+        )
 
 
 def _unresolved(
@@ -297,6 +314,7 @@ def _pd301_environment(
     failing: dict[str, list[tuple[Project, str, Origin]]],
     installed: tuple[list[str], set[str]],
     stub_note: str = "",
+    server: str = "Pylance",
 ) -> Finding:
     """Imports failing in an execution environment that sets its own ``extraPaths``. Its list
     replaces the other extraPaths, but site-packages and its ``.pth`` path lines still apply
@@ -329,7 +347,7 @@ def _pd301_environment(
     else:
         # `[[tool.pyright.executionEnvironments]]` tables or an inline array: the scanner keys both
         # by the entry's index, so the append lands in that environment's own list.
-        key = ("tool", "pyright", "executionEnvironments", index, "extraPaths")
+        key = ("tool", pyright.section, "executionEnvironments", index, "extraPaths")
         doc_t = ctx.ws.snapshot.toml(pyright.path)
         entry = doc_t.entry(*key) if doc_t is not None and doc_t.ok else None
         if entry is not None:
@@ -349,7 +367,7 @@ def _pd301_environment(
     return PD301.at(
         pyright.path,
         ctx.range(pyright.path, span),
-        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on Pylance's import search "
+        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on {server}'s import search "
         f"path for the tests in execution environment `{env.root}` of {pyright.path}: its own "
         "`extraPaths` replaces every other list and does not name "
         f"{'it' if len(roots) == 1 else 'them'}, and no `.pth` of the selected environment points "
@@ -376,15 +394,18 @@ def _pd301(
     note: str = "",
     severity: Severity | None = None,
     only_env: bool = False,
+    server: str = "Pylance",
 ) -> Finding:
     names = _names(packages)
+    extra_key = EXTRA_PATHS if server == "Pylance" else BASED_EXTRA_PATHS
     if pyright is not None:
         values = [relative(r, pyright.folder) for r in roots]
         path = pyright.path
         range_ = ctx.range(path, pyright.extra_paths_span or pyright.span)
         where = f"`extraPaths` in {pyright.path}, which replaces settings.json's list,"
         fix = ctx.fix(
-            f"Add {_quoted(values)} to extraPaths in {path}",
+            f"Add {_quoted(values)} to extraPaths in {path}"
+            + ("" if server == "Pylance" else f" (for {server})"),
             lambda: [_pyright_append(ctx, pyright, values)],
         )
     else:
@@ -394,12 +415,13 @@ def _pd301(
             target, json_path = ref.path, _json_path(ref)
         else:
             path, range_ = _settings_anchor(ctx, folder, project)
-            target, json_path = folder.settings_path, (EXTRA_PATHS,)
-        where = f"`{EXTRA_PATHS}` in {target}"
+            target, json_path = folder.settings_path, (extra_key,)
+        where = f"`{extra_key}` in {target}"
         fix = None
         if ref is None or isinstance(ref.value, list):
             fix = ctx.fix(
-                f"Add {_quoted(values)} to {EXTRA_PATHS} in {target}",
+                f"Add {_quoted(values)} to {extra_key} in {target}"
+                + ("" if server == "Pylance" else f" (for {server})"),
                 lambda: [json_ops(ctx.ws.snapshot, target, [json_extend(json_path, values)])],
             )
     label = ", ".join(f"`{r}`" for r in roots)
@@ -418,7 +440,7 @@ def _pd301(
     return PD301.at(
         path,
         range_,
-        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on Pylance's import search "
+        f"{label} (with {names}) {'is' if len(roots) == 1 else 'are'} not on {server}'s import search "
         f"path for {_folder_label(folder)} ({where} does not list {'it' if len(roots) == 1 else 'them'}, "
         "no parent folder of the tests holds it, and no `.pth` of the selected environment points "
         f"at it): imports of {names} show as unresolved in the editor.{note}",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from pyproj_doctor.workspace.langserver import pyright_config
 from pyproj_doctor.workspace.paths import parent
 from pyproj_doctor.workspace.runs import Resolution, env_paths, resolve_in
 from pyproj_doctor.workspace.venv import Venv
@@ -91,24 +92,41 @@ def _resolve_setting(ws: Workspace, folder: VsCodeFolder, value: str) -> str | N
     return os.path.normpath(value if os.path.isabs(value) else os.path.join(base, value))
 
 
-def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> SearchPaths:
+# The settings each pyright-based server reads (basedpyright: its own `basedpyright.analysis`
+# section, which its extension always contributes, so `python.analysis` is not read in VS Code).
+KEYS = {
+    "Pylance": (EXTRA_PATHS, AUTO_SEARCH, STUB_PATH),
+    "basedpyright": (
+        "basedpyright.analysis.extraPaths",
+        "basedpyright.analysis.autoSearchPaths",
+        "basedpyright.analysis.stubPath",
+    ),
+}
+
+
+def search_paths(
+    ws: Workspace, folder: VsCodeFolder, venv: Venv | None, server: str = "Pylance"
+) -> SearchPaths:
     root = ws.snapshot.abspath(folder.dir)
-    pyright = folder.pyright
+    pylance = server != "basedpyright"
+    pyright = folder.pyright if pylance else pyright_config(ws, folder, "basedpyright")
+    extra_key, auto_key, stub_key = KEYS["Pylance" if pylance else "basedpyright"]
     extra: list[str] = []
     env: list[str] = []
     if pyright is not None and pyright.extra_paths_span is not None:
         base = ws.snapshot.abspath(pyright.folder)
         extra = [os.path.normpath(os.path.join(base, p.text)) for p in pyright.extra_paths]
     else:
-        ref = ws.setting(folder, EXTRA_PATHS)
+        ref = ws.setting(folder, extra_key)
         if ref is not None and isinstance(ref.value, list):
             for item in ref.value:
                 if isinstance(item, str):
                     resolved = _resolve_setting(ws, folder, item)
                     if resolved is not None:
                         extra.extend(_globbed(ws, resolved))
-        env = env_paths(ws, folder, folder.dir)
-    auto_ref = ws.setting(folder, AUTO_SEARCH)
+        # Only the Python extension hands `.env` PYTHONPATH to its language server (Pylance).
+        env = env_paths(ws, folder, folder.dir) if pylance else []
+    auto_ref = ws.setting(folder, auto_key)
     auto = auto_ref is None or auto_ref.value is not False
     src = os.path.join(root, "src")
     # The automatic `src` belongs to the settings' list: a config's own extraPaths replaces both
@@ -116,7 +134,7 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
     own_list = pyright is not None and pyright.extra_paths_span is not None
     if auto and not own_list and os.path.isdir(src) and not os.path.isfile(os.path.join(src, "__init__.py")):
         extra.append(src)
-    add_ref = ws.setting(folder, ADD_PROJECT_PATHS)
+    add_ref = ws.setting(folder, ADD_PROJECT_PATHS) if pylance else None
     if add_ref is not None and add_ref.value is True:
         # Pylance adds the source roots of the Python projects it knows about.
         for project in folder.projects:
@@ -127,7 +145,7 @@ def search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Sear
     if pyright is not None and pyright.stub_path:
         stubs = os.path.normpath(os.path.join(ws.snapshot.abspath(pyright.folder), pyright.stub_path))
     elif pyright is None:
-        ref = ws.setting(folder, STUB_PATH)
+        ref = ws.setting(folder, stub_key)
         if ref is not None and isinstance(ref.value, str):
             stubs = _resolve_setting(ws, folder, ref.value) or stubs
     if pyright is not None:

@@ -50,6 +50,7 @@ class PyrightConfig:
     execution_environments: bool
     environments: list[ExecEnv] = field(default_factory=list)
     stub_path: str | None = None  # `stubPath` as written (pyright's default is `typings`)
+    section: str = "pyright"  # the pyproject table: `tool.pyright`, or `tool.basedpyright`
 
 
 @dataclass
@@ -126,7 +127,8 @@ def _workspace_folders(ws: Workspace, rel: str) -> list[str]:
     return out
 
 
-def _pyright(ws: Workspace, folder: str) -> PyrightConfig | None:
+def _pyright(ws: Workspace, folder: str, section: str = "pyright") -> PyrightConfig | None:
+    """The pyright config of a folder: pyrightconfig.json wins over ``[tool.<section>]``."""
     json_rel = join(folder, "pyrightconfig.json")
     if ws.has_file(folder, "pyrightconfig.json"):
         doc = ws.snapshot.jsonc(json_rel)
@@ -164,19 +166,19 @@ def _pyright(ws: Workspace, folder: str) -> PyrightConfig | None:
     if ws.has_file(folder, "pyproject.toml"):
         rel = join(folder, "pyproject.toml")
         doc_toml = ws.snapshot.toml(rel)
-        if doc_toml is None or not doc_toml.ok or not isinstance(doc_toml.get("tool", "pyright"), dict):
+        if doc_toml is None or not doc_toml.ok or not isinstance(doc_toml.get("tool", section), dict):
             return None
-        span_t = doc_toml.span_of("tool", "pyright") or (0, 0)
-        entry = doc_toml.entry("tool", "pyright", "extraPaths")
+        span_t = doc_toml.span_of("tool", section) or (0, 0)
+        entry = doc_toml.entry("tool", section, "extraPaths")
         extra = []
         extra_span = None
-        raw = doc_toml.get("tool", "pyright", "extraPaths")
+        raw = doc_toml.get("tool", section, "extraPaths")
         if entry is not None:
             extra_span = (entry.key_start, entry.key_end)
             if isinstance(raw, list) and len(raw) == len(entry.value.items):
                 extra = [Word(str(v), i.start, i.end) for v, i in zip(raw, entry.value.items)]
-        raw_envs = doc_toml.get("tool", "pyright", "executionEnvironments")
-        stub_value = doc_toml.get("tool", "pyright", "stubPath")
+        raw_envs = doc_toml.get("tool", section, "executionEnvironments")
+        stub_value = doc_toml.get("tool", section, "stubPath")
         return PyrightConfig(
             rel,
             "toml",
@@ -187,8 +189,13 @@ def _pyright(ws: Workspace, folder: str) -> PyrightConfig | None:
             raw_envs is not None,
             _environments(raw_envs),
             stub_value if isinstance(stub_value, str) else None,
+            section,
         )
     return None
+
+
+def read_pyright(ws: Workspace, folder: str, section: str) -> PyrightConfig | None:
+    return _pyright(ws, folder, section)
 
 
 def _environments(raw: Any) -> list[ExecEnv]:
