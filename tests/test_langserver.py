@@ -83,11 +83,6 @@ def test_signals_carry_the_exact_range(tmp_path: Path) -> None:
     assert settings[found.python_ls.span[0] : found.python_ls.span[1]] == '"python.languageServer": "Pylance"'
 
 
-def test_configured_checkers(tmp_path: Path) -> None:
-    write(tmp_path, {"ty.toml": "", "pyproject.toml": "[tool.pyrefly]\n# [tool.basedpyright]\n"})
-    assert servers(tmp_path).configured == {"ty", "Pyrefly"}
-
-
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -162,3 +157,126 @@ def test_pd301_pylance_ignores_tool_basedpyright(tmp_path: Path) -> None:
     [item] = only(check(tmp_path), "PD301")
     assert "Pylance's import search path" in item.message
     assert item.fix is not None and [c.path for c in item.fix.changes] == [SETTINGS]
+
+
+PD404_CASES = [
+    # Pylance named outright and basedpyright recommended: reported at the recommendation.
+    (
+        {
+            SETTINGS: '{\n  "python.languageServer": "Pylance"\n}\n',
+            EXTENSIONS: recommend("ms-python.python", "detachhead.basedpyright"),
+        },
+        [(EXTENSIONS, '"detachhead.basedpyright"')],
+    ),
+    # ty's settings beside Jedi: reported at the setting's key.
+    (
+        {SETTINGS: '{\n  "python.languageServer": "Jedi",\n  "ty.diagnosticMode": "workspace"\n}\n'},
+        [(SETTINGS, '"ty.diagnosticMode"')],
+    ),
+    # The Python extension's server off, ty recommended and basedpyright configured in settings.
+    (
+        {
+            SETTINGS: '{"python.languageServer": "None", "basedpyright.analysis.extraPaths": []}',
+            EXTENSIONS: recommend("astral-sh.ty"),
+        },
+        [(SETTINGS, '"basedpyright.analysis.extraPaths"')],
+    ),
+]
+PD404_SILENT = [
+    # Not named: whether the bundled Pylance also runs is not written down here.
+    {EXTENSIONS: recommend("ms-python.python", "detachhead.basedpyright")},
+    {SETTINGS: '{"python.languageServer": "None"}', EXTENSIONS: recommend("astral-sh.ty")},
+    # Two recommended type checkers are PD403's.
+    {EXTENSIONS: recommend("astral-sh.ty", "meta.pyrefly")},
+    # A mention in a comment, a config for the command line, a refused recommendation.
+    {
+        SETTINGS: '{\n  "python.languageServer": "Pylance"\n  // "basedpyright.analysis.extraPaths": []\n}\n',
+        "pyproject.toml": '[project]\nname = "a"\n\n[tool.ty.rules]\n',
+        EXTENSIONS: recommend("astral-sh.ty", unwanted=("astral-sh.ty",)),
+    },
+]
+
+
+@pytest.mark.parametrize(("files", "where"), PD404_CASES)
+def test_pd404_second_server(tmp_path: Path, files: dict[str, str], where: list[tuple[str, str]]) -> None:
+    write(tmp_path, files)
+    found = only(check(tmp_path), "PD404")
+    assert [(f.path, text_at(tmp_path, f)) for f in found] == where
+    assert all(f.fix is None and f.related for f in found)
+
+
+@pytest.mark.parametrize("files", PD404_SILENT)
+def test_pd404_silent(tmp_path: Path, files: dict[str, str]) -> None:
+    write(tmp_path, files)
+    assert not only(check(tmp_path), "PD404")
+
+
+def test_pd301_ty_writes_ty_toml_when_it_exists(tmp_path: Path) -> None:
+    write(tmp_path, {**LIB, "ty.toml": "# ty's own\n", EXTENSIONS: recommend("astral-sh.ty")})
+    [item] = only(check(tmp_path), "PD301")
+    assert "not on ty's import search path" in item.message
+    assert (item.path, text_at(tmp_path, item)) == (EXTENSIONS, '"astral-sh.ty"')
+    apply_fix(tmp_path, item)
+    assert (tmp_path / "ty.toml").read_text() == '# ty\'s own\n\n[environment]\nextra-paths = ["lib"]\n'
+    assert not only(check(tmp_path), "PD301")
+
+
+def test_pd301_ty_roots_it_adds_itself(tmp_path: Path) -> None:
+    # ty adds `python` (not a package) to its roots; `environment.root` replaces them.
+    files = {
+        "pyproject.toml": '[project]\nname = "a"\n\n[tool.pytest.ini_options]\npythonpath = ["python"]\n',
+        "python/libpkg/__init__.py": "",
+        "tests/test_a.py": "import libpkg\n",
+        EXTENSIONS: recommend("astral-sh.ty"),
+    }
+    write(tmp_path, files)
+    assert not only(check(tmp_path), "PD301")
+    pyproject = files["pyproject.toml"] + '\n[tool.ty.environment]\nroot = ["."]\n'
+    write(tmp_path, {"pyproject.toml": pyproject})
+    [item] = only(check(tmp_path), "PD301")
+    assert text_at(tmp_path, item) == "[tool.ty.environment]"
+
+
+def test_pd301_pyrefly_new_file_and_legacy_key(tmp_path: Path) -> None:
+    files = {k: v for k, v in LIB.items() if k != "pyproject.toml"}
+    files["pytest.ini"] = "[pytest]\npythonpath = lib\n"
+    write(tmp_path, {**files, SETTINGS: '{"python.pyrefly.displayTypeErrors": "force-on"}'})
+    [item] = only(check(tmp_path), "PD301")
+    assert "Pyrefly" in item.message and "show type errors" in item.message
+    apply_fix(tmp_path, item)
+    assert (tmp_path / "pyrefly.toml").read_text() == 'search-path = ["lib"]\n'
+    assert not only(check(tmp_path), "PD301")
+    (tmp_path / "pyrefly.toml").write_text('search_path = [\n  "tests",\n]\n')
+    [item] = only(check(tmp_path), "PD301")
+    assert text_at(tmp_path, item) == "search_path"
+    apply_fix(tmp_path, item)
+    assert (tmp_path / "pyrefly.toml").read_text() == 'search_path = [\n  "tests",\n  "lib",\n]\n'
+
+
+def test_pd301_jedi_writes_autocomplete_extra_paths(tmp_path: Path) -> None:
+    write(tmp_path, {**LIB, SETTINGS: '{\n  "python.languageServer": "Jedi"\n}\n'})
+    [item] = only(check(tmp_path), "PD301")
+    assert "not on Jedi's import search path" in item.message
+    assert text_at(tmp_path, item) == '"python.languageServer": "Jedi"'
+    apply_fix(tmp_path, item)
+    assert json.loads((tmp_path / SETTINGS).read_text())["python.autoComplete.extraPaths"] == ["./lib"]
+    assert not only(check(tmp_path), "PD301")
+
+
+def test_pd301_jedi_has_no_automatic_src(tmp_path: Path) -> None:
+    # Pylance adds `src` (autoSearchPaths); Jedi does not (checked with jedi-language-server 0.47).
+    files = {
+        "pyproject.toml": '[project]\nname = "a"\n',
+        "src/libpkg/__init__.py": "",
+        "tests/test_a.py": "import libpkg\n",
+    }
+    write(tmp_path, files)
+    assert not only(check(tmp_path), "PD301")
+    write(tmp_path, {SETTINGS: '{"python.languageServer": "Jedi"}'})
+    [item] = only(check(tmp_path), "PD301")
+    assert "`src`" in item.message
+
+
+def test_pd301_silent_without_any_language_server(tmp_path: Path) -> None:
+    write(tmp_path, {**LIB, SETTINGS: '{"python.languageServer": "None"}'})
+    assert not only(check(tmp_path), "PD301")

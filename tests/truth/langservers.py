@@ -7,12 +7,14 @@ Each returns the top-level names of the imports it could not resolve in the give
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from tests.truth.pyright_lsp import PyrightServer, folder_settings
 
@@ -33,7 +35,8 @@ BASED_DEFAULTS: dict[str, Any] = {
 
 
 def available() -> bool:
-    return BASEDPYRIGHT.exists() and TY.exists() and PYREFLY.exists()
+    jedi = importlib.util.find_spec("jedi_language_server") is not None
+    return BASEDPYRIGHT.exists() and TY.exists() and PYREFLY.exists() and jedi
 
 
 class BasedpyrightServer(PyrightServer):
@@ -125,3 +128,68 @@ def pyrefly_unresolved(folder: Path, files: list[Path]) -> set[str]:
     )
     found = re.findall(r"Cannot find module `([\w.]+)`", proc.stdout + proc.stderr)
     return {name.split(".")[0] for name in found}
+
+
+class JediServer(PyrightServer):
+    """jedi-language-server started as the Python extension starts it for
+    `python.languageServer: "Jedi"` (vscode-python `activation/jedi/analysisOptions.ts`): the
+    folder and `python.autoComplete.extraPaths` (joined to the folder) as `workspace.extraPaths`."""
+
+    def __init__(self, folder: Path) -> None:
+        command = [sys.executable, "-c", "from jedi_language_server.cli import cli; cli()"]
+        super().__init__({folder: sys.executable}, command=command)
+        self.folder = folder.resolve()
+
+    def start(self) -> None:
+        listed = folder_settings(self.folder).get("python.autoComplete.extraPaths")
+        extra = [str(self.folder)] + [
+            p if os.path.isabs(p) else os.path.join(self.folder, p)
+            for p in (listed if isinstance(listed, list) else [])
+            if isinstance(p, str)
+        ]
+        self.request(
+            "initialize",
+            {
+                "processId": os.getpid(),
+                "rootUri": self.folder.as_uri(),
+                "workspaceFolders": [{"uri": self.folder.as_uri(), "name": self.folder.name}],
+                "capabilities": {},
+                "initializationOptions": {
+                    "workspace": {"extraPaths": list(dict.fromkeys(extra)), "environmentPath": sys.executable}
+                },
+            },
+        )
+        self.notify("initialized", {})
+
+    def definition(self, path: Path, line: int, character: int) -> list[Path]:
+        uri = path.resolve().as_uri()
+        self.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": path.read_text()}},
+        )
+        found = self.request(
+            "textDocument/definition",
+            {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}},
+        )
+        items = found if isinstance(found, list) else [found] if found else []
+        return [Path(unquote(urlparse(i.get("uri") or i.get("targetUri")).path)) for i in items]
+
+
+def jedi_unresolved(folder: Path, files: list[Path]) -> set[str]:
+    """The first-party names whose `from X... import` go-to-definition Jedi cannot follow into the
+    folder (Jedi reports no unresolved imports; an empty definition is its way of not finding it)."""
+    server = JediServer(folder)
+    missing: set[str] = set()
+    try:
+        server.start()
+        for path in files:
+            for number, line in enumerate(path.read_text().splitlines()):
+                m = re.match(r"(?:from|import)\s+([\w.]+)", line)
+                if not m:
+                    continue
+                targets = server.definition(path, number, m.start(1) + len(m.group(1)))
+                if not any(folder.resolve() in t.resolve().parents for t in targets):
+                    missing.add(m.group(1).split(".")[0])
+    finally:
+        server.close()
+    return missing

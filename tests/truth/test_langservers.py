@@ -31,11 +31,11 @@ def _need_tools() -> None:
         pytest.skip("needs basedpyright, ty and pyrefly from the dev dependencies (`uv sync`)")
 
 
-def build(folder: Path, files: dict[str, str]) -> list[Path]:
+def build(folder: Path, files: dict[str, str], root: str = "lib") -> list[Path]:
     base = {
         "pyproject.toml": PYPROJECT,
-        f"lib/{PKG}/__init__.py": "",
-        f"lib/{PKG}/core.py": "def f():\n    return 1\n",
+        f"{root}/{PKG}/__init__.py": "",
+        f"{root}/{PKG}/core.py": "def f():\n    return 1\n",
         "tests/test_core.py": TEST,
     }
     for rel, content in {**base, **files}.items():
@@ -86,6 +86,50 @@ RECOMMEND_BASED = json.dumps({"recommendations": ["ms-python.python", "detachhea
             "pyproject.toml",
             id="basedpyright-settings-tool-pyright",
         ),
+        pytest.param(
+            {".vscode/extensions.json": json.dumps({"recommendations": ["astral-sh.ty"]})},
+            langservers.ty_unresolved,
+            "ty",
+            "pyproject.toml",
+            id="ty-recommended-pyproject",
+        ),
+        pytest.param(
+            # ty.toml wins over [tool.ty]: the fix writes the file ty reads.
+            {
+                ".vscode/settings.json": '{"python.languageServer": "None", "ty.diagnosticMode": "workspace"}',
+                "ty.toml": '# ours\n[environment]\npython-version = "3.11"\n',
+                "pyproject.toml": PYPROJECT + '\n[tool.ty.environment]\nextra-paths = ["lib"]\n',
+            },
+            langservers.ty_unresolved,
+            "ty",
+            "ty.toml",
+            id="ty-settings-ty-toml",
+        ),
+        pytest.param(
+            {".vscode/extensions.json": json.dumps({"recommendations": ["meta.pyrefly"]})},
+            langservers.pyrefly_unresolved,
+            "Pyrefly",
+            "pyproject.toml",
+            id="pyrefly-recommended-pyproject",
+        ),
+        pytest.param(
+            # The older spelling `search_path` is still read: the fix extends it, not a second key.
+            {
+                ".vscode/extensions.json": json.dumps({"recommendations": ["meta.pyrefly"]}),
+                "pyrefly.toml": 'search_path = ["tests"]\n',
+            },
+            langservers.pyrefly_unresolved,
+            "Pyrefly",
+            "pyrefly.toml",
+            id="pyrefly-toml-search-path-underscore",
+        ),
+        pytest.param(
+            {".vscode/settings.json": '{\n  "python.languageServer": "Jedi"\n}\n'},
+            langservers.jedi_unresolved,
+            "Jedi",
+            ".vscode/settings.json",
+            id="jedi-named",
+        ),
     ],
 )
 def test_the_fix_resolves_the_import_for_the_folders_server(
@@ -110,6 +154,33 @@ def test_the_fix_resolves_the_import_for_the_folders_server(
 
 
 @pytest.mark.parametrize(
+    ("files", "tool"),
+    [
+        # ty adds a `python` folder that is not a package to its roots by itself.
+        pytest.param(
+            {".vscode/extensions.json": json.dumps({"recommendations": ["astral-sh.ty"]})},
+            langservers.ty_unresolved,
+            id="ty-python-root",
+        ),
+        # Pyrefly infers `src` as its import root.
+        pytest.param(
+            {".vscode/extensions.json": json.dumps({"recommendations": ["meta.pyrefly"]})},
+            langservers.pyrefly_unresolved,
+            id="pyrefly-src-root",
+        ),
+    ],
+)
+def test_silent_where_the_folders_server_resolves_it(
+    tmp_path: Path, files: dict[str, str], tool: Tool
+) -> None:
+    _need_tools()
+    root = "python" if tool is langservers.ty_unresolved else "src"
+    checked = build(tmp_path, {"pyproject.toml": PYPROJECT.replace('["lib"]', f'["{root}"]'), **files}, root)
+    assert tool(tmp_path, checked) == set()
+    assert pd301(tmp_path) == []
+
+
+@pytest.mark.parametrize(
     "files",
     [
         # basedpyright named only in a comment, and as a command-line checker in the dev group.
@@ -128,6 +199,15 @@ def test_the_fix_resolves_the_import_for_the_folders_server(
                 ),
             },
             id="pylance-named-beside-basedpyright-settings",
+        ),
+        # ty installed and configured for the command line, but not the folder's language server.
+        pytest.param(
+            {
+                "pyproject.toml": PYPROJECT.replace('"pytest>=8"', '"pytest>=8", "ty"')
+                + '\n[tool.ty.rules]\nunresolved-import = "error"\n',
+                "ty.toml": "[rules]\n",
+            },
+            id="ty-installed-not-the-editors-server",
         ),
         # The extension is recommended and refused at once: not the folder's server.
         pytest.param(

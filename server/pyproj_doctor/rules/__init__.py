@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from pyproj_doctor.rules import drift, environment, extensions, layout, pytest, python_version, syntax, vscode
+from pyproj_doctor.rules import (
+    drift,
+    environment,
+    extensions,
+    langservers,
+    layout,
+    pytest,
+    python_version,
+    syntax,
+    vscode,
+)
 from pyproj_doctor.rules.base import Context, Rule, Settings
 
 RULES: tuple[Rule, ...] = (
@@ -24,6 +34,7 @@ RULES: tuple[Rule, ...] = (
     extensions.PD401,
     extensions.PD402,
     extensions.PD403,
+    langservers.PD404,
     python_version.PD501,
     environment.PD502,
     drift.PD601,

@@ -11,6 +11,7 @@ from typing import Any
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Range, Severity, TextEdit
 from pyproj_doctor.fixes.builders import (
     FixUnavailable,
+    create_file,
     json_append,
     json_extend,
     json_ops,
@@ -21,13 +22,26 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.formats import jsonc, toml
 from pyproj_doctor.rules.base import Context, rule
-from pyproj_doctor.workspace.analysis import SearchPaths, pyright_resolve, search_paths
+from pyproj_doctor.workspace.analysis import (
+    AUTOCOMPLETE_PATHS,
+    SearchPaths,
+    jedi_search_paths,
+    pyright_resolve,
+    search_paths,
+)
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import workflow_install
-from pyproj_doctor.workspace.langserver import detect, pyright_config
-from pyproj_doctor.workspace.paths import join, relative, within
+from pyproj_doctor.workspace.langserver import (
+    LANGUAGE_SERVER,
+    LanguageServers,
+    detect,
+    pyright_config,
+    tool_config,
+    tool_search_dirs,
+)
+from pyproj_doctor.workspace.paths import join, parent, relative, within
 from pyproj_doctor.workspace.projects import Project
-from pyproj_doctor.workspace.runs import explorer_run, imports_ok, positional_args, uses_pyargs
+from pyproj_doctor.workspace.runs import explorer_run, imports_ok, positional_args, resolve_in, uses_pyargs
 from pyproj_doctor.workspace.venv import Venv
 from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder, shares_vscode
 from pyproj_doctor.workspace.workspace import Workspace
@@ -158,7 +172,16 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     ws = ctx.ws
     names = first_party(ws)
     for folder in ws.folders:
-        server = detect(ws, folder).editor
+        servers = detect(ws, folder)
+        server = servers.editor
+        if servers.python_extension_server is None and not servers.others:
+            continue  # `python.languageServer: "None"` and no other server: nothing resolves imports
+        if server in ("ty", "Pyrefly"):
+            yield from _pd301_tool(ctx, folder, servers, names)
+            continue
+        if server == "Jedi":
+            yield from _pd301_jedi(ctx, folder, names)
+            continue
         if server not in ("Pylance", "basedpyright"):
             server = "Pylance"
         pyright = pyright_config(ws, folder, server)
@@ -254,6 +277,151 @@ def _unresolved(
             through_env = imports_ok(pyright_resolve(ws, paths, module.path, imported.name), expected)
             out.append((module.path, imported.name, None, through_env))
     return out
+
+
+def _pd301_tool(
+    ctx: Context, folder: VsCodeFolder, servers: LanguageServers, names: dict[str, Origin]
+) -> Iterator[Finding]:
+    """PD301 for a folder whose editor runs ty or Pyrefly: judged with that server's own roots
+    (``workspace/langserver.py``) and fixed in the config it reads."""
+    ws = ctx.ws
+    server = servers.editor
+    config = tool_config(ws, folder.dir, server)
+    if config is None:
+        return  # its config does not parse: PD901 reports it
+    venv = explorer_venv(ws, folder)
+    site = [*venv.site_packages, *venv.pth_paths] if venv is not None else []
+    dirs = tool_search_dirs(ws, folder.dir, config, site)
+    failing: dict[str, list[tuple[Project, str, Origin]]] = {}
+    for project in folder.projects:
+        for module in project.test_modules:
+            for imported in module.imports:
+                origin = names.get(imported.name)
+                if origin is None or not within(origin.path, folder.dir):
+                    continue
+                if imports_ok(resolve_in(ws, dirs, imported.name), ws.abspath(origin.path)):
+                    continue
+                failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+    if not failing:
+        return
+    later, commands = _installed_later(ctx, venv, failing)
+    roots = sorted(failing)
+    packages = sorted(
+        {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
+    )
+    values = [relative(r, parent(config.path)) for r in roots]
+    signal = next(s for s in servers.others if s.server == server)
+    if config.exists and config.key_span is not None:
+        path, range_ = config.path, ctx.range(config.path, config.key_span)
+    elif config.exists and config.table_span is not None:
+        path, range_ = config.path, ctx.range(config.path, config.table_span)
+    else:
+        path, range_ = signal.path, ctx.range(signal.path, signal.span)
+    if config.exists:
+        key = (*config.table, config.key)
+        fix = ctx.fix(
+            f"Add {_quoted(values)} to {config.label} in {config.path} (for {server})",
+            lambda: [toml_ops(ws.snapshot, config.path, [toml_append(key, v) for v in values])],
+        )
+    else:
+        content = (
+            f"[environment]\nextra-paths = {toml.render(values)}\n"
+            if server == "ty"
+            else f"search-path = {toml.render(values)}\n"
+        )
+        fix = ctx.fix(
+            f"Create {config.path} with {config.label} = {toml.render(values)} (for {server})",
+            lambda: [create_file(ws.snapshot, config.path, content)],
+        )
+    if server == "ty":
+        searched = (
+            "the folders of `environment.root`"
+            if config.roots is not None
+            else "the folder, `src`, and `python` and `tests` when they are not packages"
+        )
+    else:
+        searched = "the import root it infers (`src` when it exists, else the folder)"
+    one = len(roots) == 1
+    note = (
+        f" No environment exists here yet; after {', '.join(sorted(commands))} the install's "
+        "`.pth` path lines resolve them as well."
+        if later
+        else ""
+    )
+    if server == "Pyrefly" and not config.entries and config.key_span is None and config.table_span is None:
+        # Pyrefly's editor shows type errors once a config exists (pyrefly.org, configuration).
+        note += " Adding Pyrefly's first config also makes its editor show type errors."
+    yield PD301.at(
+        path,
+        range_,
+        f"{', '.join(f'`{r}`' for r in roots)} (with {_names(packages)}) {'is' if one else 'are'} not on "
+        f"{server}'s import search path for {_folder_label(folder)} ({signal.what}): {server} searches "
+        f"{searched} and `{config.label}` in {config.path}, which does not list "
+        f"{'it' if one else 'them'}, and no `.pth` of the selected environment points at "
+        f"{'it' if one else 'them'}: imports of {_names(packages)} show as unresolved in the editor.{note}",
+        fix,
+        severity=Severity.HINT if len(later) == len(roots) else None,
+    )
+
+
+def _pd301_jedi(ctx: Context, folder: VsCodeFolder, names: dict[str, Origin]) -> Iterator[Finding]:
+    """PD301 for a folder whose ``python.languageServer`` is ``"Jedi"``: Jedi shows no unresolved
+    imports, but completion, hover and go-to-definition find nothing in a package it cannot see."""
+    ws = ctx.ws
+    venv = explorer_venv(ws, folder)
+    paths = jedi_search_paths(ws, folder, venv)
+    failing: dict[str, list[tuple[Project, str, Origin]]] = {}
+    for project in folder.projects:
+        for module in project.test_modules:
+            for imported in module.imports:
+                origin = names.get(imported.name)
+                if origin is None or not within(origin.path, folder.dir):
+                    continue
+                found = resolve_in(ws, paths.for_file(ws, module.path), imported.name)
+                if not imports_ok(found, ws.abspath(origin.path)):
+                    failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+    if not failing:
+        return
+    later, commands = _installed_later(ctx, venv, failing)
+    roots = sorted(failing)
+    packages = sorted(
+        {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
+    )
+    values = ["./" + relative(r, folder.dir) for r in roots]
+    ref = ws.setting(folder, AUTOCOMPLETE_PATHS)
+    if ref is not None:
+        path, range_ = ref.path, ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end))
+        target, json_path = ref.path, _json_path(ref)
+    else:
+        language = ws.setting(folder, LANGUAGE_SERVER)
+        assert language is not None  # Jedi runs only when named
+        path, range_ = language.path, ctx.range(language.path, (language.prop.offset, language.prop.end))
+        target, json_path = folder.settings_path, (AUTOCOMPLETE_PATHS,)
+    fix = None
+    if ref is None or isinstance(ref.value, list):
+        fix = ctx.fix(
+            f"Add {_quoted(values)} to {AUTOCOMPLETE_PATHS} in {target} (for Jedi)",
+            lambda: [json_ops(ws.snapshot, target, [json_extend(json_path, values)])],
+        )
+    one = len(roots) == 1
+    note = (
+        f" No environment exists here yet; after {', '.join(sorted(commands))} the install's "
+        "`.pth` path lines resolve them as well."
+        if later
+        else ""
+    )
+    yield PD301.at(
+        path,
+        range_,
+        f"{', '.join(f'`{r}`' for r in roots)} (with {_names(packages)}) {'is' if one else 'are'} not on "
+        f'Jedi\'s import search path for {_folder_label(folder)} (`{LANGUAGE_SERVER}` is "Jedi"; '
+        f"`{AUTOCOMPLETE_PATHS}` does not list {'it' if one else 'them'}, no parent folder of the tests "
+        f"holds {'it' if one else 'them'}, and no `.pth` of the selected environment points at "
+        f"{'it' if one else 'them'}): completion, hover and go-to-definition find nothing in "
+        f"{_names(packages)}.{note}",
+        fix,
+        severity=Severity.HINT if len(later) == len(roots) else None,
+    )
 
 
 def _installed_later(

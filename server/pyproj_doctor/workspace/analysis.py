@@ -160,6 +160,31 @@ def search_paths(
     return SearchPaths(root, extra, site, env, stubs, environments)
 
 
+AUTOCOMPLETE_PATHS = "python.autoComplete.extraPaths"
+
+
+def jedi_search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> SearchPaths:
+    """Where Jedi looks when the Python extension runs it (``python.languageServer: "Jedi"``).
+
+    vscode-python (``activation/jedi/analysisOptions.ts``) hands jedi-language-server the folder
+    and ``python.autoComplete.extraPaths`` (joined to the folder) as ``workspace.extraPaths``;
+    Jedi's project then also searches the importing file's folders below the project (its
+    ``smart_sys_path``) and the interpreter's ``sys.path``. No automatic ``src``, no pyright
+    config. The server runs with the folder's ``.env`` loaded, which the interpreter Jedi asks
+    for its path then sees: kept, so nothing is reported that ``.env`` resolves."""
+    root = ws.snapshot.abspath(folder.dir)
+    extra: list[str] = []
+    ref = ws.setting(folder, AUTOCOMPLETE_PATHS)
+    if ref is not None and isinstance(ref.value, list):
+        for item in ref.value:
+            if isinstance(item, str):
+                resolved = _resolve_setting(ws, folder, item)
+                if resolved is not None:
+                    extra.append(resolved)
+    site = [*venv.site_packages, *venv.pth_paths] if venv is not None else []
+    return SearchPaths(root, extra, site, env_paths(ws, folder, folder.dir), None, [])
+
+
 def _globbed(ws: Workspace, path: str) -> list[str]:
     """``extraPaths`` accepts globs such as ``packages/*/src`` (Pylance 2026.7+).
 

@@ -13,16 +13,19 @@ Signals, each at the exact place that turns a server on:
 
 A tool's own config (``[tool.basedpyright]``, ``[tool.ty]``/``ty.toml``, ``[tool.pyrefly]``/
 ``pyrefly.toml``) or a dev dependency says the team runs the checker, maybe only on the command
-line; it is kept as evidence (``configured``) but never decides which editor server runs.
-A mention in a comment is no signal: the documents are read parsed, never grepped.
+line or in CI: it never decides which editor server runs (the config then decides only where
+that server reads its paths). A mention in a comment is no signal: the documents are read
+parsed, never grepped.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from pyproj_doctor.formats import jsonc
+from pyproj_doctor.formats.toml import TomlDocument
 from pyproj_doctor.text import Span
 from pyproj_doctor.workspace.paths import join
 from pyproj_doctor.workspace.vscode import PyrightConfig, read_pyright
@@ -60,12 +63,11 @@ class Signal:
 
 @dataclass
 class LanguageServers:
-    """The folder's editor language servers and the checkers it configures."""
+    """The folder's editor language servers."""
 
     python_ls: Signal | None = None  # python.languageServer as set (None: not set, Pylance runs)
     python_ls_value: str | None = None
     others: list[Signal] = field(default_factory=list)  # basedpyright / ty / Pyrefly turned on
-    configured: set[Server] = field(default_factory=set)  # a tool config or dependency names it
 
     @property
     def python_extension_server(self) -> Server | None:
@@ -110,7 +112,6 @@ def detect(ws: Workspace, folder: VsCodeFolder) -> LanguageServers:
             continue
         seen.add(signal.server)
         found.others.append(signal)
-    found.configured = configured(ws, folder)
     return found
 
 
@@ -177,26 +178,6 @@ def _key_of(prop: jsonc.Node) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def configured(ws: Workspace, folder: VsCodeFolder) -> set[Server]:
-    """The checkers a project of the folder configures or declares (CLI use counts)."""
-    out: set[Server] = set()
-    dirs = {folder.dir, *(p.dir for p in folder.projects)}
-    for d in dirs:
-        if ws.has_file(d, "ty.toml"):
-            out.add("ty")
-        if ws.has_file(d, "pyrefly.toml"):
-            out.add("Pyrefly")
-        if not ws.has_file(d, "pyproject.toml"):
-            continue
-        doc = ws.snapshot.toml(join(d, "pyproject.toml"))
-        if doc is None or not doc.ok:
-            continue
-        for section, server in (("basedpyright", "basedpyright"), ("ty", "ty"), ("pyrefly", "Pyrefly")):
-            if isinstance(doc.get("tool", section), dict):
-                out.add(server)  # type: ignore[arg-type]
-    return out
-
-
 def pyright_section(ws: Workspace, folder_dir: str) -> Literal["basedpyright", "pyright"] | None:
     """Which pyproject table basedpyright reads in a folder: ``[tool.basedpyright]``, else
     ``[tool.pyright]``; None when it reads neither (none there, or both: basedpyright then refuses
@@ -226,16 +207,115 @@ def pyright_config(ws: Workspace, folder: VsCodeFolder, server: Server) -> Pyrig
     return read_pyright(ws, folder.dir, section) if section is not None else None
 
 
-def both_pyright_sections(ws: Workspace, folder_dir: str) -> bool:
-    if not ws.has_file(folder_dir, "pyproject.toml"):
-        return False
-    doc = ws.snapshot.toml(join(folder_dir, "pyproject.toml"))
-    return (
-        doc is not None
-        and doc.ok
-        and isinstance(doc.get("tool", "basedpyright"), dict)
-        and isinstance(doc.get("tool", "pyright"), dict)
+# ------------------------------------------------------------------ ty and Pyrefly
+@dataclass
+class ToolConfig:
+    """Where ty or Pyrefly reads its search paths for a folder, and what it holds today.
+
+    ty (0.0.107, checked): ``ty.toml`` wins over ``pyproject.toml``'s ``[tool.ty]`` (an empty
+    ty.toml hides it); ``environment.extra-paths`` adds roots (``extra_paths`` is a config error);
+    ``environment.root`` replaces the default roots: the project folder, ``src``, and ``python``
+    and ``tests`` when they are not packages. Pyrefly (1.4.1, checked): ``pyrefly.toml`` wins over
+    ``[tool.pyrefly]``; ``search-path`` (also read as ``search_path``) adds roots beside the import
+    root it infers, ``src`` when that exists, else the project folder. Both follow the path lines of
+    ``.pth`` files in site-packages, and neither searches the importing file's own folder.
+    """
+
+    server: Server
+    path: str  # the file to read and write (may not exist yet)
+    exists: bool  # the file exists
+    table: tuple[str, ...]  # the table holding the key in that file
+    key: str  # `extra-paths`, `search-path` or `search_path`
+    entries: list[str]  # the key's entries as written
+    key_span: Span | None  # the key as written
+    table_span: Span | None  # the table's header as written
+    roots: list[str] | None = None  # ty's `environment.root` as written (None: the defaults)
+
+    @property
+    def label(self) -> str:
+        return ".".join((*self.table, self.key)) if self.table else self.key
+
+
+def tool_config(ws: Workspace, folder_dir: str, server: Server) -> ToolConfig | None:
+    """The config ty or Pyrefly reads in ``folder_dir``; None when it cannot be read (a file that
+    does not parse is reported by PD901/PD902, never rewritten)."""
+    own, section, sub = (
+        ("ty.toml", "ty", ("environment",)) if server == "ty" else ("pyrefly.toml", "pyrefly", ())
+    )
+    own_rel = join(folder_dir, own)
+    pyproject_rel = join(folder_dir, "pyproject.toml")
+    if ws.has_file(folder_dir, own):
+        doc = ws.snapshot.toml(own_rel)
+        return _read_tool(doc, server, own_rel, sub) if doc is not None and doc.ok else None
+    if ws.has_file(folder_dir, "pyproject.toml"):
+        doc = ws.snapshot.toml(pyproject_rel)
+        if doc is None or not doc.ok:
+            return None
+        if isinstance(doc.get("tool", section), dict):
+            return _read_tool(doc, server, pyproject_rel, ("tool", section, *sub))
+        # Nothing configures it yet: the folder's pyproject.toml gets the table.
+        key = "extra-paths" if server == "ty" else "search-path"
+        return ToolConfig(server, pyproject_rel, True, ("tool", section, *sub), key, [], None, None)
+    key = "extra-paths" if server == "ty" else "search-path"
+    return ToolConfig(server, own_rel, False, sub, key, [], None, None)
+
+
+def _read_tool(doc: TomlDocument, server: Server, rel: str, table: tuple[str, ...]) -> ToolConfig:
+    keys = ("extra-paths",) if server == "ty" else ("search-path", "search_path")
+    key = next((k for k in keys if doc.entry(*table, k) is not None), keys[0])
+    entry = doc.entry(*table, key)
+    raw = doc.get(*table, key)
+    entries = [v for v in raw if isinstance(v, str)] if isinstance(raw, list) else []
+    roots_raw = doc.get(*table, "root") if server == "ty" else None
+    roots = [v for v in roots_raw if isinstance(v, str)] if isinstance(roots_raw, list) else None
+    return ToolConfig(
+        server,
+        rel,
+        True,
+        table,
+        key,
+        entries,
+        (entry.key_start, entry.key_end) if entry is not None else None,
+        doc.span_of(*table) if table else None,
+        roots,
     )
 
 
-__all__ = ["EXTENSIONS", "LANGUAGE_SERVER", "LanguageServers", "Server", "Signal", "configured", "detect"]
+def tool_search_dirs(ws: Workspace, folder_dir: str, config: ToolConfig, site: list[str]) -> list[str]:
+    """Every folder ty or Pyrefly searches for a first-party import (absolute paths)."""
+    root = ws.snapshot.abspath(folder_dir)
+    base = ws.snapshot.abspath(config.path.rsplit("/", 1)[0] if "/" in config.path else ".")
+
+    def is_package_dir(path: str) -> bool:
+        return ws.exists(os.path.join(path, "__init__.py")) or ws.exists(os.path.join(path, "__init__.pyi"))
+
+    if config.server == "ty":
+        if config.roots is not None:
+            roots = [os.path.normpath(os.path.join(base, r)) for r in config.roots]
+        else:
+            roots = [root]
+            src = os.path.join(root, "src")
+            if ws.is_dir(src):
+                roots.append(src)
+            for name in ("python", "tests"):
+                path = os.path.join(root, name)
+                if ws.is_dir(path) and not is_package_dir(path):
+                    roots.append(path)
+    else:
+        src = os.path.join(root, "src")
+        roots = [src if ws.is_dir(src) else root]
+    extra = [os.path.normpath(os.path.join(base, e)) for e in config.entries]
+    return [*roots, *extra, *site]
+
+
+__all__ = [
+    "EXTENSIONS",
+    "LANGUAGE_SERVER",
+    "LanguageServers",
+    "Server",
+    "Signal",
+    "ToolConfig",
+    "detect",
+    "tool_config",
+    "tool_search_dirs",
+]
