@@ -35,6 +35,9 @@ pythonpath = [{paths}]
 MEMBER_PYPROJECT = '[project]\nname = "member{n}"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
 
 
+NAMESPACES_FALSE = "\n[tool.setuptools.packages.find]\nnamespaces = false\n"
+
+
 def member_paths(count: int) -> str:
     return ", ".join(f'"packages/member{n}/src"' for n in range(count))
 
@@ -46,7 +49,13 @@ def build(root: Path) -> None:
         files[f"{base}/pyproject.toml"] = MEMBER_PYPROJECT.format(n=n)
         files[f"{base}/src/pkg{n}/__init__.py"] = ""
         files[f"{base}/tests/test_member{n}.py"] = f"import pkg{n}\n\n\ndef test_x():\n    assert pkg{n}\n"
+        if n == 1:
+            # Two test modules one run imports under one name: PD205.
+            files[f"{base}/tests/unit/test_util.py"] = "def test_a():\n    pass\n"
+            files[f"{base}/tests/api/test_util.py"] = "def test_b():\n    pass\n"
         if n % 2 == 0:
+            # A folder of modules without __init__.py inside the package: PD101 (a hint).
+            files[f"{base}/src/pkg{n}/sub/mod.py"] = "X = 1\n"
             files[f"{base}/.vscode/settings.json"] = '{\n    "python.analysis.extraPaths": ["./src"]\n}\n'
     for rel, text in files.items():
         path = root / rel
@@ -64,6 +73,8 @@ def pyproject_variants(n: int) -> list[str]:
         healthy + '\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
         healthy + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n',
         healthy + '\n[tool.setuptools.packages.find]\nwhere = ["lib"]\n',
+        healthy + NAMESPACES_FALSE,  # PD101 no longer a hint
+        healthy + '\n[tool.pytest.ini_options]\naddopts = "--import-mode=importlib"\n',  # no PD205
     ]
 
 
@@ -88,6 +99,7 @@ ROOT_VARIANTS = [
     ROOT_PYPROJECT.format(paths=member_paths(MEMBERS)),
     ROOT_PYPROJECT.format(paths=member_paths(MEMBERS - 1)),
     ROOT_PYPROJECT.format(paths=member_paths(MEMBERS)) + '\n[tool.pyproj-doctor]\nignore = ["PD4"]\n',
+    ROOT_PYPROJECT.format(paths=member_paths(MEMBERS)) + 'addopts = "--import-mode=importlib"\n',
 ]
 
 
@@ -109,7 +121,9 @@ def candidates(n: int) -> dict[str, list[str]]:
         **SHARED,
         f"{base}/setup.cfg": ["[tool:pytest]\ntestpaths = tests\n", "[options]\npackages = find:\n"],
         f"{base}/.python-version": ["3.10\n", "3.13\n"],
-        f"{base}/src/pkg{n}/sub/mod.py": ["X = 1\n"],
+        f"{base}/tests/api/test_util.py": ["def test_b():\n    pass\n", "import pkg0\n"],
+        f"{base}/tests/api/__init__.py": [""],
+        f"{base}/src/pkg{n}/sub/mod.py": ["X = 1\n", "import os  # a longer first line\n"],
         f"{base}/pyproject.toml": pyproject_variants(n),
         f"{base}/tests/test_member{n}.py": module_variants(n),
         f"{base}/tests/test_extra.py": module_variants(n),
@@ -220,3 +234,40 @@ def test_a_disk_change_is_seen_after_the_same_buffers_were_checked(tmp_path: Pat
     second = checker.check(engine.Options(), {}, True)
     assert [f.path for f in second.findings if f.code == "PD901"] == [rel]
     assert comparable(second) == comparable(engine.check(str(root), engine.Options(), {}, True))
+
+
+def test_findings_taken_over_for_unchanged_members_equal_a_fresh_check(tmp_path: Path) -> None:
+    """A rule's findings for a member are kept only while that member and the files the rule read
+    for it are unchanged: an edit to its pyproject.toml or to a file a finding points into is seen."""
+    root = tmp_path / "mono"
+    build(root)
+    checker = engine.Checker(str(root))
+    options = engine.Options()
+    first = checker.check(options, {}, True)
+    assert {f.path for f in first.findings if f.code == "PD101"} == {
+        f"packages/member{n}/src/pkg{n}/sub/mod.py" for n in range(0, MEMBERS, 2)
+    }
+    edits = [
+        {"packages/member2/pyproject.toml": MEMBER_PYPROJECT.format(n=2) + NAMESPACES_FALSE},
+        {"packages/member2/src/pkg2/sub/mod.py": "import os  # a longer first line\n"},
+        {"packages/member1/pyproject.toml": pyproject_variants(1)[1]},
+        {"pyproject.toml": ROOT_VARIANTS[-1]},  # importlib mode for every member: no PD205
+        {"packages/member2/pyproject.toml": pyproject_variants(2)[3]},  # testpaths: PD304's fix changes
+        {"packages/member1/tests/unit/test_util.py": "import os  # the first line is longer now\n"},
+        {},
+    ]
+    seen = set()
+    clashes = []
+    enable = []
+    for overlay in edits:
+        report = checker.check(options, overlay, True)
+        fresh = engine.check(str(root), options, overlay, True)
+        assert comparable(report) == comparable(fresh), overlay
+        seen.add(
+            tuple((f.path, f.severity, f.message, f.range) for f in report.findings if f.code == "PD101")
+        )
+        clashes.append([(f.path, f.range) for f in report.findings if f.code == "PD205"])
+        enable.append([f.fix for f in report.findings if f.code == "PD304" and "member2" in f.path])
+    assert len(seen) == 3  # each of the first two edits changed member2's PD101 finding
+    assert clashes[0] and clashes[0] != clashes[5] and not clashes[3]
+    assert enable[0] and enable[4] != enable[0]

@@ -6,12 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from lsprotocol.converters import get_converter
+from pytest_lsp import client_capabilities
 
+from pyproj_doctor import engine
+from pyproj_doctor.lsp.convert import diagnostics, disabled_actions
 from tests.lsp_support import Editor, client, editor, uri
+from tests.test_incremental import MEMBER_PYPROJECT, ROOT_VARIANTS, build, module_variants, pyproject_variants
 
 __all__ = ["client", "editor"]
 
 MEMBERS = 3
+CONVERTER = get_converter()
 MEMBER = '[project]\nname = "member{n}"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
 
 
@@ -69,3 +75,44 @@ async def test_a_member_edit_publishes_its_documents_only_and_undo_restores_all(
     await editor.code_actions(edited)
     assert {p.uri for p in editor.published} == {uri(edited), uri(first_test)}
     assert snapshot(editor) == before
+
+
+def published(editor: Editor) -> dict[str, object]:
+    """The diagnostics on screen, per document, as sent over the wire."""
+    return {u: CONVERTER.unstructure(list(d)) for u, d in editor.client.diagnostics.items() if d}
+
+
+def fresh(root: Path, overlay: dict[str, str]) -> dict[str, object]:
+    """What a fresh full check of the same buffers gives, as the server would publish it."""
+    report = engine.check(str(root), engine.Options(), overlay, True)
+    capabilities = client_capabilities("visual-studio-code")
+    by_uri = diagnostics(
+        str(root), report.findings, report.snapshot.text, "utf-16", disabled_actions(capabilities)
+    )
+    return {u: CONVERTER.unstructure(d) for u, d in by_uri.items() if d}
+
+
+async def test_edits_to_one_member_publish_what_a_fresh_check_gives(editor: Editor, tmp_path: Path) -> None:
+    """The server keeps each member's results between checks; after each edit (a member's
+    pyproject.toml, the root's, a test module) what it published equals a fresh full check."""
+    root = tmp_path / "mono"
+    build(root)
+    await editor.start(root)
+    await editor.until(lambda: published(editor) == fresh(root, {}))
+    overlay: dict[str, str] = {}
+    edits = [
+        ("packages/member1/pyproject.toml", MEMBER_PYPROJECT.format(n=1) + "x"),
+        ("packages/member1/pyproject.toml", pyproject_variants(1)[-1]),
+        ("pyproject.toml", ROOT_VARIANTS[1]),
+        ("packages/member2/tests/test_member2.py", module_variants(2)[1]),
+        ("packages/member1/pyproject.toml", MEMBER_PYPROJECT.format(n=1)),
+    ]
+    for rel, text in edits:
+        if rel not in overlay:
+            editor.open(root / rel)
+        editor.change(root / rel, text)
+        overlay[rel] = text
+        await editor.code_actions(root / rel)  # answered once the report of this version is in
+        expected = fresh(root, overlay)
+        await editor.until(lambda: published(editor) == expected)  # noqa: B023
+        assert published(editor) == expected

@@ -80,6 +80,21 @@ class Context:
         """Create empty files (``__init__.py``)."""
         return self.fix(description, lambda: [create_file(self.ws.snapshot, p, "") for p in paths])
 
+    def per_project(
+        self, code: str, project: Project, uses: object, compute: Callable[[], Iterable[Finding]]
+    ) -> list[Finding]:
+        """A rule's findings for one project, kept across checks (see ``Workspace.kept``):
+        ``uses`` holds every value ``compute`` takes from other projects or folders."""
+        return self.ws.kept((code, project.dir), [project], uses, lambda: list(compute()))
+
+    def per_folder(
+        self, code: str, folder: VsCodeFolder, compute: Callable[[], Iterable[Finding]]
+    ) -> list[Finding]:
+        """A rule's findings for one VS Code folder, kept across checks (see ``Workspace.kept``):
+        ``compute`` may look at the folder, its projects and any file, nothing else."""
+        uses = (folder.dir, folder.workspace_files, folder.pyright)
+        return self.ws.kept((code, "folder", folder.dir), folder.projects, uses, lambda: list(compute()))
+
     def related(self, path: str, span: Span, message: str, site: bool = False) -> Related:
         return Related(path, self.range(path, span), message, site)
 

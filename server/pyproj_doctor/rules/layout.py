@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from pyproj_doctor.findings import Applicability, Finding, Severity
@@ -14,7 +15,7 @@ from pyproj_doctor.workspace.namespaces import (
     namespace_reason,
 )
 from pyproj_doctor.workspace.paths import join
-from pyproj_doctor.workspace.projects import drops_namespace_folders, is_test_data
+from pyproj_doctor.workspace.projects import Project, drops_namespace_folders, is_test_data
 
 
 @rule(
@@ -51,51 +52,64 @@ def PD101(ctx: Context) -> Iterator[Finding]:
     for project in ws.projects:
         if is_test_data(ws, project):
             continue
-        tests = {m.path for m in project.test_modules}
-        dropped = drops_namespace_folders(ws, project)
-        for root in project.source_roots:
-            for top_name, top in root.packages.items():
-                if top.endswith((".py", ".pyi")):
+        # What PD101 takes from other projects: whether each of its names has portions elsewhere.
+        uses = tuple(
+            (name, len(roots_by_name.get(name, ())))
+            for root in project.source_roots
+            for name in root.packages
+        )
+        yield from ctx.per_project(
+            "PD101", project, uses, functools.partial(_pd101, ctx, project, roots_by_name)
+        )
+
+
+def _pd101(ctx: Context, project: Project, roots_by_name: dict[str, set[str]]) -> Iterator[Finding]:
+    ws = ctx.ws
+    tests = {m.path for m in project.test_modules}
+    dropped = drops_namespace_folders(ws, project)
+    for root in project.source_roots:
+        for top_name, top in root.packages.items():
+            if top.endswith((".py", ".pyi")):
+                continue
+            is_regular = ws.has_file(top, "__init__.py")
+            if root.layout == "flat" and not is_regular:
+                continue
+            if not is_regular and (
+                namespace_reason(ws, project, top_name) is not None
+                or len(roots_by_name.get(top_name, ())) > 1  # portions in two search roots
+            ):
+                continue
+            for folder in ws.index.walk(top):
+                files = ws.files(folder)
+                modules = importable_modules(ws, folder)
+                if not modules or "__init__.py" in files:
                     continue
-                is_regular = ws.has_file(top, "__init__.py")
-                if root.layout == "flat" and not is_regular:
-                    continue
-                if not is_regular and (
-                    namespace_reason(ws, project, top_name) is not None
-                    or len(roots_by_name.get(top_name, ())) > 1  # portions in two search roots
-                ):
-                    continue
-                for folder in ws.index.walk(top):
-                    files = ws.files(folder)
-                    modules = importable_modules(ws, folder)
-                    if not modules or "__init__.py" in files:
-                        continue
-                    if all(f"{folder}/{m}" in tests or m == "conftest.py" for m in modules):
-                        continue  # a folder of test modules: pytest's rootdir-based layout needs no package
-                    if not is_identifier_path(folder[len(root.path) + 1 :] if root.path != "." else folder):
-                        continue  # scripts in a folder `import` cannot name
-                    module = join(folder, modules[0])
-                    inits = missing_inits(ws, root.path, folder)
-                    nested = is_regular and folder != top
-                    if not nested:
-                        why = (
-                            "pytest, coverage and Pylance can disagree about its name and "
-                            "whether it is collected."
-                        )
-                    elif dropped is not None:
-                        why = f"{dropped} leaves it out, so built wheels and installs lack it."
-                    else:
-                        why = (
-                            f"it imports as part of `{top_name}`, but coverage does not list its "
-                            "files until they are imported."
-                        )
-                    yield PD101.at(
-                        module,
-                        ctx.first_line(module),
-                        f"`{folder}` holds modules but no `__init__.py`, so it is a namespace package: {why}",
-                        ctx.create_fix("Create " + ", ".join(inits), inits),
-                        severity=Severity.HINT if nested and dropped is None else None,
+                if all(f"{folder}/{m}" in tests or m == "conftest.py" for m in modules):
+                    continue  # a folder of test modules: pytest's rootdir-based layout needs no package
+                if not is_identifier_path(folder[len(root.path) + 1 :] if root.path != "." else folder):
+                    continue  # scripts in a folder `import` cannot name
+                module = join(folder, modules[0])
+                inits = missing_inits(ws, root.path, folder)
+                nested = is_regular and folder != top
+                if not nested:
+                    why = (
+                        "pytest, coverage and Pylance can disagree about its name and "
+                        "whether it is collected."
                     )
+                elif dropped is not None:
+                    why = f"{dropped} leaves it out, so built wheels and installs lack it."
+                else:
+                    why = (
+                        f"it imports as part of `{top_name}`, but coverage does not list its "
+                        "files until they are imported."
+                    )
+                yield PD101.at(
+                    module,
+                    ctx.first_line(module),
+                    f"`{folder}` holds modules but no `__init__.py`, so it is a namespace package: {why}",
+                    ctx.create_fix("Create " + ", ".join(inits), inits),
+                    severity=Severity.HINT if nested and dropped is None else None,
+                )
 
 
 @rule(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from pyproj_doctor.workspace.install import build_backend, is_compiled, workflow
 from pyproj_doctor.workspace.paths import join, parent, relative
 from pyproj_doctor.workspace.projects import Project, TestModule
 from pyproj_doctor.workspace.pytest_config import Option, PytestConfig, find_config, has_glob
-from pyproj_doctor.workspace.runs import Run, collects, env_paths, plain_pytest
+from pyproj_doctor.workspace.runs import Run, collects, env_paths, plain_pytest, run_inputs
 
 
 def _config_label(config: PytestConfig) -> str:
@@ -516,33 +517,39 @@ def PD205(ctx: Context) -> Iterator[Finding]:
         run = plain_pytest(ctx.ws, project)
         if run.import_mode() == "importlib":
             continue
-        groups: dict[str, list[str]] = {}
-        for module in _one_session(ctx, run, project):
-            groups.setdefault(_module_name(ctx, module.path), []).append(module.path)
-        clashes = {name: paths for name, paths in groups.items() if len(paths) > 1}
-        if not clashes:
-            continue
-        for name, paths in sorted(clashes.items()):
-            folders = _package_chain(ctx, paths)
-            new_inits = frozenset(folders)
-            renamed = [_module_name(ctx, m.path, new_inits) for m in project.test_modules]
-            fix = None
-            if len(set(renamed)) == len(renamed) and folders:
-                inits = [join(f, "__init__.py") for f in folders]
-                fix = ctx.create_fix("Create " + ", ".join(inits), inits)
-            for path in paths[1:]:
-                others = [p for p in paths if p != path]
-                yield PD205.at(
-                    path,
-                    ctx.first_line(path),
-                    f"`{path}` and {', '.join(f'`{o}`' for o in others)} are both imported as "
-                    f'module `{name}`: pytest stops collection with "import file mismatch". '
-                    "Rename one or add `__init__.py` files. (`--import-mode=importlib` avoids the "
-                    "clash too, but then neither a root `conftest.py` nor the test folders are put on "
-                    "sys.path, so imports that rely on that break under plain `pytest`.)",
-                    fix,
-                    related=tuple(ctx.related(o, (0, 0), "imported under the same name") for o in others),
-                )
+        # All it takes from elsewhere is the run: its configuration and environment.
+        uses = run_inputs(ctx.ws, run)
+        yield from ctx.per_project("PD205", project, uses, functools.partial(_pd205, ctx, project, run))
+
+
+def _pd205(ctx: Context, project: Project, run: Run) -> Iterator[Finding]:
+    groups: dict[str, list[str]] = {}
+    for module in _one_session(ctx, run, project):
+        groups.setdefault(_module_name(ctx, module.path), []).append(module.path)
+    clashes = {name: paths for name, paths in groups.items() if len(paths) > 1}
+    if not clashes:
+        return
+    for name, paths in sorted(clashes.items()):
+        folders = _package_chain(ctx, paths)
+        new_inits = frozenset(folders)
+        renamed = [_module_name(ctx, m.path, new_inits) for m in project.test_modules]
+        fix = None
+        if len(set(renamed)) == len(renamed) and folders:
+            inits = [join(f, "__init__.py") for f in folders]
+            fix = ctx.create_fix("Create " + ", ".join(inits), inits)
+        for path in paths[1:]:
+            others = [p for p in paths if p != path]
+            yield PD205.at(
+                path,
+                ctx.first_line(path),
+                f"`{path}` and {', '.join(f'`{o}`' for o in others)} are both imported as "
+                f'module `{name}`: pytest stops collection with "import file mismatch". '
+                "Rename one or add `__init__.py` files. (`--import-mode=importlib` avoids the "
+                "clash too, but then neither a root `conftest.py` nor the test folders are put on "
+                "sys.path, so imports that rely on that break under plain `pytest`.)",
+                fix,
+                related=tuple(ctx.related(o, (0, 0), "imported under the same name") for o in others),
+            )
 
 
 def _package_chain(ctx: Context, paths: list[str]) -> list[str]:

@@ -44,6 +44,7 @@ from pyproj_doctor.workspace.projects import Project
 from pyproj_doctor.workspace.runs import explorer_run, imports_ok, positional_args, resolve_in, uses_pyargs
 from pyproj_doctor.workspace.venv import Venv
 from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder, shares_vscode
+from pyproj_doctor.workspace.workspace import Workspace
 
 EXTRA_PATHS = "python.analysis.extraPaths"
 BASED_EXTRA_PATHS = "basedpyright.analysis.extraPaths"
@@ -187,28 +188,29 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         extra_key = EXTRA_PATHS if server == "Pylance" else BASED_EXTRA_PATHS
         venv = explorer_venv(ws, folder)
         paths = search_paths(ws, folder, venv, server)
-        outside = paths.without_env()
         failing: dict[str, list[tuple[Project, str, Origin]]] = {}
         # Files of an execution environment with its own extraPaths: that list is what to extend.
         own_env: dict[int, dict[str, list[tuple[Project, str, Origin]]]] = {}
         env_only: set[str] = set()  # roots Pylance finds only through `.env` PYTHONPATH
         for project in folder.projects:
-            for module in project.test_modules:
-                for imported in module.imports:
-                    origin = names.get(imported.name)
-                    if origin is None or not within(origin.path, folder.dir):
-                        continue
-                    expected = ws.abspath(origin.path)
-                    if imports_ok(pyright_resolve(ws, outside, module.path, imported.name), expected):
-                        continue
-                    environment = paths.environment(ws, module.path)
-                    if environment is not None and environment.extra is not None:
-                        group = own_env.setdefault(environment.index, {})
-                        group.setdefault(origin.root.path, []).append((project, module.path, origin))
-                        continue
-                    if imports_ok(pyright_resolve(ws, paths, module.path, imported.name), expected):
-                        env_only.add(origin.root.path)
-                    failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+            imported = sorted({i.name for m in project.test_modules for i in m.imports if i.name in names})
+            # All the lookups take from elsewhere: the folder's search paths and where each name lives.
+            uses = (folder.dir, paths, [(n, names[n].path, names[n].root.path) for n in imported])
+            unresolved = ws.kept(
+                ("PD301", folder.dir, project.dir),
+                [project],
+                uses,
+                functools.partial(_unresolved, ws, folder, paths, project, names),
+            )
+            for module_path, name, environment_index, through_env in unresolved:
+                origin = names[name]
+                if environment_index is not None:
+                    group = own_env.setdefault(environment_index, {})
+                    group.setdefault(origin.root.path, []).append((project, module_path, origin))
+                    continue
+                if through_env:
+                    env_only.add(origin.root.path)
+                failing.setdefault(origin.root.path, []).append((project, module_path, origin))
         if pyright is not None:
             for index, group in sorted(own_env.items()):
                 yield _pd301_environment(
@@ -251,6 +253,30 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         yield _pd301(
             ctx, folder, project, roots, packages, target_config, ref, note, severity, only_env, server
         )
+
+
+def _unresolved(
+    ws: Workspace, folder: VsCodeFolder, paths: SearchPaths, project: Project, names: dict[str, Origin]
+) -> list[tuple[str, str, int | None, bool]]:
+    """(module, name, execution environment with its own extraPaths, resolved through `.env` only)
+    of each first-party import of the project's tests that pyright outside VS Code cannot resolve."""
+    outside = paths.without_env()
+    out: list[tuple[str, str, int | None, bool]] = []
+    for module in project.test_modules:
+        for imported in module.imports:
+            origin = names.get(imported.name)
+            if origin is None or not within(origin.path, folder.dir):
+                continue
+            expected = ws.abspath(origin.path)
+            if imports_ok(pyright_resolve(ws, outside, module.path, imported.name), expected):
+                continue
+            environment = paths.environment(ws, module.path)
+            if environment is not None and environment.extra is not None:
+                out.append((module.path, imported.name, environment.index, False))
+                continue
+            through_env = imports_ok(pyright_resolve(ws, paths, module.path, imported.name), expected)
+            out.append((module.path, imported.name, None, through_env))
+    return out
 
 
 def _pd301_tool(
@@ -817,62 +843,66 @@ def PD304(ctx: Context) -> Iterator[Finding]:
     "Python: Configure Tests" would: ``pytestEnabled: true``,
     ``unittestEnabled: false`` and ``pytestArgs`` naming the tests folder (an
     empty list when ``testpaths`` already does, so discovery follows it)."""
+    for folder in ctx.ws.folders:
+        yield from ctx.per_folder("PD304", folder, functools.partial(_pd304, ctx, folder))
+
+
+def _pd304(ctx: Context, folder: VsCodeFolder) -> Iterator[Finding]:
     ws = ctx.ws
-    for folder in ws.folders:
-        projects = _pytest_projects(folder)
-        if not projects:
-            continue
-        enabled = ws.setting(folder, PYTEST_ENABLED)
-        unittest = ws.setting(folder, UNITTEST_ENABLED)
-        if enabled is None or enabled.value is not True:
-            if enabled is not None:
-                value_node = enabled.prop.value_node
-                assert value_node is not None
-                path, range_ = enabled.path, ctx.range(enabled.path, (value_node.offset, value_node.end))
-                target, prefix = enabled.path, _json_path(enabled)[:-1]
-            else:
-                # A setting of the whole folder: reported at the folder's own project when it
-                # has one, not at whichever nested project with tests sorts first.
-                own = next((p for p in folder.projects if p.dir == folder.dir and p.pyproject), None)
-                path, range_ = _settings_anchor(ctx, folder, own or projects[0])
-                target, prefix = folder.settings_path, ()
-            ops = [json_set((*prefix, PYTEST_ENABLED), True)]
-            if unittest is None or unittest.value is not False:
-                ops.append(json_set((*prefix, UNITTEST_ENABLED), False))
-            if ws.setting(folder, PYTEST_ARGS) is None:
-                ops.append(json_set((*prefix, PYTEST_ARGS), _pytest_args_for(ctx, folder, projects)))
-            count = sum(len(p.test_modules) for p in projects)
-            # Team advice only where the team shares VS Code settings; otherwise a hint for you.
-            if ws.gitignored(folder.settings_path):
-                personal = " (`.vscode` is gitignored here: a setting for you, not the team)."
-            elif enabled is None and not shares_vscode(ws, folder):
-                personal = " (no `.vscode` is shared here: a setting for you, not the team)."
-            else:
-                personal = ""
-            yield PD304.at(
-                path,
-                range_,
-                f"{count} pytest test module(s) exist but `{PYTEST_ENABLED}` is not true for "
-                f"{_folder_label(folder)}: the Test Explorer will not discover them" + (personal or "."),
-                ctx.json_fix(f"Enable pytest for the Test Explorer in {target}", target, ops),
-                severity=Severity.HINT if personal else None,
-            )
-        elif unittest is not None and unittest.value is True:
-            value_node = unittest.prop.value_node
+    projects = _pytest_projects(folder)
+    if not projects:
+        return
+    enabled = ws.setting(folder, PYTEST_ENABLED)
+    unittest = ws.setting(folder, UNITTEST_ENABLED)
+    if enabled is None or enabled.value is not True:
+        if enabled is not None:
+            value_node = enabled.prop.value_node
             assert value_node is not None
-            # A shared setting that makes the Test Explorer run the wrong framework breaks it for everyone.
-            yield PD304.at(
+            path, range_ = enabled.path, ctx.range(enabled.path, (value_node.offset, value_node.end))
+            target, prefix = enabled.path, _json_path(enabled)[:-1]
+        else:
+            # A setting of the whole folder: reported at the folder's own project when it has
+            # one, not at whichever nested project with tests sorts first.
+            own = next((p for p in folder.projects if p.dir == folder.dir and p.pyproject), None)
+            path, range_ = _settings_anchor(ctx, folder, own or projects[0])
+            target, prefix = folder.settings_path, ()
+        ops = [json_set((*prefix, PYTEST_ENABLED), True)]
+        if unittest is None or unittest.value is not False:
+            ops.append(json_set((*prefix, UNITTEST_ENABLED), False))
+        if ws.setting(folder, PYTEST_ARGS) is None:
+            ops.append(json_set((*prefix, PYTEST_ARGS), _pytest_args_for(ctx, folder, projects)))
+        count = sum(len(p.test_modules) for p in projects)
+        # Team advice only where the team shares VS Code settings; otherwise a hint for you.
+        if ws.gitignored(folder.settings_path):
+            personal = " (`.vscode` is gitignored here: a setting for you, not the team)."
+        elif enabled is None and not shares_vscode(ws, folder):
+            personal = " (no `.vscode` is shared here: a setting for you, not the team)."
+        else:
+            personal = ""
+        yield PD304.at(
+            path,
+            range_,
+            f"{count} pytest test module(s) exist but `{PYTEST_ENABLED}` is not true for "
+            f"{_folder_label(folder)}: the Test Explorer will not discover them" + (personal or "."),
+            ctx.json_fix(f"Enable pytest for the Test Explorer in {target}", target, ops),
+            severity=Severity.HINT if personal else None,
+        )
+    elif unittest is not None and unittest.value is True:
+        value_node = unittest.prop.value_node
+        assert value_node is not None
+        # A shared setting that makes the Test Explorer run the wrong framework breaks it for everyone.
+        yield PD304.at(
+            unittest.path,
+            ctx.range(unittest.path, (value_node.offset, value_node.end)),
+            f"`{UNITTEST_ENABLED}` is true for a pytest suite: the Test Explorer runs unittest, "
+            "which does not understand pytest tests and fixtures.",
+            ctx.json_fix(
+                f"Set {UNITTEST_ENABLED} to false in {unittest.path}",
                 unittest.path,
-                ctx.range(unittest.path, (value_node.offset, value_node.end)),
-                f"`{UNITTEST_ENABLED}` is true for a pytest suite: the Test Explorer runs unittest, "
-                "which does not understand pytest tests and fixtures.",
-                ctx.json_fix(
-                    f"Set {UNITTEST_ENABLED} to false in {unittest.path}",
-                    unittest.path,
-                    [json_set(_json_path(unittest), False)],
-                ),
-                severity=Severity.WARNING,
-            )
+                [json_set(_json_path(unittest), False)],
+            ),
+            severity=Severity.WARNING,
+        )
 
 
 @rule(

@@ -25,6 +25,7 @@ from pyproj_doctor.workspace.runs import (
     imports_ok,
     plain_pytest,
     resolve_in,
+    run_inputs,
     run_key,
     sys_path,
 )
@@ -190,7 +191,11 @@ def run_path(ws: Workspace, run: Run) -> list[str]:
     key = ("sys_path", run_key(run))
     cached = ws.memo.get(key)
     if cached is None:
-        cached = ws.memo[key] = sys_path(ws, run, _candidates(ws, run))
+        # Kept across checks (see Workspace.kept): a member's own runs depend on that member alone.
+        candidates = _candidates(ws, run)
+        cached = ws.memo[key] = ws.kept(
+            key, candidates, run_inputs(ws, run), lambda: sys_path(ws, run, candidates)
+        )
     return cast(list[str], cached)
 
 
@@ -217,17 +222,35 @@ def lookup(ws: Workspace, run: Run, path: list[str], origin: Origin) -> Lookup:
 def failures(ws: Workspace, project: Project, names: dict[str, Origin] | None = None) -> list[Failure]:
     """Each first-party import of the project's tests that a run cannot import."""
     names = names if names is not None else first_party(ws)
-    wanted = {ref.name for m in project.test_modules for ref in m.imports if ref.name in names}
+    wanted = sorted({ref.name for m in project.test_modules for ref in m.imports if ref.name in names})
     if not wanted:
         return []
-    out: list[Failure] = []
-    for run in runs_for(ws, project):
-        path = run_path(ws, run)
-        broken = {n for n in wanted if not lookup(ws, run, path, names[n]).ok}
+    runs = runs_for(ws, project)
+    paths = [run_path(ws, run) for run in runs]
+    # All that the lookups take from other projects: where each wanted name lives and who owns it.
+    origins = [
+        (n, names[n].path, names[n].root.path, names[n].project.name, names[n].project.dir) for n in wanted
+    ]
+    found = ws.kept(
+        ("failures", project.dir),
+        [project],
+        ([run_inputs(ws, run) for run in runs], paths, origins),
+        lambda: _failures(ws, project, runs, paths, {n: names[n] for n in wanted}),
+    )
+    return [Failure(runs[i], project, module, ref, names[ref.name]) for i, module, ref in found]
+
+
+def _failures(
+    ws: Workspace, project: Project, runs: list[Run], paths: list[list[str]], names: dict[str, Origin]
+) -> list[tuple[int, TestModule, ImportRef]]:
+    """(run, module, import) of each failing import: the runs and origins are bound by the caller."""
+    out: list[tuple[int, TestModule, ImportRef]] = []
+    for index, (run, path) in enumerate(zip(runs, paths)):
+        broken = {n for n, origin in names.items() if not lookup(ws, run, path, origin).ok}
         for module in project.test_modules:
             if not collects(ws, run, module.path):
                 continue
             for ref in module.imports:
                 if ref.name in broken:
-                    out.append(Failure(run, project, module, ref, names[ref.name]))
+                    out.append((index, module, ref))
     return out

@@ -160,6 +160,7 @@ def _owned_project(ws: Workspace, pdir: str, dirs: list[str]) -> Project:
     else:
         project, reads = ws.snapshot.record(build)
         model.projects[pdir] = (reads, project)
+    ws.discovered[pdir] = project
     # A copy: the checks that share it each set its VS Code folder.
     return replace(project)
 

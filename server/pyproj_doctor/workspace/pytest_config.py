@@ -79,6 +79,7 @@ def read_config(
     """
     key = ("pytest-config", folder, name, has_file is None)
     if key in snapshot.memo:
+        snapshot.saw(join(folder, name))
         return cast("PytestConfig | None", snapshot.memo[key])
     config = _read_config(snapshot, folder, name, has_file)
     snapshot.memo[key] = config
@@ -133,6 +134,8 @@ def find_config(
         key: tuple[object, ...] = ("pytest-find-config", folder, has_file is None)
         if key in memo:
             found = memo[key]
+            if snapshot.recording:
+                _note_walk(snapshot, folder, cast("tuple[PytestConfig | None, PytestConfig | None]", found))
             break
         asked.append(key)
         here = _in_folder(snapshot, folder, has_file)
@@ -143,6 +146,18 @@ def find_config(
     for seen in asked:
         memo[seen] = found
     return cast("tuple[PytestConfig | None, PytestConfig | None]", found)
+
+
+def _note_walk(
+    snapshot: Snapshot, start: str, found: tuple[PytestConfig | None, PytestConfig | None]
+) -> None:
+    """The files a walk from ``start`` read to find ``found`` (see ``Snapshot.saw``)."""
+    stop = found[0].folder if found[0] is not None else None
+    folder: str | None = start
+    while folder is not None:
+        for name in CONFIG_NAMES:
+            snapshot.saw(join(folder, name))
+        folder = None if folder in (stop, ROOT) else parent(folder)
 
 
 def _in_folder(

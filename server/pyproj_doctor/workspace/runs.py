@@ -259,12 +259,14 @@ def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 def _collection(ws: Workspace, run: Run) -> _Collection:
     key = ("collection", run_key(run))
-    plan = ws.memo.get(key)
+    plan = ws.facts.get(key)
+    if plan is not None and run.config is not None:
+        ws.snapshot.saw(run.config.path)
     if plan is None:
         ignore_paths, globs = _ignored(run)
         base = ws.snapshot.abspath(run.cwd)
         absolute_globs = [p for g in globs for p in (os.path.join(base, g), g)]
-        plan = ws.memo[key] = _Collection(
+        plan = ws.facts[key] = _Collection(
             run.start_dirs(ws), ignore_paths, _any_of(absolute_globs), _any_of(list(_norecurse(run)))
         )
     return cast(_Collection, plan)
@@ -285,12 +287,22 @@ def run_key(run: Run) -> tuple[object, ...]:
     )
 
 
+def run_inputs(ws: Workspace, run: Run) -> tuple[object, ...]:
+    """A run as a value that can be compared across checks of one disk: its key and the text
+    of its configuration (the configuration is read from that file alone, environments from
+    the disk alone)."""
+    config = run.config
+    return (run_key(run), None if config is None else ws.snapshot.version(config.path))
+
+
 def collects(ws: Workspace, run: Run, path: str) -> bool:
     """Whether the run would collect the test module at ``path`` (workspace-relative)."""
     key = ("collects", run_key(run), path)
-    found = ws.memo.get(key)
+    found = ws.facts.get(key)
     if found is None:
-        found = ws.memo[key] = _collects(ws, run, path)
+        found = ws.facts[key] = _collects(ws, run, path)
+    elif run.config is not None:
+        ws.snapshot.saw(run.config.path)
     return cast(bool, found)
 
 
@@ -345,12 +357,18 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     inserted: list[str] = []
     mode = run.import_mode()
     if mode in ("prepend", "append"):
+        inputs = run_inputs(ws, run)
         for project in projects:
-            modules = [m for m in project.test_modules if collects(ws, run, m.path)]
-            for rel in [*_conftests(ws, run, project.conftests), *(m.path for m in modules)]:
-                base = basedir(ws, rel)
-                if base != "..":
-                    inserted.append(abspath(base))
+            # Kept across checks (see Workspace.kept): a run at a uv workspace root collects
+            # every member, and an edit changes one.
+            inserted.extend(
+                ws.kept(
+                    ("inserted", project.dir, inputs[0]),
+                    [project],
+                    inputs,
+                    functools.partial(_inserted, ws, run, project),
+                )
+            )
     for project in projects:
         inserted.extend(_django_paths(ws, run, project))
     path = [*inserted, *front] if mode == "prepend" else [*front]
@@ -365,18 +383,31 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     return list(dict.fromkeys(path))
 
 
+def _inserted(ws: Workspace, run: Run, project: Project) -> list[str]:
+    """The folders prepend or append mode inserts for one project's collected modules and conftests."""
+    out = []
+    modules = [m for m in project.test_modules if collects(ws, run, m.path)]
+    for rel in [*_conftests(ws, run, project.conftests), *(m.path for m in modules)]:
+        base = basedir(ws, rel)
+        if base != "..":
+            out.append(ws.snapshot.abspath(base))
+    return out
+
+
 def _pythonpath(ws: Workspace, config: PytestConfig) -> list[str]:
     """The configuration's ``pythonpath`` as absolute folders, once per check: every member of
     a uv workspace runs under the root's configuration."""
     key = ("pythonpath-abs", config.path, config.kind)
-    found = ws.memo.get(key)
-    if found is None:
+    found = ws.facts.get(key)
+    if found is not None:
+        ws.snapshot.saw(config.path)
+    else:
         found = []
         option = config.get("pythonpath")
         if option is not None:
             base = ws.snapshot.abspath(config.folder)
             found = [os.path.normpath(os.path.join(base, w.text)) for w in option.words]
-        ws.memo[key] = found
+        ws.facts[key] = found
     return cast("list[str]", found)
 
 
@@ -412,15 +443,17 @@ class Resolution:
 def resolve_in(ws: Workspace, path_entries: list[str], name: str) -> Resolution:
     """``resolve``, looking closely only at the entries that hold something called ``name``:
     each folder is listed once per check, whatever the number of paths and names."""
-    index = cast("_NameIndex | None", ws.memo.get(("importable-names",)))
+    # Read from the disk alone: kept while the disk does not change, shared by concurrent checks
+    # (a folder is listed as indexed only once its names are in).
+    index = cast("_NameIndex | None", ws.disk.get(("importable-names",)))
     if index is None:
-        index = ws.memo[("importable-names",)] = _NameIndex()
+        index = ws.disk[("importable-names",)] = _NameIndex()
     if not index.folders.issuperset(path_entries):
         for entry in path_entries:
             if entry not in index.folders:
-                index.folders.add(entry)
                 for found in _names_in(ws, entry):
                     index.holders.setdefault(found, set()).add(entry)
+                index.folders.add(entry)
     holders = index.holders.get(name)
     if not holders:
         return resolve([], name)
@@ -440,7 +473,7 @@ def resolve_in(ws: Workspace, path_entries: list[str], name: str) -> Resolution:
 
 
 class _NameIndex:
-    """For one check: which folders (of any ``sys.path`` asked about) hold each name."""
+    """Which folders (of any ``sys.path`` asked about) hold each name."""
 
     def __init__(self) -> None:
         self.folders: set[str] = set()

@@ -109,7 +109,8 @@ class Snapshot:
         self._abspaths: dict[str, str] = {}
         self.problems: dict[str, FileProblem] = {}
         # Values derived from this snapshot's texts alone (parsed configurations), computed
-        # once per check: many callers ask about the same few files.
+        # once per check: many callers ask about the same few files. Whoever takes a value
+        # from it notes the files it was made from (``saw``), for ``record``.
         self.memo: dict[tuple[object, ...], object] = {}
         self._recording: list[Reads] = []
 
@@ -117,16 +118,14 @@ class Snapshot:
     def record(self, compute: Callable[[], T]) -> tuple[T, Reads]:
         """``compute()`` and every file it read (see ``Reads``).
 
-        Its memo is its own: a value another computation put in ``memo`` would hide that
-        computation's reads from this one."""
+        A value found in ``memo`` hides the reads that made it: whoever keeps values there notes
+        those reads again (``saw``) when it takes one."""
         reads = Reads()
-        memo, self.memo = self.memo, {}
         self._recording.append(reads)
         try:
             value = compute()
         finally:
             self._recording.pop()
-            self.memo = memo
         return value, reads
 
     def replay(self, reads: Reads) -> None:
@@ -144,9 +143,24 @@ class Snapshot:
             for rel, version in reads.versions.items():
                 outer.versions.setdefault(rel, version)
 
+    @property
+    def recording(self) -> bool:
+        return bool(self._recording)
+
+    def saw(self, rel: str) -> None:
+        """Note that the computation under way depends on ``rel`` (read earlier, kept in a memo)."""
+        if self._recording:
+            self._saw(rel)
+
     def _saw(self, rel: str) -> None:
         for reads in self._recording:
             reads.versions.setdefault(rel, self.overlay.get(rel))
+
+    def version(self, rel: str) -> str | None:
+        """What a ``Reads`` would note for ``rel``: its unsaved text, None for the disk's."""
+        if self._recording:
+            self._saw(rel)
+        return self.overlay.get(rel)
 
     def forget_problem(self, rel: str) -> None:
         """Drop the problem noted for ``rel`` (its reader judges it no problem)."""
@@ -224,6 +238,8 @@ class Snapshot:
         return source.text if source is not None else None
 
     def line_index(self, rel: str) -> LineIndex:
+        if self._recording:
+            self._saw(rel)  # kept below: a text read through its index is read all the same
         index = self._indexes.get(rel)
         if index is None:
             index = LineIndex(self.text(rel) or "")

@@ -9,7 +9,8 @@ workspace-relative POSIX strings (``paths.ROOT`` for the root).
 from __future__ import annotations
 
 import os
-from typing import cast
+from collections.abc import Callable, Sequence
+from typing import TypeVar, cast
 
 from pyproj_doctor.formats import jsonc
 from pyproj_doctor.workspace import projects, vscode, walk
@@ -19,6 +20,8 @@ from pyproj_doctor.workspace.reuse import Model, Reuse
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.venv import Venv, read_venv
 from pyproj_doctor.workspace.vscode import SettingRef, VsCodeFolder
+
+T = TypeVar("T")
 
 
 class Workspace:
@@ -40,6 +43,9 @@ class Workspace:
             self.model = reuse.model(self.base_index, self._buffer_only_files())
         # Values derived from the whole workspace that several rules or projects ask for.
         self.memo: dict[tuple[object, ...], object] = {}
+        # Values derived from what their key names plus the listing, the disk and files they
+        # note on every use (``snapshot.saw``): unlike ``memo``, shared with ``kept`` computations.
+        self.facts: dict[tuple[object, ...], object] = {}
         # Facts read from the disk alone (never from buffers), for a caller that knows the
         # disk has not changed since it passed this dict in (the language server).
         self.disk: dict[tuple[object, ...], object] = disk if disk is not None else {}
@@ -51,10 +57,45 @@ class Workspace:
             self._merge_overlay()
             if self.model is not None:
                 self.model.index = self.index
+        # Each project as discovered (the copies in ``projects`` are this check's): the same object
+        # in two checks means the same files were read to discover it (see reuse.py).
+        self.discovered: dict[str, Project] = {}
         self.projects: list[Project] = projects.discover(self)
         self.folders: list[VsCodeFolder]
         self.code_workspaces: list[str]
         self.folders, self.code_workspaces = vscode.discover(self, self.projects)
+
+    # ------------------------------------------------------------------ reuse across checks
+    def kept(
+        self, key: tuple[object, ...], projects: Sequence[Project], uses: object, compute: Callable[[], T]
+    ) -> T:
+        """``compute()``, or its value from an earlier check of the same disk and listing.
+
+        Taken over when ``projects`` (every project ``compute`` looks at) were discovered from
+        the same files, ``uses`` (every other value it takes from the model: runs, names, paths)
+        is equal, and every file it read holds the same text. ``compute`` gets an empty ``memo``,
+        so all it reads is recorded; its value is shared between checks and never changed."""
+        model = self.model
+        discovered = tuple(self.discovered.get(p.dir) for p in projects)
+        if model is None or any(d is None for d in discovered):
+            return compute()
+        entry = model.values.get(key)
+        if (
+            entry is not None
+            and len(entry[0]) == len(discovered)
+            and all(a is b for a, b in zip(entry[0], discovered))
+            and entry[1] == uses
+            and entry[2].hold(self.snapshot)
+        ):
+            self.snapshot.replay(entry[2])
+            return cast(T, entry[3])
+        memo, self.memo = self.memo, {}
+        try:
+            value, reads = self.snapshot.record(compute)
+        finally:
+            self.memo = memo
+        model.values[key] = (cast("tuple[Project, ...]", discovered), uses, reads, value)
+        return value
 
     # ------------------------------------------------------------------ the tree
     def _buffer_only_files(self) -> frozenset[str]:
