@@ -65,8 +65,7 @@ class BasedpyrightServer(PyrightServer):
 _UNRESOLVED = re.compile(r'Import "([\w.]+)" could not be resolved')
 
 
-def basedpyright_unresolved(folder: Path, files: list[Path]) -> set[str]:
-    server = BasedpyrightServer(folder)
+def _unresolved(server: PyrightServer, files: list[Path]) -> set[str]:
     try:
         server.start()
         diagnostics = server.diagnose(files)
@@ -78,22 +77,15 @@ def basedpyright_unresolved(folder: Path, files: list[Path]) -> set[str]:
         for d in items
         if (m := _UNRESOLVED.search(d.get("message", "")))
     }
+
+
+def basedpyright_unresolved(folder: Path, files: list[Path]) -> set[str]:
+    return _unresolved(BasedpyrightServer(folder), files)
 
 
 def pylance_unresolved(folder: Path, files: list[Path]) -> set[str]:
     """npm pyright's language server with Pylance's defaults and the folder's settings.json."""
-    server = PyrightServer({folder: sys.executable})
-    try:
-        server.start()
-        diagnostics = server.diagnose(files)
-    finally:
-        server.close()
-    return {
-        m.group(1).split(".")[0]
-        for items in diagnostics.values()
-        for d in items
-        if (m := _UNRESOLVED.search(d.get("message", "")))
-    }
+    return _unresolved(PyrightServer({folder: sys.executable}), files)
 
 
 def _env() -> dict[str, str]:

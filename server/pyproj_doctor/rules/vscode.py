@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Range, Severity, TextEdit
@@ -230,9 +230,7 @@ def PD301(ctx: Context) -> Iterator[Finding]:
             continue
         later, commands = _installed_later(ctx, venv, failing)
         roots = sorted(failing)
-        packages = sorted(
-            {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
-        )
+        packages = _package_names(failing)
         project = failing[roots[0]][0][0]
         # Many roots make one edit. Before the workflow's install exists, extraPaths is what
         # makes the editor resolve the imports; afterwards the `.pth` path lines do.
@@ -292,23 +290,12 @@ def _pd301_tool(
     venv = explorer_venv(ws, folder)
     site = [*venv.site_packages, *venv.pth_paths] if venv is not None else []
     dirs = tool_search_dirs(ws, folder.dir, config, site)
-    failing: dict[str, list[tuple[Project, str, Origin]]] = {}
-    for project in folder.projects:
-        for module in project.test_modules:
-            for imported in module.imports:
-                origin = names.get(imported.name)
-                if origin is None or not within(origin.path, folder.dir):
-                    continue
-                if imports_ok(resolve_in(ws, dirs, imported.name), ws.abspath(origin.path)):
-                    continue
-                failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+    failing = _unresolved_by_root(ws, folder, names, lambda _module: dirs)
     if not failing:
         return
     later, commands = _installed_later(ctx, venv, failing)
     roots = sorted(failing)
-    packages = sorted(
-        {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
-    )
+    packages = _package_names(failing)
     values = [relative(r, parent(config.path)) for r in roots]
     signal = next(s for s in servers.others if s.server == server)
     if config.exists and config.key_span is not None:
@@ -370,23 +357,12 @@ def _pd301_jedi(ctx: Context, folder: VsCodeFolder, names: dict[str, Origin]) ->
     ws = ctx.ws
     venv = explorer_venv(ws, folder)
     paths = jedi_search_paths(ws, folder, venv)
-    failing: dict[str, list[tuple[Project, str, Origin]]] = {}
-    for project in folder.projects:
-        for module in project.test_modules:
-            for imported in module.imports:
-                origin = names.get(imported.name)
-                if origin is None or not within(origin.path, folder.dir):
-                    continue
-                found = resolve_in(ws, paths.for_file(ws, module.path), imported.name)
-                if not imports_ok(found, ws.abspath(origin.path)):
-                    failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+    failing = _unresolved_by_root(ws, folder, names, lambda module: paths.for_file(ws, module))
     if not failing:
         return
     later, commands = _installed_later(ctx, venv, failing)
     roots = sorted(failing)
-    packages = sorted(
-        {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
-    )
+    packages = _package_names(failing)
     values = ["./" + relative(r, folder.dir) for r in roots]
     ref = ws.setting(folder, AUTOCOMPLETE_PATHS)
     if ref is not None:
@@ -422,6 +398,30 @@ def _pd301_jedi(ctx: Context, folder: VsCodeFolder, names: dict[str, Origin]) ->
         fix,
         severity=Severity.HINT if len(later) == len(roots) else None,
     )
+
+
+def _unresolved_by_root(
+    ws: Workspace, folder: VsCodeFolder, names: dict[str, Origin], dirs_for: Callable[[str], list[str]]
+) -> dict[str, list[tuple[Project, str, Origin]]]:
+    """The folder's test imports of its own packages that the search path ``dirs_for(module)``
+    does not resolve, by the source root each package lives in."""
+    failing: dict[str, list[tuple[Project, str, Origin]]] = {}
+    for project in folder.projects:
+        for module in project.test_modules:
+            for imported in module.imports:
+                origin = names.get(imported.name)
+                if origin is None or not within(origin.path, folder.dir):
+                    continue
+                if not imports_ok(
+                    resolve_in(ws, dirs_for(module.path), imported.name), ws.abspath(origin.path)
+                ):
+                    failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+    return failing
+
+
+def _package_names(failing: dict[str, list[tuple[Project, str, Origin]]]) -> list[str]:
+    """The top-level names of the packages (or modules) the failing imports name."""
+    return sorted({o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i})
 
 
 def _installed_later(
@@ -491,9 +491,7 @@ def _pd301_environment(
     env = next(e for e in pyright.environments if e.index == index)
     roots = sorted(failing)
     later, commands = installed
-    packages = sorted(
-        {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i}
-    )
+    packages = _package_names(failing)
     values = [relative(r, pyright.folder) for r in roots]
     span = pyright.span
     fix = None
