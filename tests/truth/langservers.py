@@ -94,32 +94,22 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _cli_unresolved(command: list[str], folder: Path, pattern: str) -> set[str]:
+    """Run a checker's command line in the folder; the top-level names ``pattern`` captures."""
+    proc = subprocess.run(command, cwd=folder, env=_env(), capture_output=True, text=True, timeout=120)
+    return {name.split(".")[0] for name in re.findall(pattern, proc.stdout + proc.stderr)}
+
+
 def ty_unresolved(folder: Path, files: list[Path]) -> set[str]:
     """`ty check` in the folder (it finds ty.toml / `[tool.ty]` from there)."""
-    proc = subprocess.run(
-        [str(TY), "check", "--python", sys.executable, "--output-format", "concise", *map(str, files)],
-        cwd=folder,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    found = re.findall(r"Cannot resolve imported module `([\w.]+)`", proc.stdout + proc.stderr)
-    return {name.split(".")[0] for name in found}
+    command = [str(TY), "check", "--python", sys.executable, "--output-format", "concise", *map(str, files)]
+    return _cli_unresolved(command, folder, r"Cannot resolve imported module `([\w.]+)`")
 
 
 def pyrefly_unresolved(folder: Path, files: list[Path]) -> set[str]:
     """`pyrefly check` in the folder (it finds pyrefly.toml / `[tool.pyrefly]` from there)."""
-    proc = subprocess.run(
-        [str(PYREFLY), "check", "--python-interpreter-path", sys.executable, *map(str, files)],
-        cwd=folder,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    found = re.findall(r"Cannot find module `([\w.]+)`", proc.stdout + proc.stderr)
-    return {name.split(".")[0] for name in found}
+    command = [str(PYREFLY), "check", "--python-interpreter-path", sys.executable, *map(str, files)]
+    return _cli_unresolved(command, folder, r"Cannot find module `([\w.]+)`")
 
 
 class JediServer(PyrightServer):

@@ -234,12 +234,7 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         project = failing[roots[0]][0][0]
         # Many roots make one edit. Before the workflow's install exists, extraPaths is what
         # makes the editor resolve the imports; afterwards the `.pth` path lines do.
-        note = (
-            f" No environment exists here yet; after {', '.join(sorted(commands))} the install's "
-            "`.pth` path lines resolve them as well."
-            if later
-            else ""
-        )
+        note = _install_note(later, commands)
         # Nothing to configure: the workflow's install resolves them (PD201 names the command).
         severity = Severity.HINT if len(later) == len(roots) else None
         note += _stub_note(ctx, folder, paths, packages)
@@ -329,12 +324,7 @@ def _pd301_tool(
     else:
         searched = "the import root it infers (`src` when it exists, else the folder)"
     one = len(roots) == 1
-    note = (
-        f" No environment exists here yet; after {', '.join(sorted(commands))} the install's "
-        "`.pth` path lines resolve them as well."
-        if later
-        else ""
-    )
+    note = _install_note(later, commands)
     if server == "Pyrefly" and not config.entries and config.key_span is None and config.table_span is None:
         # Pyrefly's editor shows type errors once a config exists (pyrefly.org, configuration).
         note += " Adding Pyrefly's first config also makes its editor show type errors."
@@ -380,12 +370,7 @@ def _pd301_jedi(ctx: Context, folder: VsCodeFolder, names: dict[str, Origin]) ->
             lambda: [json_ops(ws.snapshot, target, [json_extend(json_path, values)])],
         )
     one = len(roots) == 1
-    note = (
-        f" No environment exists here yet; after {', '.join(sorted(commands))} the install's "
-        "`.pth` path lines resolve them as well."
-        if later
-        else ""
-    )
+    note = _install_note(later, commands)
     yield PD301.at(
         path,
         range_,
@@ -422,6 +407,16 @@ def _unresolved_by_root(
 def _package_names(failing: dict[str, list[tuple[Project, str, Origin]]]) -> list[str]:
     """The top-level names of the packages (or modules) the failing imports name."""
     return sorted({o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in failing.values() for _, _, o in i})
+
+
+def _install_note(later: list[str], commands: set[str]) -> str:
+    """What the workflow's install will resolve once it has run (see ``_installed_later``)."""
+    if not later:
+        return ""
+    return (
+        f" No environment exists here yet; after {', '.join(sorted(commands))} the install's "
+        "`.pth` path lines resolve them as well."
+    )
 
 
 def _installed_later(
