@@ -204,6 +204,17 @@ class TestPD603:
         [item] = only(check(tmp_path), "PD603")
         assert item.path == "config/dev.env" and text_at(tmp_path, item) == "libs"
 
+    def test_a_warning_while_imports_fail_information_once_they_resolve(self, tmp_path: Path) -> None:
+        app = {"src/app/__init__.py": "", "tests/test_app.py": "import app\n", ".env": "PYTHONPATH=source\n"}
+        seed(tmp_path / "failing", **app, **{"pyproject.toml": '[project]\nname = "app"\n'})
+        [item] = only(check(tmp_path / "failing"), "PD603")
+        assert item.severity == Severity.WARNING and "imports it was meant to serve fail" in item.message
+        pytest_src = '[project]\nname = "app"\n\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+        seed(tmp_path / "resolved", **app, **{"pyproject.toml": pytest_src})
+        [item] = only(check(tmp_path / "resolved"), "PD603")
+        assert item.severity == Severity.INFORMATION and text_at(tmp_path / "resolved", item) == "source"
+        assert "every test import resolves without it" in item.message
+
     def test_silent_look_alikes(self, tmp_path: Path) -> None:
         cases = {
             "exists": "PYTHONPATH=src\n",

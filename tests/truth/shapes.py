@@ -339,12 +339,12 @@ def _shapes() -> list[Shape]:
     )
 
     # The env file still names `source`, renamed to `src` since (PD603): the Test Explorer's run
-    # cannot import what it was meant to serve. PD603 has no fix (the entry stays until edited).
+    # cannot import what it was meant to serve. PD603 has no fix (the entry stays until edited); once
+    # the fix makes every import resolve without it, it is information and `check` is clean.
     add(
         Shape(
             "dotenv-pythonpath-renamed",
             {"pyproject.toml": pyproject(), **src_app(), ".env": "PYTHONPATH=source\n"},
-            known={"fixed": "PD603 has no fix: the entry naming the renamed folder stays in .env"},
         )
     )
     # Look-alike: entries with variables are not judged; this one resolves to `src`.

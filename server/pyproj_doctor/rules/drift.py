@@ -12,7 +12,7 @@ from pyproj_doctor.findings import Applicability, Finding, Severity
 from pyproj_doctor.fixes.builders import json_append, json_remove, json_set
 from pyproj_doctor.rules.base import Context, FixOutcome, NoFix, rule
 from pyproj_doctor.workspace.declared import declared_names
-from pyproj_doctor.workspace.imports import explorer_venv
+from pyproj_doctor.workspace.imports import explorer_venv, failures, first_party
 from pyproj_doctor.workspace.launch import (
     EnvVar,
     Launch,
@@ -281,8 +281,7 @@ def _env_file_replaces(ctx: Context, folder: VsCodeFolder) -> str | None:
     With ``python.terminal.useEnvFile`` on, the Python Environments extension puts the env file's
     variables into an environment variable collection with ``replace`` (its
     ``terminalEnvVarInjector.ts``), and VS Code applies those collections after the settings' env."""
-    ref = ctx.ws.setting(folder, USE_ENV_FILE)
-    if ref is None or ref.value is not True:
+    if not _setting_is_true(ctx, folder, USE_ENV_FILE):
         return None
     rel = env_file(ctx.ws, folder)
     if rel is None or not any(var.name == "PYTHONPATH" for var in read_env(ctx.ws, rel)):
@@ -369,7 +368,11 @@ def PD603(ctx: Context) -> Iterator[Finding]:
     pyright 1.1.414): the entry adds nothing there either way, so the
     message says nothing about the editor's analysis. Relative entries are
     taken from the workspace folder; entries with variables other than
-    ``${workspaceFolder}`` are not judged."""
+    ``${workspaceFolder}`` are not judged. A warning while a first-party
+    test import fails in the runs the entry reaches (the Test Explorer's,
+    and plain ``pytest`` in the terminal with ``python.terminal.useEnvFile``);
+    once every one of them resolves without it, the dead entry breaks nothing
+    and is information."""
     ws = ctx.ws
     seen: set[str] = set()
     for folder in ws.folders:
@@ -382,7 +385,24 @@ def PD603(ctx: Context) -> Iterator[Finding]:
                 yield from _missing_entries(ctx, folder, rel, var)
 
 
+def _reached_runs_fail(ctx: Context, folder: VsCodeFolder) -> bool:
+    """Whether a first-party test import fails in a run the env file reaches."""
+    terminal = _setting_is_true(ctx, folder, USE_ENV_FILE)
+    names = first_party(ctx.ws)
+    return any(
+        failure.run.kind == "explorer" or terminal
+        for project in folder.projects
+        for failure in failures(ctx.ws, project, names)
+    )
+
+
+def _setting_is_true(ctx: Context, folder: VsCodeFolder, key: str) -> bool:
+    ref = ctx.ws.setting(folder, key)
+    return ref is not None and ref.value is True
+
+
 def _missing_entries(ctx: Context, folder: VsCodeFolder, rel: str, var: EnvVar) -> Iterator[Finding]:
+    failing: bool | None = None  # asked once, and only when an entry is missing
     base = ctx.ws.snapshot.abspath(folder.dir)
     for word in env_words(var):
         item = word.text.replace("${workspaceFolder}", base)
@@ -396,12 +416,24 @@ def _missing_entries(ctx: Context, folder: VsCodeFolder, rel: str, var: EnvVar) 
             if os.path.isabs(word.text)
             else "a folder that does not exist"
         )
+        if failing is None:
+            failing = _reached_runs_fail(ctx, folder)
+        adds_nothing = (
+            f"PYTHONPATH in {rel} names {word.text!r}, {where}: it adds nothing to the Test Explorer's "
+            "runs (nor, with `python.terminal.useEnvFile`, to new terminals)"
+        )
+        if failing:
+            message = (
+                f"{adds_nothing}, so imports it was meant to serve fail there. "
+                "Point it at the folder that holds the packages, or remove it."
+            )
+        else:
+            message = f"{adds_nothing}, and every test import resolves without it. Remove it."
         yield PD603.at(
             rel,
             ctx.range(rel, (word.start, word.end)),
-            f"PYTHONPATH in {rel} names {word.text!r}, {where}: it adds nothing to the Test Explorer's "
-            "runs (nor, with `python.terminal.useEnvFile`, to new terminals), so imports it was meant "
-            "to serve fail there. Point it at the folder that holds the packages, or remove it.",
+            message,
+            severity=None if failing else Severity.INFORMATION,
         )
 
 
