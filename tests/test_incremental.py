@@ -130,6 +130,9 @@ def candidates(n: int) -> dict[str, list[str]]:
         f"{base}/.vscode/settings.json": SETTINGS_VARIANTS,
         f"{base}/src/pkg{n}/__init__.py": ["", "X = 1\n"],
         f"{base}/tests/conftest.py": ["import pytest\n", "import sys\nsys.path.insert(0, 'src')\n"],
+        # A configuration file the listing gains (PD901 looks for them by name) or that is test data.
+        f"{base}/pytest.toml": ['[pytest]\ntestpaths = ["tests"]\n', "[pytest\n"],
+        f"{base}/tests/data/proj/pyproject.toml": ["[project\n", MEMBER_PYPROJECT.format(n=7)],
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Callable, Generic, TypeVar
+from typing import Callable, Generic, TypeVar, cast
 
 from pyproj_doctor.findings import Range
 from pyproj_doctor.formats import ini, jsonc, toml
@@ -77,11 +77,28 @@ class Reads:
     def __init__(self) -> None:
         self.versions: dict[str, str | None] = {}
         self.events: list[tuple[str, str, SourceText | None, FileProblem | None]] = []
+        # The files read from buffers (their versions that are not None), set when recording ends.
+        self.buffered: dict[str, str] | None = None
+
+    def seal(self) -> None:
+        """Recording is over: note the buffered files, so ``hold`` need not look at every file."""
+        self.buffered = {rel: text for rel, text in self.versions.items() if text is not None}
 
     def hold(self, snapshot: Snapshot) -> bool:
-        """Whether every file read has the same version in ``snapshot``."""
+        """Whether every file read has the same version in ``snapshot``.
+
+        Asked about hundreds of kept values on every keystroke: it looks only at the buffers
+        (the snapshot's and those this computation read), never at every file it read."""
         overlay = snapshot.overlay
-        return all(overlay.get(rel) == version for rel, version in self.versions.items())
+        versions = self.versions
+        buffered = self.buffered
+        if buffered is None:
+            return all(overlay.get(rel) == version for rel, version in versions.items())
+        for rel, text in overlay.items():
+            if rel in versions and versions[rel] != text:
+                return False  # read from the disk then (None), or another buffer text
+        # A file read from a buffer that is now closed: the disk's text may differ.
+        return all(rel in overlay for rel in buffered)
 
 
 def _read(path: str, rel: str) -> SourceText | FileProblem:
@@ -99,13 +116,24 @@ class Snapshot:
     cached, so a rule asking twice costs nothing, and nothing is ever written.
     """
 
-    def __init__(self, root: str, overlay: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        root: str,
+        overlay: dict[str, str] | None = None,
+        disk: dict[tuple[object, ...], object] | None = None,
+    ) -> None:
         self.root = os.path.abspath(root)
         self.real_root = os.path.realpath(self.root)
         self.overlay = dict(overlay or {})
         self._sources: dict[str, SourceText | None] = {}
         self._indexes: dict[str, LineIndex] = {}
         self._stamps: dict[str, Stamp | None] = {}
+        # What the disk answered (stamps, file kinds), shared with the later checks of a caller
+        # that knows the disk has not changed since (``disk``, the language server's): a
+        # keystroke re-check asks about the same thousand files.
+        shared = disk if disk is not None else {}
+        self._disk_stamps = cast("dict[str, Stamp | None]", shared.setdefault(("stamps",), {}))
+        self._modes = cast("dict[str, int]", shared.setdefault(("modes",), {}))
         self._abspaths: dict[str, str] = {}
         self.problems: dict[str, FileProblem] = {}
         # Values derived from this snapshot's texts alone (parsed configurations), computed
@@ -126,6 +154,7 @@ class Snapshot:
             value = compute()
         finally:
             self._recording.pop()
+        reads.seal()
         return value, reads
 
     def replay(self, reads: Reads) -> None:
@@ -175,15 +204,26 @@ class Snapshot:
             self._abspaths[rel] = found
         return found
 
+    def _mode(self, rel: str) -> int:
+        """``st_mode`` of the disk's ``rel`` (links followed), 0 when there is nothing there."""
+        mode = self._modes.get(rel)
+        if mode is None:
+            try:
+                mode = os.stat(self.abspath(rel)).st_mode
+            except (OSError, ValueError):
+                mode = 0
+            self._modes[rel] = mode
+        return mode
+
     def exists(self, rel: str) -> bool:
         if self._recording:
             self._saw(rel)
-        return rel in self.overlay or os.path.exists(self.abspath(rel))
+        return rel in self.overlay or self._mode(rel) != 0
 
     def is_file(self, rel: str) -> bool:
         if self._recording:
             self._saw(rel)
-        return rel in self.overlay or os.path.isfile(self.abspath(rel))
+        return rel in self.overlay or stat.S_ISREG(self._mode(rel))
 
     def inside(self, rel: str) -> bool:
         """Whether writing ``rel`` stays inside the workspace once links are resolved."""
@@ -193,12 +233,16 @@ class Snapshot:
     def stamp(self, rel: str) -> Stamp | None:
         """(mtime, size) of a regular file on disk, None when there is none."""
         if rel not in self._stamps:
+            if rel in self._disk_stamps:
+                self._stamps[rel] = self._disk_stamps[rel]
+                return self._stamps[rel]
             try:
                 info = os.stat(self.abspath(rel))
             except OSError:
-                self._stamps[rel] = None
+                found: Stamp | None = None
             else:
-                self._stamps[rel] = (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
+                found = (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
+            self._stamps[rel] = self._disk_stamps[rel] = found
         return self._stamps[rel]
 
     def stamps(self) -> dict[str, Stamp | None]:

@@ -97,6 +97,16 @@ class Workspace:
         model.values[key] = (cast("tuple[Project, ...]", discovered), uses, reads, value)
         return value
 
+    def per_listing(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, which reads nothing but the listing of the tree (names of files and
+        folders, the folders each project owns), kept while the listing stays the same."""
+        if self.model is None:
+            return compute()
+        listed = self.model.listed
+        if key not in listed:
+            listed[key] = compute()
+        return cast(T, listed[key])
+
     # ------------------------------------------------------------------ the tree
     def _buffer_only_files(self) -> frozenset[str]:
         """Buffers of files the disk listing lacks: with the listing, they make the tree."""
