@@ -148,6 +148,16 @@ def explorer_venv(ws: Workspace, folder: VsCodeFolder) -> Venv | None:
     return ws.venv_at(join(folder.dir, ".venv"))
 
 
+def folder_run(ws: Workspace, folder: VsCodeFolder) -> Run:
+    """The Test Explorer's run of a folder, with the interpreter it picks (once per check:
+    every project of the folder asks)."""
+    key = ("explorer-run", folder.dir, tuple(folder.workspace_files))
+    found = ws.memo.get(key)
+    if found is None:
+        found = ws.memo[key] = explorer_run(ws, folder, explorer_venv(ws, folder))
+    return cast(Run, found)
+
+
 def runs_for(ws: Workspace, project: Project) -> list[Run]:
     """The pytest runs that collect this project's tests."""
     runs = [plain_pytest(ws, project)]
@@ -159,7 +169,7 @@ def runs_for(ws: Workspace, project: Project) -> list[Run]:
             runs.append(root_run)
     folder = project.folder
     if folder is not None:
-        run = explorer_run(ws, folder, explorer_venv(ws, folder))
+        run = folder_run(ws, folder)
         if any(collects(ws, run, m.path) for m in project.test_modules):
             runs.append(run)
     return runs

@@ -242,15 +242,20 @@ def is_test_data(ws: Workspace, project: Project) -> bool:
     return False
 
 
+def projects_by_dir(ws: Workspace) -> dict[str, Project]:
+    """This check's projects by folder (looked up for every member of a large workspace)."""
+    found = ws.memo.get(("projects-by-dir",))
+    if found is None:
+        found = ws.memo[("projects-by-dir",)] = {p.dir: p for p in ws.projects}
+    return cast("dict[str, Project]", found)
+
+
 def enclosing(ws: Workspace, project: Project) -> list[Project]:
     """The projects whose folders hold this one's, outermost first (the order of ``ws.projects``).
 
     Found by walking up the folders: scanning every project from every project was quadratic
     in the members of a large workspace."""
-    found = ws.memo.get(("projects-by-dir",))
-    if found is None:
-        found = ws.memo[("projects-by-dir",)] = {p.dir: p for p in ws.projects}
-    by_dir = cast("dict[str, Project]", found)
+    by_dir = projects_by_dir(ws)
     out: list[Project] = []
     folder = project.dir
     while folder != ROOT:

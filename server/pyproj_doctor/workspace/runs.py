@@ -356,21 +356,20 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     front = _pythonpath(ws, run.config) if run.config is not None else []
     inserted: list[str] = []
     mode = run.import_mode()
-    if mode in ("prepend", "append"):
-        inputs = run_inputs(ws, run)
-        for project in projects:
-            # Kept across checks (see Workspace.kept): a run at a uv workspace root collects
-            # every member, and an edit changes one.
-            inserted.extend(
-                ws.kept(
-                    ("inserted", project.dir, inputs[0]),
-                    [project],
-                    inputs,
-                    functools.partial(_inserted, ws, run, project),
-                )
-            )
+    inputs = run_inputs(ws, run)
+    django: list[str] = []
     for project in projects:
-        inserted.extend(_django_paths(ws, run, project))
+        # Kept across checks (see Workspace.kept): a run at a uv workspace root collects every
+        # member, and an edit changes one.
+        own, own_django = ws.kept(
+            ("inserted", project.dir, inputs[0]),
+            [project],
+            inputs,
+            functools.partial(_inserted, ws, run, project, mode),
+        )
+        inserted.extend(own)
+        django.extend(own_django)
+    inserted.extend(django)
     path = [*inserted, *front] if mode == "prepend" else [*front]
     if run.kind == "explorer":
         path.insert(0, abspath(run.cwd))
@@ -383,15 +382,17 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     return list(dict.fromkeys(path))
 
 
-def _inserted(ws: Workspace, run: Run, project: Project) -> list[str]:
-    """The folders prepend or append mode inserts for one project's collected modules and conftests."""
+def _inserted(ws: Workspace, run: Run, project: Project, mode: str) -> tuple[list[str], list[str]]:
+    """The folders prepend or append mode inserts for one project's collected modules and
+    conftests, and those pytest-django inserts (in any mode)."""
     out = []
-    modules = [m for m in project.test_modules if collects(ws, run, m.path)]
-    for rel in [*_conftests(ws, run, project.conftests), *(m.path for m in modules)]:
-        base = basedir(ws, rel)
-        if base != "..":
-            out.append(ws.snapshot.abspath(base))
-    return out
+    if mode in ("prepend", "append"):
+        modules = [m for m in project.test_modules if collects(ws, run, m.path)]
+        for rel in [*_conftests(ws, run, project.conftests), *(m.path for m in modules)]:
+            base = basedir(ws, rel)
+            if base != "..":
+                out.append(ws.snapshot.abspath(base))
+    return out, _django_paths(ws, run, project)
 
 
 def _pythonpath(ws: Workspace, config: PytestConfig) -> list[str]:
@@ -469,7 +470,13 @@ def resolve_in(ws: Workspace, path_entries: list[str], name: str) -> Resolution:
                 break
             at.append((position, entry))
     at.sort()
-    return resolve([entry for _, entry in at], name)
+    entries = tuple(entry for _, entry in at)
+    # The disk alone decides, so the answer is kept with the other disk facts.
+    key = ("resolve", entries, name)
+    resolution = ws.disk.get(key)
+    if resolution is None:
+        resolution = ws.disk[key] = resolve(list(entries), name)
+    return cast(Resolution, resolution)
 
 
 class _NameIndex:

@@ -133,7 +133,8 @@ class Snapshot:
         # keystroke re-check asks about the same thousand files.
         shared = disk if disk is not None else {}
         self._disk_stamps = cast("dict[str, Stamp | None]", shared.setdefault(("stamps",), {}))
-        self._modes = cast("dict[str, int]", shared.setdefault(("modes",), {}))
+        self._modes = cast("dict[str, int]", shared.setdefault(("modes",), {}))  # by absolute path
+        self._inside = cast("dict[str, bool]", shared.setdefault(("inside",), {}))
         self._abspaths: dict[str, str] = {}
         self.problems: dict[str, FileProblem] = {}
         # Values derived from this snapshot's texts alone (parsed configurations), computed
@@ -204,16 +205,27 @@ class Snapshot:
             self._abspaths[rel] = found
         return found
 
-    def _mode(self, rel: str) -> int:
-        """``st_mode`` of the disk's ``rel`` (links followed), 0 when there is nothing there."""
-        mode = self._modes.get(rel)
+    def disk_mode(self, path: str) -> int:
+        """``st_mode`` of an absolute path on the disk (links followed), 0 when nothing is there.
+
+        Buffers play no part: this is what ``os.path.isfile`` and its kin answer."""
+        mode = self._modes.get(path)
         if mode is None:
             try:
-                mode = os.stat(self.abspath(rel)).st_mode
+                mode = os.stat(path).st_mode
             except (OSError, ValueError):
                 mode = 0
-            self._modes[rel] = mode
+            self._modes[path] = mode
         return mode
+
+    def disk_isfile(self, path: str) -> bool:
+        return stat.S_ISREG(self.disk_mode(path))
+
+    def disk_isdir(self, path: str) -> bool:
+        return stat.S_ISDIR(self.disk_mode(path))
+
+    def _mode(self, rel: str) -> int:
+        return self.disk_mode(self.abspath(rel))
 
     def exists(self, rel: str) -> bool:
         if self._recording:
@@ -227,8 +239,11 @@ class Snapshot:
 
     def inside(self, rel: str) -> bool:
         """Whether writing ``rel`` stays inside the workspace once links are resolved."""
-        real = os.path.realpath(self.abspath(rel))
-        return real == self.real_root or real.startswith(self.real_root + os.sep)
+        found = self._inside.get(rel)
+        if found is None:  # links are the disk's: asked for every fix of every check
+            real = os.path.realpath(self.abspath(rel))
+            found = self._inside[rel] = real == self.real_root or real.startswith(self.real_root + os.sep)
+        return found
 
     def stamp(self, rel: str) -> Stamp | None:
         """(mtime, size) of a regular file on disk, None when there is none."""

@@ -185,14 +185,14 @@ class Workspace:
         rel = self.in_tree(path)
         if rel is not None and (rel in self.snapshot.overlay or self.index.listing(rel) is not None):
             return True
-        return os.path.exists(path)
+        return self.snapshot.disk_mode(path) != 0
 
     def is_dir(self, path: str) -> bool:
         """Whether an absolute path names a folder (folders of planned files count)."""
         rel = self.in_tree(path)
         if rel is not None and self.index.listing(rel) is not None:
             return True
-        return os.path.isdir(path)
+        return self.snapshot.disk_isdir(path)
 
     def glob(self, pattern: str) -> bool:
         """Whether a glob pattern (absolute, e.g. pytest testpaths) may match something in the tree.
