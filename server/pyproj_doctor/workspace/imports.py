@@ -160,8 +160,18 @@ def folder_run(ws: Workspace, folder: VsCodeFolder) -> Run:
 
 def runs_for(ws: Workspace, project: Project) -> list[Run]:
     """The pytest runs that collect this project's tests."""
-    runs = [plain_pytest(ws, project)]
     workspace_root = _uv_workspace_root(ws, project)
+    folder = project.folder
+    # Kept across checks (see Workspace.kept): all they take from elsewhere is the uv workspace
+    # root's project and the VS Code folder (whose settings are files they read).
+    same = workspace_root is None or workspace_root.dir == project.dir
+    owners = [project] if same or workspace_root is None else [project, workspace_root]
+    where = None if folder is None else (folder.dir, tuple(folder.workspace_files))
+    return ws.kept(("runs", project.dir), owners, where, lambda: _runs_for(ws, project, workspace_root))
+
+
+def _runs_for(ws: Workspace, project: Project, workspace_root: Project | None) -> list[Run]:
+    runs = [plain_pytest(ws, project)]
     # `pytest` at the workspace root is a run of its own only when the root configures pytest.
     if workspace_root is not None and workspace_root.dir != project.dir and workspace_root.pytest_config:
         root_run = plain_pytest(ws, workspace_root)
