@@ -9,6 +9,7 @@ folder.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from typing import cast
@@ -103,10 +104,8 @@ def _find_origins(ws: Workspace) -> list[Origin]:
             if rel in searched:
                 continue
             searched.add(rel)
-            packages = ws.memo.get(("pythonpath-packages", rel))
-            if packages is None:
-                packages = ws.memo[("pythonpath-packages", rel)] = packages_in(ws, rel)
-            root = SourceRoot(rel, cast(dict[str, str], packages), "pythonpath")
+            packages = ws.per_listing(("pythonpath-packages", rel), functools.partial(packages_in, ws, rel))
+            root = SourceRoot(rel, packages, "pythonpath")
             for path in root.packages.values():
                 found.append(Origin(project, root, path))
     found.extend(_env_origins(ws))

@@ -123,7 +123,6 @@ class Snapshot:
         disk: dict[tuple[object, ...], object] | None = None,
     ) -> None:
         self.root = os.path.abspath(root)
-        self.real_root = os.path.realpath(self.root)
         self.overlay = dict(overlay or {})
         self._sources: dict[str, SourceText | None] = {}
         self._indexes: dict[str, LineIndex] = {}
@@ -135,6 +134,10 @@ class Snapshot:
         self._disk_stamps = cast("dict[str, Stamp | None]", shared.setdefault(("stamps",), {}))
         self._modes = cast("dict[str, int]", shared.setdefault(("modes",), {}))  # by absolute path
         self._inside = cast("dict[str, bool]", shared.setdefault(("inside",), {}))
+        real = shared.get(("real-root", self.root))
+        if real is None:
+            real = shared[("real-root", self.root)] = os.path.realpath(self.root)
+        self.real_root = cast(str, real)
         self._abspaths: dict[str, str] = {}
         self.problems: dict[str, FileProblem] = {}
         # Values derived from this snapshot's texts alone (parsed configurations), computed
