@@ -98,7 +98,7 @@ class Reads:
             if rel in versions and versions[rel] != text:
                 return False  # read from the disk then (None), or another buffer text
         # A file read from a buffer that is now closed: the disk's text may differ.
-        return all(rel in overlay for rel in buffered)
+        return buffered.keys() <= overlay.keys()
 
 
 def _read(path: str, rel: str) -> SourceText | FileProblem:

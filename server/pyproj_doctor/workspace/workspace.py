@@ -76,25 +76,32 @@ class Workspace:
         is equal, and every file it read holds the same text. ``compute`` gets an empty ``memo``,
         so all it reads is recorded; its value is shared between checks and never changed."""
         model = self.model
-        discovered = tuple(self.discovered.get(p.dir) for p in projects)
-        if model is None or any(d is None for d in discovered):
+        if model is None:
             return compute()
+        # Plain loops: asked about every member for several rules on every keystroke.
+        known = self.discovered
+        discovered = []
+        for project in projects:
+            found = known.get(project.dir)
+            if found is None:
+                return compute()
+            discovered.append(found)
         entry = model.values.get(key)
-        if (
-            entry is not None
-            and len(entry[0]) == len(discovered)
-            and all(a is b for a, b in zip(entry[0], discovered))
-            and entry[1] == uses
-            and entry[2].hold(self.snapshot)
-        ):
-            self.snapshot.replay(entry[2])
-            return cast(T, entry[3])
+        if entry is not None and len(entry[0]) == len(discovered) and entry[1] == uses:
+            same = True
+            for before, now in zip(entry[0], discovered):
+                if before is not now:
+                    same = False
+                    break
+            if same and entry[2].hold(self.snapshot):
+                self.snapshot.replay(entry[2])
+                return cast(T, entry[3])
         memo, self.memo = self.memo, {}
         try:
             value, reads = self.snapshot.record(compute)
         finally:
             self.memo = memo
-        model.values[key] = (cast("tuple[Project, ...]", discovered), uses, reads, value)
+        model.values[key] = (tuple(discovered), uses, reads, value)
         return value
 
     def per_listing(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
