@@ -86,10 +86,15 @@ class Project:
     namespaces_declared: bool = False
     folder: VsCodeFolder | None = None
     dirs: list[str] = field(default_factory=list)  # every folder the project owns
+    # ``tests_dirs`` as discovery left it (the copies each check makes share it): every rule and
+    # every member asks, and a member may hold hundreds of test modules.
+    tops: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def tests_dirs(self) -> list[str]:
         """The top-level folders (or the project folder) that hold the test modules."""
+        if self.tops is not None:
+            return list(self.tops)
         tops: set[str] = set()
         for module in self.test_modules:
             rel = module.path[len(self.dir) + 1 :] if self.dir != ROOT else module.path
@@ -201,6 +206,7 @@ def _fill_project(ws: Workspace, project: Project) -> None:
                     project.test_modules.append(module)
     project.venv = _venv(ws, project)
     project.python_version_file = _upward_file(ws, project.dir, ".python-version")
+    project.tops = tuple(project.tests_dirs)  # the test modules are all found
 
 
 @functools.lru_cache(maxsize=64)
