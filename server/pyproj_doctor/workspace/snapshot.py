@@ -79,10 +79,13 @@ class Reads:
         self.events: list[tuple[str, str, SourceText | None, FileProblem | None]] = []
         # The files read from buffers (their versions that are not None), set when recording ends.
         self.buffered: dict[str, str] | None = None
+        self.noted: list[tuple[str, str, SourceText | None, FileProblem | None]] | None = None
 
     def seal(self) -> None:
-        """Recording is over: note the buffered files, so ``hold`` need not look at every file."""
+        """Recording is over: note the buffered files, so ``hold`` need not look at every file,
+        and the events that change the snapshot's problems (see ``Snapshot.replay``)."""
         self.buffered = {rel: text for rel, text in self.versions.items() if text is not None}
+        self.noted = [event for event in self.events if event[0] != "read" or event[3] is not None]
 
     def hold(self, snapshot: Snapshot) -> bool:
         """Whether every file read has the same version in ``snapshot``.
@@ -134,11 +137,11 @@ class Snapshot:
         self._disk_stamps = cast("dict[str, Stamp | None]", shared.setdefault(("stamps",), {}))
         self._modes = cast("dict[str, int]", shared.setdefault(("modes",), {}))  # by absolute path
         self._inside = cast("dict[str, bool]", shared.setdefault(("inside",), {}))
+        self._abspaths = cast("dict[str, str]", shared.setdefault(("abspaths", self.root), {}))
         real = shared.get(("real-root", self.root))
         if real is None:
             real = shared[("real-root", self.root)] = os.path.realpath(self.root)
         self.real_root = cast(str, real)
-        self._abspaths: dict[str, str] = {}
         self.problems: dict[str, FileProblem] = {}
         # Values derived from this snapshot's texts alone (parsed configurations), computed
         # once per check: many callers ask about the same few files. Whoever takes a value
@@ -162,8 +165,13 @@ class Snapshot:
         return value, reads
 
     def replay(self, reads: Reads) -> None:
-        """Bring this snapshot to the state a fresh run of a recorded computation leaves."""
-        for kind, rel, source, problem in reads.events:
+        """Bring this snapshot to the state a fresh run of a recorded computation leaves.
+
+        Outside a recording only the problems it noted or forgot matter: a text it read is read
+        again, the same, if anyone asks (the disk has not changed), and a discovered project
+        has read hundreds of test modules."""
+        events = reads.events if self._recording or reads.noted is None else reads.noted
+        for kind, rel, source, problem in events:
             if kind == "read":
                 self._sources.setdefault(rel, source)
                 if problem is not None:
