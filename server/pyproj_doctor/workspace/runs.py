@@ -59,6 +59,7 @@ class Run:
     rootdir: str
     venv: Venv | None
     env_paths: list[str] = field(default_factory=list)  # absolute PYTHONPATH entries from .env
+    key: tuple[object, ...] | None = field(default=None, compare=False, repr=False)  # see run_key
 
     @property
     def label(self) -> str:
@@ -275,8 +276,10 @@ def _collection(ws: Workspace, run: Run) -> _Collection:
 def run_key(run: Run) -> tuple[object, ...]:
     """What a run is made of, as a key: within one snapshot, equal keys mean equal runs
     (configuration files and environments are read once per snapshot)."""
+    if run.key is not None:
+        return run.key  # a run is never changed once made
     config = run.config
-    return (
+    run.key = (
         run.kind,
         run.cwd,
         tuple(run.args),
@@ -285,6 +288,7 @@ def run_key(run: Run) -> tuple[object, ...]:
         None if run.venv is None else run.venv.rel,
         tuple(run.env_paths),
     )
+    return run.key
 
 
 def run_inputs(ws: Workspace, run: Run) -> tuple[object, ...]:

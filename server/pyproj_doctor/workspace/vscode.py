@@ -81,10 +81,8 @@ def shares_vscode(ws: Workspace, folder: VsCodeFolder) -> bool:
 
 def discover(ws: Workspace, projects: list[Project]) -> tuple[list[VsCodeFolder], list[str]]:
     """The VS Code folders (each with its projects) and the root's ``*.code-workspace`` files."""
-    folder_dirs = {ROOT}
-    for d, listing in ws.index.dirs.items():
-        if ".vscode" in listing.dirs and d != ROOT:
-            folder_dirs.add(d)
+    # Which folders hold a .vscode is the listing's business (every folder is looked at).
+    folder_dirs = {ROOT, *ws.per_listing(("vscode-folders",), lambda: _vscode_dirs(ws))}
     workspace_files: dict[str, list[str]] = {}
     code_workspaces: list[str] = []
     for name in ws.files(ROOT):
@@ -108,6 +106,10 @@ def discover(ws: Workspace, projects: list[Project]) -> tuple[list[VsCodeFolder]
         project.folder = best
         best.projects.append(project)
     return folders, code_workspaces
+
+
+def _vscode_dirs(ws: Workspace) -> list[str]:
+    return [d for d, listing in ws.index.dirs.items() if ".vscode" in listing.dirs and d != ROOT]
 
 
 def _workspace_folders(ws: Workspace, rel: str) -> list[str]:

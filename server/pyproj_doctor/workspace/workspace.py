@@ -22,6 +22,7 @@ from pyproj_doctor.workspace.venv import Venv, read_venv
 from pyproj_doctor.workspace.vscode import SettingRef, VsCodeFolder
 
 T = TypeVar("T")
+_ODD = frozenset(("", ".", ".."))
 
 
 class Workspace:
@@ -184,6 +185,9 @@ class Workspace:
         if path == root:
             return ROOT
         if path.startswith(root + os.sep):
+            below = path[len(root) + 1 :]
+            if not _ODD.intersection(below.split(os.sep)):
+                return below.replace(os.sep, "/")  # plain names: what relpath would say, quicker
             return os.path.relpath(path, root).replace(os.sep, "/")
         return None
 
