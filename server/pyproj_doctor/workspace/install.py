@@ -126,8 +126,15 @@ def _uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
     key = ("uv-workspace-root", project.dir)
     if key in ws.memo:
         return cast("Project | None", ws.memo[key])
-    found = ws.memo[key] = _find_uv_workspace_root(ws, project)
+    # Kept across checks by folder (the project of this check is looked up): all it reads
+    # besides the listing are the pyproject.toml files on the way up.
+    where = ws.kept(key, [project], None, lambda: _root_dir(_find_uv_workspace_root(ws, project)))
+    found = ws.memo[key] = None if where is None else projects_by_dir(ws).get(where)
     return found
+
+
+def _root_dir(root: Project | None) -> str | None:
+    return None if root is None else root.dir
 
 
 def _find_uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
