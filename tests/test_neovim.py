@@ -169,7 +169,7 @@ def test_neovim_shows_the_import_hook_note(tmp_path: Path) -> None:
     [pd301] = diagnostics(project, tmp_path, "pyproject.toml", "PD301")
     assert pd301["message"].endswith(
         " `.venv` installs `app` editable through an import hook (`__editable__.app-0.1.0.pth` runs "
-        "`import ...`): Python follows it, but Pylance and pyright follow only path lines in `.pth` "
-        'files. Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in '
+        "`import ...`): Python follows it, but Pylance (like pyright) follows only path lines in "
+        '`.pth` files. Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in '
         "pyproject.toml and then `uv sync` make setuptools write a path `.pth` for `packages/app`."
     )

@@ -277,8 +277,8 @@ class TestPD301ImportHook:
         [item] = only(check(tmp_path), "PD301")
         assert item.message.endswith(
             " `.venv` installs `app` editable through an import hook (`__editable__.app-0.1.0.pth` runs "
-            "`import ...`): Python follows it, but Pylance and pyright follow only path lines in `.pth` "
-            'files. Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in '
+            "`import ...`): Python follows it, but Pylance (like pyright) follows only path lines in "
+            '`.pth` files. Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in '
             "pyproject.toml and then `uv sync` make setuptools write a path `.pth` for `packages/app`."
         )
         # The extraPaths fix stays, and resolves it.
@@ -332,7 +332,7 @@ class TestPD301ImportHook:
         for name in ("scikit", "setup_py"):
             self.venv(tmp_path / name)
             [item] = only(check(tmp_path / name), "PD301")
-            assert item.message.endswith("follow only path lines in `.pth` files."), name
+            assert item.message.endswith("(like pyright) follows only path lines in `.pth` files."), name
 
     def test_silent_look_alikes(self, tmp_path: Path) -> None:
         # A path `.pth` (hatchling, uv_build, setuptools src layout, compat): Pylance follows it.

@@ -242,7 +242,7 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         # Nothing to configure: the workflow's install resolves them (PD201 names the command).
         severity = Severity.HINT if len(later) == len(roots) else None
         note += _stub_note(ctx, folder, paths, packages)
-        note += _hook_note(ctx, venv, failing)
+        note += _hook_note(ctx, venv, failing, server)
         only_env = env_only >= set(roots)
         if only_env:
             # Pylance resolves them (the Python extension hands it `.env`'s PYTHONPATH); the pyright
@@ -445,7 +445,9 @@ def _installed_later(
     return later, commands
 
 
-def _hook_note(ctx: Context, venv: Venv | None, failing: dict[str, list[tuple[Project, str, Origin]]]) -> str:
+def _hook_note(
+    ctx: Context, venv: Venv | None, failing: dict[str, list[tuple[Project, str, Origin]]], server: str
+) -> str:
     """Why an installed package stays unresolved: its editable install is an import hook (a
     ``.pth`` that runs ``import ...``), which only Python runs; pyright follows path lines only.
     Names setuptools' ``editable_mode=compat`` only where it puts this very root on the path
@@ -462,8 +464,8 @@ def _hook_note(ctx: Context, venv: Venv | None, failing: dict[str, list[tuple[Pr
         pth = os.path.basename(editable.pth_file) if editable.pth_file else f"{editable.name}'s `.pth`"
         note = (
             f" `{venv.rel}` installs `{editable.name}` editable through an import hook (`{pth}` runs "
-            "`import ...`): Python follows it, but Pylance and pyright follow only path lines in `.pth` "
-            "files."
+            f"`import ...`): Python follows it, but {server} (like pyright) follows only path lines in "
+            "`.pth` files."
         )
         compat = compat_root(ws, owner)
         settings_file = uv_settings_file(ws, owner)
