@@ -334,6 +334,24 @@ class TestPD301ImportHook:
             [item] = only(check(tmp_path / name), "PD301")
             assert item.message.endswith("(like pyright) follows only path lines in `.pth` files."), name
 
+    def test_before_any_install_compat_is_a_path_pth_only_where_it_reaches_the_root(
+        self, tmp_path: Path
+    ) -> None:
+        compat = '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'
+        self.member(tmp_path / "flat", root_extra=self.UV + compat)
+        [item] = only(check(tmp_path / "flat"), "PD301")
+        assert (
+            item.severity == Severity.HINT
+            and "after `uv sync --all-packages` the install's `.pth` path lines" in item.message
+        )
+        mapping = '\n[tool.setuptools]\npackage-dir = {"app" = "lib/app"}\n'
+        self.member(tmp_path / "mapped", member_extra=mapping, root_extra=self.UV + compat)
+        write(tmp_path / "mapped", {"packages/app/lib/app/__init__.py": ""})
+        (tmp_path / "mapped/packages/app/app/__init__.py").unlink()
+        (tmp_path / "mapped/packages/app/app").rmdir()
+        [item] = only(check(tmp_path / "mapped"), "PD301")
+        assert item.severity == Severity.WARNING and ".pth` path lines" not in item.message
+
     def test_silent_look_alikes(self, tmp_path: Path) -> None:
         # A path `.pth` (hatchling, uv_build, setuptools src layout, compat): Pylance follows it.
         self.member(tmp_path / "path", root_extra=self.UV)

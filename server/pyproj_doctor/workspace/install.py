@@ -113,7 +113,10 @@ def pylance_visible(ws: Workspace, project: Project) -> bool:
     if not mapped and any(root.layout != "flat" for root in project.source_roots):
         return True
     text = ws.snapshot.text(join(project.dir, "setup.cfg")) if ws.has_file(project.dir, "setup.cfg") else ""
-    return bool(text and "editable_mode" in text and "compat" in text) or uv_compat_set(ws, project)
+    # compat puts the project folder (or package-dir[""]) on the path: a mapped package is not there.
+    return bool(text and "editable_mode" in text and "compat" in text) or (
+        not mapped and uv_compat_set(ws, project)
+    )
 
 
 def uv_settings_file(ws: Workspace, project: Project) -> str | None:
