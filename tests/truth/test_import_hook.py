@@ -147,3 +147,30 @@ def test_compat_not_named_where_it_would_not_help(tmp_path: Path) -> None:
     sync(tmp_path)
     assert unresolved(tmp_path) == {"app"}
     assert not pytest_passes(tmp_path)
+
+
+def test_compat_named_for_pip_resolves_after_the_named_install(tmp_path: Path) -> None:
+    files = {**FLAT_MEMBER, "pyproject.toml": '[project]\nname = "root"\nversion = "0.1.0"\n'}
+    for rel, content in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(content)
+    env = tools.clean_env()
+    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / ".venv")], check=True, env=env, timeout=300)
+    pip = [str(tmp_path / ".venv" / "bin" / "python"), "-m", "pip", "install", "-q", "-e", "packages/app"]
+    subprocess.run(pip, cwd=tmp_path, check=True, env=env, capture_output=True, timeout=600)
+    assert unresolved(tmp_path) == {"app"}
+    [message] = pd301(tmp_path)
+    assert (
+        "Instead of extraPaths, `pip install -e packages/app --config-settings editable_mode=compat` makes "
+        "setuptools write a path `.pth` for `packages/app`." in message
+    )
+    subprocess.run(
+        [*pip, "--config-settings", "editable_mode=compat"],
+        cwd=tmp_path,
+        check=True,
+        env=env,
+        capture_output=True,
+        timeout=600,
+    )
+    assert unresolved(tmp_path) == set()
+    assert pd301(tmp_path) == []
