@@ -13,7 +13,11 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,7 +54,9 @@ MAPPING = {
 }
 
 
-@pytest.fixture(autouse=True)
+PIP_ROOT = '[project]\nname = "root"\nversion = "0.1.0"\n'
+
+
 def _need_tools() -> None:
     if os.environ.get("PYPROJ_DOCTOR_TRUTH", "") in ("", "0"):
         pytest.skip("the truth harness runs with PYPROJ_DOCTOR_TRUTH=1")
@@ -58,16 +64,24 @@ def _need_tools() -> None:
         pytest.skip("needs uv and npm pyright (`npm ci`)")
 
 
-def build(folder: Path, files: dict[str, str]) -> None:
+def write(folder: Path, files: dict[str, str]) -> None:
     for rel, content in files.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content)
-    sync(folder)
 
 
 def sync(folder: Path) -> None:
     proc = tools.uv(["sync", "-q"], folder)
+    assert proc.returncode == 0, proc.stderr
+
+
+def pip_install(folder: Path, *extra: str) -> None:
+    python = str(folder / ".venv" / "bin" / "python")
+    command = [python, "-m", "pip", "install", "-q", "-e", "packages/app", *extra]
+    proc = subprocess.run(
+        command, cwd=folder, env=tools.clean_env(), capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -84,18 +98,21 @@ def pd301(folder: Path) -> list[str]:
     return [str(f["message"]) for f in json.loads(proc.stdout or "[]") if f["code"] == "PD301"]
 
 
-def unresolved(folder: Path) -> set[str]:
-    server = PyrightServer({folder: str(folder / ".venv" / "bin" / "python")})
+def unresolved(folders: list[Path]) -> dict[Path, set[str]]:
+    """What one pyright language server cannot resolve in each folder's test, with its `.venv`."""
+    server = PyrightServer({f: str(f / ".venv" / "bin" / "python") for f in folders})
     try:
         server.start()
-        diagnostics = server.diagnose([folder / "tests" / "test_core.py"])
+        diagnostics = server.diagnose([f / "tests" / "test_core.py" for f in folders])
     finally:
         server.close()
     return {
-        m.group(1).split(".")[0]
-        for items in diagnostics.values()
-        for d in items
-        if (m := re.search(r'Import "([\w.]+)" could not be resolved', d.get("message", "")))
+        folder: {
+            m.group(1).split(".")[0]
+            for d in diagnostics[folder / "tests" / "test_core.py"]
+            if (m := re.search(r'Import "([\w.]+)" could not be resolved', d.get("message", "")))
+        }
+        for folder in folders
     }
 
 
@@ -111,66 +128,112 @@ def pytest_passes(folder: Path) -> bool:
     return proc.returncode == 0
 
 
-def test_compat_named_for_a_flat_member_resolves_after_uv_sync(tmp_path: Path) -> None:
-    build(tmp_path, FLAT_MEMBER)
-    assert unresolved(tmp_path) == {"app"} and pytest_passes(tmp_path)
-    [message] = pd301(tmp_path)
-    assert "`.venv` installs `app` editable through an import hook" in message
+@dataclass
+class Case:
+    folder: Path
+    install: Callable[[Path], None]  # the project's install as its workflow makes it
+    alternative: Callable[[Path], None]  # compat, applied where the note says (or anyway)
+    uses_uv: bool = True
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+
+
+def _pip_setup(folder: Path) -> None:
+    subprocess.run([sys.executable, "-m", "venv", str(folder / ".venv")], check=True, env=tools.clean_env())
+    pip_install(folder)
+
+
+def _add_compat(folder: Path) -> None:
+    with (folder / "pyproject.toml").open("a") as out:
+        out.write(COMPAT)
+
+
+def _compat_then_sync(folder: Path) -> None:
+    _add_compat(folder)
+    sync(folder)
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
+    """Each shape installed, measured (engine, pyright, pytest), given the alternative, measured
+    again; one pyright server per round, the installs side by side."""
+    _need_tools()
+    base = tmp_path_factory.mktemp("import-hook")
+    found = {
+        "flat-member-uv": Case(base / "flat", sync, sync),
+        "mapping-uv": Case(base / "mapping", sync, _compat_then_sync),
+        "flat-member-pip": Case(
+            base / "pip",
+            _pip_setup,
+            lambda f: pip_install(f, "--config-settings", "editable_mode=compat"),
+            False,
+        ),
+    }
+    write(found["flat-member-uv"].folder, FLAT_MEMBER)
+    write(found["mapping-uv"].folder, MAPPING)
+    write(found["flat-member-pip"].folder, {**FLAT_MEMBER, "pyproject.toml": PIP_ROOT})
+    items = list(found.values())
+
+    def measure(side: str) -> None:
+        with ThreadPoolExecutor(3) as pool:
+            messages = list(pool.map(lambda c: pd301(c.folder), items))
+            tests = list(pool.map(lambda c: pytest_passes(c.folder) if c.uses_uv else None, items))
+        names = unresolved([c.folder for c in items])
+        for case, message, passed in zip(items, messages, tests, strict=True):
+            getattr(case, side).update(pd301=message, unresolved=names[case.folder], pytest=passed)
+
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda c: c.install(c.folder), items))
+    measure("before")
+    flat = found["flat-member-uv"]
+    _add_compat(flat.folder)  # written, not yet synced: the install predates it
+    flat.before["stale"] = pd301(flat.folder)
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda c: c.alternative(c.folder), items))
+    measure("after")
+    return found
+
+
+HOOK = "`.venv` installs `app` editable through an import hook"
+
+
+def test_compat_named_for_a_flat_member_resolves_after_uv_sync(cases: dict[str, Case]) -> None:
+    case = cases["flat-member-uv"]
+    assert case.before["unresolved"] == {"app"} and case.before["pytest"]
+    [message] = case.before["pd301"]
+    assert HOOK in message
     assert (
         'Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in pyproject.toml '
         "and then `uv sync` make setuptools write a path `.pth` for `packages/app`." in message
     )
-    # Where the note says (the workspace root: a member's own [tool.uv] config-settings are ignored).
-    with (tmp_path / "pyproject.toml").open("a") as out:
-        out.write(COMPAT)
-    [stale] = pd301(tmp_path)
+    # Written where the note says (the workspace root: a member's own config-settings are ignored).
+    [stale] = case.before["stale"]
     assert 'pyproject.toml sets `editable_mode = "compat"`, but this install predates it' in stale
     assert "Instead of extraPaths" not in stale
-    sync(tmp_path)
-    assert unresolved(tmp_path) == set() and pytest_passes(tmp_path)
-    assert pd301(tmp_path) == []
+    assert case.after == {"pd301": [], "unresolved": set(), "pytest": True}
 
 
-def test_compat_not_named_where_it_would_not_help(tmp_path: Path) -> None:
-    build(tmp_path, MAPPING)
-    assert unresolved(tmp_path) == {"app"} and pytest_passes(tmp_path)
-    [message] = pd301(tmp_path)
-    assert "`.venv` installs `app` editable through an import hook" in message
+def test_compat_not_named_where_it_would_not_help(cases: dict[str, Case]) -> None:
+    case = cases["mapping-uv"]
+    assert case.before["unresolved"] == {"app"} and case.before["pytest"]
+    [message] = case.before["pd301"]
+    assert HOOK in message
     assert (
         '`editable_mode = "compat"` would not help: it puts `.` (the project folder) on the path, and '
         "`lib` holds the package." in message
     )
     assert "Instead of extraPaths" not in message
     # Doing it anyway: pyright still cannot resolve `app`, and pytest no longer imports it either.
-    with (tmp_path / "pyproject.toml").open("a") as out:
-        out.write(COMPAT)
-    sync(tmp_path)
-    assert unresolved(tmp_path) == {"app"}
-    assert not pytest_passes(tmp_path)
+    assert case.after["unresolved"] == {"app"} and case.after["pytest"] is False
 
 
-def test_compat_named_for_pip_resolves_after_the_named_install(tmp_path: Path) -> None:
-    files = {**FLAT_MEMBER, "pyproject.toml": '[project]\nname = "root"\nversion = "0.1.0"\n'}
-    for rel, content in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(content)
-    env = tools.clean_env()
-    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / ".venv")], check=True, env=env, timeout=300)
-    pip = [str(tmp_path / ".venv" / "bin" / "python"), "-m", "pip", "install", "-q", "-e", "packages/app"]
-    subprocess.run(pip, cwd=tmp_path, check=True, env=env, capture_output=True, timeout=600)
-    assert unresolved(tmp_path) == {"app"}
-    [message] = pd301(tmp_path)
+def test_compat_named_for_pip_resolves_after_the_named_install(cases: dict[str, Case]) -> None:
+    case = cases["flat-member-pip"]
+    assert case.before["unresolved"] == {"app"}
+    [message] = case.before["pd301"]
+    assert HOOK in message
     assert (
         "Instead of extraPaths, `pip install -e packages/app --config-settings editable_mode=compat` makes "
         "setuptools write a path `.pth` for `packages/app`." in message
     )
-    subprocess.run(
-        [*pip, "--config-settings", "editable_mode=compat"],
-        cwd=tmp_path,
-        check=True,
-        env=env,
-        capture_output=True,
-        timeout=600,
-    )
-    assert unresolved(tmp_path) == set()
-    assert pd301(tmp_path) == []
+    assert case.after["pd301"] == [] and case.after["unresolved"] == set()
