@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from pyproj_doctor.workspace.declared import requirement_names
 from pyproj_doctor.workspace.paths import join, parent, within
-from pyproj_doctor.workspace.projects import Project
+from pyproj_doctor.workspace.projects import Project, projects_by_dir
 from pyproj_doctor.workspace.venv import normalize
 from pyproj_doctor.workspace.workspace import Workspace
 
@@ -113,7 +113,49 @@ def pylance_visible(ws: Workspace, project: Project) -> bool:
     if not mapped and any(root.layout != "flat" for root in project.source_roots):
         return True
     text = ws.snapshot.text(join(project.dir, "setup.cfg")) if ws.has_file(project.dir, "setup.cfg") else ""
-    return bool(text and "editable_mode" in text and "compat" in text)
+    # compat puts the project folder (or package-dir[""]) on the path: a mapped package is not there.
+    return bool(text and "editable_mode" in text and "compat" in text) or (
+        not mapped and uv_compat_set(ws, project)
+    )
+
+
+def uv_settings_file(ws: Workspace, project: Project) -> str | None:
+    """The pyproject.toml whose ``[tool.uv]`` settings ``uv sync`` applies to the project's install:
+    the uv workspace root's (a member's own ``config-settings`` are ignored; checked with uv 0.13),
+    else the project's own; None when uv does not manage the project."""
+    if _uv_managed(ws, project) is None:
+        return None
+    root = _uv_workspace_root(ws, project)
+    return root.pyproject if root is not None else project.pyproject
+
+
+def uv_compat_set(ws: Workspace, project: Project) -> bool:
+    """Whether uv passes ``editable_mode=compat`` to the project's build backend."""
+    path = uv_settings_file(ws, project)
+    doc = ws.snapshot.toml(path) if path is not None else None
+    settings = doc.get("tool", "uv", "config-settings") if doc is not None and doc.ok else None
+    return isinstance(settings, dict) and settings.get("editable_mode") == "compat"
+
+
+def compat_root(ws: Workspace, project: Project) -> str | None:
+    """The folder setuptools' ``editable_mode=compat`` puts on the path as a ``.pth`` line
+    (workspace-relative): ``package-dir[""]``, else the project folder (setuptools
+    ``editable_wheel.py``, ``_StaticPth``; checked with a real ``uv sync``). None when the project
+    is not built by setuptools or a ``setup.py``/``setup.cfg`` may map packages elsewhere."""
+    backend = build_backend(project)
+    if project.doc is None or not _backend_is(backend, ("setuptools",)):
+        return None
+    if ws.has_file(project.dir, "setup.py"):
+        return None
+    if ws.has_file(project.dir, "setup.cfg") and "package_dir" in (
+        ws.snapshot.text(join(project.dir, "setup.cfg")) or ""
+    ):
+        return None
+    package_dir = project.doc.get("tool", "setuptools", "package-dir")
+    base = package_dir.get("", ".") if isinstance(package_dir, dict) else "."
+    if not isinstance(base, str) or os.path.isabs(base) or base.startswith(".."):
+        return None
+    return os.path.normpath(join(project.dir, base.replace("\\", "/"))).replace(os.sep, "/")
 
 
 def _uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
@@ -126,8 +168,15 @@ def _uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
     key = ("uv-workspace-root", project.dir)
     if key in ws.memo:
         return cast("Project | None", ws.memo[key])
-    found = ws.memo[key] = _find_uv_workspace_root(ws, project)
+    # Kept across checks by folder (the project of this check is looked up): all it reads
+    # besides the listing are the pyproject.toml files on the way up.
+    where = ws.kept(key, [project], None, lambda: _root_dir(_find_uv_workspace_root(ws, project)))
+    found = ws.memo[key] = None if where is None else projects_by_dir(ws).get(where)
     return found
+
+
+def _root_dir(root: Project | None) -> str | None:
+    return None if root is None else root.dir
 
 
 def _find_uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
@@ -149,13 +198,34 @@ def _find_uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
             rel = project.dir if folder == "." else project.dir[len(folder) + 1 :]
             if not uv_member(rel, workspace.get("members"), workspace.get("exclude")):
                 return None
-            return next((p for p in ws.projects if p.dir == folder), None)
+            return projects_by_dir(ws).get(folder)
         if isinstance(other.get("project"), dict):
             return None
     return None
 
 
+_MEMBERSHIP: dict[tuple[object, ...], bool] = {}
+
+
 def uv_member(rel: str, members: object, exclude: object) -> bool:
+    """``_uv_member``, remembered: every member of a large workspace asks on every check."""
+    if not isinstance(members, list) or not all(isinstance(g, str) for g in members):
+        return _uv_member(rel, members, exclude)
+    if isinstance(exclude, list) and all(isinstance(g, str) for g in exclude):
+        key: tuple[object, ...] = (rel, tuple(members), tuple(exclude))
+    elif exclude is None:
+        key = (rel, tuple(members), None)
+    else:
+        return _uv_member(rel, members, exclude)
+    found = _MEMBERSHIP.get(key)
+    if found is None:
+        if len(_MEMBERSHIP) >= 100_000:
+            _MEMBERSHIP.clear()
+        found = _MEMBERSHIP[key] = _uv_member(rel, members, exclude)
+    return found
+
+
+def _uv_member(rel: str, members: object, exclude: object) -> bool:
     """Whether ``uv sync`` at a workspace root collects the folder ``rel`` (relative to the root)
     as a member. uv expands each ``members`` glob by walking the disk one folder at a time (the
     glob crate's ``glob()``: ``*`` stays within a folder, ``**`` spans any number), then drops
