@@ -298,6 +298,27 @@ def _shapes() -> list[Shape]:
             projects=("projA", "projB"),
         )
     )
+    # A root project and a nested one with its own configuration, both with `tests/test_core.py`:
+    # root `pytest` collects both under one module name ("import file mismatch"); PD207's
+    # `--ignore=sub` leaves the nested suite to its own run, which passes.
+    add(
+        Shape(
+            "nested-project-basename-clash",
+            {
+                "pyproject.toml": pyproject("alpha"),
+                "conftest.py": "",
+                "alpha/__init__.py": MOD,
+                "tests/test_core.py": test_of("alpha"),
+                "sub/pyproject.toml": pyproject(
+                    "beta", extra='[tool.pytest.ini_options]\nmarkers = ["slow"]\n'
+                ),
+                "sub/conftest.py": "",
+                "sub/beta/__init__.py": MOD,
+                "sub/tests/test_core.py": test_of("beta"),
+            },
+            projects=(".", "sub"),
+        )
+    )
 
     # --- python/ and lib/ roots ----------------------------------------------------------------------
     for root in ("python", "lib"):

@@ -22,6 +22,7 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.formats import jsonc, toml
 from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.rules.workspace_setup import left_to_their_own_run
 from pyproj_doctor.workspace.analysis import (
     AUTOCOMPLETE_PATHS,
     SearchPaths,
@@ -816,7 +817,10 @@ def _pytest_args_for(ctx: Context, folder: VsCodeFolder, projects: list[Project]
     """What "Configure Tests" should have written: [] when testpaths already says it."""
     if all(p.pytest_config is not None and p.pytest_config.get("testpaths") for p in projects):
         return []
-    dirs = sorted({d for p in projects for d in p.tests_dirs})
+    # A nested project the folder's own `pytest` leaves to its own run stays out: an argument is
+    # collected even when `--ignore` names it, and under this folder's configuration, not its own.
+    left = left_to_their_own_run(ctx, folder.dir)
+    dirs = sorted({d for p in projects if p.dir not in left for d in p.tests_dirs})
     if dirs == [folder.dir]:
         return []
     return [relative(d, folder.dir) for d in dirs]
