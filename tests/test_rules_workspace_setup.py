@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -222,3 +223,27 @@ class TestPD308:
         assert value["python.testing.pytestArgs"] == ["tests"]
         assert plain_pytest(tmp_path).returncode == 0
         assert not {"PD207", "PD308"} & {f.code for f in check(tmp_path).findings}
+
+
+class TestExtraPathsGlob:
+    """Pylance 2026.7+ (and npm pyright 1.1.414) expand `extraPaths` globs such as `packages/*/src`."""
+
+    def files(self, extra_paths: list[str]) -> dict[str, str]:
+        return {
+            "pyproject.toml": '[project]\nname = "mono"\nversion = "0"\n',
+            "packages/alpha/src/alpha/__init__.py": "",
+            "packages/beta/src/beta/__init__.py": "",
+            "tests/test_a.py": "import alpha\nimport beta\n",
+            ".vscode/settings.json": json.dumps({"python.analysis.extraPaths": extra_paths}),
+        }
+
+    def test_a_glob_that_matches_is_a_search_path(self, tmp_path: Path) -> None:
+        write(tmp_path, self.files(["packages/*/src"]))
+        report = check(tmp_path)
+        assert only(report, "PD302") == [] and only(report, "PD301") == []
+
+    def test_a_glob_that_matches_nothing_is_reported(self, tmp_path: Path) -> None:
+        write(tmp_path, self.files(["libs/*/src"]))
+        [item] = only(check(tmp_path), "PD302")
+        assert text_at(tmp_path, item) == '"libs/*/src"'
+        assert "matches no folder" in item.message

@@ -320,6 +320,25 @@ def _shapes() -> list[Shape]:
         )
     )
 
+    # Pylance's `extraPaths` glob (2026.7+; npm pyright 1.1.414 expands it too): one pattern for
+    # every package's src root. The engine reads the glob as pyright does, so it stays silent.
+    add(
+        Shape(
+            "extrapaths-glob-packages",
+            {
+                "pyproject.toml": pyproject(
+                    "mono",
+                    extra='[tool.pytest.ini_options]\npythonpath = ["packages/alpha/src", "packages/beta/src"]\n',
+                ),
+                "packages/alpha/src/alpha/__init__.py": MOD,
+                "packages/beta/src/beta/__init__.py": MOD,
+                "tests/test_alpha.py": test_of("alpha"),
+                "tests/test_beta.py": test_of("beta"),
+                ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["packages/*/src"]}),
+            },
+        )
+    )
+
     # --- python/ and lib/ roots ----------------------------------------------------------------------
     for root in ("python", "lib"):
         config = f'[tool.pytest.ini_options]\npythonpath = ["{root}"]\n'

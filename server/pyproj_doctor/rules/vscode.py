@@ -30,6 +30,7 @@ from pyproj_doctor.workspace.analysis import (
     pyright_resolve,
     search_paths,
 )
+from pyproj_doctor.workspace.analysis import _globbed as globbed
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import workflow_install
 from pyproj_doctor.workspace.langserver import (
@@ -679,6 +680,17 @@ def _check_entry(
     if value.startswith(("${workspaceFolder}", "${workspaceRoot}")) or not _is_absolute(value):
         resolved = _resolve(ctx, base_dir, value)
         if resolved is None or ctx.ws.is_dir(resolved):
+            return
+        if any(c in value for c in "*?["):
+            # A glob (`packages/*/src`, Pylance 2026.7+ and pyright 1.1.414) adds every folder it matches.
+            if globbed(ctx.ws, resolved):
+                return
+            yield PD302.at(
+                path,
+                range_,
+                f"extraPaths glob {value!r} matches no folder: it adds nothing to Pylance's search path. "
+                "Correct or remove it.",
+            )
             return
         yield PD302.at(
             path,
