@@ -118,6 +118,26 @@ class TestPD207:
         write(tmp_path, files)
         assert only(check(tmp_path), "PD207") == []
 
+    @pytest.mark.parametrize(
+        "root_config",
+        [
+            pytest.param('[tool.uv.workspace]\nmembers = ["sub"]\n', id="uv-workspace-member"),
+            pytest.param(
+                '[tool.pytest.ini_options]\ntestpaths = ["tests", "sub/tests"]\n', id="named-in-testpaths"
+            ),
+            pytest.param(
+                '[tool.pytest.ini_options]\ntestpaths = ["tests", "s*"]\n', id="named-by-a-testpaths-glob"
+            ),
+            pytest.param('[tool.pytest.ini_options]\npythonpath = ["sub/src"]\n', id="named-in-pythonpath"),
+        ],
+    )
+    def test_silent_for_a_project_the_root_run_is_meant_to_include(
+        self, tmp_path: Path, root_config: str
+    ) -> None:
+        # Ignoring it would drop its tests from the run that is meant to hold them (PD205's business).
+        write(tmp_path, {**root_and_nested(root_config), "sub/src/sub_pkg/__init__.py": ""})
+        assert only(check(tmp_path), "PD207") == []
+
     def test_silent_for_a_nested_project_without_its_own_configuration(self, tmp_path: Path) -> None:
         # Run from the root, with the root's configuration: a clash there is PD205's business.
         write(tmp_path, root_and_nested(nested_config=""))

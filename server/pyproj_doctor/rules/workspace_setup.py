@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import cast
 
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Related, Severity
 from pyproj_doctor.fixes.builders import (
@@ -24,9 +25,10 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.rules.base import Context, rule
 from pyproj_doctor.rules.pytest import _config_label, _config_target, _module_name
-from pyproj_doctor.workspace.paths import ROOT, relative, within
+from pyproj_doctor.workspace.install import _uv_workspace_root
+from pyproj_doctor.workspace.paths import ROOT, join, relative, within
 from pyproj_doctor.workspace.projects import Project, is_test_data
-from pyproj_doctor.workspace.pytest_config import PytestConfig
+from pyproj_doctor.workspace.pytest_config import PytestConfig, has_glob
 from pyproj_doctor.workspace.runs import PYTEST_CWD, Run, collects, explorer_run, ignore_options, plain_pytest
 from pyproj_doctor.workspace.vscode import VsCodeFolder
 
@@ -101,8 +103,11 @@ def PD207(ctx: Context) -> Iterator[Finding]:
     enclosing configuration's ``addopts``: the nested suite is left to its
     own run, with its own configuration. Silent with ``--import-mode=importlib``,
     when the nested suite is already ignored, outside ``testpaths`` or under
-    ``norecursedirs``, for a nested project without its own configuration (it
-    is meant to be run from the enclosing one: see PD205), and for test data."""
+    ``norecursedirs``, and for a nested project meant to be run from the
+    enclosing one: without its own configuration, a uv workspace member of the
+    enclosing project, or named by its ``testpaths`` or ``pythonpath``
+    (ignoring it would drop its tests from that run; see PD205). Silent for
+    test data."""
     for outer in ctx.ws.projects:
         found = clashing_suites(ctx, outer)
         if found is None:
@@ -119,7 +124,15 @@ Clashes = dict[
 
 def clashing_suites(ctx: Context, outer: Project) -> tuple[Run, dict[str, Project], Clashes] | None:
     """Plain ``pytest`` in ``outer``, the separately configured projects below it, and those whose
-    test modules that run imports under the same name as another suite's (PD207's judgement)."""
+    test modules that run imports under the same name as another suite's (PD207's judgement).
+    Computed once per check: PD207, PD304's arguments and PD308 all ask."""
+    key = ("clashing-suites", outer.dir)
+    if key not in ctx.ws.memo:
+        ctx.ws.memo[key] = _clashing_suites(ctx, outer)
+    return cast("tuple[Run, dict[str, Project], Clashes] | None", ctx.ws.memo[key])
+
+
+def _clashing_suites(ctx: Context, outer: Project) -> tuple[Run, dict[str, Project], Clashes] | None:
     ws = ctx.ws
     if is_test_data(ws, outer):
         return None
@@ -131,7 +144,17 @@ def clashing_suites(ctx: Context, outer: Project) -> tuple[Run, dict[str, Projec
     if run.import_mode() == "importlib":
         return None
     inside = [p for p in ws.projects if within(p.dir, outer.dir)]
-    nested = {p.dir: p for p in inside if p is not outer and separately_configured(ctx, p)}
+    named = _named_folders(ctx, run)
+    nested = {
+        p.dir: p
+        for p in inside
+        if p is not outer
+        and separately_configured(ctx, p)
+        # A uv workspace member, or a project the enclosing configuration names (`testpaths`,
+        # `pythonpath`), is meant to be run from there too: ignoring it would drop its tests.
+        and _uv_workspace_root(ws, p) is not outer
+        and not any(within(folder, p.dir) for folder in named)
+    }
     if not nested:
         return None
     by_name: dict[str, list[str]] = {}
@@ -143,10 +166,13 @@ def clashing_suites(ctx: Context, outer: Project) -> tuple[Run, dict[str, Projec
     for paths in by_name.values():
         if len(paths) < 2:
             continue
+        suites = {path: _suite(path, nested) for path in paths}
         for path in paths:
-            owner = _suite(path, nested)
-            others = [p for p in paths if _suite(p, nested) != owner]
-            if owner is not None and others:
+            owner = suites[path]
+            if owner is None:
+                continue
+            others = [p for p in paths if suites[p] != owner]
+            if others:
                 clashes.setdefault(owner, []).append((path, others))
     return run, nested, clashes
 
@@ -168,6 +194,19 @@ def left_to_their_own_run(ctx: Context, folder_dir: str) -> set[str]:
         if not any(collects(ctx.ws, run, m.path) for m in project.test_modules):
             left.add(pdir)
     return left
+
+
+def _named_folders(ctx: Context, run: Run) -> list[str]:
+    """The folders the run's configuration names in ``testpaths`` and ``pythonpath``."""
+    if run.config is None:
+        return []
+    found = []
+    for key in ("testpaths", "pythonpath"):
+        option = run.config.get(key)
+        for word in option.words if option is not None else ():
+            rel = os.path.normpath(join(run.config.folder, word.text)).replace(os.sep, "/")
+            found.extend(ctx.ws.glob_paths(rel) if has_glob(word.text) else [rel])
+    return found
 
 
 def _suite(path: str, nested: dict[str, Project]) -> str | None:
@@ -193,7 +232,9 @@ def _pd207(
         where = "a new `addopts`"
     module, others = items[0]
     name = _module_name(ctx, module)
-    clash = ", ".join(f"`{o}`" for o in others)
+    clash = ", ".join(f"`{o}`" for o in others[:3]) + (
+        f" and {len(others) - 3} more" if len(others) > 3 else ""
+    )
     folder = "the project folder" if outer.dir == ROOT else f"`{outer.dir}`"
     message = (
         f"Plain `pytest` in {folder} also collects `{module}` of `{project.dir}`, a project with its "
@@ -208,7 +249,7 @@ def _pd207(
     related: list[Related] = [ctx.related(config.path, config.span, "the nested project's own configuration")]
     for path_, others_ in items:
         related.extend(
-            ctx.related(o, (0, 0), f"imported as `{_module_name(ctx, path_)}` too") for o in others_
+            ctx.related(o, (0, 0), f"imported as `{_module_name(ctx, path_)}` too") for o in others_[:3]
         )
     return PD207.at(path, path_range, message, fix, related=tuple(related))
 
