@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import ROOT, seed
+from tests.helpers import ROOT, SEED_PYPROJECT, make_venv, seed, write
 
 NVIM = shutil.which("nvim")
 pytestmark = pytest.mark.skipif(
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def run_script(name: str, project: Path, tmp_path: Path) -> dict[str, Any]:
+def run_script(name: str, project: Path, tmp_path: Path, **extra: str) -> dict[str, Any]:
     assert NVIM is not None, "neovim is not installed"
     result_file = tmp_path / "result.json"
     env = {
@@ -31,6 +31,7 @@ def run_script(name: str, project: Path, tmp_path: Path) -> dict[str, Any]:
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
+        **extra,
     }
     script = ROOT / "tests" / "nvim" / name
     subprocess.run(
@@ -71,3 +72,104 @@ def test_neovim_hover_on_an_import_shows_every_runner(tmp_path: Path) -> None:
     assert "| plain pytest | fails |" in hover["value"]
     assert "| Test Explorer | fails |" in hover["value"]
     assert "| Pylance/pyright | resolves | src/my_app" in hover["value"]
+
+
+def span(path: Path, needle: str) -> list[int]:
+    """The 0-based [line, col, end line, end col] of the first `needle` in the file (one line)."""
+    for number, line in enumerate(path.read_text().splitlines()):
+        if needle in line:
+            col = line.index(needle)
+            return [number, col, number, col + len(needle)]
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def diagnostics(project: Path, tmp_path: Path, open_: str, code: str) -> list[dict[str, Any]]:
+    result = run_script("diagnostics.lua", project, tmp_path, OPEN=open_, CODE=code)
+    assert result["error"] is None, result
+    assert all(d["source"] == "pyproj-doctor" for d in result["diagnostics"])
+    return [d for d in result["diagnostics"] if d["code"] == code]
+
+
+RECOMMEND_BASEDPYRIGHT = json.dumps({"recommendations": ["ms-python.python", "detachhead.basedpyright"]})
+
+
+def test_neovim_applies_the_basedpyright_key_in_a_basedpyright_folder(tmp_path: Path) -> None:
+    project = write(
+        tmp_path / "project",
+        {
+            "pyproject.toml": '[project]\nname = "a"\n\n[tool.pytest.ini_options]\npythonpath = ["lib"]\n',
+            "lib/libpkg/__init__.py": "",
+            "tests/test_a.py": "import libpkg\n",
+            ".vscode/extensions.json": RECOMMEND_BASEDPYRIGHT,
+            ".vscode/settings.json": '{\n    // team settings\n    "editor.rulers": [100]\n}\n',
+        },
+    )
+    result = run_script("basedpyright_fix.lua", project, tmp_path)
+    assert result["error"] is None, result
+    [pd301] = [d for d in result["diagnostics"] if d["code"] == "PD301"]
+    assert "`lib` (with `libpkg`) is not on basedpyright's import search path" in pd301["message"]
+    assert (
+        "Add './lib' to basedpyright.analysis.extraPaths in .vscode/settings.json (for basedpyright) (PD301)"
+        in (result["actions"])
+    )
+    assert result["applied"] is True
+    assert (project / ".vscode/settings.json").read_text() == (
+        '{\n    // team settings\n    "editor.rulers": [100],\n'
+        '    "basedpyright.analysis.extraPaths": ["./lib"]\n}\n'
+    )
+
+
+def test_neovim_shows_the_cov_drift_at_the_option(tmp_path: Path) -> None:
+    cov = SEED_PYPROJECT.replace('"pytest>=9.0.3",', '"pytest>=9.0.3",\n    "pytest-cov>=6",') + (
+        '\n[tool.pytest.ini_options]\naddopts = "-ra --cov=my_app --cov-report=term"\n'
+    )
+    project = seed(tmp_path / "project", **{"pyproject.toml": cov})
+    write(project, {".vscode/settings.json": json.dumps({"python.testing.pytestEnabled": True})})
+    [pd601] = diagnostics(project, tmp_path, "pyproject.toml", "PD601")
+    assert pd601["range"] == span(project / "pyproject.toml", "--cov=my_app")
+    assert "breakpoints in debugged tests are not hit" in pd601["message"]
+
+
+def test_neovim_shows_two_language_servers_at_the_recommendation(tmp_path: Path) -> None:
+    project = write(
+        tmp_path / "project",
+        {
+            "pyproject.toml": '[project]\nname = "a"\n',
+            ".vscode/settings.json": '{\n  "python.languageServer": "Pylance"\n}\n',
+            ".vscode/extensions.json": '{\n  "recommendations": ["ms-python.python", "detachhead.basedpyright"]\n}\n',
+        },
+    )
+    [pd404] = diagnostics(project, tmp_path, ".vscode/extensions.json", "PD404")
+    assert pd404["range"] == span(project / ".vscode/extensions.json", '"detachhead.basedpyright"')
+    assert pd404["message"].startswith(
+        "`detachhead.basedpyright` is recommended in .vscode/extensions.json, which turns basedpyright's "
+        "language server on for the workspace folder beside Pylance (`python.languageServer` is 'Pylance')"
+    )
+
+
+def test_neovim_shows_the_import_hook_note(tmp_path: Path) -> None:
+    project = write(
+        tmp_path / "project",
+        {
+            "pyproject.toml": "[project]\nname = 'root'\nversion = '0.1.0'\n\n"
+            "[tool.uv.workspace]\nmembers = ['packages/*']\n",
+            "packages/app/pyproject.toml": "[project]\nname = 'app'\nversion = '0.1.0'\n\n"
+            '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n',
+            "packages/app/app/__init__.py": "",
+            "tests/test_a.py": "import app\n",
+        },
+    )
+    make_venv(
+        project,
+        pth={
+            "__editable__.app-0.1.0.pth": "import __editable___app_0_1_0_finder; __editable___app_0_1_0_finder.install()\n"
+        },
+        editable=("app", project / "packages/app"),
+    )
+    [pd301] = diagnostics(project, tmp_path, "pyproject.toml", "PD301")
+    assert pd301["message"].endswith(
+        " `.venv` installs `app` editable through an import hook (`__editable__.app-0.1.0.pth` runs "
+        "`import ...`): Python follows it, but Pylance (like pyright) follows only path lines in "
+        '`.pth` files. Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in '
+        "pyproject.toml and then `uv sync` make setuptools write a path `.pth` for `packages/app`."
+    )

@@ -243,6 +243,134 @@ class TestPD301:
         assert all("uv sync" in f.message for f in report.findings if f.code in ("PD201", "PD301"))
 
 
+HOOK_PTH = "import __editable___app_0_1_0_finder; __editable___app_0_1_0_finder.install()\n"
+SETUPTOOLS = '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+
+
+class TestPD301ImportHook:
+    """The note on an editable install Pylance cannot follow; tests/truth/test_import_hook.py runs
+    the named alternative through a real `uv sync` and pyright."""
+
+    def member(
+        self, root: Path, member_extra: str = "", root_extra: str = "", backend: str = SETUPTOOLS
+    ) -> None:
+        write(
+            root,
+            {
+                "pyproject.toml": "[project]\nname = 'root'\nversion = '0.1.0'\n" + root_extra,
+                "packages/app/pyproject.toml": "[project]\nname = 'app'\nversion = '0.1.0'\n\n"
+                + backend
+                + member_extra,
+                "packages/app/app/__init__.py": "",
+                "tests/test_a.py": "import app\n",
+            },
+        )
+
+    def venv(self, root: Path, pth: str = HOOK_PTH) -> None:
+        make_venv(root, pth={"__editable__.app-0.1.0.pth": pth}, editable=("app", root / "packages/app"))
+
+    UV = "\n[tool.uv.workspace]\nmembers = ['packages/*']\n"
+
+    def test_uv_names_compat_in_the_workspace_root(self, tmp_path: Path) -> None:
+        self.member(tmp_path, root_extra=self.UV)
+        self.venv(tmp_path)
+        [item] = only(check(tmp_path), "PD301")
+        assert item.message.endswith(
+            " `.venv` installs `app` editable through an import hook (`__editable__.app-0.1.0.pth` runs "
+            "`import ...`): Python follows it, but Pylance (like pyright) follows only path lines in "
+            '`.pth` files. Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in '
+            "pyproject.toml and then `uv sync` make setuptools write a path `.pth` for `packages/app`."
+        )
+        # The extraPaths fix stays, and resolves it.
+        apply_fix(tmp_path, item)
+        assert settings(tmp_path)["python.analysis.extraPaths"] == ["./packages/app"]
+        assert not only(check(tmp_path), "PD301")
+
+    def test_pip_names_the_config_settings_flag(self, tmp_path: Path) -> None:
+        self.member(tmp_path)
+        self.venv(tmp_path)
+        [item] = only(check(tmp_path), "PD301")
+        assert item.message.endswith(
+            " Instead of extraPaths, `pip install -e packages/app --config-settings editable_mode=compat` "
+            "makes setuptools write a path `.pth` for `packages/app`."
+        )
+
+    def test_compat_already_set_names_the_reinstall(self, tmp_path: Path) -> None:
+        compat = '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'
+        self.member(tmp_path, root_extra=self.UV + compat)
+        self.venv(tmp_path)
+        [item] = only(check(tmp_path), "PD301")
+        assert item.message.endswith(
+            ' pyproject.toml sets `editable_mode = "compat"`, but this install predates it: `uv sync` '
+            "reinstalls it with a path `.pth` for `packages/app`."
+        )
+        # Reinstalled: the path `.pth` resolves it, nothing to say.
+        self.venv(tmp_path, pth=str(tmp_path / "packages/app") + "\n")
+        assert not only(check(tmp_path), "PD301")
+
+    def test_mapping_says_compat_would_not_help(self, tmp_path: Path) -> None:
+        mapping = '\n[tool.setuptools]\npackage-dir = {"app" = "lib/app"}\n'
+        write(tmp_path, {"packages/app/lib/app/__init__.py": ""})
+        self.member(tmp_path, member_extra=mapping, root_extra=self.UV)
+        (tmp_path / "packages/app/app/__init__.py").unlink()
+        (tmp_path / "packages/app/app").rmdir()
+        self.venv(tmp_path)
+        [item] = only(check(tmp_path), "PD301")
+        assert item.message.endswith(
+            ' `editable_mode = "compat"` would not help: it puts `packages/app` (the project folder) on '
+            "the path, and `packages/app/lib` holds the package."
+        )
+        assert "Instead of" not in item.message
+
+    def test_other_backends_and_setup_py_get_no_compat(self, tmp_path: Path) -> None:
+        scikit = (
+            '[build-system]\nrequires = ["scikit-build-core"]\nbuild-backend = "scikit_build_core.build"\n'
+        )
+        self.member(tmp_path / "scikit", root_extra=self.UV, backend=scikit)
+        self.member(tmp_path / "setup_py", root_extra=self.UV)
+        write(tmp_path / "setup_py", {"packages/app/setup.py": "from setuptools import setup\nsetup()\n"})
+        for name in ("scikit", "setup_py"):
+            self.venv(tmp_path / name)
+            [item] = only(check(tmp_path / name), "PD301")
+            assert item.message.endswith("(like pyright) follows only path lines in `.pth` files."), name
+
+    def test_before_any_install_compat_is_a_path_pth_only_where_it_reaches_the_root(
+        self, tmp_path: Path
+    ) -> None:
+        compat = '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'
+        self.member(tmp_path / "flat", root_extra=self.UV + compat)
+        [item] = only(check(tmp_path / "flat"), "PD301")
+        assert (
+            item.severity == Severity.HINT
+            and "after `uv sync --all-packages` the install's `.pth` path lines" in item.message
+        )
+        mapping = '\n[tool.setuptools]\npackage-dir = {"app" = "lib/app"}\n'
+        self.member(tmp_path / "mapped", member_extra=mapping, root_extra=self.UV + compat)
+        write(tmp_path / "mapped", {"packages/app/lib/app/__init__.py": ""})
+        (tmp_path / "mapped/packages/app/app/__init__.py").unlink()
+        (tmp_path / "mapped/packages/app/app").rmdir()
+        [item] = only(check(tmp_path / "mapped"), "PD301")
+        assert item.severity == Severity.WARNING and ".pth` path lines" not in item.message
+
+    def test_silent_look_alikes(self, tmp_path: Path) -> None:
+        # A path `.pth` (hatchling, uv_build, setuptools src layout, compat): Pylance follows it.
+        self.member(tmp_path / "path", root_extra=self.UV)
+        self.venv(tmp_path / "path", pth=str(tmp_path / "path/packages/app") + "\n")
+        assert not only(check(tmp_path / "path"), "PD301")
+        # The import hook of a package the tests resolve anyway (beside them): no finding, no note.
+        write(
+            tmp_path / "beside",
+            {"pyproject.toml": "[project]\nname='app'\n" + SETUPTOOLS, "app/__init__.py": ""},
+        )
+        write(tmp_path / "beside", {"tests/test_a.py": "import app\n"})
+        make_venv(
+            tmp_path / "beside",
+            pth={"__editable__.app-0.1.0.pth": HOOK_PTH},
+            editable=("app", tmp_path / "beside"),
+        )
+        assert not only(check(tmp_path / "beside"), "PD301")
+
+
 class TestPD302:
     def test_absolute_inside_workspace_becomes_relative(self, tmp_path: Path) -> None:
         seed(tmp_path, **{SETTINGS: json.dumps({"python.analysis.extraPaths": [str(tmp_path / "src")]})})

@@ -841,6 +841,35 @@ def _shapes() -> list[Shape]:
             setup=SYNC,
         )
     )
+    # A uv workspace member with setuptools' flat layout: `uv sync` installs it through an import
+    # hook, so the root's tests resolve under pytest but not in pyright (PD301 names compat mode);
+    # with `editable_mode = "compat"` in the root's [tool.uv] the install is a path `.pth` (silent).
+    flat_member_root = (
+        '[project]\nname = "root"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["app"]\n\n'
+        '[dependency-groups]\ndev = ["pytest>=8"]\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n\n'
+        "[tool.uv.sources]\napp = { workspace = true }\n"
+    )
+    flat_member = {
+        "packages/app/pyproject.toml": pyproject(
+            backend="setuptools", extra='[tool.setuptools]\npackages = ["app"]\n'
+        ),
+        "packages/app/app/__init__.py": "",
+        "packages/app/app/core.py": MOD,
+        "tests/test_core.py": test_of("app.core"),
+    }
+    add(
+        Shape(
+            "setuptools-flat-member-synced", {"pyproject.toml": flat_member_root, **flat_member}, setup=SYNC
+        )
+    )
+    compat = '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'
+    add(
+        Shape(
+            "setuptools-flat-member-compat-synced",
+            {"pyproject.toml": flat_member_root + compat, **flat_member},
+            setup=SYNC,
+        )
+    )
     return shapes
 
 

@@ -32,7 +32,7 @@ from pyproj_doctor.workspace.analysis import (
 )
 from pyproj_doctor.workspace.analysis import _globbed as globbed
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
-from pyproj_doctor.workspace.install import workflow_install
+from pyproj_doctor.workspace.install import compat_root, uv_compat_set, uv_settings_file, workflow_install
 from pyproj_doctor.workspace.langserver import (
     LANGUAGE_SERVER,
     LanguageServers,
@@ -170,7 +170,11 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     same is judged with basedpyright's keys: ``pyrightconfig.json``, else
     ``[tool.basedpyright]`` or ``[tool.pyright]`` (it reads one; with both it
     rejects the file), else ``basedpyright.analysis.extraPaths``; it does not
-    see ``.env``."""
+    see ``.env``. When the root is installed editable through an import hook
+    (setuptools' flat layout or a ``package-dir`` mapping), the message says
+    so and names setuptools' ``editable_mode = "compat"`` (``[tool.uv]
+    config-settings`` then ``uv sync``, or pip's ``--config-settings``) only
+    where compat puts that root on the path."""
     ws = ctx.ws
     names = first_party(ws)
     for folder in ws.folders:
@@ -240,6 +244,7 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         # Nothing to configure: the workflow's install resolves them (PD201 names the command).
         severity = Severity.HINT if len(later) == len(roots) else None
         note += _stub_note(ctx, folder, paths, packages)
+        note += _hook_note(ctx, venv, failing, server)
         only_env = env_only >= set(roots)
         if only_env:
             # Pylance resolves them (the Python extension hands it `.env`'s PYTHONPATH); the pyright
@@ -440,6 +445,57 @@ def _installed_later(
             later.append(root_path)
             commands.add(f"`{install.command}`")
     return later, commands
+
+
+def _hook_note(
+    ctx: Context, venv: Venv | None, failing: dict[str, list[tuple[Project, str, Origin]]], server: str
+) -> str:
+    """Why an installed package stays unresolved: its editable install is an import hook (a
+    ``.pth`` that runs ``import ...``), which only Python runs; pyright follows path lines only.
+    Names setuptools' ``editable_mode=compat`` only where it puts this very root on the path
+    (checked with a real ``uv sync`` and pyright: a flat layout yes, a ``package-dir`` mapping no)."""
+    if venv is None:
+        return ""
+    ws = ctx.ws
+    notes: list[str] = []
+    for root_path, items in sorted(failing.items()):
+        owner = items[0][2].project
+        editable = venv.editable_for(owner.name, ws.abspath(owner.dir))
+        if editable is None or not editable.import_hook:
+            continue
+        pth = os.path.basename(editable.pth_file) if editable.pth_file else f"{editable.name}'s `.pth`"
+        note = (
+            f" `{venv.rel}` installs `{editable.name}` editable through an import hook (`{pth}` runs "
+            f"`import ...`): Python follows it, but {server} (like pyright) follows only path lines in "
+            "`.pth` files."
+        )
+        compat = compat_root(ws, owner)
+        settings_file = uv_settings_file(ws, owner)
+        if compat is None:
+            pass  # not setuptools, or its mapping is not all in pyproject.toml: nothing verified to name
+        elif compat != root_path:
+            note += (
+                f' `editable_mode = "compat"` would not help: it puts `{compat}`'
+                + (" (the project folder)" if compat == owner.dir else "")
+                + f" on the path, and `{root_path}` holds the package."
+            )
+        elif settings_file is not None and uv_compat_set(ws, owner):
+            note += (
+                f' {settings_file} sets `editable_mode = "compat"`, but this install predates it: '
+                f"`uv sync` reinstalls it with a path `.pth` for `{root_path}`."
+            )
+        elif settings_file is not None:
+            note += (
+                f' Instead of extraPaths, `[tool.uv] config-settings = {{ editable_mode = "compat" }}` in '
+                f"{settings_file} and then `uv sync` make setuptools write a path `.pth` for `{root_path}`."
+            )
+        else:
+            note += (
+                f" Instead of extraPaths, `pip install -e {owner.dir} --config-settings "
+                f"editable_mode=compat` makes setuptools write a path `.pth` for `{root_path}`."
+            )
+        notes.append(note)
+    return "".join(notes)
 
 
 def _stub_note(

@@ -113,7 +113,49 @@ def pylance_visible(ws: Workspace, project: Project) -> bool:
     if not mapped and any(root.layout != "flat" for root in project.source_roots):
         return True
     text = ws.snapshot.text(join(project.dir, "setup.cfg")) if ws.has_file(project.dir, "setup.cfg") else ""
-    return bool(text and "editable_mode" in text and "compat" in text)
+    # compat puts the project folder (or package-dir[""]) on the path: a mapped package is not there.
+    return bool(text and "editable_mode" in text and "compat" in text) or (
+        not mapped and uv_compat_set(ws, project)
+    )
+
+
+def uv_settings_file(ws: Workspace, project: Project) -> str | None:
+    """The pyproject.toml whose ``[tool.uv]`` settings ``uv sync`` applies to the project's install:
+    the uv workspace root's (a member's own ``config-settings`` are ignored; checked with uv 0.13),
+    else the project's own; None when uv does not manage the project."""
+    if _uv_managed(ws, project) is None:
+        return None
+    root = _uv_workspace_root(ws, project)
+    return root.pyproject if root is not None else project.pyproject
+
+
+def uv_compat_set(ws: Workspace, project: Project) -> bool:
+    """Whether uv passes ``editable_mode=compat`` to the project's build backend."""
+    path = uv_settings_file(ws, project)
+    doc = ws.snapshot.toml(path) if path is not None else None
+    settings = doc.get("tool", "uv", "config-settings") if doc is not None and doc.ok else None
+    return isinstance(settings, dict) and settings.get("editable_mode") == "compat"
+
+
+def compat_root(ws: Workspace, project: Project) -> str | None:
+    """The folder setuptools' ``editable_mode=compat`` puts on the path as a ``.pth`` line
+    (workspace-relative): ``package-dir[""]``, else the project folder (setuptools
+    ``editable_wheel.py``, ``_StaticPth``; checked with a real ``uv sync``). None when the project
+    is not built by setuptools or a ``setup.py``/``setup.cfg`` may map packages elsewhere."""
+    backend = build_backend(project)
+    if project.doc is None or not _backend_is(backend, ("setuptools",)):
+        return None
+    if ws.has_file(project.dir, "setup.py"):
+        return None
+    if ws.has_file(project.dir, "setup.cfg") and "package_dir" in (
+        ws.snapshot.text(join(project.dir, "setup.cfg")) or ""
+    ):
+        return None
+    package_dir = project.doc.get("tool", "setuptools", "package-dir")
+    base = package_dir.get("", ".") if isinstance(package_dir, dict) else "."
+    if not isinstance(base, str) or os.path.isabs(base) or base.startswith(".."):
+        return None
+    return os.path.normpath(join(project.dir, base.replace("\\", "/"))).replace(os.sep, "/")
 
 
 def _uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
