@@ -227,6 +227,14 @@ class TestPD308:
         write(tmp_path, files)
         assert only(check(tmp_path), "PD308") == []
 
+    def test_a_hint_where_the_team_shares_no_vscode_settings(self, tmp_path: Path) -> None:
+        write(tmp_path, root_and_nested())
+        [item] = only(check(tmp_path), "PD308")
+        assert item.severity.label == "hint" and "a setting for you, not the team" in item.message
+        write(tmp_path, {".gitignore": ".vscode/\n", ".vscode/settings.json": "{}"})
+        [item] = only(check(tmp_path), "PD308")
+        assert item.severity.label == "hint" and "gitignored" in item.message
+
     def test_a_project_the_explorer_leaves_out_is_reported_too(self, tmp_path: Path) -> None:
         write(tmp_path, {**root_and_nested(), "pytest.ini": "[pytest]\naddopts = --ignore=sub\n"})
         [item] = only(check(tmp_path), "PD308")

@@ -30,7 +30,7 @@ from pyproj_doctor.workspace.paths import ROOT, join, relative, within
 from pyproj_doctor.workspace.projects import Project, is_test_data
 from pyproj_doctor.workspace.pytest_config import PytestConfig, has_glob
 from pyproj_doctor.workspace.runs import PYTEST_CWD, Run, collects, explorer_run, ignore_options, plain_pytest
-from pyproj_doctor.workspace.vscode import VsCodeFolder
+from pyproj_doctor.workspace.vscode import VsCodeFolder, shares_vscode
 
 PYTHON_PROJECTS = "python-envs.pythonProjects"
 # What the Python Environments extension itself writes for a project (package.json defaults).
@@ -271,7 +271,8 @@ def PD308(ctx: Context) -> Iterator[Finding]:
     ``python-envs.pythonProjects`` on its own: pytest starts in that
     project's folder, so it reads that project's configuration and uses its
     environment, and the enclosing project gets ``--ignore`` for it. This is
-    information: the fix lists the nested project (``path``, with the
+    information (a hint where no ``.vscode`` is shared or it is gitignored,
+    as for PD304): the fix lists the nested project (``path``, with the
     extension's default ``envManager`` and ``packageManager``) in the
     folder's settings. Silent for a project already listed, the folder's own
     project, a project without tests or without its own configuration, test
@@ -309,6 +310,12 @@ def PD308(ctx: Context) -> Iterator[Finding]:
             else:
                 target, json_path = folder.settings_path, (PYTHON_PROJECTS,)
             path, range_ = ctx.anchor(project)
+            # Team advice only where the team shares VS Code settings; otherwise a hint for you (as PD304).
+            personal = ""
+            if ws.gitignored(folder.settings_path):
+                personal = " `.vscode` is gitignored here: a setting for you, not the team."
+            elif ref is None and not shares_vscode(ws, folder):
+                personal = " No `.vscode` is shared here: a setting for you, not the team."
             if collected:
                 reads = f"reading {_config_label(run.config)}" if run.config else "with no configuration"
                 now = f"{run.label} collects its tests {reads}, so that configuration does not apply"
@@ -321,13 +328,14 @@ def PD308(ctx: Context) -> Iterator[Finding]:
                 f"{now}. "
                 f"Listed in `{PYTHON_PROJECTS}`, it is tested on its own, from its folder with "
                 "its own configuration and environment (when the Python Environments extension is in "
-                "use: `python.useEnvironmentsExtension`).",
+                "use: `python.useEnvironmentsExtension`)." + personal,
                 ctx.json_fix(
                     f"List `{entry['path']}` in {PYTHON_PROJECTS} in {target}",
                     target,
                     [json_append(json_path, entry)],
                 ),
                 related=(ctx.related(config.path, config.span, "its own pytest configuration"),),
+                severity=Severity.HINT if personal else None,
             )
 
 
