@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 
 from tests.helpers import cli, seed
+from tests.lsp_support import Editor, client, editor, uri
 from tests.unprivileged import IS_ROOT, User, user
 
 CACHE = ".pyproj-doctor_cache"
 OLD = 1_600_000_000  # an mtime long past: the cache does not keep entries for files changed just now
 
-__all__ = ["user"]
+__all__ = ["client", "editor", "user"]
 
 
 def age(root: Path) -> None:
@@ -64,6 +65,27 @@ def test_a_warm_run_gives_the_same_findings(tmp_path: Path) -> None:
     before = cache_file(root).stat().st_mtime_ns
     assert findings(root) == cold
     assert cache_file(root).stat().st_mtime_ns == before  # nothing new: not written again
+
+
+async def test_the_language_server_reads_the_cache_and_never_writes_it(
+    editor: Editor, tmp_path: Path
+) -> None:
+    # The same proof through the server's first check: the doctored entry is believed.
+    root = project(tmp_path)
+    findings(root)
+    path = cache_file(root)
+    data = json.loads(path.read_text())
+    data["modules"]["tests/test_main.py"][2][2] = []  # "test_main.py imports nothing"
+    path.write_text(json.dumps(data))
+    before = path.stat().st_mtime_ns
+    await editor.start(root)
+    await editor.until(lambda: "PD201" in editor.codes(root / "pyproject.toml"))
+    [pd201] = [d for d in editor.diagnostics(root / "pyproject.toml") if d.code == "PD201"]
+    related = [r.location.uri for r in pd201.related_information or []]
+    assert (
+        uri(root / "tests/test_main.py") not in related and uri(root / "tests/unit/test_deep.py") in related
+    )
+    assert path.stat().st_mtime_ns == before
 
 
 def test_a_warm_run_uses_the_cache_instead_of_the_modules(tmp_path: Path) -> None:

@@ -100,6 +100,11 @@ ROOT_VARIANTS = [
     ROOT_PYPROJECT.format(paths=member_paths(MEMBERS - 1)),
     ROOT_PYPROJECT.format(paths=member_paths(MEMBERS)) + '\n[tool.pyproj-doctor]\nignore = ["PD4"]\n',
     ROOT_PYPROJECT.format(paths=member_paths(MEMBERS)) + 'addopts = "--import-mode=importlib"\n',
+    # Fewer members: the others' runs no longer include the workspace root's.
+    ROOT_PYPROJECT.format(paths=member_paths(MEMBERS)).replace(
+        'members = ["packages/*"]', 'members = ["packages/*"]\nexclude = ["packages/member1"]'
+    ),
+    ROOT_PYPROJECT.format(paths=member_paths(MEMBERS)).replace("packages/*", "packages/member0"),
 ]
 
 
@@ -130,6 +135,9 @@ def candidates(n: int) -> dict[str, list[str]]:
         f"{base}/.vscode/settings.json": SETTINGS_VARIANTS,
         f"{base}/src/pkg{n}/__init__.py": ["", "X = 1\n"],
         f"{base}/tests/conftest.py": ["import pytest\n", "import sys\nsys.path.insert(0, 'src')\n"],
+        # A configuration file the listing gains (PD901 looks for them by name) or that is test data.
+        f"{base}/pytest.toml": ['[pytest]\ntestpaths = ["tests"]\n', "[pytest\n"],
+        f"{base}/tests/data/proj/pyproject.toml": ["[project\n", MEMBER_PYPROJECT.format(n=7)],
     }
 
 
@@ -251,7 +259,7 @@ def test_findings_taken_over_for_unchanged_members_equal_a_fresh_check(tmp_path:
         {"packages/member2/pyproject.toml": MEMBER_PYPROJECT.format(n=2) + NAMESPACES_FALSE},
         {"packages/member2/src/pkg2/sub/mod.py": "import os  # a longer first line\n"},
         {"packages/member1/pyproject.toml": pyproject_variants(1)[1]},
-        {"pyproject.toml": ROOT_VARIANTS[-1]},  # importlib mode for every member: no PD205
+        {"pyproject.toml": ROOT_VARIANTS[3]},  # importlib mode for every member: no PD205
         {"packages/member2/pyproject.toml": pyproject_variants(2)[3]},  # testpaths: PD304's fix changes
         {"packages/member1/tests/unit/test_util.py": "import os  # the first line is longer now\n"},
         {},

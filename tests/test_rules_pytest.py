@@ -24,6 +24,14 @@ class TestPD201:
         )
         assert not only(check(tmp_path), "PD201")
 
+    def test_a_pytest_toml_that_does_not_parse_gets_its_pd901_only(self, tmp_path: Path) -> None:
+        """pytest stops on it; no pythonpath fix may be built into a file that does not parse."""
+        seed(tmp_path, **{"pytest.toml": "[pytest\n"})
+        report = check(tmp_path)
+        assert [f.path for f in report.findings if f.code == "PD901"] == ["pytest.toml"]
+        assert not only(report, "PD201")
+        assert all(c.path != "pytest.toml" for f in report.findings if f.fix for c in f.fix.changes)
+
     def test_points_at_existing_pythonpath_and_appends(self, tmp_path: Path) -> None:
         seed(
             tmp_path,

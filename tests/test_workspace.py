@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
+from pyproj_doctor.workspace.paths import relative
 from pyproj_doctor.workspace.projects import parse_test_module
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.walk import GitIgnore, scan
@@ -160,3 +162,12 @@ def test_test_module_imports_are_read_not_run() -> None:
     # A module that does not compile is still read: pytest collects it (and reports the error).
     broken = parse_test_module("t.py", "import my_app\ndef broken(:\n")
     assert [r.name for r in broken.imports] == ["my_app"]
+
+
+def test_relative_paths_equal_os_relpath() -> None:
+    """The quick path below a folder gives what ``os.path.relpath`` gives, odd segments included."""
+    segments = ["a", "b", ".", "..", "", "c.d"]
+    paths = [".", *("/".join(p) for n in (1, 2, 3) for p in itertools.product(segments, repeat=n))]
+    for path, start in itertools.product(paths, [".", "a", "a/b", "a/.", "a/..", "b/c.d", "a//b"]):
+        slow = os.path.relpath("/" + ("" if path == "." else path), "/" + ("" if start == "." else start))
+        assert relative(path, start) == slow.replace(os.sep, "/"), (path, start)

@@ -147,7 +147,7 @@ def check(
     terms as ``index`` (``Checker`` keeps both). ``reuse`` holds the workspace model an
     earlier check built from the same disk (see workspace/reuse.py).
     """
-    snapshot = Snapshot(root, overlay)
+    snapshot = Snapshot(root, overlay, disk)
     options = project_options(snapshot, options or Options(), file_wins)
     if options.cache:
         cache.load(snapshot)

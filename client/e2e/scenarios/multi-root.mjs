@@ -1,20 +1,65 @@
-// A multi-root workspace (.code-workspace) with a healthy folder and one with findings: the
+// A multi-root workspace (.code-workspace) with a healthy folder and two with findings: the
 // status item counts the whole workspace, agrees with the Problems view, and its tooltip names
-// each folder with its count.
+// each folder with its count. The third folder's editor runs basedpyright and its uv workspace
+// member is installed through setuptools' import hook: the Problems view shows PD301 with the
+// import-hook note, and its quick fix writes basedpyright's key, not Pylance's.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import {
-  agreedCount, current, expect, focusProblems, open, problemsCount, screenshot, seedHealthyProject, seedProject,
-  statusTooltip, step, waitFor,
+  agreedCount, current, expect, focusProblems, open, palette, problemsCount, screenshot, seedHealthyProject,
+  seedProject, statusTooltip, step, waitFor, write,
 } from "../ui.mjs";
+
+const BASED_SETTINGS =
+  '{\n    // the team\'s test settings\n    "python.testing.pytestEnabled": true,\n    "python.testing.unittestEnabled": false,\n' +
+  '    "python.testing.pytestArgs": ["tests"]\n}\n';
+const BASED_PD301 =
+  "`packages/app` (with `app`) is not on basedpyright's import search path for the workspace folder " +
+  "(`basedpyright.analysis.extraPaths` in .vscode/settings.json does not list it, no parent folder of the tests holds it, " +
+  "and no `.pth` of the selected environment points at it): imports of `app` show as unresolved in the editor. " +
+  "`.venv` installs `app` editable through an import hook (`__editable__.app-0.1.0.pth` runs `import ...`): " +
+  "Python follows it, but basedpyright (like pyright) follows only path lines in `.pth` files. Instead of extraPaths, " +
+  '`[tool.uv] config-settings = { editable_mode = "compat" }` in pyproject.toml and then `uv sync` make setuptools ' +
+  "write a path `.pth` for `packages/app`.";
+
+/** basedpyright recommended; a uv workspace whose setuptools flat-layout member `uv sync` installed
+ *  through an import hook (the environment as it leaves site-packages: the hook's `.pth` and the
+ *  editable's direct_url.json). As seeded it has exactly one finding: PD301. */
+function seedBasedpyrightHook(root) {
+  write(
+    root,
+    "pyproject.toml",
+    '[project]\nname = "based"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["app"]\n\n' +
+      '[dependency-groups]\ndev = [\n    "pytest>=9.0.3",\n]\n\n[tool.uv.sources]\napp = { workspace = true }\n\n' +
+      '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+  );
+  write(
+    root,
+    "packages/app/pyproject.toml",
+    '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n\n[build-system]\nrequires = ["setuptools>=64"]\n' +
+      'build-backend = "setuptools.build_meta"\n\n[tool.setuptools]\npackages = ["app"]\n',
+  );
+  write(root, "packages/app/app/__init__.py", 'def main() -> str:\n    return "hi"\n');
+  write(root, "tests/test_main.py", 'from app import main\n\n\ndef test_main():\n    assert main() == "hi"\n');
+  write(root, ".vscode/extensions.json", '{\n    "recommendations": ["ms-python.python", "tamasfe.even-better-toml", "detachhead.basedpyright"]\n}\n');
+  write(root, ".vscode/settings.json", BASED_SETTINGS);
+  write(root, ".venv/pyvenv.cfg", "home = /usr/bin\nimplementation = CPython\nversion_info = 3.12.3\n");
+  const site = ".venv/lib/python3.12/site-packages";
+  write(root, `${site}/__editable__.app-0.1.0.pth`, "import __editable___app_0_1_0_finder; __editable___app_0_1_0_finder.install()\n");
+  const url = pathToFileURL(path.join(root, "packages", "app")).href;
+  write(root, `${site}/app-0.1.0.dist-info/direct_url.json`, JSON.stringify({ url, dir_info: { editable: true } }));
+  write(root, `${site}/pytest-9.0.3.dist-info/METADATA`, "Name: pytest\nVersion: 9.0.3\n");
+}
 
 export default async function multiRoot(ctx) {
   const { page } = current();
   const root = path.join(ctx.work, "multi-root");
   seedHealthyProject(path.join(root, "healthy"), "healthy");
   seedProject(path.join(root, "broken"), "broken");
+  seedBasedpyrightHook(path.join(root, "based"));
   const workspace = path.join(root, "both.code-workspace");
-  fs.writeFileSync(workspace, JSON.stringify({ folders: [{ path: "healthy" }, { path: "broken" }] }, null, 2));
+  fs.writeFileSync(workspace, JSON.stringify({ folders: [{ path: "healthy" }, { path: "broken" }, { path: "based" }] }, null, 2));
   await open(`workspace=${encodeURIComponent(workspace)}`, { trust: true });
   await focusProblems();
   await waitFor(async () => (await page.locator(".markers-panel").innerText()).includes("PD201"), "PD201 in the Problems view", 90000);
@@ -23,20 +68,61 @@ export default async function multiRoot(ctx) {
   const tooltip = await waitFor(
     async () => {
       const text = await statusTooltip();
-      return /healthy: \d+/.test(text) && /broken: \d+/.test(text) ? text : undefined;
+      return /healthy: \d+/.test(text) && /broken: \d+/.test(text) && /based: \d+/.test(text) ? text : undefined;
     },
-    "the status tooltip to name both folders",
+    "the status tooltip to name every folder",
     30000,
   );
   const healthy = Number(/healthy: (\d+)/.exec(tooltip)[1]);
   const broken = Number(/broken: (\d+)/.exec(tooltip)[1]);
+  const based = Number(/based: (\d+)/.exec(tooltip)[1]);
   expect(healthy === 0, `the healthy folder has ${healthy} findings: ${tooltip}`);
-  expect(broken === total && healthy + broken === (await problemsCount()), `folders ${healthy} + ${broken} vs total ${total}: ${tooltip}`);
+  expect(based === 1, `the basedpyright folder has ${based} findings, not PD301 alone: ${tooltip}`);
+  expect(
+    broken + based === total && healthy + broken + based === (await problemsCount()),
+    `folders ${healthy} + ${broken} + ${based} vs total ${total}: ${tooltip}`,
+  );
   expect(new RegExp(`^pyproj-doctor: ${total}\\b`).test(tooltip), `tooltip: ${tooltip}`);
-  // Every finding the Problems view lists is in the broken folder.
+  // Every finding the Problems view lists is in the broken or the basedpyright folder.
   const problems = await page.locator(".markers-panel").innerText();
   expect(!problems.includes(path.join(root, "healthy")) && !/\bhealthy\b.*PD\d/.test(problems), `a finding in the healthy folder:\n${problems}`);
   await screenshot("multi-root");
-  step(`multi-root: status ${total} = Problems ${total}; tooltip healthy: ${healthy}, broken: ${broken}`);
-  ctx.result("multi-root status vs Problems", `${total} = ${total} (healthy ${healthy}, broken ${broken})`);
+  step(`multi-root: status ${total} = Problems ${total}; tooltip healthy: ${healthy}, broken: ${broken}, based: ${based}`);
+  ctx.result("multi-root status vs Problems", `${total} = ${total} (healthy ${healthy}, broken ${broken}, based ${based})`);
+  await basedpyrightFix(path.join(root, "based"));
+}
+
+/** The PD301 row in the Problems view carries the import-hook note; its lightbulb fix writes
+ *  basedpyright.analysis.extraPaths into the folder's settings.json, keeping the comment. */
+async function basedpyrightFix(folder) {
+  const { page } = current();
+  const row = page.locator(".markers-panel .monaco-list-row", { hasText: "import hook" }).first();
+  await row.waitFor({ timeout: 30000 });
+  const rowText = (await row.innerText()).replace(/\s+/g, " ");
+  expect(rowText.includes(BASED_PD301), `the PD301 row in the Problems view reads:\n${rowText}`);
+  step("Problems view: PD301 with the import-hook note in the basedpyright folder");
+  // Opening the row puts the cursor on the finding (settings.json, line 1); the lightbulb offers the fix.
+  await row.dblclick();
+  await page.locator(".tabs-container .tab.active", { hasText: "settings.json" }).first().waitFor({ timeout: 30000 });
+  const editor = page.locator(".editor-group-container .monaco-editor .view-lines").first();
+  await editor.waitFor({ timeout: 30000 });
+  await page.waitForTimeout(1000);
+  await editor.click();
+  await page.keyboard.press("Control+Home");
+  await page.keyboard.press("Control+.");
+  const title = "Add './packages/app' to basedpyright.analysis.extraPaths in .vscode/settings.json (for basedpyright)";
+  await page.locator(".action-widget .monaco-list-row", { hasText: "PD301" }).first().waitFor({ timeout: 30000 });
+  await screenshot("basedpyright-quick-fix");
+  for (let i = 0; i < 20; i++) {
+    const focused = await page.locator(".action-widget .monaco-list-row.focused").first().innerText().catch(() => "");
+    if (focused.includes(title)) break;
+    await page.keyboard.press("ArrowDown");
+  }
+  await page.keyboard.press("Enter");
+  await palette("File: Save All");
+  const settings = path.join(folder, ".vscode", "settings.json");
+  const expected = BASED_SETTINGS.replace('["tests"]\n}', '["tests"],\n    "basedpyright.analysis.extraPaths": ["./packages/app"]\n}');
+  await waitFor(() => fs.readFileSync(settings, "utf8") === expected, "basedpyright.analysis.extraPaths in settings.json on disk", 30000);
+  expect(!fs.readFileSync(settings, "utf8").includes("python.analysis.extraPaths"), "the fix wrote Pylance's key");
+  step("quick fix wrote basedpyright.analysis.extraPaths, comment kept");
 }

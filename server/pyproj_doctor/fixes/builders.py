@@ -9,6 +9,7 @@ reported, never rewritten.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any, Callable
 
@@ -17,7 +18,27 @@ from pyproj_doctor.formats import ini, jsonc, toml
 from pyproj_doctor.text import apply_edits, detect_eol, minimal_edit
 from pyproj_doctor.workspace.snapshot import Snapshot
 
-JsonOp = Callable[[str], list[TextEdit]]
+
+class JsonOp:
+    """One operation on a JSON text, named by ``key``: equal keys make equal edits of one text."""
+
+    __slots__ = ("apply", "key")
+
+    def __init__(self, apply: Callable[[str], list[TextEdit]], *key: Any) -> None:
+        self.apply = apply
+        # The values are JSON (they are written into the file): their JSON text names them.
+        try:
+            self.key: str | None = json.dumps(key)
+        except (TypeError, ValueError):
+            self.key = None  # not a value we can name: built every time
+
+    def __call__(self, text: str) -> list[TextEdit]:
+        return self.apply(text)
+
+
+# Changes built before, by (file, its text, the operations): a keystroke re-check finds the same
+# problems in the same unchanged files, and rendering a long list into a file is not cheap.
+_JSON_CHANGES: dict[tuple[str, str | None, tuple[str | None, ...]], FileChange] = {}
 
 
 class FixUnavailable(Exception):
@@ -43,29 +64,40 @@ def _current(snapshot: Snapshot, rel: str) -> str | None:
 def json_ops(snapshot: Snapshot, rel: str, ops: Sequence[JsonOp]) -> FileChange:
     """Apply JSON operations one after another; a missing file starts as ``{}``."""
     before = _current(snapshot, rel)
+    names = tuple(op.key for op in ops)
+    key = (rel, before, names) if None not in names else None
+    found = _JSON_CHANGES.get(key) if key is not None else None
+    if found is not None:
+        return found
     text = before if before is not None else ""
     if before is not None and not jsonc.parse(before).ok:
         raise FixUnavailable(f"{rel} is not valid JSONC")
     for op in ops:
         text = apply_edits(text, op(text))
-    return _change(snapshot, rel, before, text)
+    change = _change(snapshot, rel, before, text)
+    if key is not None:
+        if len(_JSON_CHANGES) >= 1024:
+            _JSON_CHANGES.clear()
+        _JSON_CHANGES[key] = change
+    return change
 
 
 def json_set(path: jsonc.JsonPath, value: Any) -> JsonOp:
-    return lambda text: jsonc.set_value(text, path, value)
+    return JsonOp(lambda text: jsonc.set_value(text, path, value), "set", path, value)
 
 
 def json_append(path: jsonc.JsonPath, value: Any) -> JsonOp:
-    return lambda text: jsonc.append_to_array(text, path, value)
+    return JsonOp(lambda text: jsonc.append_to_array(text, path, value), "append", path, value)
 
 
 def json_extend(path: jsonc.JsonPath, values: Sequence[Any]) -> JsonOp:
     """Append each value in turn (one op, so a long list is not re-parsed per value)."""
-    return lambda text: jsonc.extend_array(text, path, list(values))
+    values = list(values)
+    return JsonOp(lambda text: jsonc.extend_array(text, path, values), "extend", path, values)
 
 
 def json_remove(path: jsonc.JsonPath) -> JsonOp:
-    return lambda text: jsonc.remove_value(text, path)
+    return JsonOp(lambda text: jsonc.remove_value(text, path), "remove", path)
 
 
 TomlOp = Callable[[toml.TomlDocument], list[TextEdit]]

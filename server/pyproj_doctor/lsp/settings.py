@@ -19,10 +19,16 @@ SECTION = "pyprojDoctor"
 Warn = Callable[[str], None]
 
 
+def _options(**chosen: Any) -> engine.Options:
+    # The cache of test-module imports the command line keeps (``.pyproj-doctor_cache``) serves
+    # the first check too, unless the project turns it off; the server never writes it.
+    return engine.Options(cache=True, **chosen)
+
+
 @dataclass
 class FolderSettings:
     enabled: bool = True
-    options: engine.Options = field(default_factory=engine.Options)
+    options: engine.Options = field(default_factory=_options)
 
 
 def _ignore(message: str) -> None:
@@ -60,7 +66,7 @@ def parse(value: Any, warn: Warn = _ignore) -> FolderSettings:
             except ValueError:
                 warn(f"{SECTION}.severityOverrides.{code}: {name!r} is not a severity")
     extra = value.get("extraRecommendations") or []
-    options = engine.Options(
+    options = _options(
         select=codes("select"),
         ignore=codes("ignore"),
         extra_recommendations=tuple(str(e) for e in extra) if isinstance(extra, list) else (),

@@ -6,7 +6,7 @@ import os
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pyproj_doctor.findings import Applicability, Finding, Severity
 from pyproj_doctor.fixes.builders import json_append, json_remove, json_set
@@ -270,8 +270,14 @@ def _seen_by_explorer(ctx: Context, folder: VsCodeFolder) -> set[str]:
     config = run.config
     option = config.get("pythonpath") if config is not None else None
     if config is not None and option is not None:
-        base = ctx.ws.snapshot.abspath(config.folder)
-        seen |= {os.path.normpath(os.path.join(base, w.text)) for w in option.words}
+        # Once per configuration: a uv workspace root's pythonpath names every member, and
+        # every folder's run reads it.
+        key = ("pythonpath-folders", config.path, config.table, config.section)
+        folders = ctx.ws.memo.get(key)
+        if folders is None:
+            base = ctx.ws.snapshot.abspath(config.folder)
+            folders = ctx.ws.memo[key] = {os.path.normpath(os.path.join(base, w.text)) for w in option.words}
+        seen |= cast("set[str]", folders)
     return seen
 
 

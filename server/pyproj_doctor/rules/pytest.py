@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Related, Severity
 from pyproj_doctor.fixes.builders import (
+    FixUnavailable,
     create_file,
     ini_change,
     toml_append,
@@ -75,7 +76,9 @@ def _add_pythonpath(
             return [toml_ops(snapshot, config.path, [toml_append(path, v) for v in values])]
         joined = " ".join([option.raw, *values]).strip() if isinstance(option.raw, str) else " ".join(values)
         return [toml_ops(snapshot, config.path, [toml_replace(path, joined)])]
-    assert config.section is not None
+    if config.section is None:
+        # A pytest.toml that does not parse is found (pytest stops on it) but holds no table.
+        raise FixUnavailable(f"{config.path} is not valid TOML")
     return [ini_change(snapshot, config.path, config.section, "pythonpath", " ".join(values))]
 
 

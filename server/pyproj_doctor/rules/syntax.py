@@ -12,14 +12,18 @@ from pyproj_doctor.workspace.projects import is_test_data
 
 
 def _toml_files(ctx: Context) -> list[str]:
+    ws = ctx.ws
+
+    def listed() -> list[list[str]]:
+        names = ("pyproject.toml", "pytest.toml", ".pytest.toml")
+        return [[join(d, n) for d in p.dirs for n in names if ws.has_file(d, n)] for p in ws.projects]
+
+    # Which folders hold such files is the listing's business; only which projects are test
+    # data depends on their configurations.
     found: list[str] = []
-    for project in ctx.ws.projects:
-        if is_test_data(ctx.ws, project):
-            continue  # a fixture of the tests (build's deliberately broken pyproject): data
-        for folder in project.dirs:
-            for name in ("pyproject.toml", "pytest.toml", ".pytest.toml"):
-                if ctx.ws.has_file(folder, name):
-                    found.append(join(folder, name))
+    for project, files in zip(ws.projects, ws.per_listing(("toml-files",), listed)):
+        if not is_test_data(ws, project):  # else a fixture of the tests (build's broken pyproject)
+            found.extend(files)
     return sorted(set(found))
 
 

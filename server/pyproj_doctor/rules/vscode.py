@@ -517,7 +517,8 @@ def _stub_note(
     stubbed = [
         p
         for p in packages
-        if os.path.isdir(os.path.join(stubs, p)) or os.path.isfile(os.path.join(stubs, p + ".pyi"))
+        if ctx.ws.snapshot.disk_isdir(os.path.join(stubs, p))
+        or ctx.ws.snapshot.disk_isfile(os.path.join(stubs, p + ".pyi"))
     ]
     if not stubbed:
         return ""

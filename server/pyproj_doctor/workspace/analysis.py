@@ -132,7 +132,13 @@ def search_paths(
     # The automatic `src` belongs to the settings' list: a config's own extraPaths replaces both
     # (pyright applies `ensureDefaultExtraPaths` only while the config set no default list).
     own_list = pyright is not None and pyright.extra_paths_span is not None
-    if auto and not own_list and os.path.isdir(src) and not os.path.isfile(os.path.join(src, "__init__.py")):
+    disk = ws.snapshot
+    if (
+        auto
+        and not own_list
+        and disk.disk_isdir(src)
+        and not disk.disk_isfile(os.path.join(src, "__init__.py"))
+    ):
         extra.append(src)
     add_ref = ws.setting(folder, ADD_PROJECT_PATHS) if pylance else None
     if add_ref is not None and add_ref.value is True:

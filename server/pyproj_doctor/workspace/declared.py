@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from pyproj_doctor.workspace.paths import join, parent
-from pyproj_doctor.workspace.projects import Project
+from pyproj_doctor.workspace.projects import Project, enclosing
 from pyproj_doctor.workspace.venv import normalize
 from pyproj_doctor.workspace.workspace import Workspace
 
@@ -151,8 +151,11 @@ def declared_names(ws: Workspace, project: Project, wanted: tuple[str, ...] = ("
 
 def pytest_declared(ws: Workspace, project: Project) -> bool:
     """Declared by the project or by an enclosing one (a workspace root's dev group counts)."""
-    return any(
-        (other.dir in (project.dir, ".") or project.dir.startswith(other.dir + "/"))
-        and "pytest" in declared_names(ws, other)
-        for other in ws.projects
-    )
+    for other in [*enclosing(ws, project), project]:
+        # Once per project and check: a workspace root is asked about by every member.
+        key = ("declares-pytest", other.dir)
+        if key not in ws.memo:
+            ws.memo[key] = "pytest" in declared_names(ws, other)
+        if ws.memo[key]:
+            return True
+    return False

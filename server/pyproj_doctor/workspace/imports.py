@@ -9,6 +9,7 @@ folder.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from typing import cast
@@ -103,10 +104,8 @@ def _find_origins(ws: Workspace) -> list[Origin]:
             if rel in searched:
                 continue
             searched.add(rel)
-            packages = ws.memo.get(("pythonpath-packages", rel))
-            if packages is None:
-                packages = ws.memo[("pythonpath-packages", rel)] = packages_in(ws, rel)
-            root = SourceRoot(rel, cast(dict[str, str], packages), "pythonpath")
+            packages = ws.per_listing(("pythonpath-packages", rel), functools.partial(packages_in, ws, rel))
+            root = SourceRoot(rel, packages, "pythonpath")
             for path in root.packages.values():
                 found.append(Origin(project, root, path))
     found.extend(_env_origins(ws))
@@ -148,10 +147,30 @@ def explorer_venv(ws: Workspace, folder: VsCodeFolder) -> Venv | None:
     return ws.venv_at(join(folder.dir, ".venv"))
 
 
+def folder_run(ws: Workspace, folder: VsCodeFolder) -> Run:
+    """The Test Explorer's run of a folder, with the interpreter it picks (once per check:
+    every project of the folder asks)."""
+    key = ("explorer-run", folder.dir, tuple(folder.workspace_files))
+    found = ws.memo.get(key)
+    if found is None:
+        found = ws.memo[key] = explorer_run(ws, folder, explorer_venv(ws, folder))
+    return cast(Run, found)
+
+
 def runs_for(ws: Workspace, project: Project) -> list[Run]:
     """The pytest runs that collect this project's tests."""
-    runs = [plain_pytest(ws, project)]
     workspace_root = _uv_workspace_root(ws, project)
+    folder = project.folder
+    # Kept across checks (see Workspace.kept): all they take from elsewhere is the uv workspace
+    # root's project and the VS Code folder (whose settings are files they read).
+    same = workspace_root is None or workspace_root.dir == project.dir
+    owners = [project] if same or workspace_root is None else [project, workspace_root]
+    where = None if folder is None else (folder.dir, tuple(folder.workspace_files))
+    return ws.kept(("runs", project.dir), owners, where, lambda: _runs_for(ws, project, workspace_root))
+
+
+def _runs_for(ws: Workspace, project: Project, workspace_root: Project | None) -> list[Run]:
+    runs = [plain_pytest(ws, project)]
     # `pytest` at the workspace root is a run of its own only when the root configures pytest.
     if workspace_root is not None and workspace_root.dir != project.dir and workspace_root.pytest_config:
         root_run = plain_pytest(ws, workspace_root)
@@ -159,7 +178,7 @@ def runs_for(ws: Workspace, project: Project) -> list[Run]:
             runs.append(root_run)
     folder = project.folder
     if folder is not None:
-        run = explorer_run(ws, folder, explorer_venv(ws, folder))
+        run = folder_run(ws, folder)
         if any(collects(ws, run, m.path) for m in project.test_modules):
             runs.append(run)
     return runs

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from pyproj_doctor.workspace.declared import requirement_names
 from pyproj_doctor.workspace.paths import join, parent, within
-from pyproj_doctor.workspace.projects import Project
+from pyproj_doctor.workspace.projects import Project, projects_by_dir
 from pyproj_doctor.workspace.venv import normalize
 from pyproj_doctor.workspace.workspace import Workspace
 
@@ -168,8 +168,15 @@ def _uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
     key = ("uv-workspace-root", project.dir)
     if key in ws.memo:
         return cast("Project | None", ws.memo[key])
-    found = ws.memo[key] = _find_uv_workspace_root(ws, project)
+    # Kept across checks by folder (the project of this check is looked up): all it reads
+    # besides the listing are the pyproject.toml files on the way up.
+    where = ws.kept(key, [project], None, lambda: _root_dir(_find_uv_workspace_root(ws, project)))
+    found = ws.memo[key] = None if where is None else projects_by_dir(ws).get(where)
     return found
+
+
+def _root_dir(root: Project | None) -> str | None:
+    return None if root is None else root.dir
 
 
 def _find_uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
@@ -191,13 +198,34 @@ def _find_uv_workspace_root(ws: Workspace, project: Project) -> Project | None:
             rel = project.dir if folder == "." else project.dir[len(folder) + 1 :]
             if not uv_member(rel, workspace.get("members"), workspace.get("exclude")):
                 return None
-            return next((p for p in ws.projects if p.dir == folder), None)
+            return projects_by_dir(ws).get(folder)
         if isinstance(other.get("project"), dict):
             return None
     return None
 
 
+_MEMBERSHIP: dict[tuple[object, ...], bool] = {}
+
+
 def uv_member(rel: str, members: object, exclude: object) -> bool:
+    """``_uv_member``, remembered: every member of a large workspace asks on every check."""
+    if not isinstance(members, list) or not all(isinstance(g, str) for g in members):
+        return _uv_member(rel, members, exclude)
+    if isinstance(exclude, list) and all(isinstance(g, str) for g in exclude):
+        key: tuple[object, ...] = (rel, tuple(members), tuple(exclude))
+    elif exclude is None:
+        key = (rel, tuple(members), None)
+    else:
+        return _uv_member(rel, members, exclude)
+    found = _MEMBERSHIP.get(key)
+    if found is None:
+        if len(_MEMBERSHIP) >= 100_000:
+            _MEMBERSHIP.clear()
+        found = _MEMBERSHIP[key] = _uv_member(rel, members, exclude)
+    return found
+
+
+def _uv_member(rel: str, members: object, exclude: object) -> bool:
     """Whether ``uv sync`` at a workspace root collects the folder ``rel`` (relative to the root)
     as a member. uv expands each ``members`` glob by walking the disk one folder at a time (the
     glob crate's ``glob()``: ``*`` stays within a folder, ``**`` spans any number), then drops

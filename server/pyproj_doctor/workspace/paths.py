@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 ROOT = "."
+_ODD = frozenset(("", ".", ".."))
 
 
 def join(folder: str, name: str) -> str:
@@ -22,6 +23,11 @@ def parent(path: str) -> str:
 
 def relative(path: str, start: str) -> str:
     """POSIX relative path from folder ``start`` to ``path`` (both workspace-relative)."""
+    # A path below the folder in plain segments is what is left after the folder (asked for
+    # every member of a large workspace; os.path.relpath is slow).
+    below = path if start == ROOT else path[len(start) + 1 :] if path.startswith(start + "/") else None
+    if below and below != ROOT and not _ODD.intersection(below.split("/")):
+        return below
     rel = os.path.relpath("/" + ("" if path == ROOT else path), "/" + ("" if start == ROOT else start))
     return rel.replace(os.sep, "/")
 

@@ -11,7 +11,7 @@ import functools
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pyproj_doctor.formats import pyimports
@@ -86,10 +86,15 @@ class Project:
     namespaces_declared: bool = False
     folder: VsCodeFolder | None = None
     dirs: list[str] = field(default_factory=list)  # every folder the project owns
+    # ``tests_dirs`` as discovery left it (the copies each check makes share it): every rule and
+    # every member asks, and a member may hold hundreds of test modules.
+    tops: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def tests_dirs(self) -> list[str]:
         """The top-level folders (or the project folder) that hold the test modules."""
+        if self.tops is not None:
+            return list(self.tops)
         tops: set[str] = set()
         for module in self.test_modules:
             rel = module.path[len(self.dir) + 1 :] if self.dir != ROOT else module.path
@@ -161,8 +166,11 @@ def _owned_project(ws: Workspace, pdir: str, dirs: list[str]) -> Project:
         project, reads = ws.snapshot.record(build)
         model.projects[pdir] = (reads, project)
     ws.discovered[pdir] = project
-    # A copy: the checks that share it each set its VS Code folder.
-    return replace(project)
+    # A copy: the checks that share it each set its VS Code folder. (dataclasses.replace, by
+    # hand: it is ten times slower, and this runs for every member on every keystroke.)
+    copy = object.__new__(Project)
+    copy.__dict__.update(project.__dict__)
+    return copy
 
 
 def _project(ws: Workspace, pdir: str) -> Project:
@@ -201,6 +209,7 @@ def _fill_project(ws: Workspace, project: Project) -> None:
                     project.test_modules.append(module)
     project.venv = _venv(ws, project)
     project.python_version_file = _upward_file(ws, project.dir, ".python-version")
+    project.tops = tuple(project.tests_dirs)  # the test modules are all found
 
 
 @functools.lru_cache(maxsize=64)
@@ -242,15 +251,20 @@ def is_test_data(ws: Workspace, project: Project) -> bool:
     return False
 
 
+def projects_by_dir(ws: Workspace) -> dict[str, Project]:
+    """This check's projects by folder (looked up for every member of a large workspace)."""
+    found = ws.memo.get(("projects-by-dir",))
+    if found is None:
+        found = ws.memo[("projects-by-dir",)] = {p.dir: p for p in ws.projects}
+    return cast("dict[str, Project]", found)
+
+
 def enclosing(ws: Workspace, project: Project) -> list[Project]:
     """The projects whose folders hold this one's, outermost first (the order of ``ws.projects``).
 
     Found by walking up the folders: scanning every project from every project was quadratic
     in the members of a large workspace."""
-    found = ws.memo.get(("projects-by-dir",))
-    if found is None:
-        found = ws.memo[("projects-by-dir",)] = {p.dir: p for p in ws.projects}
-    by_dir = cast("dict[str, Project]", found)
+    by_dir = projects_by_dir(ws)
     out: list[Project] = []
     folder = project.dir
     while folder != ROOT:

@@ -26,6 +26,7 @@ class Model:
 
     index: FileIndex | None = None  # the listing with the buffers' files merged in
     skeleton: list[tuple[str, list[str]]] | None = None  # each project's folder and the folders it owns
+    listed: dict[tuple[object, ...], object] = field(default_factory=dict)  # see Workspace.per_listing
     projects: dict[str, tuple[Reads, Project]] = field(default_factory=dict)
     # Values computed from some projects (see ``Workspace.kept``): by key, the projects as
     # discovered, the other values the computation used, the files it read, and the value.

@@ -59,6 +59,7 @@ class Run:
     rootdir: str
     venv: Venv | None
     env_paths: list[str] = field(default_factory=list)  # absolute PYTHONPATH entries from .env
+    key: tuple[object, ...] | None = field(default=None, compare=False, repr=False)  # see run_key
 
     @property
     def label(self) -> str:
@@ -275,8 +276,10 @@ def _collection(ws: Workspace, run: Run) -> _Collection:
 def run_key(run: Run) -> tuple[object, ...]:
     """What a run is made of, as a key: within one snapshot, equal keys mean equal runs
     (configuration files and environments are read once per snapshot)."""
+    if run.key is not None:
+        return run.key  # a run is never changed once made
     config = run.config
-    return (
+    run.key = (
         run.kind,
         run.cwd,
         tuple(run.args),
@@ -285,6 +288,7 @@ def run_key(run: Run) -> tuple[object, ...]:
         None if run.venv is None else run.venv.rel,
         tuple(run.env_paths),
     )
+    return run.key
 
 
 def run_inputs(ws: Workspace, run: Run) -> tuple[object, ...]:
@@ -358,21 +362,20 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     front = _pythonpath(ws, run.config) if run.config is not None else []
     inserted: list[str] = []
     mode = run.import_mode()
-    if mode in ("prepend", "append"):
-        inputs = run_inputs(ws, run)
-        for project in projects:
-            # Kept across checks (see Workspace.kept): a run at a uv workspace root collects
-            # every member, and an edit changes one.
-            inserted.extend(
-                ws.kept(
-                    ("inserted", project.dir, inputs[0]),
-                    [project],
-                    inputs,
-                    functools.partial(_inserted, ws, run, project),
-                )
-            )
+    inputs = run_inputs(ws, run)
+    django: list[str] = []
     for project in projects:
-        inserted.extend(_django_paths(ws, run, project))
+        # Kept across checks (see Workspace.kept): a run at a uv workspace root collects every
+        # member, and an edit changes one.
+        own, own_django = ws.kept(
+            ("inserted", project.dir, inputs[0]),
+            [project],
+            inputs,
+            functools.partial(_inserted, ws, run, project, mode),
+        )
+        inserted.extend(own)
+        django.extend(own_django)
+    inserted.extend(django)
     path = [*inserted, *front] if mode == "prepend" else [*front]
     if run.kind == "explorer":
         path.insert(0, abspath(run.cwd))
@@ -385,15 +388,17 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     return list(dict.fromkeys(path))
 
 
-def _inserted(ws: Workspace, run: Run, project: Project) -> list[str]:
-    """The folders prepend or append mode inserts for one project's collected modules and conftests."""
+def _inserted(ws: Workspace, run: Run, project: Project, mode: str) -> tuple[list[str], list[str]]:
+    """The folders prepend or append mode inserts for one project's collected modules and
+    conftests, and those pytest-django inserts (in any mode)."""
     out = []
-    modules = [m for m in project.test_modules if collects(ws, run, m.path)]
-    for rel in [*_conftests(ws, run, project.conftests), *(m.path for m in modules)]:
-        base = basedir(ws, rel)
-        if base != "..":
-            out.append(ws.snapshot.abspath(base))
-    return out
+    if mode in ("prepend", "append"):
+        modules = [m for m in project.test_modules if collects(ws, run, m.path)]
+        for rel in [*_conftests(ws, run, project.conftests), *(m.path for m in modules)]:
+            base = basedir(ws, rel)
+            if base != "..":
+                out.append(ws.snapshot.abspath(base))
+    return out, _django_paths(ws, run, project)
 
 
 def _pythonpath(ws: Workspace, config: PytestConfig) -> list[str]:
@@ -471,7 +476,13 @@ def resolve_in(ws: Workspace, path_entries: list[str], name: str) -> Resolution:
                 break
             at.append((position, entry))
     at.sort()
-    return resolve([entry for _, entry in at], name)
+    entries = tuple(entry for _, entry in at)
+    # The disk alone decides, so the answer is kept with the other disk facts.
+    key = ("resolve", entries, name)
+    resolution = ws.disk.get(key)
+    if resolution is None:
+        resolution = ws.disk[key] = resolve(list(entries), name)
+    return cast(Resolution, resolution)
 
 
 class _NameIndex:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Callable, Generic, TypeVar
+from typing import Callable, Generic, TypeVar, cast
 
 from pyproj_doctor.findings import Range
 from pyproj_doctor.formats import ini, jsonc, toml
@@ -77,11 +77,31 @@ class Reads:
     def __init__(self) -> None:
         self.versions: dict[str, str | None] = {}
         self.events: list[tuple[str, str, SourceText | None, FileProblem | None]] = []
+        # The files read from buffers (their versions that are not None), set when recording ends.
+        self.buffered: dict[str, str] | None = None
+        self.noted: list[tuple[str, str, SourceText | None, FileProblem | None]] | None = None
+
+    def seal(self) -> None:
+        """Recording is over: note the buffered files, so ``hold`` need not look at every file,
+        and the events that change the snapshot's problems (see ``Snapshot.replay``)."""
+        self.buffered = {rel: text for rel, text in self.versions.items() if text is not None}
+        self.noted = [event for event in self.events if event[0] != "read" or event[3] is not None]
 
     def hold(self, snapshot: Snapshot) -> bool:
-        """Whether every file read has the same version in ``snapshot``."""
+        """Whether every file read has the same version in ``snapshot``.
+
+        Asked about hundreds of kept values on every keystroke: it looks only at the buffers
+        (the snapshot's and those this computation read), never at every file it read."""
         overlay = snapshot.overlay
-        return all(overlay.get(rel) == version for rel, version in self.versions.items())
+        versions = self.versions
+        buffered = self.buffered
+        if buffered is None:
+            return all(overlay.get(rel) == version for rel, version in versions.items())
+        for rel, text in overlay.items():
+            if rel in versions and versions[rel] != text:
+                return False  # read from the disk then (None), or another buffer text
+        # A file read from a buffer that is now closed: the disk's text may differ.
+        return buffered.keys() <= overlay.keys()
 
 
 def _read(path: str, rel: str) -> SourceText | FileProblem:
@@ -99,14 +119,29 @@ class Snapshot:
     cached, so a rule asking twice costs nothing, and nothing is ever written.
     """
 
-    def __init__(self, root: str, overlay: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        root: str,
+        overlay: dict[str, str] | None = None,
+        disk: dict[tuple[object, ...], object] | None = None,
+    ) -> None:
         self.root = os.path.abspath(root)
-        self.real_root = os.path.realpath(self.root)
         self.overlay = dict(overlay or {})
         self._sources: dict[str, SourceText | None] = {}
         self._indexes: dict[str, LineIndex] = {}
         self._stamps: dict[str, Stamp | None] = {}
-        self._abspaths: dict[str, str] = {}
+        # What the disk answered (stamps, file kinds), shared with the later checks of a caller
+        # that knows the disk has not changed since (``disk``, the language server's): a
+        # keystroke re-check asks about the same thousand files.
+        shared = disk if disk is not None else {}
+        self._disk_stamps = cast("dict[str, Stamp | None]", shared.setdefault(("stamps",), {}))
+        self._modes = cast("dict[str, int]", shared.setdefault(("modes",), {}))  # by absolute path
+        self._inside = cast("dict[str, bool]", shared.setdefault(("inside",), {}))
+        self._abspaths = cast("dict[str, str]", shared.setdefault(("abspaths", self.root), {}))
+        real = shared.get(("real-root", self.root))
+        if real is None:
+            real = shared[("real-root", self.root)] = os.path.realpath(self.root)
+        self.real_root = cast(str, real)
         self.problems: dict[str, FileProblem] = {}
         # Values derived from this snapshot's texts alone (parsed configurations), computed
         # once per check: many callers ask about the same few files. Whoever takes a value
@@ -126,10 +161,24 @@ class Snapshot:
             value = compute()
         finally:
             self._recording.pop()
+        reads.seal()
         return value, reads
 
     def replay(self, reads: Reads) -> None:
-        """Bring this snapshot to the state a fresh run of a recorded computation leaves."""
+        """Bring this snapshot to the state a fresh run of a recorded computation leaves.
+
+        Outside a recording only the problems it noted or forgot matter: a text it read is read
+        again, the same, if anyone asks (the disk has not changed), and a discovered project
+        has read hundreds of test modules."""
+        if not self._recording and reads.noted is not None:
+            for kind, rel, source, problem in reads.noted:
+                if kind == "read":
+                    self._sources.setdefault(rel, source)
+                    if problem is not None:
+                        self.problems.setdefault(rel, problem)
+                else:
+                    self.problems.pop(rel, None)
+            return
         for kind, rel, source, problem in reads.events:
             if kind == "read":
                 self._sources.setdefault(rel, source)
@@ -175,30 +224,59 @@ class Snapshot:
             self._abspaths[rel] = found
         return found
 
+    def disk_mode(self, path: str) -> int:
+        """``st_mode`` of an absolute path on the disk (links followed), 0 when nothing is there.
+
+        Buffers play no part: this is what ``os.path.isfile`` and its kin answer."""
+        mode = self._modes.get(path)
+        if mode is None:
+            try:
+                mode = os.stat(path).st_mode
+            except (OSError, ValueError):
+                mode = 0
+            self._modes[path] = mode
+        return mode
+
+    def disk_isfile(self, path: str) -> bool:
+        return stat.S_ISREG(self.disk_mode(path))
+
+    def disk_isdir(self, path: str) -> bool:
+        return stat.S_ISDIR(self.disk_mode(path))
+
+    def _mode(self, rel: str) -> int:
+        return self.disk_mode(self.abspath(rel))
+
     def exists(self, rel: str) -> bool:
         if self._recording:
             self._saw(rel)
-        return rel in self.overlay or os.path.exists(self.abspath(rel))
+        return rel in self.overlay or self._mode(rel) != 0
 
     def is_file(self, rel: str) -> bool:
         if self._recording:
             self._saw(rel)
-        return rel in self.overlay or os.path.isfile(self.abspath(rel))
+        return rel in self.overlay or stat.S_ISREG(self._mode(rel))
 
     def inside(self, rel: str) -> bool:
         """Whether writing ``rel`` stays inside the workspace once links are resolved."""
-        real = os.path.realpath(self.abspath(rel))
-        return real == self.real_root or real.startswith(self.real_root + os.sep)
+        found = self._inside.get(rel)
+        if found is None:  # links are the disk's: asked for every fix of every check
+            real = os.path.realpath(self.abspath(rel))
+            found = self._inside[rel] = real == self.real_root or real.startswith(self.real_root + os.sep)
+        return found
 
     def stamp(self, rel: str) -> Stamp | None:
         """(mtime, size) of a regular file on disk, None when there is none."""
         if rel not in self._stamps:
+            if rel in self._disk_stamps:
+                self._stamps[rel] = self._disk_stamps[rel]
+                return self._stamps[rel]
             try:
                 info = os.stat(self.abspath(rel))
             except OSError:
-                self._stamps[rel] = None
+                found: Stamp | None = None
             else:
-                self._stamps[rel] = (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
+                found = (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
+            self._stamps[rel] = self._disk_stamps[rel] = found
         return self._stamps[rel]
 
     def stamps(self) -> dict[str, Stamp | None]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pyproj_doctor.formats import jsonc
 from pyproj_doctor.text import Span, Word
-from pyproj_doctor.workspace.paths import ROOT, join, within
+from pyproj_doctor.workspace.paths import ROOT, join, parent
 
 if TYPE_CHECKING:
     from pyproj_doctor.workspace.projects import Project
@@ -81,10 +81,8 @@ def shares_vscode(ws: Workspace, folder: VsCodeFolder) -> bool:
 
 def discover(ws: Workspace, projects: list[Project]) -> tuple[list[VsCodeFolder], list[str]]:
     """The VS Code folders (each with its projects) and the root's ``*.code-workspace`` files."""
-    folder_dirs = {ROOT}
-    for d, listing in ws.index.dirs.items():
-        if ".vscode" in listing.dirs and d != ROOT:
-            folder_dirs.add(d)
+    # Which folders hold a .vscode is the listing's business (every folder is looked at).
+    folder_dirs = {ROOT, *ws.per_listing(("vscode-folders",), lambda: _vscode_dirs(ws))}
     workspace_files: dict[str, list[str]] = {}
     code_workspaces: list[str] = []
     for name in ws.files(ROOT):
@@ -98,14 +96,20 @@ def discover(ws: Workspace, projects: list[Project]) -> tuple[list[VsCodeFolder]
         folder = VsCodeFolder(d, workspace_files=workspace_files.get(d, []))
         folder.pyright = _pyright(ws, d)
         folders.append(folder)
+    by_dir = {f.dir: f for f in folders}
     for project in projects:
-        best = max(
-            (f for f in folders if within(project.dir, f.dir)),
-            key=lambda f: 0 if f.dir == ROOT else f.dir.count("/") + 1,
-        )
+        # The innermost folder holding the project: the first met walking up (the root is one).
+        d = project.dir
+        while d not in by_dir:
+            d = parent(d)
+        best = by_dir[d]
         project.folder = best
         best.projects.append(project)
     return folders, code_workspaces
+
+
+def _vscode_dirs(ws: Workspace) -> list[str]:
+    return [d for d, listing in ws.index.dirs.items() if ".vscode" in listing.dirs and d != ROOT]
 
 
 def _workspace_folders(ws: Workspace, rel: str) -> list[str]:
@@ -227,6 +231,17 @@ def workspace_settings(ws: Workspace, folder: VsCodeFolder, key: str) -> list[Se
 
 
 def _setting_in(ws: Workspace, rel: str, prefix: tuple[str, ...], key: str) -> SettingRef | None:
+    # Once per check (rules ask for the same settings of every project); whoever takes it
+    # notes the file, as a read would.
+    memo = ("setting", rel, prefix, key)
+    if memo in ws.facts:
+        ws.snapshot.saw(rel)
+        return cast("SettingRef | None", ws.facts[memo])
+    found = ws.facts[memo] = _read_setting(ws, rel, prefix, key)
+    return found
+
+
+def _read_setting(ws: Workspace, rel: str, prefix: tuple[str, ...], key: str) -> SettingRef | None:
     doc = ws.settings_doc(rel)
     if doc is None:
         return None

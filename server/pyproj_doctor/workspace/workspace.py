@@ -22,6 +22,7 @@ from pyproj_doctor.workspace.venv import Venv, read_venv
 from pyproj_doctor.workspace.vscode import SettingRef, VsCodeFolder
 
 T = TypeVar("T")
+_ODD = frozenset(("", ".", ".."))
 
 
 class Workspace:
@@ -76,26 +77,43 @@ class Workspace:
         is equal, and every file it read holds the same text. ``compute`` gets an empty ``memo``,
         so all it reads is recorded; its value is shared between checks and never changed."""
         model = self.model
-        discovered = tuple(self.discovered.get(p.dir) for p in projects)
-        if model is None or any(d is None for d in discovered):
+        if model is None:
             return compute()
+        # Plain loops: asked about every member for several rules on every keystroke.
+        known = self.discovered
+        discovered = []
+        for project in projects:
+            found = known.get(project.dir)
+            if found is None:
+                return compute()
+            discovered.append(found)
         entry = model.values.get(key)
-        if (
-            entry is not None
-            and len(entry[0]) == len(discovered)
-            and all(a is b for a, b in zip(entry[0], discovered))
-            and entry[1] == uses
-            and entry[2].hold(self.snapshot)
-        ):
-            self.snapshot.replay(entry[2])
-            return cast(T, entry[3])
+        if entry is not None and len(entry[0]) == len(discovered) and entry[1] == uses:
+            same = True
+            for before, now in zip(entry[0], discovered):
+                if before is not now:
+                    same = False
+                    break
+            if same and entry[2].hold(self.snapshot):
+                self.snapshot.replay(entry[2])
+                return cast(T, entry[3])
         memo, self.memo = self.memo, {}
         try:
             value, reads = self.snapshot.record(compute)
         finally:
             self.memo = memo
-        model.values[key] = (cast("tuple[Project, ...]", discovered), uses, reads, value)
+        model.values[key] = (tuple(discovered), uses, reads, value)
         return value
+
+    def per_listing(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, which reads nothing but the listing of the tree (names of files and
+        folders, the folders each project owns), kept while the listing stays the same."""
+        if self.model is None:
+            return compute()
+        listed = self.model.listed
+        if key not in listed:
+            listed[key] = compute()
+        return cast(T, listed[key])
 
     # ------------------------------------------------------------------ the tree
     def _buffer_only_files(self) -> frozenset[str]:
@@ -167,6 +185,9 @@ class Workspace:
         if path == root:
             return ROOT
         if path.startswith(root + os.sep):
+            below = path[len(root) + 1 :]
+            if not _ODD.intersection(below.split(os.sep)):
+                return below.replace(os.sep, "/")  # plain names: what relpath would say, quicker
             return os.path.relpath(path, root).replace(os.sep, "/")
         return None
 
@@ -175,14 +196,14 @@ class Workspace:
         rel = self.in_tree(path)
         if rel is not None and (rel in self.snapshot.overlay or self.index.listing(rel) is not None):
             return True
-        return os.path.exists(path)
+        return self.snapshot.disk_mode(path) != 0
 
     def is_dir(self, path: str) -> bool:
         """Whether an absolute path names a folder (folders of planned files count)."""
         rel = self.in_tree(path)
         if rel is not None and self.index.listing(rel) is not None:
             return True
-        return os.path.isdir(path)
+        return self.snapshot.disk_isdir(path)
 
     def glob(self, pattern: str) -> bool:
         """Whether a glob pattern (absolute, e.g. pytest testpaths) may match something in the tree.
