@@ -171,6 +171,44 @@ def test_collection_boundaries(tmp_path: Path) -> None:
     }
 
 
+def test_an_argument_is_collected_even_below_an_ignored_folder(tmp_path: Path) -> None:
+    """pytest checks `--ignore` on what it walks into, never on a path it is given: the Test
+    Explorer's `pytestArgs` naming `sub/tests` collects it though `addopts` ignores `sub`."""
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": PYPROJECT + '[tool.pytest.ini_options]\naddopts = "--ignore=sub"\n',
+            "tests/test_a.py": "def test_a():\n    pass\n",
+            "sub/tests/test_b.py": "def test_b():\n    pass\n",
+        },
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    real = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "sub/tests",
+            "tests",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "sub/tests/test_b.py::test_b" in real.stdout, real.stdout + real.stderr
+    ws = Workspace(Snapshot(str(tmp_path)))
+    run = explorer_run(ws, ws.folders[0], None)
+    run.args = ["sub/tests", "tests"]
+    assert collects(ws, run, "sub/tests/test_b.py") and collects(ws, run, "tests/test_a.py")
+    assert not collects(ws, plain_pytest(ws, ws.projects[0]), "sub/tests/test_b.py")
+
+
 def _install(root: Path, files: dict[str, str], project: str = ".") -> tuple[str, str, bool, bool] | None:
     write(root, files)
     ws = Workspace(Snapshot(str(root)))

@@ -8,7 +8,7 @@ from tests.truth.harness import SEVERE, Verdict
 from tests.truth.tools import DESELECTED_ERROR, TRACER_ERROR
 
 # Which real tool can confirm a finding of each code (a failure of that tool is the evidence).
-PYTEST = {"PD201", "PD202", "PD203", "PD204", "PD205"}
+PYTEST = {"PD201", "PD202", "PD203", "PD204", "PD205", "PD207"}
 EXPLORER = {"PD304", "PD305", "PD603"}  # PD603: the env file's PYTHONPATH reaches that run only
 PYRIGHT = {"PD301", "PD302", "PD303"}
 ANY = {"PD101", "PD102", "PD901", "PD902"}

@@ -298,6 +298,46 @@ def _shapes() -> list[Shape]:
             projects=("projA", "projB"),
         )
     )
+    # A root project and a nested one with its own configuration, both with `tests/test_core.py`:
+    # root `pytest` collects both under one module name ("import file mismatch"); PD207's
+    # `--ignore=sub` leaves the nested suite to its own run, which passes.
+    add(
+        Shape(
+            "nested-project-basename-clash",
+            {
+                "pyproject.toml": pyproject("alpha"),
+                "conftest.py": "",
+                "alpha/__init__.py": MOD,
+                "tests/test_core.py": test_of("alpha"),
+                "sub/pyproject.toml": pyproject(
+                    "beta", extra='[tool.pytest.ini_options]\nmarkers = ["slow"]\n'
+                ),
+                "sub/conftest.py": "",
+                "sub/beta/__init__.py": MOD,
+                "sub/tests/test_core.py": test_of("beta"),
+            },
+            projects=(".", "sub"),
+        )
+    )
+
+    # Pylance's `extraPaths` glob (2026.7+; npm pyright 1.1.414 expands it too): one pattern for
+    # every package's src root. The engine reads the glob as pyright does, so it stays silent.
+    add(
+        Shape(
+            "extrapaths-glob-packages",
+            {
+                "pyproject.toml": pyproject(
+                    "mono",
+                    extra='[tool.pytest.ini_options]\npythonpath = ["packages/alpha/src", "packages/beta/src"]\n',
+                ),
+                "packages/alpha/src/alpha/__init__.py": MOD,
+                "packages/beta/src/beta/__init__.py": MOD,
+                "tests/test_alpha.py": test_of("alpha"),
+                "tests/test_beta.py": test_of("beta"),
+                ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["packages/*/src"]}),
+            },
+        )
+    )
 
     # --- python/ and lib/ roots ----------------------------------------------------------------------
     for root in ("python", "lib"):

@@ -12,6 +12,7 @@ from pyproj_doctor.rules import (
     python_version,
     syntax,
     vscode,
+    workspace_setup,
 )
 from pyproj_doctor.rules.base import Context, Rule, Settings
 
@@ -24,6 +25,7 @@ RULES: tuple[Rule, ...] = (
     pytest.PD204,
     pytest.PD205,
     pytest.PD206,
+    workspace_setup.PD207,
     vscode.PD301,
     vscode.PD302,
     vscode.PD303,
@@ -31,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     vscode.PD305,
     vscode.PD306,
     vscode.PD307,
+    workspace_setup.PD308,
     extensions.PD401,
     extensions.PD402,
     extensions.PD403,

@@ -22,6 +22,7 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.formats import jsonc, toml
 from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.rules.workspace_setup import left_to_their_own_run
 from pyproj_doctor.workspace.analysis import (
     AUTOCOMPLETE_PATHS,
     SearchPaths,
@@ -29,6 +30,7 @@ from pyproj_doctor.workspace.analysis import (
     pyright_resolve,
     search_paths,
 )
+from pyproj_doctor.workspace.analysis import _globbed as globbed
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import compat_root, uv_compat_set, uv_settings_file, workflow_install
 from pyproj_doctor.workspace.langserver import (
@@ -736,6 +738,17 @@ def _check_entry(
         resolved = _resolve(ctx, base_dir, value)
         if resolved is None or ctx.ws.is_dir(resolved):
             return
+        if any(c in value for c in "*?["):
+            # A glob (`packages/*/src`, Pylance 2026.7+ and pyright 1.1.414) adds every folder it matches.
+            if globbed(ctx.ws, resolved):
+                return
+            yield PD302.at(
+                path,
+                range_,
+                f"extraPaths glob {value!r} matches no folder: it adds nothing to Pylance's search path. "
+                "Correct or remove it.",
+            )
+            return
         yield PD302.at(
             path,
             range_,
@@ -873,7 +886,10 @@ def _pytest_args_for(ctx: Context, folder: VsCodeFolder, projects: list[Project]
     """What "Configure Tests" should have written: [] when testpaths already says it."""
     if all(p.pytest_config is not None and p.pytest_config.get("testpaths") for p in projects):
         return []
-    dirs = sorted({d for p in projects for d in p.tests_dirs})
+    # A nested project the folder's own `pytest` leaves to its own run stays out: an argument is
+    # collected even when `--ignore` names it, and under this folder's configuration, not its own.
+    left = left_to_their_own_run(ctx, folder.dir)
+    dirs = sorted({d for p in projects if p.dir not in left for d in p.tests_dirs})
     if dirs == [folder.dir]:
         return []
     return [relative(d, folder.dir) for d in dirs]

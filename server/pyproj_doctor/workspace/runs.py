@@ -220,7 +220,7 @@ def _norecurse(run: Run) -> tuple[str, ...]:
     return tuple(w.text for w in option.words) if option is not None else DEFAULT_NORECURSE
 
 
-def _ignored(run: Run) -> tuple[list[str], list[str]]:
+def ignore_options(run: Run) -> tuple[list[str], list[str]]:
     """``--ignore`` paths and ``--ignore-glob`` patterns of addopts (workspace-relative)."""
     paths: list[str] = []
     globs: list[str] = []
@@ -264,7 +264,7 @@ def _collection(ws: Workspace, run: Run) -> _Collection:
     if plan is not None and run.config is not None:
         ws.snapshot.saw(run.config.path)
     if plan is None:
-        ignore_paths, globs = _ignored(run)
+        ignore_paths, globs = ignore_options(run)
         base = ws.snapshot.abspath(run.cwd)
         absolute_globs = [p for g in globs for p in (os.path.join(base, g), g)]
         plan = ws.facts[key] = _Collection(
@@ -315,7 +315,9 @@ def _collects(ws: Workspace, run: Run, path: str) -> bool:
     start = next((s for s in plan.starts if within(path, s)), None)
     if start is None:
         return False
-    if any(within(path, p) for p in plan.ignore_paths):
+    # `--ignore` prunes only what collection walks into: a start path inside (or equal to) an ignored
+    # one is collected all the same (pytest checks `--ignore` on the entries of a folder it enters).
+    if any(within(path, p) and p != start and within(p, start) for p in plan.ignore_paths):
         return False
     if plan.ignore_globs is not None and plan.ignore_globs.match(os.path.normcase(ws.snapshot.abspath(path))):
         return False
