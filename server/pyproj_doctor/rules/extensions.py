@@ -81,6 +81,13 @@ def _sources(ctx: Context, folder: VsCodeFolder) -> list[Recommendations]:
 
 
 def _uses_ruff(ctx: Context, folder: VsCodeFolder) -> bool:
+    key = ("uses-ruff", folder.dir)  # once per check: PD401 and PD402 both ask, of every project
+    if key not in ctx.ws.memo:
+        ctx.ws.memo[key] = _ruff_in(ctx, folder)
+    return bool(ctx.ws.memo[key])
+
+
+def _ruff_in(ctx: Context, folder: VsCodeFolder) -> bool:
     for project in folder.projects:
         if ctx.ws.has_file(project.dir, "ruff.toml") or ctx.ws.has_file(project.dir, ".ruff.toml"):
             return True

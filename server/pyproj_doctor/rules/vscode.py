@@ -199,7 +199,7 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         own_env: dict[int, dict[str, list[tuple[Project, str, Origin]]]] = {}
         env_only: set[str] = set()  # roots Pylance finds only through `.env` PYTHONPATH
         for project in folder.projects:
-            imported = sorted({i.name for m in project.test_modules for i in m.imports if i.name in names})
+            imported = sorted(n for n in project.imported_names() if n in names)
             # All the lookups take from elsewhere: the folder's search paths and where each name lives.
             uses = (folder.dir, paths, [(n, names[n].path, names[n].root.path) for n in imported])
             unresolved = ws.kept(

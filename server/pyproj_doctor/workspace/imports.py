@@ -241,7 +241,7 @@ def lookup(ws: Workspace, run: Run, path: list[str], origin: Origin) -> Lookup:
 def failures(ws: Workspace, project: Project, names: dict[str, Origin] | None = None) -> list[Failure]:
     """Each first-party import of the project's tests that a run cannot import."""
     names = names if names is not None else first_party(ws)
-    wanted = sorted({ref.name for m in project.test_modules for ref in m.imports if ref.name in names})
+    wanted = sorted(n for n in project.imported_names() if n in names)
     if not wanted:
         return []
     runs = runs_for(ws, project)

@@ -89,6 +89,7 @@ class Project:
     # ``tests_dirs`` as discovery left it (the copies each check makes share it): every rule and
     # every member asks, and a member may hold hundreds of test modules.
     tops: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    import_names: frozenset[str] | None = field(default=None, compare=False, repr=False)  # see imported_names
 
     @property
     def tests_dirs(self) -> list[str]:
@@ -107,6 +108,8 @@ class Project:
         return self.pytest_config is not None or any(m.pytest_style for m in self.test_modules)
 
     def imported_names(self) -> set[str]:
+        if self.import_names is not None:
+            return set(self.import_names)
         return {ref.name for module in self.test_modules for ref in module.imports}
 
 
@@ -210,6 +213,7 @@ def _fill_project(ws: Workspace, project: Project) -> None:
     project.venv = _venv(ws, project)
     project.python_version_file = _upward_file(ws, project.dir, ".python-version")
     project.tops = tuple(project.tests_dirs)  # the test modules are all found
+    project.import_names = frozenset(project.imported_names())
 
 
 @functools.lru_cache(maxsize=64)
