@@ -59,27 +59,36 @@ def _add_pythonpath(
     ctx: Context, config: PytestConfig | None, target: str, folders: list[str]
 ) -> list[FileChange]:
     """Add folders to a configuration's ``pythonpath`` in one edit (or create the option)."""
-    snapshot = ctx.ws.snapshot
     base = config.folder if config is not None else parent(target)
     values = [relative(folder, base) for folder in folders]
+    return add_option_words(ctx, config, target, "pythonpath", values, new_list=True)
+
+
+def add_option_words(
+    ctx: Context, config: PytestConfig | None, target: str, key: str, words: list[str], *, new_list: bool
+) -> list[FileChange]:
+    """Append words to the pytest option ``key`` of a configuration in one edit, in the form it
+    already has (a TOML array, a string, an ini line); a new option is a TOML array when
+    ``new_list``, else a string, and a configuration file that does not exist yet is created."""
+    snapshot = ctx.ws.snapshot
+    fresh: str | list[str] = words if new_list else " ".join(words)
     if config is None:
         if target.endswith("pytest.ini"):
-            return [create_file(snapshot, target, "[pytest]\npythonpath = " + " ".join(values) + "\n")]
-        ops = [toml_set_key(("tool", "pytest", "ini_options"), "pythonpath", values)]
-        return [toml_ops(snapshot, target, ops)]
-    option = config.get("pythonpath")
+            return [create_file(snapshot, target, f"[pytest]\n{key} = " + " ".join(words) + "\n")]
+        return [toml_ops(snapshot, target, [toml_set_key(("tool", "pytest", "ini_options"), key, fresh)])]
+    option = config.get(key)
     if config.table is not None:
         if option is None:
-            return [toml_ops(snapshot, config.path, [toml_set_key(config.table, "pythonpath", values)])]
-        path = (*config.table, "pythonpath")
+            return [toml_ops(snapshot, config.path, [toml_set_key(config.table, key, fresh)])]
+        path = (*config.table, key)
         if option.native_list:
-            return [toml_ops(snapshot, config.path, [toml_append(path, v) for v in values])]
-        joined = " ".join([option.raw, *values]).strip() if isinstance(option.raw, str) else " ".join(values)
+            return [toml_ops(snapshot, config.path, [toml_append(path, word) for word in words])]
+        joined = " ".join([option.raw, *words]).strip() if isinstance(option.raw, str) else " ".join(words)
         return [toml_ops(snapshot, config.path, [toml_replace(path, joined)])]
     if config.section is None:
         # A pytest.toml that does not parse is found (pytest stops on it) but holds no table.
         raise FixUnavailable(f"{config.path} is not valid TOML")
-    return [ini_change(snapshot, config.path, config.section, "pythonpath", " ".join(values))]
+    return [ini_change(snapshot, config.path, config.section, key, " ".join(words))]
 
 
 USE_ENV_FILE = "python.terminal.useEnvFile"

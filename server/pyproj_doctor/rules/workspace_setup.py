@@ -15,16 +15,10 @@ from typing import cast
 
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Related, Severity
 from pyproj_doctor.fixes.builders import (
-    create_file,
-    ini_change,
     json_append,
-    toml_append,
-    toml_ops,
-    toml_replace,
-    toml_set_key,
 )
 from pyproj_doctor.rules.base import Context, rule
-from pyproj_doctor.rules.pytest import _config_label, _config_target, _module_name
+from pyproj_doctor.rules.pytest import _config_label, _config_target, _module_name, add_option_words
 from pyproj_doctor.workspace.install import _uv_workspace_root
 from pyproj_doctor.workspace.paths import ROOT, join, relative, within
 from pyproj_doctor.workspace.projects import Project, is_test_data
@@ -60,26 +54,10 @@ def separately_configured(ctx: Context, project: Project) -> bool:
 def add_addopts_word(ctx: Context, run: Run, word: str) -> list[FileChange]:
     """Add one word to the ``addopts`` of the configuration a run reads (or create the option)."""
     config, target = _config_target(ctx, run)
-    snapshot = ctx.ws.snapshot
-    if config is None:
-        if target is None:
-            return []
-        if target.endswith("pytest.ini"):
-            return [create_file(snapshot, target, f"[pytest]\naddopts = {word}\n")]
-        return [
-            toml_ops(snapshot, target, [toml_set_key(("tool", "pytest", "ini_options"), "addopts", word)])
-        ]
-    option = config.get("addopts")
-    if config.table is not None:
-        if option is None:
-            return [toml_ops(snapshot, config.path, [toml_set_key(config.table, "addopts", word)])]
-        path = (*config.table, "addopts")
-        if option.native_list:
-            return [toml_ops(snapshot, config.path, [toml_append(path, word)])]
-        joined = f"{option.raw} {word}".strip() if isinstance(option.raw, str) else word
-        return [toml_ops(snapshot, config.path, [toml_replace(path, joined)])]
-    assert config.section is not None
-    return [ini_change(snapshot, config.path, config.section, "addopts", word)]
+    target = config.path if config is not None else target
+    if target is None:
+        return []
+    return add_option_words(ctx, config, target, "addopts", [word], new_list=False)
 
 
 @rule(

@@ -170,16 +170,8 @@ class Snapshot:
         Outside a recording only the problems it noted or forgot matter: a text it read is read
         again, the same, if anyone asks (the disk has not changed), and a discovered project
         has read hundreds of test modules."""
-        if not self._recording and reads.noted is not None:
-            for kind, rel, source, problem in reads.noted:
-                if kind == "read":
-                    self._sources.setdefault(rel, source)
-                    if problem is not None:
-                        self.problems.setdefault(rel, problem)
-                else:
-                    self.problems.pop(rel, None)
-            return
-        for kind, rel, source, problem in reads.events:
+        events = reads.noted if not self._recording and reads.noted is not None else reads.events
+        for kind, rel, source, problem in events:
             if kind == "read":
                 self._sources.setdefault(rel, source)
                 if problem is not None:
