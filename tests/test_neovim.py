@@ -48,7 +48,7 @@ def run_script(name: str, project: Path, tmp_path: Path, **extra: str) -> dict[s
 
 def test_neovim_gets_diagnostics_and_applies_a_quick_fix(tmp_path: Path) -> None:
     project = seed(tmp_path / "project")
-    result = run_script("code_action.lua", project, tmp_path)
+    result = run_script("quick_fix.lua", project, tmp_path, OPEN="pyproject.toml", CODE="PD201")
     assert result["error"] is None, result
     codes = sorted(d["code"] for d in result["diagnostics"])
     assert codes == ["PD201", "PD304", "PD401", "PD401"]  # the top-level src needs no extraPaths
@@ -104,7 +104,7 @@ def test_neovim_applies_the_basedpyright_key_in_a_basedpyright_folder(tmp_path: 
             ".vscode/settings.json": '{\n    // team settings\n    "editor.rulers": [100]\n}\n',
         },
     )
-    result = run_script("basedpyright_fix.lua", project, tmp_path)
+    result = run_script("quick_fix.lua", project, tmp_path, OPEN=".vscode/settings.json", CODE="PD301")
     assert result["error"] is None, result
     [pd301] = [d for d in result["diagnostics"] if d["code"] == "PD301"]
     assert "`lib` (with `libpkg`) is not on basedpyright's import search path" in pd301["message"]
@@ -173,3 +173,42 @@ def test_neovim_shows_the_import_hook_note(tmp_path: Path) -> None:
         '`.pth` files. Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in '
         "pyproject.toml and then `uv sync` make setuptools write a path `.pth` for `packages/app`."
     )
+
+
+NESTED = {
+    "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n',
+    "tests/test_util.py": "def test_it():\n    assert True\n",
+    "sub/pyproject.toml": '[project]\nname = "sub"\nversion = "0"\n\n[tool.pytest.ini_options]\nmarkers = ["slow"]\n',
+    "sub/tests/test_util.py": "def test_it():\n    assert True\n",
+    ".vscode/settings.json": "{\n    // team settings\n}\n",
+}
+
+
+def test_neovim_applies_the_ignore_for_a_clashing_nested_project(tmp_path: Path) -> None:
+    project = write(tmp_path / "project", NESTED)
+    result = run_script("quick_fix.lua", project, tmp_path, OPEN="pyproject.toml", CODE="PD207")
+    assert result["error"] is None, result
+    [pd207] = [d for d in result["diagnostics"] if d["code"] == "PD207"]
+    assert pd207["range"] == span(project / "pyproject.toml", "[project]")
+    assert "import file mismatch" in pd207["message"]
+    assert result["applied"] is True
+    assert (project / "pyproject.toml").read_text() == (
+        NESTED["pyproject.toml"] + '\n[tool.pytest.ini_options]\naddopts = "--ignore=sub"\n'
+    )
+
+
+def test_neovim_lists_a_nested_project_in_python_projects(tmp_path: Path) -> None:
+    project = write(tmp_path / "project", NESTED)
+    result = run_script("quick_fix.lua", project, tmp_path, OPEN="sub/pyproject.toml", CODE="PD308")
+    assert result["error"] is None, result
+    [pd308] = [d for d in result["diagnostics"] if d["code"] == "PD308"]
+    assert pd308["range"] == span(project / "sub/pyproject.toml", "[project]")
+    assert "python-envs.pythonProjects" in pd308["message"]
+    assert result["applied"] is True
+    written = (project / ".vscode/settings.json").read_text()
+    assert "// team settings" in written
+    assert json.loads(written.replace("    // team settings\n", "")) == {
+        "python-envs.pythonProjects": [
+            {"path": "sub", "envManager": "ms-python.python:venv", "packageManager": "ms-python.python:pip"}
+        ]
+    }
