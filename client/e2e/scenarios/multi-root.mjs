@@ -2,7 +2,8 @@
 // status item counts the whole workspace, agrees with the Problems view, and its tooltip names
 // each folder with its count. The third folder's editor runs basedpyright and its uv workspace
 // member is installed through setuptools' import hook: the Problems view shows PD301 with the
-// import-hook note, and its quick fix writes basedpyright's key, not Pylance's.
+// import-hook note, and its quick fix writes basedpyright's key, not Pylance's. The broken folder
+// also drifts: `--cov` in the Test Explorer's arguments (PD601), fixed in launch.json.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -57,6 +58,7 @@ export default async function multiRoot(ctx) {
   const root = path.join(ctx.work, "multi-root");
   seedHealthyProject(path.join(root, "healthy"), "healthy");
   seedProject(path.join(root, "broken"), "broken");
+  seedCoverageDrift(path.join(root, "broken"));
   seedBasedpyrightHook(path.join(root, "based"));
   const workspace = path.join(root, "both.code-workspace");
   fs.writeFileSync(workspace, JSON.stringify({ folders: [{ path: "healthy" }, { path: "broken" }, { path: "based" }] }, null, 2));
@@ -90,6 +92,56 @@ export default async function multiRoot(ctx) {
   step(`multi-root: status ${total} = Problems ${total}; tooltip healthy: ${healthy}, broken: ${broken}, based: ${based}`);
   ctx.result("multi-root status vs Problems", `${total} = ${total} (healthy ${healthy}, broken ${broken}, based ${based})`);
   await basedpyrightFix(path.join(root, "based"));
+  await coverageDriftFix(path.join(root, "broken"));
+}
+
+const COV_SETTINGS = '{\n    "python.testing.pytestEnabled": true,\n    "python.testing.pytestArgs": ["--cov=broken", "tests"]\n}\n';
+const PD601 =
+  "`--cov` in `python.testing.pytestArgs` in .vscode/settings.json starts pytest-cov's coverage tracer in every test " +
+  "the Test Explorer runs or debugs, and no debug configuration turns it off: coverage takes over the trace hook the " +
+  "debugger uses, so breakpoints in debugged tests are not hit. The fix adds a `\"purpose\": [\"debug-test\"]` " +
+  "configuration to .vscode/launch.json that sets it; runs and CI still measure coverage.";
+const DEBUG_TEST_LAUNCH =
+  '{\n    "version": "0.2.0",\n    "configurations": [\n        {\n            "name": "Python: Debug Tests",\n' +
+  '            "type": "debugpy",\n            "request": "launch",\n            "program": "${file}",\n' +
+  '            "purpose": ["debug-test"],\n            "console": "integratedTerminal",\n            "env": {\n' +
+  '                "PYTEST_ADDOPTS": "--no-cov"\n            }\n        }\n    ]\n}\n';
+
+/** Environment drift in the broken folder: pytest-cov declared and `--cov` in the Test Explorer's
+ *  arguments, so debugging a test would not stop at breakpoints (PD601). */
+function seedCoverageDrift(root) {
+  const pyproject = fs.readFileSync(path.join(root, "pyproject.toml"), "utf8");
+  write(root, "pyproject.toml", pyproject.replace('"pytest>=9.0.3",', '"pytest>=9.0.3",\n    "pytest-cov>=6",'));
+  write(root, ".vscode/settings.json", COV_SETTINGS);
+}
+
+/** The PD601 row reads the whole message; its lightbulb fix at `--cov` creates the debug-test
+ *  configuration in launch.json and leaves the arguments (runs and CI keep coverage). */
+async function coverageDriftFix(folder) {
+  const { page } = current();
+  const row = page.locator(".markers-panel .monaco-list-row", { hasText: "PD601" }).first();
+  await row.waitFor({ timeout: 30000 });
+  const rowText = (await row.innerText()).replace(/\s+/g, " ");
+  expect(rowText.includes(PD601), `the PD601 row in the Problems view reads:\n${rowText}`);
+  step("Problems view: PD601 at --cov in the broken folder's settings.json");
+  await row.dblclick();
+  await page.locator(".tabs-container .tab.active", { hasText: "settings.json" }).first().waitFor({ timeout: 30000 });
+  // Opening the row selects the finding's range (`"--cov=broken"`) in a focused editor.
+  await page.locator(".monaco-editor .selected-text").first().waitFor({ timeout: 30000 });
+  await page.keyboard.press("Control+.");
+  const title = "Add a debug-test configuration with PYTEST_ADDOPTS=--no-cov to .vscode/launch.json";
+  await page.locator(".action-widget .monaco-list-row", { hasText: "PD601" }).first().waitFor({ timeout: 30000 });
+  for (let i = 0; i < 20; i++) {
+    const focused = await page.locator(".action-widget .monaco-list-row.focused").first().innerText().catch(() => "");
+    if (focused.includes(title)) break;
+    await page.keyboard.press("ArrowDown");
+  }
+  await page.keyboard.press("Enter");
+  await palette("File: Save All");
+  const launch = path.join(folder, ".vscode", "launch.json");
+  await waitFor(() => fs.existsSync(launch) && fs.readFileSync(launch, "utf8") === DEBUG_TEST_LAUNCH, "the debug-test configuration in launch.json on disk", 30000);
+  expect(fs.readFileSync(path.join(folder, ".vscode", "settings.json"), "utf8") === COV_SETTINGS, "the fix changed the Test Explorer's arguments");
+  step("quick fix wrote the debug-test configuration with PYTEST_ADDOPTS=--no-cov to launch.json");
 }
 
 /** The PD301 row in the Problems view carries the import-hook note; its lightbulb fix writes
