@@ -3,13 +3,16 @@
 // each folder with its count. The third folder's editor runs basedpyright and its uv workspace
 // member is installed through setuptools' import hook: the Problems view shows PD301 with the
 // import-hook note, and its quick fix writes basedpyright's key, not Pylance's. The broken folder
-// also drifts: `--cov` in the Test Explorer's arguments (PD601), fixed in launch.json.
+// also drifts: `--cov` in the Test Explorer's arguments (PD601), fixed in launch.json. The fourth
+// folder is a uv workspace with a member and a nested project of its own: Configure Python Project,
+// picked for that folder, writes the whole-workspace setup (pytest's `pythonpath` for the member,
+// `--ignore` for the nested project, python-envs.pythonProjects), after which the folder has no finding.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   agreedCount, current, expect, focusProblems, open, palette, problemsCount, screenshot, seedHealthyProject,
-  seedProject, statusTooltip, step, waitFor, write,
+  seedProject, statusTooltip, step, toast, waitFor, write,
 } from "../ui.mjs";
 
 const BASED_SETTINGS =
@@ -60,8 +63,10 @@ export default async function multiRoot(ctx) {
   seedProject(path.join(root, "broken"), "broken");
   seedCoverageDrift(path.join(root, "broken"));
   seedBasedpyrightHook(path.join(root, "based"));
+  seedWorkspaceSetup(path.join(root, "mono"));
   const workspace = path.join(root, "both.code-workspace");
-  fs.writeFileSync(workspace, JSON.stringify({ folders: [{ path: "healthy" }, { path: "broken" }, { path: "based" }] }, null, 2));
+  const folders = ["healthy", "broken", "based", "mono"].map((name) => ({ path: name }));
+  fs.writeFileSync(workspace, JSON.stringify({ folders }, null, 2));
   await open(`workspace=${encodeURIComponent(workspace)}`, { trust: true });
   await focusProblems();
   await waitFor(async () => (await page.locator(".markers-panel").innerText()).includes("PD201"), "PD201 in the Problems view", 90000);
@@ -70,7 +75,7 @@ export default async function multiRoot(ctx) {
   const tooltip = await waitFor(
     async () => {
       const text = await statusTooltip();
-      return /healthy: \d+/.test(text) && /broken: \d+/.test(text) && /based: \d+/.test(text) ? text : undefined;
+      return ["healthy", "broken", "based", "mono"].every((name) => new RegExp(`${name}: \\d+`).test(text)) ? text : undefined;
     },
     "the status tooltip to name every folder",
     30000,
@@ -78,21 +83,97 @@ export default async function multiRoot(ctx) {
   const healthy = Number(/healthy: (\d+)/.exec(tooltip)[1]);
   const broken = Number(/broken: (\d+)/.exec(tooltip)[1]);
   const based = Number(/based: (\d+)/.exec(tooltip)[1]);
+  const mono = Number(/mono: (\d+)/.exec(tooltip)[1]);
   expect(healthy === 0, `the healthy folder has ${healthy} findings: ${tooltip}`);
   expect(based === 1, `the basedpyright folder has ${based} findings, not PD301 alone: ${tooltip}`);
+  expect(mono > 0, `the uv workspace folder has no finding before Configure Python Project: ${tooltip}`);
   expect(
-    broken + based === total && healthy + broken + based === (await problemsCount()),
-    `folders ${healthy} + ${broken} + ${based} vs total ${total}: ${tooltip}`,
+    broken + based + mono === total && healthy + broken + based + mono === (await problemsCount()),
+    `folders ${healthy} + ${broken} + ${based} + ${mono} vs total ${total}: ${tooltip}`,
   );
   expect(new RegExp(`^pyproj-doctor: ${total}\\b`).test(tooltip), `tooltip: ${tooltip}`);
-  // Every finding the Problems view lists is in the broken or the basedpyright folder.
+  // Every finding the Problems view lists is in the broken, basedpyright or uv workspace folder;
+  // the whole-workspace findings (only the uv workspace folder has them) are listed.
   const problems = await page.locator(".markers-panel").innerText();
+  for (const code of ["PD207", "PD308"]) expect(problems.includes(code), `${code} missing from the Problems view:\n${problems}`);
   expect(!problems.includes(path.join(root, "healthy")) && !/\bhealthy\b.*PD\d/.test(problems), `a finding in the healthy folder:\n${problems}`);
   await screenshot("multi-root");
-  step(`multi-root: status ${total} = Problems ${total}; tooltip healthy: ${healthy}, broken: ${broken}, based: ${based}`);
-  ctx.result("multi-root status vs Problems", `${total} = ${total} (healthy ${healthy}, broken ${broken}, based ${based})`);
+  step(`multi-root: status ${total} = Problems ${total}; tooltip healthy: ${healthy}, broken: ${broken}, based: ${based}, mono: ${mono}`);
+  ctx.result("multi-root status vs Problems", `${total} = ${total} (healthy ${healthy}, broken ${broken}, based ${based}, mono ${mono})`);
   await basedpyrightFix(path.join(root, "based"));
   await coverageDriftFix(path.join(root, "broken"));
+  await configureWorkspace(path.join(root, "mono"));
+}
+
+const MONO_PYPROJECT =
+  '[project]\nname = "mono"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["lib"]\n\n' +
+  '[dependency-groups]\ndev = [\n    "pytest>=9.0.3",\n]\n\n[tool.uv.sources]\nlib = { workspace = true }\n\n' +
+  '[tool.uv.workspace]\nmembers = ["packages/*"]\n';
+
+/** A uv workspace: the root's tests import the src-layout member `lib`, which nothing puts on
+ *  sys.path (PD201), and `tools/cli` is a nested project with its own pytest configuration whose
+ *  tests/test_util.py clashes with the root's under plain `pytest` (PD207) and which the Test
+ *  Explorer does not run on its own (PD308). */
+function seedWorkspaceSetup(root) {
+  write(root, "pyproject.toml", MONO_PYPROJECT);
+  write(root, "packages/lib/pyproject.toml", '[project]\nname = "lib"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n');
+  write(root, "packages/lib/src/lib/__init__.py", "def answer() -> int:\n    return 42\n");
+  write(root, "tests/test_util.py", "from lib import answer\n\n\ndef test_answer():\n    assert answer() == 42\n");
+  write(
+    root,
+    "tools/cli/pyproject.toml",
+    '[project]\nname = "cli"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n\n[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+  );
+  write(root, "tools/cli/src/cli/__init__.py", 'def run() -> str:\n    return "ok"\n');
+  write(root, "tools/cli/tests/test_util.py", 'from cli import run\n\n\ndef test_run():\n    assert run() == "ok"\n');
+  write(root, ".vscode/extensions.json", '{\n    "recommendations": ["ms-python.python", "tamasfe.even-better-toml"]\n}\n');
+  write(
+    root,
+    ".vscode/settings.json",
+    '{\n    "python.testing.pytestEnabled": true,\n    "python.testing.unittestEnabled": false,\n    "python.testing.pytestArgs": ["tests"]\n}\n',
+  );
+}
+
+/** Configure Python Project for the uv workspace folder (picked among the four): one Apply writes
+ *  the member's `pythonpath` and the nested project's `--ignore` to pyproject.toml and lists the
+ *  nested project in python-envs.pythonProjects; then the folder has no finding left. */
+async function configureWorkspace(folder) {
+  const { page } = current();
+  await palette("pyproj-doctor: Configure Python Project");
+  const pick = page.locator(".quick-input-list .monaco-list-row", { hasText: /^\s*mono\b/ }).first();
+  await pick.waitFor({ timeout: 30000 });
+  await pick.click();
+  const dialog = page.locator(".monaco-dialog-box", { hasText: "Configure Python Project" });
+  await dialog.waitFor({ timeout: 60000 });
+  const dialogText = await dialog.innerText();
+  expect(dialogText.includes("pyproject.toml") && dialogText.includes(".vscode/settings.json"), `dialog: ${dialogText}`);
+  await dialog.locator(".monaco-button", { hasText: "Apply" }).first().click();
+  await toast("pyproj-doctor wrote").waitFor({ timeout: 60000 });
+  const pyproject = path.join(folder, "pyproject.toml");
+  const configured = `${MONO_PYPROJECT}\n[tool.pytest.ini_options]\npythonpath = ["packages/lib/src"]\naddopts = "--ignore=tools/cli"\n`;
+  await waitFor(() => fs.readFileSync(pyproject, "utf8") === configured, "pythonpath and --ignore in pyproject.toml on disk", 30000).catch(
+    (error) => {
+      throw new Error(`${error.message}; pyproject.toml reads:\n${fs.readFileSync(pyproject, "utf8")}`);
+    },
+  );
+  const settings = JSON.parse(fs.readFileSync(path.join(folder, ".vscode", "settings.json"), "utf8"));
+  const projects = JSON.stringify(settings["python-envs.pythonProjects"]);
+  const entry = JSON.stringify([{ path: "tools/cli", envManager: "ms-python.python:venv", packageManager: "ms-python.python:pip" }]);
+  expect(projects === entry, `python-envs.pythonProjects in settings.json: ${projects}`);
+  expect(settings["python.testing.pytestArgs"]?.[0] === "tests", `the Test Explorer's arguments changed: ${JSON.stringify(settings)}`);
+  step("Configure Python Project wrote pythonpath, --ignore=tools/cli and python-envs.pythonProjects");
+  // The folder then has no finding: the status tooltip counts none for it, and none of the
+  // whole-workspace findings (the other folders have none of them) is left in the Problems view.
+  const tooltip = await waitFor(async () => {
+    const text = await statusTooltip();
+    return /mono: 0\b/.test(text) ? text : undefined;
+  }, "no finding left in the uv workspace folder", 60000, 250).catch(async (error) => {
+    throw new Error(`${error.message}; tooltip ${await statusTooltip()}`);
+  });
+  const problems = await page.locator(".markers-panel").innerText();
+  for (const code of ["PD207", "PD308"]) expect(!problems.includes(code), `${code} left in the Problems view:\n${problems}`);
+  await screenshot("multi-root-configured");
+  step(`after Configure Python Project: ${tooltip}`);
 }
 
 const COV_SETTINGS = '{\n    "python.testing.pytestEnabled": true,\n    "python.testing.pytestArgs": ["--cov=broken", "tests"]\n}\n';
