@@ -92,10 +92,8 @@ export default async function multiRoot(ctx) {
     `folders ${healthy} + ${broken} + ${based} + ${mono} vs total ${total}: ${tooltip}`,
   );
   expect(new RegExp(`^pyproj-doctor: ${total}\\b`).test(tooltip), `tooltip: ${tooltip}`);
-  // Every finding the Problems view lists is in the broken, basedpyright or uv workspace folder;
-  // the whole-workspace findings (only the uv workspace folder has them) are listed.
+  // Every finding the Problems view lists is in the broken, basedpyright or uv workspace folder.
   const problems = await page.locator(".markers-panel").innerText();
-  for (const code of ["PD207", "PD308"]) expect(problems.includes(code), `${code} missing from the Problems view:\n${problems}`);
   expect(!problems.includes(path.join(root, "healthy")) && !/\bhealthy\b.*PD\d/.test(problems), `a finding in the healthy folder:\n${problems}`);
   await screenshot("multi-root");
   step(`multi-root: status ${total} = Problems ${total}; tooltip healthy: ${healthy}, broken: ${broken}, based: ${based}, mono: ${mono}`);
@@ -163,7 +161,7 @@ async function configureWorkspace(folder) {
   expect(settings["python.testing.pytestArgs"]?.[0] === "tests", `the Test Explorer's arguments changed: ${JSON.stringify(settings)}`);
   step("Configure Python Project wrote pythonpath, --ignore=tools/cli and python-envs.pythonProjects");
   // The folder then has no finding: the status tooltip counts none for it, and none of the
-  // whole-workspace findings (the other folders have none of them) is left in the Problems view.
+  // whole-workspace findings (the other folders have none of them) is among the Problems rows shown.
   const tooltip = await waitFor(async () => {
     const text = await statusTooltip();
     return /mono: 0\b/.test(text) ? text : undefined;
