@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.helpers import SEED_PYPROJECT, apply_fix, check, cli, make_venv, only, seed, text_at, write
+from tests.helpers import (
+    SEED_PYPROJECT,
+    apply_fix,
+    check,
+    cli,
+    make_venv,
+    only,
+    real_pytest,
+    seed,
+    text_at,
+    write,
+)
 
 
 class TestPD201:
@@ -420,26 +428,10 @@ def uv_workspace_of_two(root_pytest: str = "", b_test: str = "test_util.py") -> 
     return files
 
 
-def root_pytest(folder: Path, *python_m: str) -> subprocess.CompletedProcess[str]:
-    """Real pytest in the folder: the `pytest` console script, as CI runs it, or with
-    `-m pytest` the Test Explorer's `python -m pytest`."""
-    command = (
-        [sys.executable, *python_m] if python_m else [os.path.join(os.path.dirname(sys.executable), "pytest")]
-    )
-    return subprocess.run(
-        [*command, "-q", "-p", "no:cacheprovider"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTHONPATH")},
-    )
-
-
 class TestPD205AcrossProjects:
     def test_members_clash_in_the_root_run_and_the_test_explorer(self, tmp_path: Path) -> None:
         write(tmp_path, uv_workspace_of_two())
-        for run in (root_pytest(tmp_path), root_pytest(tmp_path, "-m", "pytest")):
+        for run in (real_pytest(tmp_path), real_pytest(tmp_path, "-m", "pytest")):
             assert run.returncode != 0 and "import file mismatch" in run.stdout, run.stdout
         [item] = only(check(tmp_path), "PD205")
         assert item.severity.label == "error" and item.fix is None
@@ -455,7 +447,7 @@ class TestPD205AcrossProjects:
         }
         for name, files in cases.items():
             write(tmp_path / name, files)
-            assert root_pytest(tmp_path / name).returncode == 0, name
+            assert real_pytest(tmp_path / name).returncode == 0, name
             assert not only(check(tmp_path / name), "PD205"), name
 
 
