@@ -288,10 +288,7 @@ def _pd201_pythonpath(ctx: Context, target: str | None, items: list[Failure]) ->
     if in_env and all(i.run.kind == "pytest" for i in items):
         # `python.terminal.useEnvFile` (Python Environments extension, default false; its issue 695,
         # PR 710) also loads the env file into the integrated terminals VS Code opens.
-        terminal = any(
-            (ref := ctx.ws.setting(folder, USE_ENV_FILE)) is not None and ref.value is True
-            for folder in ctx.ws.folders
-        )
+        terminal = any(ctx.ws.setting_is_true(folder, USE_ENV_FILE) for folder in ctx.ws.folders)
         why += f" (PYTHONPATH in `.env` adds {_labels(in_env)} only to the runs VS Code starts, such as " + (
             "the Test Explorer and, with `python.terminal.useEnvFile`, `pytest` typed in its "
             "integrated terminal; CI's plain `pytest` never reads `.env`)"
