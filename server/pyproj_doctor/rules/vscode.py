@@ -51,7 +51,6 @@ from pyproj_doctor.workspace.workspace import Workspace
 EXTRA_PATHS = "python.analysis.extraPaths"
 BASED_EXTRA_PATHS = "basedpyright.analysis.extraPaths"
 AUTO_SEARCH = "python.analysis.autoSearchPaths"
-ADD_PROJECT_PATHS = "python.analysis.addExtraPathsForPythonProjects"
 PYTEST_ENABLED = "python.testing.pytestEnabled"
 UNITTEST_ENABLED = "python.testing.unittestEnabled"
 PYTEST_ARGS = "python.testing.pytestArgs"
