@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import {
-  agreedCount, current, expect, focusProblems, open, palette, problemsCount, screenshot, seedHealthyProject,
+  agreedCount, clearToasts, current, expect, focusProblems, open, palette, problemsCount, screenshot, seedHealthyProject,
   seedProject, statusTooltip, step, toast, waitFor, write,
 } from "../ui.mjs";
 
@@ -174,6 +174,7 @@ async function configureWorkspace(folder) {
   for (const code of ["PD207", "PD308"]) expect(!problems.includes(code), `${code} left in the Problems view:\n${problems}`);
   await screenshot("multi-root-configured");
   step(`after Configure Python Project: ${tooltip}`);
+  await clearToasts(); // the feedback toast would cover the Problems rows the next steps open
 }
 
 const COV_SETTINGS = '{\n    "python.testing.pytestEnabled": true,\n    "python.testing.pytestArgs": ["--cov=broken", "tests"]\n}\n';
