@@ -150,12 +150,17 @@ class TestPD207:
 
 
 class TestPD308:
-    def test_fires_at_the_nested_project_and_lists_it(self, tmp_path: Path) -> None:
+    def test_fires_at_the_folders_project_and_lists_it(self, tmp_path: Path) -> None:
         write(tmp_path, {**root_and_nested(), ".vscode/settings.json": "{\n    // team settings\n}\n"})
         [item] = only(check(tmp_path), "PD308")
         assert item.severity.label == "information"
-        assert item.path == "sub/pyproject.toml" and text_at(tmp_path, item) == "[project]"
+        assert item.path == "pyproject.toml" and text_at(tmp_path, item) == "[project]"
+        assert item.message.startswith("`sub` has its own pytest configuration (sub/pyproject.toml")
         assert "python-envs.pythonProjects" in item.message and "useEnvironmentsExtension" in item.message
+        [related] = item.related
+        assert related.path == "sub/pyproject.toml" and not related.site
+        assert item.fix is not None
+        assert item.fix.description == "List `sub` in python-envs.pythonProjects in .vscode/settings.json"
         apply_fix(tmp_path, item)
         text = (tmp_path / ".vscode/settings.json").read_text()
         assert "// team settings" in text
@@ -180,11 +185,65 @@ class TestPD308:
         )
         write(tmp_path, {**files, ".vscode/settings.json": listed})
         [item] = only(check(tmp_path), "PD308")
-        assert item.path == "other/pyproject.toml"
+        # At the list that is incomplete, naming the one project it lacks.
+        assert item.path == ".vscode/settings.json"
+        assert text_at(tmp_path, item) == '"python-envs.pythonProjects"'
+        assert item.message.startswith("`other` has its own") and [r.path for r in item.related] == [
+            "other/pyproject.toml"
+        ]
         apply_fix(tmp_path, item)
         value = jsonc.parse((tmp_path / ".vscode/settings.json").read_text()).value()
         assert [e["path"] for e in value["python-envs.pythonProjects"]] == ["./sub", "other"]
         assert not only(check(tmp_path), "PD308")
+
+    def test_one_finding_per_folder_names_every_missing_project_and_lists_them_all(
+        self, tmp_path: Path
+    ) -> None:
+        files = root_and_nested(root_config='[tool.pytest.ini_options]\naddopts = "--ignore=tools/c"\n')
+        nested = {k: v for k, v in files.items() if k.startswith("sub/")}
+        del files["sub/pyproject.toml"], files["sub/tests/test_util.py"]
+        for name in ("packages/a", "packages/b", "tools/c"):
+            files.update({k.replace("sub/", f"{name}/"): v for k, v in nested.items()})
+        settings = '{\n    // shared\n    "python.testing.pytestEnabled": true,\n}\n'
+        write(tmp_path, {**files, ".vscode/settings.json": settings})
+        [item] = only(check(tmp_path), "PD308")
+        assert item.path == "pyproject.toml" and text_at(tmp_path, item) == "[project]"
+        assert item.message.startswith(
+            "3 projects in this folder have their own pytest configuration but are not listed in "
+            "`python-envs.pythonProjects` (`packages/a`, `packages/b`, `tools/c`)"
+        )
+        assert "collects the tests of 2 reading pyproject.toml" in item.message
+        assert "does not collect those of 1, so they are missing from the Test Explorer" in item.message
+        assert [(r.path, r.site) for r in item.related] == [
+            ("packages/a/pyproject.toml", False),
+            ("packages/b/pyproject.toml", False),
+            ("tools/c/pyproject.toml", False),
+        ]
+        assert "not collected" in item.related[2].message
+        assert item.fix is not None
+        assert (
+            item.fix.description
+            == "List the 3 projects in python-envs.pythonProjects in .vscode/settings.json"
+        )
+        apply_fix(tmp_path, item)
+        text = (tmp_path / ".vscode/settings.json").read_text()
+        assert text.startswith('{\n    // shared\n    "python.testing.pytestEnabled": true,\n')
+        value = jsonc.parse(text).value()
+        assert [e["path"] for e in value["python-envs.pythonProjects"]] == [
+            "packages/a",
+            "packages/b",
+            "tools/c",
+        ]
+        assert not only(check(tmp_path), "PD308")
+
+    def test_a_folder_without_its_own_project_reports_at_the_first_missing_one(self, tmp_path: Path) -> None:
+        nested = {k: v for k, v in root_and_nested().items() if k.startswith("sub/")}
+        files = {k.replace("sub/", f"{name}/"): v for name in ("b", "a") for k, v in nested.items()}
+        write(tmp_path, {**files, ".vscode/settings.json": "{}\n"})
+        [item] = only(check(tmp_path), "PD308")
+        assert item.path == "a/pyproject.toml" and text_at(tmp_path, item) == "[project]"
+        assert [r.path for r in item.related] == ["a/pyproject.toml", "b/pyproject.toml"]
+        assert "collects all their tests with no configuration" in item.message
 
     @pytest.mark.parametrize(
         "files",
