@@ -37,6 +37,20 @@ def test_settings_keep_good_values_and_report_bad_ones() -> None:
     assert len(warnings) == 5  # PD999, 7, ignore not a list, "loud", NOPE
 
 
+def test_settings_take_the_reported_pylance_version_and_report_one_that_is_not() -> None:
+    warnings: list[str] = []
+    assert (
+        settings.parse({"pylanceVersion": "2026.3.1"}, warnings.append).options.pylance_version == "2026.3.1"
+    )
+    assert settings.parse({"pylanceVersion": "nightly"}, warnings.append).options.pylance_version is None
+    assert settings.parse({"pylanceVersion": 2026}, warnings.append).options.pylance_version is None
+    assert settings.parse({}).options.pylance_version is None
+    assert warnings == [
+        "pylanceVersion: 'nightly' is not a version such as 2026.3.1",
+        "pylanceVersion: 2026 is not a version such as 2026.3.1",
+    ]
+
+
 def test_settings_defaults_and_disable() -> None:
     assert settings.parse(None).enabled
     assert settings.parse({"enable": False}).enabled is False

@@ -100,8 +100,13 @@ async def load_settings(ls: DoctorServer) -> None:
     def warn(message: str) -> None:
         ls.log(message, lsp.MessageType.Warning)
 
+    # The client reports its Pylance at start (initialization options); a folder's answer to
+    # workspace/configuration, when it carries one, is newer (an extension updated since).
+    reported = settings.pylance_version(ls.initialization_options, warn)
     for folder, value in zip(folders, values or [None] * len(folders)):
         folder.settings = settings.parse(value, warn)
+        if folder.settings.options.pylance_version is None and reported is not None:
+            folder.settings.options.pylance_version = reported
 
 
 async def register_watchers(ls: DoctorServer) -> None:
