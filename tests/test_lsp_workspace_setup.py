@@ -88,6 +88,14 @@ async def test_the_reported_pylance_decides_between_a_glob_and_the_list(
         deadline -= 1
         await asyncio.sleep(0.1)
     assert title == GLOB_TITLE.format("2026.3.1")
+    # Pylance uninstalled: the answer says null, and the version given at start no longer counts.
+    editor.client.set_configuration({"pyprojDoctor": {"pylanceVersion": None}})
+    editor.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    deadline = 50
+    while (title := await _pd301_title(editor, pyproject)) != LIST_TITLE and deadline:
+        deadline -= 1
+        await asyncio.sleep(0.1)
+    assert title == LIST_TITLE
 
 
 async def test_initialization_options_alone_make_the_fix_a_glob(editor: Editor, tmp_path: Path) -> None:

@@ -161,7 +161,8 @@ export function launch(
                           get: <T>(key: string) =>
                             value && typeof value === "object" ? ((value as Record<string, unknown>)[key] as T) : undefined,
                         }),
-                        pylanceVersion: hooks.pylanceVersion(),
+                        // null, not left out, once Pylance is gone: the start's value is stale.
+                        pylanceVersion: hooks.pylanceVersion() ?? null,
                       }
                     : value,
                 )

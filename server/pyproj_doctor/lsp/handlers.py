@@ -101,11 +101,11 @@ async def load_settings(ls: DoctorServer) -> None:
         ls.log(message, lsp.MessageType.Warning)
 
     # The client reports its Pylance at start (initialization options); a folder's answer to
-    # workspace/configuration, when it carries one, is newer (an extension updated since).
+    # workspace/configuration that names one (null: none installed) is newer: it changed since.
     reported = settings.pylance_version(ls.initialization_options, warn)
     for folder, value in zip(folders, values or [None] * len(folders)):
         folder.settings = settings.parse(value, warn)
-        if folder.settings.options.pylance_version is None and reported is not None:
+        if not (isinstance(value, dict) and settings.PYLANCE_VERSION in value):
             folder.settings.options.pylance_version = reported
 
 

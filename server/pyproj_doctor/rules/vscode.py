@@ -762,7 +762,7 @@ def _check_entry(
         if resolved is None or ctx.ws.is_dir(resolved):
             return
         if any(c in value for c in "*?["):
-            # A glob (`packages/*/src`, Pylance after 2026.2.108, pyright 1.1.414) adds every folder it matches.
+            # A glob (`packages/*/src`; Pylance after 2026.2.108, pyright 1.1.414) adds what it matches.
             if globbed(ctx.ws, resolved):
                 return
             yield PD302.at(
