@@ -27,6 +27,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
 
 from pyproj_doctor import __version__
+from pyproj_doctor.lsp import trace
 from pyproj_doctor.lsp.session import Session
 
 # A message larger than this is refused: no real request comes near it, and reading a
@@ -115,6 +116,7 @@ class DoctorServer(LanguageServer):
         os._exit(0 if self.protocol._shutdown else 1)
 
     def _dispatch(self, body: bytes) -> None:
+        trace.mark("message", len(body))
         try:
             data = json.loads(body)
         except ValueError as error:

@@ -23,8 +23,9 @@ from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 
 from pyproj_doctor import engine
+from pyproj_doctor.lsp import trace
 from pyproj_doctor.lsp.contract import CHECKED_NOTIFICATION
-from pyproj_doctor.lsp.convert import diagnostics, disabled_actions
+from pyproj_doctor.lsp.convert import Translated, diagnostics, disabled_actions
 from pyproj_doctor.lsp.settings import FolderSettings
 
 if TYPE_CHECKING:
@@ -123,6 +124,8 @@ class Folder:
     translated: list[tuple[engine.Report, tuple[str, bool], dict[str, list[lsp.Diagnostic]]]] = field(
         default_factory=list
     )
+    # Each finding of the last translation with its diagnostics (see convert.diagnostics).
+    diagnostics: Translated = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.checker = engine.Checker(self.path)
@@ -235,6 +238,7 @@ class Session:
         folder.timer = loop.call_later(delay, self._start, folder)
 
     def _start(self, folder: Folder) -> None:
+        trace.mark("timer fires")
         folder.timer = None
         if folder.uri not in self.folders or not folder.dirty:
             return
@@ -275,20 +279,32 @@ class Session:
         shows_disabled = disabled_actions(self.server.client_capabilities)
 
         def work() -> tuple[engine.Report, dict[str, list[lsp.Diagnostic]]]:
+            trace.mark("check begins")
             report = folder.checker.check(options, texts, True, cancel.is_set)
+            trace.mark("check ends")
             # The checker hands back the same report for inputs it has seen (an undo): so is
             # its translation.
             how = (encoding, shows_disabled)
             for seen, seen_how, by_uri in folder.translated:
                 if seen is report and seen_how == how:
                     return report, by_uri
-            by_uri = diagnostics(folder.path, report.findings, report.snapshot.text, encoding, shows_disabled)
+            by_uri = diagnostics(
+                folder.path,
+                report.findings,
+                report.snapshot.text,
+                encoding,
+                shows_disabled,
+                folder.diagnostics,
+            )
             folder.translated = [*folder.translated[-3:], (report, how, by_uri)]
+            trace.mark("translated")
             return report, by_uri
 
         started = time.perf_counter()
+        trace.mark("thread starts")
         try:
             report, by_uri = await in_thread(work)
+            trace.mark("loop resumes")
         except engine.Cancelled:
             return
         except engine.ConfigError as error:
@@ -334,8 +350,10 @@ class Session:
             self.server.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items)
             )
+            trace.mark("sent", uri, len(items))
         # A check that changed nothing publishes nothing: say it finished all the same.
         self.server.protocol.notify(CHECKED_NOTIFICATION, {"uri": folder.uri})
+        trace.mark("published")
 
     async def check_all(self) -> None:
         folders = list(self.folders.values())
