@@ -176,8 +176,8 @@ def create_server() -> DoctorServer:
 
 def serve() -> None:
     logging.basicConfig(level=logging.WARNING)
-    # The CLI imports it only when PD501 compares versions; the server imports it while it
-    # starts, so the first check (timed from `initialized`) does not pay for it.
+    # The CLI imports it only when PD501 meets a requires-python beyond plain comparisons; the
+    # server imports it while it starts, so no check (timed from `initialized`) pays for it.
     import packaging.specifiers  # noqa: F401
 
     create_server().serve_stdio(sys.stdin.buffer, sys.stdout.buffer)
