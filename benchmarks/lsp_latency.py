@@ -195,8 +195,7 @@ async def compare(
                 into.setdefault(COLD if key == FIRST else key, []).extend(values)
         second = await session(ours_command, root, edited, 0)
         ours.setdefault(WARM, []).extend(second[FIRST])
-    for key in (COLD, WARM):  # the bare server has no cache: one figure for both
-        bare[key] = bare.get(FIRST, [])
+    bare[WARM] = bare[COLD]  # the bare server has no cache: one figure for both
     ours = {key: ours[key] for key in [next(iter(ours)), COLD, WARM, *ours] if key in ours}
     return ours, bare
 
