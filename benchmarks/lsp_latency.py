@@ -161,8 +161,9 @@ async def session(command: list[str], root: Path, edited: Path, edits: int) -> d
 
 
 def table(name: str, ours: dict[str, list[float]], bare: dict[str, list[float]], targets: bool) -> None:
+    width = max(len(key) for key in ours)
     print(f"{name}")
-    print(f"  {'':<34} {'ours':>10} {'bare pygls':>11} {'ratio':>7} {'target':>8}")
+    print(f"  {'':<{width}} {'ours':>10} {'bare pygls':>11} {'ratio':>7} {'target':>8}")
     for key, values in ours.items():
         median = statistics.median(values)
         floor = statistics.median(bare[key]) if key in bare else float("nan")
@@ -172,7 +173,7 @@ def table(name: str, ours: dict[str, list[float]], bare: dict[str, list[float]],
         target_text = f"{target * scale:.0f} {unit}" if target is not None else ""
         verdict = "" if target is None else ("  ok" if median <= target else "  MISSED")
         print(
-            f"  {key:<34} {median * scale:7.1f} {unit} {floor * scale:8.1f} {unit} "
+            f"  {key:<{width}} {median * scale:7.1f} {unit} {floor * scale:8.1f} {unit} "
             f"{median / floor:6.2f}× {target_text:>8}{verdict}"
         )
     print()
