@@ -267,6 +267,11 @@ class Workspace:
             return ref
         return None
 
+    def setting_is_true(self, folder: VsCodeFolder, key: str) -> bool:
+        """Whether ``key`` is set to JSON ``true`` for a folder (an absent or other value is not)."""
+        ref = self.setting(folder, key)
+        return ref is not None and ref.value is True
+
     def every_setting(self, folder: VsCodeFolder, key: str) -> list[SettingRef]:
         """Each place ``key`` is set for a folder: its settings.json first, then workspace files."""
         own = self.folder_setting(folder, key)
