@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -137,4 +138,22 @@ def cli(
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def real_pytest(folder: Path, *python_m: str) -> subprocess.CompletedProcess[str]:
+    """Real pytest in ``folder`` with no stale bytecode: the ``pytest`` console script, as CI runs
+    it, or with ``-m pytest`` the Test Explorer's ``python -m pytest``."""
+    for cache in folder.rglob("__pycache__"):
+        shutil.rmtree(cache)
+    command = (
+        [sys.executable, *python_m] if python_m else [os.path.join(os.path.dirname(sys.executable), "pytest")]
+    )
+    return subprocess.run(
+        [*command, "-q", "-p", "no:cacheprovider"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTHONPATH")},
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -117,3 +119,24 @@ def test_an_edit_to_an_idle_folder_is_checked_at_once_and_a_burst_is_debounced(t
     first, second = asyncio.run(scenario())
     assert first <= 0.001
     assert second >= MIN_DEBOUNCE_SECONDS * 0.9
+
+
+def test_the_trace_is_written_only_where_the_environment_names(tmp_path: Path) -> None:
+    """PYPROJ_DOCTOR_TRACE names a file the server appends its steps to (time, CPU, thread, step);
+    without it nothing is written."""
+    script = (
+        "from pyproj_doctor.lsp import trace; trace.mark('check begins', 'x', 2); trace.mark('check ends')"
+    )
+    target = tmp_path / "trace.txt"
+    env = {k: v for k, v in os.environ.items() if k != "PYPROJ_DOCTOR_TRACE"}
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, check=True, timeout=60)
+    assert list(tmp_path.iterdir()) == []
+    env["PYPROJ_DOCTOR_TRACE"] = str(target)
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, check=True, timeout=60)
+    lines = [line.split() for line in target.read_text().splitlines()]
+    assert [line[2:] for line in lines] == [
+        ["MainThread", "check", "begins", "x", "2"],
+        ["MainThread", "check", "ends"],
+    ]
+    wall = [float(line[0]) for line in lines]
+    assert 0 <= wall[0] <= wall[1]

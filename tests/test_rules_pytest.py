@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import SEED_PYPROJECT, apply_fix, check, cli, make_venv, only, seed, text_at, write
+from tests.helpers import (
+    SEED_PYPROJECT,
+    apply_fix,
+    check,
+    cli,
+    make_venv,
+    only,
+    real_pytest,
+    seed,
+    text_at,
+    write,
+)
 
 
 class TestPD201:
@@ -399,6 +410,45 @@ class TestPD205:
             },
         )
         assert not only(check(packaged), "PD205")
+
+
+def uv_workspace_of_two(root_pytest: str = "", b_test: str = "test_util.py") -> dict[str, str]:
+    """A uv workspace root whose two members each hold tests; the root's pytest puts both members'
+    source roots on sys.path, so the root run imports them (as after `uv sync --all-packages`)."""
+    files = {
+        "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n\n'
+        '[tool.pytest.ini_options]\npythonpath = ["packages/a/src", "packages/b/src"]\n' + root_pytest,
+    }
+    for member, test in (("a", "test_util.py"), ("b", b_test)):
+        files[f"packages/{member}/pyproject.toml"] = f'[project]\nname = "{member}"\nversion = "0"\n'
+        files[f"packages/{member}/src/{member}/__init__.py"] = "X = 1\n"
+        files[f"packages/{member}/tests/{test}"] = (
+            f"from {member} import X\n\n\ndef test_x():\n    assert X == 1\n"
+        )
+    return files
+
+
+class TestPD205AcrossProjects:
+    def test_members_clash_in_the_root_run_and_the_test_explorer(self, tmp_path: Path) -> None:
+        write(tmp_path, uv_workspace_of_two())
+        for run in (real_pytest(tmp_path), real_pytest(tmp_path, "-m", "pytest")):
+            assert run.returncode != 0 and "import file mismatch" in run.stdout, run.stdout
+        [item] = only(check(tmp_path), "PD205")
+        assert item.severity.label == "error" and item.fix is None
+        assert item.path == "packages/b/tests/test_util.py"
+        assert [r.path for r in item.related] == ["packages/a/tests/test_util.py"]
+        assert "(of `packages/b`)" in item.message and "import file mismatch" in item.message
+        assert "the Test Explorer" in item.message
+
+    def test_silent_where_the_root_run_passes(self, tmp_path: Path) -> None:
+        cases = {
+            "importlib": uv_workspace_of_two(root_pytest='addopts = "--import-mode=importlib"\n'),
+            "unique-names": uv_workspace_of_two(b_test="test_util_b.py"),
+        }
+        for name, files in cases.items():
+            write(tmp_path / name, files)
+            assert real_pytest(tmp_path / name).returncode == 0, name
+            assert not only(check(tmp_path / name), "PD205"), name
 
 
 class TestPD206:

@@ -371,6 +371,123 @@ class TestPD301ImportHook:
         assert not only(check(tmp_path / "beside"), "PD301")
 
 
+FINDER = "__editable___app_0_1_0_finder.py"
+
+
+class TestPD301ImportHookEveryServer:
+    """The same import-hook note for each language server that, like pyright, follows only path
+    lines in `.pth` files (ty 0.0.107, Pyrefly 1.4.1, basedpyright and pyright's execution
+    environments, each checked against a real `uv sync`), and silence for Jedi, which asks the
+    interpreter's own finders and so follows the hook (jedi-language-server, checked likewise)."""
+
+    hook = TestPD301ImportHook()
+    NOTE = (
+        " `.venv` installs `app` editable through an import hook (`__editable__.app-0.1.0.pth` runs "
+        "`import ...`): Python follows it, but {server} (like pyright) follows only path lines in "
+        '`.pth` files. Instead of {key}, `[tool.uv] config-settings = {{ editable_mode = "compat" }}` in '
+        "pyproject.toml and then `uv sync` make setuptools write a path `.pth` for `packages/app`."
+    )
+
+    def installed(self, root: Path, files: dict[str, str], pth: str = HOOK_PTH) -> None:
+        """The uv workspace with its setuptools flat-layout member installed as `uv sync` leaves it:
+        the hook's `.pth` and setuptools' finder module, whose MAPPING names the package folder."""
+        self.hook.member(root, root_extra=TestPD301ImportHook.UV)
+        write(root, files)
+        self.hook.venv(root, pth=pth)
+        [site] = (root / ".venv/lib").glob("python*/site-packages")
+        mapping = {"app": str(root / "packages/app/app")}
+        (site / FINDER).write_text(
+            f"import sys\n\nMAPPING: dict[str, str] = {mapping!r}\nNAMESPACES = {{}}\n"
+        )
+
+    @pytest.mark.parametrize(
+        ("files", "server", "key"),
+        [
+            (
+                {".vscode/extensions.json": '{"recommendations": ["astral-sh.ty"]}'},
+                "ty",
+                "`tool.ty.environment.extra-paths`",
+            ),
+            (
+                {"ty.toml": "# ty's own\n", SETTINGS: '{"ty.diagnosticMode": "workspace"}'},
+                "ty",
+                "`environment.extra-paths`",
+            ),
+            (
+                {".vscode/extensions.json": '{"recommendations": ["meta.pyrefly"]}'},
+                "Pyrefly",
+                "`tool.pyrefly.search-path`",
+            ),
+            (
+                {".vscode/extensions.json": '{"recommendations": ["detachhead.basedpyright"]}'},
+                "basedpyright",
+                "extraPaths",
+            ),
+            ({}, "Pylance", "extraPaths"),
+        ],
+    )
+    def test_note_for_each_server_that_follows_path_lines_only(
+        self, tmp_path: Path, files: dict[str, str], server: str, key: str
+    ) -> None:
+        self.installed(tmp_path, files)
+        [item] = only(check(tmp_path), "PD301")
+        assert f"not on {server}'s import search path" in item.message
+        assert self.NOTE.format(server=server, key=key) in item.message
+        # The fix stays the server's own key, and resolves it.
+        apply_fix(tmp_path, item)
+        assert not only(check(tmp_path), "PD301")
+
+    def test_note_in_an_execution_environment(self, tmp_path: Path) -> None:
+        config = '{"executionEnvironments": [{"root": "tests", "extraPaths": ["tools"]}]}\n'
+        self.installed(tmp_path, {"pyrightconfig.json": config, "tools/x.py": ""})
+        [item] = only(check(tmp_path), "PD301")
+        assert "execution environment `tests`" in item.message
+        assert item.message.endswith(self.NOTE.format(server="Pylance", key="extraPaths"))
+        apply_fix(tmp_path, item)
+        assert json.loads((tmp_path / "pyrightconfig.json").read_text())["executionEnvironments"][0][
+            "extraPaths"
+        ] == ["tools", "packages/app"]
+        assert not only(check(tmp_path), "PD301")
+
+    def test_look_alikes_stay_silent_or_say_nothing_of_the_hook(self, tmp_path: Path) -> None:
+        ty = {".vscode/extensions.json": '{"recommendations": ["astral-sh.ty"]}'}
+        # A path `.pth` (compat mode, hatchling, uv_build): ty follows it.
+        self.installed(tmp_path / "path", ty, pth=str(tmp_path / "path/packages/app") + "\n")
+        assert not only(check(tmp_path / "path"), "PD301")
+        # compat written but the install predates it: the note names the reinstall, not the setting.
+        compat = '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'
+        self.installed(tmp_path / "stale", ty)
+        with (tmp_path / "stale/pyproject.toml").open("a") as out:
+            out.write(compat)
+        [item] = only(check(tmp_path / "stale"), "PD301")
+        assert "this install predates it: `uv sync` reinstalls it" in item.message
+        assert "Instead of" not in item.message
+        # Not installed at all: no note (nothing runs an import hook).
+        self.hook.member(tmp_path / "none", root_extra=TestPD301ImportHook.UV)
+        write(tmp_path / "none", ty)
+        [item] = only(check(tmp_path / "none"), "PD301")
+        assert "import hook" not in item.message
+
+    def test_jedi_follows_the_hook(self, tmp_path: Path) -> None:
+        jedi = {SETTINGS: '{"python.languageServer": "Jedi"}'}
+        self.installed(tmp_path / "hook", jedi)
+        assert not only(check(tmp_path / "hook"), "PD301")
+        # The same `.pth` without setuptools' finder module beside it imports nothing: unresolved.
+        self.installed(tmp_path / "broken", jedi)
+        [site] = (tmp_path / "broken/.venv/lib").glob("python*/site-packages")
+        (site / FINDER).unlink()
+        [item] = only(check(tmp_path / "broken"), "PD301")
+        assert "not on Jedi's import search path" in item.message and "import hook" not in item.message
+        # A finder mapping the name to a folder that is gone (the project moved since the
+        # install): the interpreter's finder finds nothing there either.
+        self.installed(tmp_path / "moved", jedi)
+        [site] = (tmp_path / "moved/.venv/lib").glob("python*/site-packages")
+        gone = {"app": str(tmp_path / "old-place/packages/app/app")}
+        (site / FINDER).write_text(f"MAPPING: dict[str, str] = {gone!r}\n")
+        [item] = only(check(tmp_path / "moved"), "PD301")
+        assert "not on Jedi's import search path" in item.message
+
+
 class TestPD302:
     def test_absolute_inside_workspace_becomes_relative(self, tmp_path: Path) -> None:
         seed(tmp_path, **{SETTINGS: json.dumps({"python.analysis.extraPaths": [str(tmp_path / "src")]})})

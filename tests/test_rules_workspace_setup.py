@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pyproj_doctor.formats import jsonc
-from tests.helpers import apply_fix, check, cli, only, text_at, write
+from tests.helpers import apply_fix, check, cli, only, real_pytest, text_at, write
 
-PYTEST_SCRIPT = os.path.join(os.path.dirname(sys.executable), "pytest")
 TEST = "def test_it():\n    assert True\n"
 
 
@@ -32,24 +27,10 @@ def root_and_nested(
     }
 
 
-def plain_pytest(folder: Path) -> subprocess.CompletedProcess[str]:
-    """`pytest` in a folder, as CI runs it."""
-    for cache in folder.rglob("__pycache__"):
-        shutil.rmtree(cache)
-    return subprocess.run(
-        [PYTEST_SCRIPT, "-q", "-p", "no:cacheprovider"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTHONPATH")},
-    )
-
-
 class TestPD207:
     def test_fires_at_the_project_header_and_the_fix_makes_root_pytest_pass(self, tmp_path: Path) -> None:
         write(tmp_path, root_and_nested())
-        before = plain_pytest(tmp_path)
+        before = real_pytest(tmp_path)
         assert before.returncode != 0 and "import file mismatch" in before.stdout
         [item] = only(check(tmp_path), "PD207")
         assert item.severity.label == "error"
@@ -64,8 +45,8 @@ class TestPD207:
             .read_text()
             .endswith('\n[tool.pytest.ini_options]\naddopts = "--ignore=sub"\n')
         )
-        assert plain_pytest(tmp_path).returncode == 0
-        assert plain_pytest(tmp_path / "sub").returncode == 0  # the nested suite still runs on its own
+        assert real_pytest(tmp_path).returncode == 0
+        assert real_pytest(tmp_path / "sub").returncode == 0  # the nested suite still runs on its own
         assert not only(check(tmp_path), "PD207")
 
     def test_appends_to_an_addopts_string_and_points_at_it(self, tmp_path: Path) -> None:
@@ -74,7 +55,7 @@ class TestPD207:
         assert text_at(tmp_path, item) == "addopts"
         apply_fix(tmp_path, item)
         assert 'addopts = "-ra --ignore=sub"  # keep\n' in (tmp_path / "pyproject.toml").read_text()
-        assert plain_pytest(tmp_path).returncode == 0
+        assert real_pytest(tmp_path).returncode == 0
 
     def test_appends_to_an_addopts_list(self, tmp_path: Path) -> None:
         write(tmp_path, root_and_nested('[tool.pytest]\naddopts = ["-ra"]\n'))
@@ -89,7 +70,7 @@ class TestPD207:
         assert item.path == "pytest.ini" and text_at(tmp_path, item) == "[pytest]"
         apply_fix(tmp_path, item)
         assert (tmp_path / "pytest.ini").read_text() == "[pytest]\nminversion = 7\naddopts = --ignore=sub\n"
-        assert plain_pytest(tmp_path).returncode == 0
+        assert real_pytest(tmp_path).returncode == 0
 
     def test_a_deeper_nested_project_is_ignored_by_its_path(self, tmp_path: Path) -> None:
         files = root_and_nested()
@@ -98,7 +79,7 @@ class TestPD207:
         [item] = only(check(tmp_path), "PD207")
         apply_fix(tmp_path, item)
         assert 'addopts = "--ignore=packages/sub"' in (tmp_path / "pyproject.toml").read_text()
-        assert plain_pytest(tmp_path).returncode == 0
+        assert real_pytest(tmp_path).returncode == 0
 
     @pytest.mark.parametrize(
         "extra",
@@ -308,7 +289,7 @@ class TestPD308:
         assert [e["path"] for e in value["python-envs.pythonProjects"]] == ["sub"]
         # The Test Explorer's arguments leave the nested suite out too: an argument is never ignored.
         assert value["python.testing.pytestArgs"] == ["tests"]
-        assert plain_pytest(tmp_path).returncode == 0
+        assert real_pytest(tmp_path).returncode == 0
         assert not {"PD207", "PD308"} & {f.code for f in check(tmp_path).findings}
 
 

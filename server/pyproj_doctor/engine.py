@@ -270,6 +270,9 @@ class Checker:
         key = (repr(options), file_wins, tuple(sorted((overlay or {}).items())))
         report = reports.get(key)
         if report is not None:
+            # The most recently used stay: typing and undoing around one state keeps hitting it.
+            reports.pop(key, None)
+            reports[key] = report
             return report
         report = check(self.root, options, overlay, file_wins, index, cancelled, disk, reuse)
         if generation == self.generation:

@@ -100,15 +100,15 @@ def _cli_unresolved(command: list[str], folder: Path, pattern: str) -> set[str]:
     return {name.split(".")[0] for name in re.findall(pattern, proc.stdout + proc.stderr)}
 
 
-def ty_unresolved(folder: Path, files: list[Path]) -> set[str]:
+def ty_unresolved(folder: Path, files: list[Path], python: str = sys.executable) -> set[str]:
     """`ty check` in the folder (it finds ty.toml / `[tool.ty]` from there)."""
-    command = [str(TY), "check", "--python", sys.executable, "--output-format", "concise", *map(str, files)]
+    command = [str(TY), "check", "--python", python, "--output-format", "concise", *map(str, files)]
     return _cli_unresolved(command, folder, r"Cannot resolve imported module `([\w.]+)`")
 
 
-def pyrefly_unresolved(folder: Path, files: list[Path]) -> set[str]:
+def pyrefly_unresolved(folder: Path, files: list[Path], python: str = sys.executable) -> set[str]:
     """`pyrefly check` in the folder (it finds pyrefly.toml / `[tool.pyrefly]` from there)."""
-    command = [str(PYREFLY), "check", "--python-interpreter-path", sys.executable, *map(str, files)]
+    command = [str(PYREFLY), "check", "--python-interpreter-path", python, *map(str, files)]
     return _cli_unresolved(command, folder, r"Cannot find module `([\w.]+)`")
 
 
@@ -117,10 +117,11 @@ class JediServer(PyrightServer):
     `python.languageServer: "Jedi"` (vscode-python `activation/jedi/analysisOptions.ts`): the
     folder and `python.autoComplete.extraPaths` (joined to the folder) as `workspace.extraPaths`."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, python: str = sys.executable) -> None:
         command = [sys.executable, "-c", "from jedi_language_server.cli import cli; cli()"]
-        super().__init__({folder: sys.executable}, command=command)
+        super().__init__({folder: python}, command=command)
         self.folder = folder.resolve()
+        self.python = python  # the selected interpreter, whose finders Jedi asks
 
     def start(self) -> None:
         listed = folder_settings(self.folder).get("python.autoComplete.extraPaths")
@@ -137,7 +138,7 @@ class JediServer(PyrightServer):
                 "workspaceFolders": [{"uri": self.folder.as_uri(), "name": self.folder.name}],
                 "capabilities": {},
                 "initializationOptions": {
-                    "workspace": {"extraPaths": list(dict.fromkeys(extra)), "environmentPath": sys.executable}
+                    "workspace": {"extraPaths": list(dict.fromkeys(extra)), "environmentPath": self.python}
                 },
             },
         )
@@ -157,10 +158,10 @@ class JediServer(PyrightServer):
         return [Path(unquote(urlparse(i.get("uri") or i.get("targetUri")).path)) for i in items]
 
 
-def jedi_unresolved(folder: Path, files: list[Path]) -> set[str]:
+def jedi_unresolved(folder: Path, files: list[Path], python: str = sys.executable) -> set[str]:
     """The first-party names whose `from X... import` go-to-definition Jedi cannot follow into the
     folder (Jedi reports no unresolved imports; an empty definition is its way of not finding it)."""
-    server = JediServer(folder)
+    server = JediServer(folder, python)
     missing: set[str] = set()
     try:
         server.start()

@@ -1,7 +1,7 @@
 """PD301's import-hook note against a real `uv sync` and the pyright language server.
 
 setuptools installs a flat layout or a `package-dir` mapping editable through an import hook that
-pyright cannot follow. Where the note proposes `editable_mode = "compat"`, writing it where the note
+pyright cannot follow (nor ty or Pyrefly; Jedi, which asks the interpreter, does). Where the note proposes `editable_mode = "compat"`, writing it where the note
 says and running `uv sync` must make pyright resolve the import (and keep pytest green); where the
 note says compat would not help, doing it anyway must leave the import unresolved."""
 
@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.truth import tools
+from tests.truth import langservers, tools
 from tests.truth.pyright_lsp import PyrightServer
 from tests.truth.pyright_lsp import available as pyright_available
 
@@ -116,6 +116,33 @@ def unresolved(folders: list[Path]) -> dict[Path, set[str]]:
     }
 
 
+# The editor signal of each other language server, and how it sees the folder's test.
+OTHER_SERVERS: dict[str, tuple[dict[str, str], Callable[[Path, list[Path], str], set[str]]]] = {
+    "ty": ({".vscode/extensions.json": '{"recommendations": ["astral-sh.ty"]}'}, langservers.ty_unresolved),
+    "Pyrefly": (
+        {".vscode/extensions.json": '{"recommendations": ["meta.pyrefly"]}'},
+        langservers.pyrefly_unresolved,
+    ),
+    "Jedi": ({".vscode/settings.json": '{"python.languageServer": "Jedi"}'}, langservers.jedi_unresolved),
+}
+
+
+def other_servers(folder: Path) -> dict[str, tuple[list[str], set[str]]]:
+    """Per server: PD301's messages with that server as the editor's, and what the real server
+    (with the folder's `.venv` as its interpreter) cannot resolve in the test."""
+    found = {}
+    for server, (files, unresolved_by) in OTHER_SERVERS.items():
+        write(folder, files)
+        try:
+            names = unresolved_by(
+                folder, [folder / "tests" / "test_core.py"], str(folder / ".venv" / "bin" / "python")
+            )
+            found[server] = (pd301(folder), names)
+        finally:
+            shutil.rmtree(folder / ".vscode")
+    return found
+
+
 def pytest_passes(folder: Path) -> bool:
     proc = subprocess.run(
         [str(folder / ".venv" / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
@@ -186,11 +213,13 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
         list(pool.map(lambda c: c.install(c.folder), items))
     measure("before")
     flat = found["flat-member-uv"]
+    flat.before["servers"] = other_servers(flat.folder)
     _add_compat(flat.folder)  # written, not yet synced: the install predates it
     flat.before["stale"] = pd301(flat.folder)
     with ThreadPoolExecutor(3) as pool:
         list(pool.map(lambda c: c.alternative(c.folder), items))
     measure("after")
+    flat.after["servers"] = other_servers(flat.folder)
     return found
 
 
@@ -210,7 +239,30 @@ def test_compat_named_for_a_flat_member_resolves_after_uv_sync(cases: dict[str, 
     [stale] = case.before["stale"]
     assert 'pyproject.toml sets `editable_mode = "compat"`, but this install predates it' in stale
     assert "Instead of extraPaths" not in stale
-    assert case.after == {"pd301": [], "unresolved": set(), "pytest": True}
+    after = {k: v for k, v in case.after.items() if k != "servers"}
+    assert after == {"pd301": [], "unresolved": set(), "pytest": True}
+    # Pyright's pass over the path `.pth` compat writes holds for ty and Pyrefly too.
+    assert case.after["servers"] == {"ty": ([], set()), "Pyrefly": ([], set()), "Jedi": ([], set())}
+
+
+@pytest.mark.parametrize(
+    ("server", "key"),
+    [("ty", "`tool.ty.environment.extra-paths`"), ("Pyrefly", "`tool.pyrefly.search-path`")],
+)
+def test_ty_and_pyrefly_get_the_note_they_cannot_follow_the_hook_either(
+    cases: dict[str, Case], server: str, key: str
+) -> None:
+    [message], unresolved_names = cases["flat-member-uv"].before["servers"][server]
+    assert unresolved_names == {"app"}
+    assert (
+        f"{HOOK} (`__editable__.app-0.1.0.pth` runs `import ...`): Python follows it, but {server}" in message
+    )
+    assert f"Instead of {key}, `[tool.uv] config-settings" in message
+
+
+def test_jedi_follows_the_hook_and_pd301_stays_silent(cases: dict[str, Case]) -> None:
+    # Jedi asks the selected interpreter's own finders, setuptools' among them.
+    assert cases["flat-member-uv"].before["servers"]["Jedi"] == ([], set())
 
 
 def test_compat_not_named_where_it_would_not_help(cases: dict[str, Case]) -> None:

@@ -119,18 +119,35 @@ function seedCoverageDrift(root) {
  *  configuration in launch.json and leaves the arguments (runs and CI keep coverage). */
 async function coverageDriftFix(folder) {
   const { page } = current();
-  const row = page.locator(".markers-panel .monaco-list-row", { hasText: "PD601" }).first();
-  await row.waitFor({ timeout: 30000 });
-  const rowText = (await row.innerText()).replace(/\s+/g, " ");
-  expect(rowText.includes(PD601), `the PD601 row in the Problems view reads:\n${rowText}`);
+  const row = await problemRow("PD601", PD601);
   step("Problems view: PD601 at --cov in the broken folder's settings.json");
   await row.dblclick();
   await page.locator(".tabs-container .tab.active", { hasText: "settings.json" }).first().waitFor({ timeout: 30000 });
   // Opening the row selects the finding's range (`"--cov=broken"`) in a focused editor.
   await page.locator(".monaco-editor .selected-text").first().waitFor({ timeout: 30000 });
+  await lightbulbFix("PD601", "Add a debug-test configuration with PYTEST_ADDOPTS=--no-cov to .vscode/launch.json");
+  const launch = path.join(folder, ".vscode", "launch.json");
+  await waitFor(() => fs.existsSync(launch) && fs.readFileSync(launch, "utf8") === DEBUG_TEST_LAUNCH, "the debug-test configuration in launch.json on disk", 30000);
+  expect(fs.readFileSync(path.join(folder, ".vscode", "settings.json"), "utf8") === COV_SETTINGS, "the fix changed the Test Explorer's arguments");
+  step("quick fix wrote the debug-test configuration with PYTEST_ADDOPTS=--no-cov to launch.json");
+}
+
+/** The first Problems row holding `hasText`; it must read `message` word for word. */
+async function problemRow(hasText, message) {
+  const { page } = current();
+  const row = page.locator(".markers-panel .monaco-list-row", { hasText }).first();
+  await row.waitFor({ timeout: 30000 });
+  const rowText = (await row.innerText()).replace(/\s+/g, " ");
+  expect(rowText.includes(message), `the ${hasText} row in the Problems view reads:\n${rowText}`);
+  return row;
+}
+
+/** With the cursor on a finding of `code`: the lightbulb's action titled `title`, then Save All. */
+async function lightbulbFix(code, title, shot) {
+  const { page } = current();
   await page.keyboard.press("Control+.");
-  const title = "Add a debug-test configuration with PYTEST_ADDOPTS=--no-cov to .vscode/launch.json";
-  await page.locator(".action-widget .monaco-list-row", { hasText: "PD601" }).first().waitFor({ timeout: 30000 });
+  await page.locator(".action-widget .monaco-list-row", { hasText: code }).first().waitFor({ timeout: 30000 });
+  if (shot) await screenshot(shot);
   for (let i = 0; i < 20; i++) {
     const focused = await page.locator(".action-widget .monaco-list-row.focused").first().innerText().catch(() => "");
     if (focused.includes(title)) break;
@@ -138,20 +155,13 @@ async function coverageDriftFix(folder) {
   }
   await page.keyboard.press("Enter");
   await palette("File: Save All");
-  const launch = path.join(folder, ".vscode", "launch.json");
-  await waitFor(() => fs.existsSync(launch) && fs.readFileSync(launch, "utf8") === DEBUG_TEST_LAUNCH, "the debug-test configuration in launch.json on disk", 30000);
-  expect(fs.readFileSync(path.join(folder, ".vscode", "settings.json"), "utf8") === COV_SETTINGS, "the fix changed the Test Explorer's arguments");
-  step("quick fix wrote the debug-test configuration with PYTEST_ADDOPTS=--no-cov to launch.json");
 }
 
 /** The PD301 row in the Problems view carries the import-hook note; its lightbulb fix writes
  *  basedpyright.analysis.extraPaths into the folder's settings.json, keeping the comment. */
 async function basedpyrightFix(folder) {
   const { page } = current();
-  const row = page.locator(".markers-panel .monaco-list-row", { hasText: "import hook" }).first();
-  await row.waitFor({ timeout: 30000 });
-  const rowText = (await row.innerText()).replace(/\s+/g, " ");
-  expect(rowText.includes(BASED_PD301), `the PD301 row in the Problems view reads:\n${rowText}`);
+  const row = await problemRow("import hook", BASED_PD301);
   step("Problems view: PD301 with the import-hook note in the basedpyright folder");
   // Opening the row puts the cursor on the finding (settings.json, line 1); the lightbulb offers the fix.
   await row.dblclick();
@@ -161,17 +171,8 @@ async function basedpyrightFix(folder) {
   await page.waitForTimeout(1000);
   await editor.click();
   await page.keyboard.press("Control+Home");
-  await page.keyboard.press("Control+.");
   const title = "Add './packages/app' to basedpyright.analysis.extraPaths in .vscode/settings.json (for basedpyright)";
-  await page.locator(".action-widget .monaco-list-row", { hasText: "PD301" }).first().waitFor({ timeout: 30000 });
-  await screenshot("basedpyright-quick-fix");
-  for (let i = 0; i < 20; i++) {
-    const focused = await page.locator(".action-widget .monaco-list-row.focused").first().innerText().catch(() => "");
-    if (focused.includes(title)) break;
-    await page.keyboard.press("ArrowDown");
-  }
-  await page.keyboard.press("Enter");
-  await palette("File: Save All");
+  await lightbulbFix("PD301", title, "basedpyright-quick-fix");
   const settings = path.join(folder, ".vscode", "settings.json");
   const expected = BASED_SETTINGS.replace('["tests"]\n}', '["tests"],\n    "basedpyright.analysis.extraPaths": ["./packages/app"]\n}');
   await waitFor(() => fs.readFileSync(settings, "utf8") === expected, "basedpyright.analysis.extraPaths in settings.json on disk", 30000);

@@ -18,7 +18,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from pyproj_doctor import engine, explain
 from pyproj_doctor.findings import Finding, Range, Severity
-from pyproj_doctor.lsp import edits, settings
+from pyproj_doctor.lsp import edits, settings, trace
 from pyproj_doctor.lsp.contract import CREATED_OR_DELETED, EXPLAIN_COMMAND, WATCHED_GLOBS
 from pyproj_doctor.lsp.convert import Positions, disabled_actions, sites, uri_of
 from pyproj_doctor.lsp.server import DoctorServer
@@ -154,6 +154,7 @@ def did_open(ls: DoctorServer, params: lsp.DidOpenTextDocumentParams) -> None:
 
 
 def did_change(ls: DoctorServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    trace.mark("didChange handled")
     _touched(ls, params.text_document.uri)
 
 

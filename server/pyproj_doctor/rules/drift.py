@@ -143,8 +143,7 @@ def PD601(ctx: Context) -> Iterator[Finding]:
         debug = launch.debug_test()
         if debug is not None and _disables_cov(option_words(debug.env_value(ADDOPTS) or "")):
             continue
-        enabled = ws.setting(folder, PYTEST_ENABLED)
-        severity = Severity.WARNING if enabled is not None and enabled.value is True else Severity.HINT
+        severity = Severity.WARNING if ws.setting_is_true(folder, PYTEST_ENABLED) else Severity.HINT
         site = sites[0]
         related = tuple(ctx.related(s.path, s.span, f"`--cov` also in {s.where}") for s in sites[1:])
         lookalike = None if debug is not None else _no_cov_lookalike(launch)
@@ -287,7 +286,7 @@ def _env_file_replaces(ctx: Context, folder: VsCodeFolder) -> str | None:
     With ``python.terminal.useEnvFile`` on, the Python Environments extension puts the env file's
     variables into an environment variable collection with ``replace`` (its
     ``terminalEnvVarInjector.ts``), and VS Code applies those collections after the settings' env."""
-    if not _setting_is_true(ctx, folder, USE_ENV_FILE):
+    if not ctx.ws.setting_is_true(folder, USE_ENV_FILE):
         return None
     rel = env_file(ctx.ws, folder)
     if rel is None or not any(var.name == "PYTHONPATH" for var in read_env(ctx.ws, rel)):
@@ -393,18 +392,13 @@ def PD603(ctx: Context) -> Iterator[Finding]:
 
 def _reached_runs_fail(ctx: Context, folder: VsCodeFolder) -> bool:
     """Whether a first-party test import fails in a run the env file reaches."""
-    terminal = _setting_is_true(ctx, folder, USE_ENV_FILE)
+    terminal = ctx.ws.setting_is_true(folder, USE_ENV_FILE)
     names = first_party(ctx.ws)
     return any(
         failure.run.kind == "explorer" or terminal
         for project in folder.projects
         for failure in failures(ctx.ws, project, names)
     )
-
-
-def _setting_is_true(ctx: Context, folder: VsCodeFolder, key: str) -> bool:
-    ref = ctx.ws.setting(folder, key)
-    return ref is not None and ref.value is True
 
 
 def _missing_entries(ctx: Context, folder: VsCodeFolder, rel: str, var: EnvVar) -> Iterator[Finding]:

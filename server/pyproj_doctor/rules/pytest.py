@@ -19,12 +19,13 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.rules.base import Context, rule
 from pyproj_doctor.workspace.declared import pytest_declared
-from pyproj_doctor.workspace.imports import Failure, failures, first_party
-from pyproj_doctor.workspace.install import build_backend, is_compiled, workflow_install
+from pyproj_doctor.workspace.imports import Failure, failures, first_party, folder_run
+from pyproj_doctor.workspace.install import _uv_workspace_root, build_backend, is_compiled, workflow_install
 from pyproj_doctor.workspace.paths import join, parent, relative
 from pyproj_doctor.workspace.projects import Project, TestModule
 from pyproj_doctor.workspace.pytest_config import Option, PytestConfig, find_config, has_glob
 from pyproj_doctor.workspace.runs import Run, collects, env_paths, plain_pytest, run_inputs
+from pyproj_doctor.workspace.vscode import VsCodeFolder
 
 
 def _config_label(config: PytestConfig) -> str:
@@ -287,10 +288,7 @@ def _pd201_pythonpath(ctx: Context, target: str | None, items: list[Failure]) ->
     if in_env and all(i.run.kind == "pytest" for i in items):
         # `python.terminal.useEnvFile` (Python Environments extension, default false; its issue 695,
         # PR 710) also loads the env file into the integrated terminals VS Code opens.
-        terminal = any(
-            (ref := ctx.ws.setting(folder, USE_ENV_FILE)) is not None and ref.value is True
-            for folder in ctx.ws.folders
-        )
+        terminal = any(ctx.ws.setting_is_true(folder, USE_ENV_FILE) for folder in ctx.ws.folders)
         why += f" (PYTHONPATH in `.env` adds {_labels(in_env)} only to the runs VS Code starts, such as " + (
             "the Test Explorer and, with `python.terminal.useEnvFile`, `pytest` typed in its "
             "integrated terminal; CI's plain `pytest` never reads `.env`)"
@@ -524,7 +522,13 @@ def PD205(ctx: Context) -> Iterator[Finding]:
     Only modules one ``pytest`` run collects count: silent with
     ``--import-mode=importlib``, and for modules outside ``testpaths``, under
     ``norecursedirs`` or ``--ignore``, or below a nested pytest configuration
-    that starts its own run."""
+    that starts its own run. A run that collects several projects' tests in
+    one session (the Test Explorer's run of the folder, ``pytest`` at a uv
+    workspace root that configures pytest) clashes across them too, as in
+    a monorepo whose members each hold ``tests/test_util.py``: reported at
+    each module of the other projects, with no fix (``__init__.py`` up to the
+    members' folders would shadow their own packages; rename a module, or
+    set ``--import-mode=importlib`` where that run's configuration allows)."""
     for project in ctx.ws.projects:
         run = plain_pytest(ctx.ws, project)
         if run.import_mode() == "importlib":
@@ -532,6 +536,49 @@ def PD205(ctx: Context) -> Iterator[Finding]:
         # All it takes from elsewhere is the run: its configuration and environment.
         uses = run_inputs(ctx.ws, run)
         yield from ctx.per_project("PD205", project, uses, functools.partial(_pd205, ctx, project, run))
+    for folder in ctx.ws.folders:
+        if len(folder.projects) > 1:
+            yield from ctx.per_folder("PD205", folder, functools.partial(_pd205_across, ctx, folder))
+
+
+def _pd205_across(ctx: Context, folder: VsCodeFolder) -> Iterator[Finding]:
+    """Clashes between projects in one session of a run that collects several of them."""
+    runs = [folder_run(ctx.ws, folder)]
+    for project in folder.projects:
+        if project.pytest_config is not None and any(
+            _uv_workspace_root(ctx.ws, other) is project for other in folder.projects if other is not project
+        ):
+            runs.append(plain_pytest(ctx.ws, project))
+    reported: set[str] = set()
+    for run in runs:
+        if run.import_mode() == "importlib":
+            continue
+        groups: dict[str, list[tuple[str, Project]]] = {}
+        for project in folder.projects:
+            for module in _one_session(ctx, run, project):
+                groups.setdefault(_module_name(ctx, module.path), []).append((module.path, project))
+        for name, items in sorted(groups.items()):
+            owners = {project.dir for _, project in items}
+            if len(owners) < 2:
+                continue  # within one project: its own run's finding
+            first_owner = items[0][1].dir
+            for path, project in items:
+                if project.dir == first_owner or path in reported:
+                    continue
+                reported.add(path)
+                others = [p for p, owner in items if owner.dir != project.dir]
+                yield PD205.at(
+                    path,
+                    ctx.first_line(path),
+                    f"`{path}` (of `{project.dir}`) and {', '.join(f'`{o}`' for o in others)} are both "
+                    f"imported as module `{name}` when {run.label} collects them in one session: pytest "
+                    'stops collection with "import file mismatch". Rename one, or set '
+                    "`--import-mode=importlib` in the configuration that run reads (then neither a root "
+                    "`conftest.py` nor the test folders are put on sys.path). No fix is applied: "
+                    "`__init__.py` files up to the projects' folders would shadow their own packages.",
+                    None,
+                    related=tuple(ctx.related(o, (0, 0), "imported under the same name") for o in others),
+                )
 
 
 def _pd205(ctx: Context, project: Project, run: Run) -> Iterator[Finding]:

@@ -52,7 +52,6 @@ from pyproj_doctor.workspace.workspace import Workspace
 EXTRA_PATHS = "python.analysis.extraPaths"
 BASED_EXTRA_PATHS = "basedpyright.analysis.extraPaths"
 AUTO_SEARCH = "python.analysis.autoSearchPaths"
-ADD_PROJECT_PATHS = "python.analysis.addExtraPathsForPythonProjects"
 PYTEST_ENABLED = "python.testing.pytestEnabled"
 UNITTEST_ENABLED = "python.testing.unittestEnabled"
 PYTEST_ARGS = "python.testing.pytestArgs"
@@ -175,7 +174,10 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     (setuptools' flat layout or a ``package-dir`` mapping), the message says
     so and names setuptools' ``editable_mode = "compat"`` (``[tool.uv]
     config-settings`` then ``uv sync``, or pip's ``--config-settings``) only
-    where compat puts that root on the path."""
+    where compat puts that root on the path; so for Pylance, basedpyright, an
+    execution environment, ty and Pyrefly alike (none follows the hook). Jedi
+    asks the interpreter's own finders for a name its path lacks, so a package
+    that setuptools' finder maps (its ``MAPPING``, read, not run) resolves there."""
     ws = ctx.ws
     names = first_party(ws)
     for folder in ws.folders:
@@ -226,7 +228,7 @@ def PD301(ctx: Context) -> Iterator[Finding]:
                     index,
                     group,
                     _installed_later(ctx, venv, group),
-                    _stub_note(ctx, folder, paths, group),
+                    _stub_note(ctx, folder, paths, group) + _hook_note(ctx, venv, group, server),
                     server,
                 )
         own_extra = pyright is not None and pyright.extra_paths_span is not None
@@ -332,7 +334,7 @@ def _pd301_tool(
     else:
         searched = "the import root it infers (`src` when it exists, else the folder)"
     one = len(roots) == 1
-    note = _install_note(later, commands)
+    note = _install_note(later, commands) + _hook_note(ctx, venv, failing, server, f"`{config.label}`")
     if server == "Pyrefly" and not config.entries and config.key_span is None and config.table_span is None:
         # Pyrefly's editor shows type errors once a config exists (pyrefly.org, configuration).
         note += " Adding Pyrefly's first config also makes its editor show type errors."
@@ -355,7 +357,10 @@ def _pd301_jedi(ctx: Context, folder: VsCodeFolder, names: dict[str, Origin]) ->
     ws = ctx.ws
     venv = explorer_venv(ws, folder)
     paths = jedi_search_paths(ws, folder, venv)
-    failing = _unresolved_by_root(ws, folder, names, lambda module: paths.for_file(ws, module))
+    # Jedi asks the interpreter's own finders for a name its path does not hold, so it follows
+    # setuptools' import-hook editables (checked with jedi-language-server and a real `uv sync`).
+    hooked = venv.hooked if venv is not None else None
+    failing = _unresolved_by_root(ws, folder, names, lambda module: paths.for_file(ws, module), hooked)
     if not failing:
         return
     later, commands = _installed_later(ctx, venv, failing)
@@ -394,10 +399,15 @@ def _pd301_jedi(ctx: Context, folder: VsCodeFolder, names: dict[str, Origin]) ->
 
 
 def _unresolved_by_root(
-    ws: Workspace, folder: VsCodeFolder, names: dict[str, Origin], dirs_for: Callable[[str], list[str]]
+    ws: Workspace,
+    folder: VsCodeFolder,
+    names: dict[str, Origin],
+    dirs_for: Callable[[str], list[str]],
+    hooked: Callable[[str], str | None] | None = None,
 ) -> dict[str, list[tuple[Project, str, Origin]]]:
     """The folder's test imports of its own packages that the search path ``dirs_for(module)``
-    does not resolve, by the source root each package lives in."""
+    does not resolve, by the source root each package lives in. With ``hooked``, a name the path
+    does not hold at all (not even as a namespace folder) resolves where an import hook maps it."""
     failing: dict[str, list[tuple[Project, str, Origin]]] = {}
     for project in folder.projects:
         for module in project.test_modules:
@@ -405,10 +415,12 @@ def _unresolved_by_root(
                 origin = names.get(imported.name)
                 if origin is None or not within(origin.path, folder.dir):
                     continue
-                if not imports_ok(
-                    resolve_in(ws, dirs_for(module.path), imported.name), ws.abspath(origin.path)
-                ):
-                    failing.setdefault(origin.root.path, []).append((project, module.path, origin))
+                found = resolve_in(ws, dirs_for(module.path), imported.name)
+                if imports_ok(found, ws.abspath(origin.path)):
+                    continue
+                if found.kind == "missing" and hooked is not None and hooked(imported.name) is not None:
+                    continue
+                failing.setdefault(origin.root.path, []).append((project, module.path, origin))
     return failing
 
 
@@ -449,12 +461,18 @@ def _installed_later(
 
 
 def _hook_note(
-    ctx: Context, venv: Venv | None, failing: dict[str, list[tuple[Project, str, Origin]]], server: str
+    ctx: Context,
+    venv: Venv | None,
+    failing: dict[str, list[tuple[Project, str, Origin]]],
+    server: str,
+    instead: str = "extraPaths",
 ) -> str:
     """Why an installed package stays unresolved: its editable install is an import hook (a
-    ``.pth`` that runs ``import ...``), which only Python runs; pyright follows path lines only.
-    Names setuptools' ``editable_mode=compat`` only where it puts this very root on the path
-    (checked with a real ``uv sync`` and pyright: a flat layout yes, a ``package-dir`` mapping no)."""
+    ``.pth`` that runs ``import ...``), which only Python runs; pyright, basedpyright, ty and
+    Pyrefly follow path lines only (each checked with a real ``uv sync``; Jedi asks the
+    interpreter and follows the hook, so it gets no note). Names setuptools'
+    ``editable_mode=compat`` only where it puts this very root on the path (a flat layout yes, a
+    ``package-dir`` mapping no), as the alternative to the fix's key ``instead``."""
     if venv is None:
         return ""
     ws = ctx.ws
@@ -487,12 +505,12 @@ def _hook_note(
             )
         elif settings_file is not None:
             note += (
-                f' Instead of extraPaths, `[tool.uv] config-settings = {{ editable_mode = "compat" }}` in '
+                f' Instead of {instead}, `[tool.uv] config-settings = {{ editable_mode = "compat" }}` in '
                 f"{settings_file} and then `uv sync` make setuptools write a path `.pth` for `{root_path}`."
             )
         else:
             note += (
-                f" Instead of extraPaths, `pip install -e {owner.dir} --config-settings "
+                f" Instead of {instead}, `pip install -e {owner.dir} --config-settings "
                 f"editable_mode=compat` makes setuptools write a path `.pth` for `{root_path}`."
             )
         notes.append(note)
@@ -536,7 +554,7 @@ def _pd301_environment(
     index: int,
     failing: dict[str, list[tuple[Project, str, Origin]]],
     installed: tuple[list[str], set[str]],
-    stub_note: str = "",
+    notes: str = "",  # the stub and import-hook notes
     server: str = "Pylance",
 ) -> Finding:
     """Imports failing in an execution environment that sets its own ``extraPaths``. Its list
@@ -584,7 +602,7 @@ def _pd301_environment(
         "path lines in site-packages, which this environment still searches, resolve them as well."
         if later
         else ""
-    ) + stub_note
+    ) + notes
     return PD301.at(
         pyright.path,
         ctx.range(pyright.path, span),

@@ -140,8 +140,7 @@ def search_paths(
         and not disk.disk_isfile(os.path.join(src, "__init__.py"))
     ):
         extra.append(src)
-    add_ref = ws.setting(folder, ADD_PROJECT_PATHS) if pylance else None
-    if add_ref is not None and add_ref.value is True:
+    if pylance and ws.setting_is_true(folder, ADD_PROJECT_PATHS):
         # Pylance adds the source roots of the Python projects it knows about.
         for project in folder.projects:
             extra.extend(ws.snapshot.abspath(r.path) for r in project.source_roots if r.layout != "flat")

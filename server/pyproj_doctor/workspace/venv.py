@@ -2,12 +2,13 @@
 
 Only ``pyvenv.cfg``, the activate script and the top level of site-packages
 are read: ``.pth`` path lines (what Pylance follows), import-hook editables
-(what it cannot follow), ``direct_url.json`` of editable installs, and the
-folder the environment was created in.
+(what it cannot follow) with the names setuptools' finder maps, ``direct_url.json``
+of editable installs, and the folder the environment was created in.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -25,6 +26,9 @@ class EditableInstall:
     path_lines: list[str] = field(default_factory=list)  # absolute paths from its .pth
     import_hook: bool = False
     pth_file: str | None = None  # absolute path of its .pth
+    # Top-level name -> absolute folder or module, as setuptools' finder module maps it (its
+    # `MAPPING`, read as a literal, never run); empty when the hook is not setuptools'.
+    mapping: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -42,19 +46,41 @@ class Venv:
     created_at: str | None = None
     activate: str | None = None
 
+    # Real paths resolved so far: a Venv is read once per disk state (``Workspace.venv_at``), and a
+    # check asks about every member of a large workspace.
+    _real: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def realpath(self, path: str) -> str:
+        found = self._real.get(path)
+        if found is None:
+            found = self._real[path] = os.path.realpath(path)
+        return found
+
     def editable_for(self, name: str | None, project_abs: str) -> EditableInstall | None:
-        real = os.path.realpath(project_abs)
+        real = self.realpath(project_abs)
         wanted = normalize(name) if name else None
         for editable in self.editables:
-            if editable.project_dir and os.path.realpath(editable.project_dir) == real:
+            if editable.project_dir and self.realpath(editable.project_dir) == real:
                 return editable
             if wanted and editable.name == wanted:
                 return editable
         return None
 
+    def hooked(self, name: str) -> str | None:
+        """Where an import hook of an editable install takes the top-level ``name``: the
+        package folder (with ``__init__.py``) or module setuptools' finder maps it to, if it exists."""
+        for editable in self.editables:
+            target = editable.mapping.get(name)
+            if target is None:
+                continue
+            module = target if target.endswith(".py") else target + ".py"
+            if os.path.isfile(os.path.join(target, "__init__.py")) or os.path.isfile(module):
+                return target
+        return None
+
     def covers(self, folder_abs: str) -> bool:
-        real = os.path.realpath(folder_abs)
-        return any(os.path.realpath(p) == real for p in self.pth_paths)
+        real = self.realpath(folder_abs)
+        return any(self.realpath(p) == real for p in self.pth_paths)
 
 
 def normalize(name: str) -> str:
@@ -124,6 +150,8 @@ def read_venv(rel: str, venv_abs: str) -> Venv | None:
                         entry.path_lines.extend(lines)
                         entry.import_hook = entry.import_hook or hook
                         entry.pth_file = entry.pth_file or full
+                        for module in _hook_modules(_read(full)) if hook else ():
+                            entry.mapping.update(_finder_mapping(os.path.join(site, module + ".py")))
             elif name.endswith(".dist-info"):
                 stem = name[: -len(".dist-info")]
                 dist_name, _, dist_version = stem.partition("-")
@@ -190,6 +218,30 @@ def _pth_lines(site: str, content: str) -> tuple[list[str], bool]:
             continue
         paths.append(os.path.normpath(os.path.join(site, line)))
     return paths, hook
+
+
+def _hook_modules(content: str) -> list[str]:
+    """The modules a ``.pth``'s ``import`` lines load (setuptools: ``__editable___<dist>_finder``)."""
+    return re.findall(r"(?m)^\s*import\s+([A-Za-z_]\w*)", content)
+
+
+_MAPPING = re.compile(r"(?m)^MAPPING\s*(?::[^=\n]*)?=\s*(\{.*\})\s*$")
+
+
+def _finder_mapping(path: str) -> dict[str, str]:
+    """setuptools' finder module's ``MAPPING`` (top-level name -> path), read as a literal."""
+    match = _MAPPING.search(_read(path))
+    if match is None:
+        return {}
+    try:
+        value = ast.literal_eval(match.group(1))
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {
+        k: os.path.normpath(v) for k, v in value.items() if isinstance(k, str) and isinstance(v, str) and v
+    }
 
 
 def _dist_from_pth(name: str) -> str | None:

@@ -102,6 +102,10 @@ class Workspace:
             value, reads = self.snapshot.record(compute)
         finally:
             self.memo = memo
+        if entry is not None and entry[3] == value:
+            # The same value again (another member's edit left it alone): hand back the kept
+            # object, so the computations that take it as an input compare it by identity.
+            value = entry[3]
         model.values[key] = (tuple(discovered), uses, reads, value)
         return value
 
@@ -262,6 +266,11 @@ class Workspace:
         for ref in self.workspace_settings(folder, key):
             return ref
         return None
+
+    def setting_is_true(self, folder: VsCodeFolder, key: str) -> bool:
+        """Whether ``key`` is set to JSON ``true`` for a folder (an absent or other value is not)."""
+        ref = self.setting(folder, key)
+        return ref is not None and ref.value is True
 
     def every_setting(self, folder: VsCodeFolder, key: str) -> list[SettingRef]:
         """Each place ``key`` is set for a folder: its settings.json first, then workspace files."""
