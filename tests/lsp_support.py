@@ -158,6 +158,7 @@ class Editor:
         settings: dict[str, Any] | None = None,
         editor: str = "visual-studio-code",
         capabilities: lsp.ClientCapabilities | None = None,
+        initialization_options: Any = None,
     ) -> None:
         if settings is not None:
             self.client.set_configuration({"pyprojDoctor": settings})
@@ -166,6 +167,7 @@ class Editor:
                 capabilities=capabilities or client_capabilities(editor),
                 workspace_folders=[lsp.WorkspaceFolder(uri=uri(f), name=f.name) for f in folders],
                 root_uri=uri(folders[0]),
+                initialization_options=initialization_options,
             )
         )
 

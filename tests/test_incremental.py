@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from pyproj_doctor import engine
+from pyproj_doctor.lsp.convert import Translated, diagnostics, uri_of
 
 MEMBERS = 4
 ROOT_PYPROJECT = """\
@@ -279,3 +280,69 @@ def test_findings_taken_over_for_unchanged_members_equal_a_fresh_check(tmp_path:
     assert len(seen) == 3  # each of the first two edits changed member2's PD101 finding
     assert clashes[0] and clashes[0] != clashes[5] and not clashes[3]
     assert enable[0] and enable[4] != enable[0]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_diagnostics_kept_between_checks_equal_a_fresh_translation(tmp_path: Path, seed: int) -> None:
+    """The language server translates again only the findings it has not translated for the same
+    texts: after every edit what it publishes equals a fresh translation, URI order included, and
+    the findings of members the edit left alone keep their diagnostics."""
+    root = tmp_path / "mono"
+    build(root)
+    rng = random.Random(seed)
+    checker = engine.Checker(str(root))
+    kept: Translated = {}
+    overlay: dict[str, str] = {}
+    taken_over = 0
+    for encoding in ["utf-16"] * 20 + ["utf-8"] * 5:
+        files = candidates(rng.randrange(MEMBERS))
+        rel = rng.choice(sorted(files))
+        overlay[rel] = rng.choice(files[rel])
+        report = checker.check(engine.Options(), dict(overlay), True)
+        before = {key: entry[1] for key, entry in kept.items()}
+        got = diagnostics(str(root), report.findings, report.snapshot.text, encoding, True, kept)
+        want = diagnostics(str(root), report.findings, report.snapshot.text, encoding, True)
+        assert list(got.items()) == list(want.items()), overlay
+        taken_over += sum(1 for key, entry in kept.items() if before.get(key) is entry[1])
+    assert taken_over > 0
+
+
+def test_kept_diagnostics_follow_the_text_of_their_file(tmp_path: Path) -> None:
+    """A finding equal to one translated before (same code-point range) is translated again when its
+    file's text changed: a character outside the Basic Multilingual Plane is two UTF-16 units."""
+    root = tmp_path / "mono"
+    build(root)
+    checker = engine.Checker(str(root))
+    rel = "packages/member0/src/pkg0/sub/mod.py"
+    kept: Translated = {}
+    ranges = []
+    for text in ["X = 1\n", "X = \U0001f600\n", "X = 1\n"]:
+        report = checker.check(engine.Options(), {rel: text}, True)
+        found = [f for f in report.findings if f.path == rel and f.code == "PD101"]
+        by_uri = diagnostics(str(root), report.findings, report.snapshot.text, "utf-16", True, kept)
+        assert by_uri == diagnostics(str(root), report.findings, report.snapshot.text, "utf-16", True)
+        ranges.append((found[0].range, [d.range.end.character for d in by_uri[uri_of(str(root), rel)]]))
+    assert ranges[0][0] == ranges[1][0]  # the finding is the same
+    assert [r[1] for r in ranges] == [[5], [6], [5]]  # its diagnostic is not
+
+
+def test_a_state_returned_to_between_keystrokes_keeps_its_report(tmp_path: Path) -> None:
+    """Typing and undoing around one text: that state's report stays among the kept ones however
+    many other texts were checked in between (the least recently used go), until the disk changes."""
+    root = tmp_path / "mono"
+    build(root)
+    checker = engine.Checker(str(root))
+    rel = "packages/member1/pyproject.toml"
+    options = engine.Options()
+    home = {rel: MEMBER_PYPROJECT.format(n=1)}
+    first = checker.check(options, home, True)
+    for n in range(1, 2 * engine.Checker.KEPT_REPORTS + 1):
+        typed = {rel: MEMBER_PYPROJECT.format(n=1) + "x" * n}
+        assert comparable(checker.check(options, typed, True)) == comparable(
+            engine.check(str(root), options, typed, True)
+        )
+        assert checker.check(options, home, True) is first
+    checker.disk_changed(created_or_deleted=False)
+    again = checker.check(options, home, True)
+    assert again is not first
+    assert comparable(again) == comparable(engine.check(str(root), options, home, True))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -35,6 +37,20 @@ def test_settings_keep_good_values_and_report_bad_ones() -> None:
     assert parsed.options.severity_overrides == {"PD304": Severity.ERROR}
     assert parsed.options.extra_recommendations == ("charliermarsh.ruff",)
     assert len(warnings) == 5  # PD999, 7, ignore not a list, "loud", NOPE
+
+
+def test_settings_take_the_reported_pylance_version_and_report_one_that_is_not() -> None:
+    warnings: list[str] = []
+    assert (
+        settings.parse({"pylanceVersion": "2026.3.1"}, warnings.append).options.pylance_version == "2026.3.1"
+    )
+    assert settings.parse({"pylanceVersion": "nightly"}, warnings.append).options.pylance_version is None
+    assert settings.parse({"pylanceVersion": 2026}, warnings.append).options.pylance_version is None
+    assert settings.parse({}).options.pylance_version is None
+    assert warnings == [
+        "pylanceVersion: 'nightly' is not a version such as 2026.3.1",
+        "pylanceVersion: 2026 is not a version such as 2026.3.1",
+    ]
 
 
 def test_settings_defaults_and_disable() -> None:
@@ -103,3 +119,24 @@ def test_an_edit_to_an_idle_folder_is_checked_at_once_and_a_burst_is_debounced(t
     first, second = asyncio.run(scenario())
     assert first <= 0.001
     assert second >= MIN_DEBOUNCE_SECONDS * 0.9
+
+
+def test_the_trace_is_written_only_where_the_environment_names(tmp_path: Path) -> None:
+    """PYPROJ_DOCTOR_TRACE names a file the server appends its steps to (time, CPU, thread, step);
+    without it nothing is written."""
+    script = (
+        "from pyproj_doctor.lsp import trace; trace.mark('check begins', 'x', 2); trace.mark('check ends')"
+    )
+    target = tmp_path / "trace.txt"
+    env = {k: v for k, v in os.environ.items() if k != "PYPROJ_DOCTOR_TRACE"}
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, check=True, timeout=60)
+    assert list(tmp_path.iterdir()) == []
+    env["PYPROJ_DOCTOR_TRACE"] = str(target)
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, check=True, timeout=60)
+    lines = [line.split() for line in target.read_text().splitlines()]
+    assert [line[2:] for line in lines] == [
+        ["MainThread", "check", "begins", "x", "2"],
+        ["MainThread", "check", "ends"],
+    ]
+    wall = [float(line[0]) for line in lines]
+    assert 0 <= wall[0] <= wall[1]

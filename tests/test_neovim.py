@@ -199,10 +199,11 @@ def test_neovim_applies_the_ignore_for_a_clashing_nested_project(tmp_path: Path)
 
 def test_neovim_lists_a_nested_project_in_python_projects(tmp_path: Path) -> None:
     project = write(tmp_path / "project", NESTED)
-    result = run_script("quick_fix.lua", project, tmp_path, OPEN="sub/pyproject.toml", CODE="PD308")
+    result = run_script("quick_fix.lua", project, tmp_path, OPEN="pyproject.toml", CODE="PD308")
     assert result["error"] is None, result
+    # One finding for the folder, at its own project's header.
     [pd308] = [d for d in result["diagnostics"] if d["code"] == "PD308"]
-    assert pd308["range"] == span(project / "sub/pyproject.toml", "[project]")
+    assert pd308["range"] == span(project / "pyproject.toml", "[project]")
     assert "python-envs.pythonProjects" in pd308["message"]
     assert result["applied"] is True
     written = (project / ".vscode/settings.json").read_text()

@@ -131,12 +131,17 @@ class TestPD207:
 
 
 class TestPD308:
-    def test_fires_at_the_nested_project_and_lists_it(self, tmp_path: Path) -> None:
+    def test_fires_at_the_folders_project_and_lists_it(self, tmp_path: Path) -> None:
         write(tmp_path, {**root_and_nested(), ".vscode/settings.json": "{\n    // team settings\n}\n"})
         [item] = only(check(tmp_path), "PD308")
         assert item.severity.label == "information"
-        assert item.path == "sub/pyproject.toml" and text_at(tmp_path, item) == "[project]"
+        assert item.path == "pyproject.toml" and text_at(tmp_path, item) == "[project]"
+        assert item.message.startswith("`sub` has its own pytest configuration (sub/pyproject.toml")
         assert "python-envs.pythonProjects" in item.message and "useEnvironmentsExtension" in item.message
+        [related] = item.related
+        assert related.path == "sub/pyproject.toml" and not related.site
+        assert item.fix is not None
+        assert item.fix.description == "List `sub` in python-envs.pythonProjects in .vscode/settings.json"
         apply_fix(tmp_path, item)
         text = (tmp_path / ".vscode/settings.json").read_text()
         assert "// team settings" in text
@@ -161,11 +166,65 @@ class TestPD308:
         )
         write(tmp_path, {**files, ".vscode/settings.json": listed})
         [item] = only(check(tmp_path), "PD308")
-        assert item.path == "other/pyproject.toml"
+        # At the list that is incomplete, naming the one project it lacks.
+        assert item.path == ".vscode/settings.json"
+        assert text_at(tmp_path, item) == '"python-envs.pythonProjects"'
+        assert item.message.startswith("`other` has its own") and [r.path for r in item.related] == [
+            "other/pyproject.toml"
+        ]
         apply_fix(tmp_path, item)
         value = jsonc.parse((tmp_path / ".vscode/settings.json").read_text()).value()
         assert [e["path"] for e in value["python-envs.pythonProjects"]] == ["./sub", "other"]
         assert not only(check(tmp_path), "PD308")
+
+    def test_one_finding_per_folder_names_every_missing_project_and_lists_them_all(
+        self, tmp_path: Path
+    ) -> None:
+        files = root_and_nested(root_config='[tool.pytest.ini_options]\naddopts = "--ignore=tools/c"\n')
+        nested = {k: v for k, v in files.items() if k.startswith("sub/")}
+        del files["sub/pyproject.toml"], files["sub/tests/test_util.py"]
+        for name in ("packages/a", "packages/b", "tools/c"):
+            files.update({k.replace("sub/", f"{name}/"): v for k, v in nested.items()})
+        settings = '{\n    // shared\n    "python.testing.pytestEnabled": true,\n}\n'
+        write(tmp_path, {**files, ".vscode/settings.json": settings})
+        [item] = only(check(tmp_path), "PD308")
+        assert item.path == "pyproject.toml" and text_at(tmp_path, item) == "[project]"
+        assert item.message.startswith(
+            "3 projects in this folder have their own pytest configuration but are not listed in "
+            "`python-envs.pythonProjects` (`packages/a`, `packages/b`, `tools/c`)"
+        )
+        assert "collects the tests of 2 reading pyproject.toml" in item.message
+        assert "does not collect those of 1, so they are missing from the Test Explorer" in item.message
+        assert [(r.path, r.site) for r in item.related] == [
+            ("packages/a/pyproject.toml", False),
+            ("packages/b/pyproject.toml", False),
+            ("tools/c/pyproject.toml", False),
+        ]
+        assert "not collected" in item.related[2].message
+        assert item.fix is not None
+        assert (
+            item.fix.description
+            == "List the 3 projects in python-envs.pythonProjects in .vscode/settings.json"
+        )
+        apply_fix(tmp_path, item)
+        text = (tmp_path / ".vscode/settings.json").read_text()
+        assert text.startswith('{\n    // shared\n    "python.testing.pytestEnabled": true,\n')
+        value = jsonc.parse(text).value()
+        assert [e["path"] for e in value["python-envs.pythonProjects"]] == [
+            "packages/a",
+            "packages/b",
+            "tools/c",
+        ]
+        assert not only(check(tmp_path), "PD308")
+
+    def test_a_folder_without_its_own_project_reports_at_the_first_missing_one(self, tmp_path: Path) -> None:
+        nested = {k: v for k, v in root_and_nested().items() if k.startswith("sub/")}
+        files = {k.replace("sub/", f"{name}/"): v for name in ("b", "a") for k, v in nested.items()}
+        write(tmp_path, {**files, ".vscode/settings.json": "{}\n"})
+        [item] = only(check(tmp_path), "PD308")
+        assert item.path == "a/pyproject.toml" and text_at(tmp_path, item) == "[project]"
+        assert [r.path for r in item.related] == ["a/pyproject.toml", "b/pyproject.toml"]
+        assert "collects all their tests with no configuration" in item.message
 
     @pytest.mark.parametrize(
         "files",
@@ -235,7 +294,7 @@ class TestPD308:
 
 
 class TestExtraPathsGlob:
-    """Pylance 2026.7+ (and npm pyright 1.1.414) expand `extraPaths` globs such as `packages/*/src`."""
+    """Pylance after 2026.2.108 (and npm pyright 1.1.414) expand `extraPaths` globs such as `packages/*/src`."""
 
     def files(self, extra_paths: list[str]) -> dict[str, str]:
         return {
@@ -256,3 +315,114 @@ class TestExtraPathsGlob:
         [item] = only(check(tmp_path), "PD302")
         assert text_at(tmp_path, item) == '"libs/*/src"'
         assert "matches no folder" in item.message
+
+
+MEMBER_LIST = ["./packages/alpha/src", "./packages/beta/src", "./packages/gamma/src"]
+
+
+class TestExtraPathsFixGlob:
+    """PD301's fix writes `./packages/*/src` only for a Pylance the editor reported as expanding
+    globs, and only when the glob names exactly the folders the list would; otherwise the list."""
+
+    MEMBERS = ("alpha", "beta", "gamma")
+
+    def files(
+        self, imported: tuple[str, ...] = MEMBERS, extra: dict[str, str] | None = None
+    ) -> dict[str, str]:
+        files = {"pyproject.toml": '[project]\nname = "mono"\nversion = "0"\n'}
+        for name in self.MEMBERS:
+            files[f"packages/{name}/pyproject.toml"] = f'[project]\nname = "{name}"\nversion = "0"\n'
+            files[f"packages/{name}/src/{name}/__init__.py"] = ""
+        files["tests/test_a.py"] = "".join(f"import {name}\n" for name in imported)
+        return {**files, **(extra or {})}
+
+    def added(self, tmp_path: Path, version: str | None) -> list[str]:
+        [item] = only(check(tmp_path, pylance_version=version), "PD301")
+        apply_fix(tmp_path, item)
+        value = jsonc.parse((tmp_path / ".vscode/settings.json").read_text()).value()
+        extra_paths: list[str] = value["python.analysis.extraPaths"]
+        return extra_paths
+
+    @pytest.mark.parametrize(
+        ("version", "expected"),
+        [
+            pytest.param(None, MEMBER_LIST, id="not-reported"),
+            pytest.param("2026.2.108", MEMBER_LIST, id="before-globs"),
+            pytest.param("2026.2.109", ["./packages/*/src"], id="first-with-globs"),
+            pytest.param("2026.4.1", ["./packages/*/src"], id="later"),
+        ],
+    )
+    def test_the_reported_version_decides(
+        self, tmp_path: Path, version: str | None, expected: list[str]
+    ) -> None:
+        write(tmp_path, self.files())
+        assert self.added(tmp_path, version) == expected
+        # What was written resolves every import, as Pylance reads it (the glob expanded).
+        assert only(check(tmp_path, pylance_version=version), "PD301") == []
+        assert only(check(tmp_path), "PD302") == []
+
+    def test_the_fix_says_it_writes_a_glob(self, tmp_path: Path) -> None:
+        write(tmp_path, self.files())
+        [item] = only(check(tmp_path, pylance_version="2026.3.0"), "PD301")
+        assert item.fix is not None and item.fix.description == (
+            "Add './packages/*/src' to python.analysis.extraPaths in .vscode/settings.json "
+            "(a glob Pylance 2026.3.0 expands to those folders)"
+        )
+
+    def test_the_list_when_the_glob_would_add_a_folder_the_list_does_not_name(self, tmp_path: Path) -> None:
+        # `gamma` is not imported by the tests: `packages/*/src` would put its root on the path too.
+        write(tmp_path, self.files(imported=("alpha", "beta")))
+        assert self.added(tmp_path, "2026.4.1") == ["./packages/alpha/src", "./packages/beta/src"]
+
+    def test_a_folder_already_listed_may_be_matched_again(self, tmp_path: Path) -> None:
+        # Pylance keeps the literal entry where it is and drops the glob's copy of it.
+        settings = '{\n    // team\n    "python.analysis.extraPaths": ["./packages/gamma/src"]\n}\n'
+        write(tmp_path, self.files(extra={".vscode/settings.json": settings}))
+        (tmp_path / "tests/test_a.py").write_text("import alpha\nimport beta\nimport gamma\n")
+        assert self.added(tmp_path, "2026.4.1") == ["./packages/gamma/src", "./packages/*/src"]
+        assert "// team" in (tmp_path / ".vscode/settings.json").read_text()
+
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            pytest.param({"packages/.old/src/old.py": ""}, id="hidden-folder-matches"),
+            pytest.param({"packages/node_modules/src/x.py": ""}, id="skipped-folder-matches"),
+        ],
+    )
+    def test_the_list_when_the_scan_cannot_rule_out_another_match(
+        self, tmp_path: Path, extra: dict[str, str]
+    ) -> None:
+        write(tmp_path, self.files(extra=extra))
+        assert self.added(tmp_path, "2026.4.1") == MEMBER_LIST
+
+    def test_a_single_root_stays_literal(self, tmp_path: Path) -> None:
+        write(tmp_path, self.files(imported=("alpha",)))
+        assert self.added(tmp_path, "2026.4.1") == ["./packages/alpha/src"]
+
+    def test_a_pyright_config_keeps_the_list(self, tmp_path: Path) -> None:
+        # pyrightconfig.json is read by CI's pyright too, whose version nobody reported.
+        write(tmp_path, self.files(extra={"pyrightconfig.json": '{"extraPaths": []}\n'}))
+        [item] = only(check(tmp_path, pylance_version="2026.4.1"), "PD301")
+        apply_fix(tmp_path, item)
+        written = json.loads((tmp_path / "pyrightconfig.json").read_text())["extraPaths"]
+        assert written == ["packages/alpha/src", "packages/beta/src", "packages/gamma/src"]
+
+    def test_the_command_line_writes_a_glob_only_when_told(self, tmp_path: Path) -> None:
+        write(tmp_path / "told", self.files())
+        write(tmp_path / "untold", self.files())
+        result = cli(
+            "check", "--fix", "--select", "PD301", "--pylance-version", "2026.4.1", str(tmp_path / "told")
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        cli("check", "--fix", "--select", "PD301", str(tmp_path / "untold"))
+        told = json.loads((tmp_path / "told/.vscode/settings.json").read_text())
+        untold = json.loads((tmp_path / "untold/.vscode/settings.json").read_text())
+        assert told == {"python.analysis.extraPaths": ["./packages/*/src"]}
+        assert untold == {"python.analysis.extraPaths": MEMBER_LIST}
+
+    def test_a_version_that_is_not_one_is_a_usage_error(self, tmp_path: Path) -> None:
+        write(tmp_path, self.files())
+        result = cli("check", "--pylance-version", "latest", str(tmp_path))
+        assert result.returncode == 2
+        assert "--pylance-version: 'latest' is not a version such as 2026.3.1" in result.stderr
+        assert "Traceback" not in result.stderr

@@ -33,7 +33,13 @@ export interface ServerHandle {
   start(): Promise<void>;
   stop(): Promise<void>;
   executeCommand(command: string, args: unknown[]): Promise<unknown>;
+  /** Tells the server its settings changed (it asks for them again, then checks again). */
+  configurationChanged(): Promise<void>;
 }
+
+/** Pylance, whose version the server is told: whether it expands extraPaths globs is the
+ *  engine's judgement, not the client's. */
+export const PYLANCE_EXTENSION = "ms-python.vscode-pylance";
 
 export interface Deps {
   host: Host;
@@ -114,8 +120,25 @@ export class Controller implements Disposable {
   private queue: Promise<void> = Promise.resolve();
   private readonly disposables: Disposable[] = [];
   private disposed = false;
+  private pylanceVersion: string | undefined;
 
   constructor(private readonly deps: Deps) {}
+
+  /** An extension was installed, removed or updated: a different Pylance goes to the server,
+   *  which reads it (with the other settings) through workspace/configuration. */
+  private async extensionsChanged(): Promise<void> {
+    const version = this.deps.host.extensionVersion(PYLANCE_EXTENSION);
+    if (version === this.pylanceVersion) {
+      return;
+    }
+    this.pylanceVersion = version;
+    await this.queue;
+    try {
+      await this.server?.configurationChanged();
+    } catch (error) {
+      this.deps.log(`Telling the server about Pylance ${version ?? "(none)"} failed: ${String(error)}`);
+    }
+  }
 
   /** Registers every command first, so each one answers whatever happens to the server. */
   async activate(): Promise<void> {
@@ -131,7 +154,9 @@ export class Controller implements Disposable {
         }
       }),
       host.onTrustGranted(() => void this.restart()),
+      host.onExtensionsChange(() => void this.extensionsChanged()),
     );
+    this.pylanceVersion = host.extensionVersion(PYLANCE_EXTENSION);
     this.noticePythonExtension();
     await this.restart();
   }

@@ -1,7 +1,7 @@
 // Activation: wires VS Code to the controller. No judgement here, and none in the controller
 // either: findings and fixes come from the server.
 import * as vscode from "vscode";
-import { Controller } from "./controller";
+import { Controller, PYLANCE_EXTENSION } from "./controller";
 import { QuietChannel } from "./output";
 import { onInterpreterChange } from "./python";
 import { findInterpreter, launch } from "./server";
@@ -21,7 +21,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     showOutput: () => output.show(),
     status: (state) => status.set(state),
     findInterpreter: () => findInterpreter(host, context.extensionPath),
-    launch: (chosen) => launch(context.extensionPath, chosen, output, { onResult: () => status.result() }),
+    launch: (chosen) =>
+      launch(context.extensionPath, chosen, output, {
+        onResult: () => status.result(),
+        pylanceVersion: () => host.extensionVersion(PYLANCE_EXTENSION),
+      }),
   });
   const running = controller;
   // Disposed in this order after deactivate(): the server first, then the item and the channel.

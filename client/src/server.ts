@@ -8,6 +8,7 @@ import {
   ApplyWorkspaceEditParams,
   ApplyWorkspaceEditRequest,
   ApplyWorkspaceEditResult,
+  DidChangeConfigurationNotification,
   DynamicFeature,
   ExecuteCommandRequest,
   LanguageClient,
@@ -74,6 +75,8 @@ class Client extends LanguageClient {
 export interface Hooks {
   /** The server has reported a result (diagnostics, or the end of a check). */
   onResult(): void;
+  /** The installed Pylance's version, reported to the server as `pylanceVersion`. */
+  pylanceVersion(): string | undefined;
 }
 
 async function applyEdit(client: LanguageClient, params: ApplyWorkspaceEditParams): Promise<ApplyWorkspaceEditResult> {
@@ -136,6 +139,8 @@ export function launch(
     ],
     outputChannel: output,
     traceOutputChannel: output,
+    // The server reads it from here at start, and from each answer below after a change.
+    initializationOptions: { pylanceVersion: hooks.pylanceVersion() },
     middleware: {
       // A window closing stops the client while VS Code may still ask for the editor's code actions.
       provideCodeActions: (document, range, context, token, next) =>
@@ -151,10 +156,14 @@ export function launch(
             Array.isArray(values)
               ? values.map((value, index) =>
                   params.items[index]?.section === "pyprojDoctor"
-                    ? serverSettings({
-                        get: <T>(key: string) =>
-                          value && typeof value === "object" ? ((value as Record<string, unknown>)[key] as T) : undefined,
-                      })
+                    ? {
+                        ...serverSettings({
+                          get: <T>(key: string) =>
+                            value && typeof value === "object" ? ((value as Record<string, unknown>)[key] as T) : undefined,
+                        }),
+                        // null, not left out, once Pylance is gone: the start's value is stale.
+                        pylanceVersion: hooks.pylanceVersion() ?? null,
+                      }
                     : value,
                 )
               : values;
@@ -176,5 +185,6 @@ export function launch(
       }
     },
     executeCommand: (command, args) => client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }),
+    configurationChanged: () => client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }),
   };
 }

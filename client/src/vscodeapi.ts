@@ -23,6 +23,8 @@ export interface Host {
   /** The interpreter setting: its effective value, and the user's own (global) value. */
   interpreterSetting(): { effective?: string; user?: string };
   hasExtension(id: string): boolean;
+  /** An installed extension's version (its package.json), or undefined. */
+  extensionVersion(id: string): string | undefined;
   registerCommand(id: string, run: (...args: unknown[]) => unknown): Disposable;
   executeCommand(id: string, ...args: unknown[]): Thenable<unknown>;
   showMessage(kind: MessageKind, message: string, modal: boolean, ...actions: string[]): Thenable<string | undefined>;
@@ -75,6 +77,10 @@ export function vscodeHost(context: vscode.ExtensionContext): Host {
       return { effective: config.get<string>("interpreter"), user: config.inspect<string>("interpreter")?.globalValue };
     },
     hasExtension: (id) => vscode.extensions.getExtension(id) !== undefined,
+    extensionVersion: (id) => {
+      const version: unknown = vscode.extensions.getExtension(id)?.packageJSON?.version;
+      return typeof version === "string" ? version : undefined;
+    },
     registerCommand: (id, run) => vscode.commands.registerCommand(id, run),
     executeCommand: (id, ...args) => vscode.commands.executeCommand(id, ...args),
     showMessage: (kind, message, modal, ...actions) => {

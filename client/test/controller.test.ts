@@ -9,6 +9,7 @@ import {
   INSTALL_PYTHON,
   NoPython,
   OPEN_SETTING,
+  PYLANCE_EXTENSION,
   PYTHON_EXTENSION_NOTICE,
   RESTART_COMMAND,
   RETRY,
@@ -53,6 +54,11 @@ class Editor implements Host {
   hasExtension(id: string) {
     return this.extensions.has(id);
   }
+  versions = new Map<string, string>();
+  extensionsListeners: (() => void)[] = [];
+  extensionVersion(id: string) {
+    return this.versions.get(id);
+  }
   registerCommand(id: string, run: (...args: unknown[]) => unknown) {
     assert.ok(!this.commands.has(id), `${id} registered twice`);
     this.commands.set(id, run);
@@ -78,7 +84,8 @@ class Editor implements Host {
   onTrustGranted() {
     return { dispose: () => undefined };
   }
-  onExtensionsChange() {
+  onExtensionsChange(listener: () => void) {
+    this.extensionsListeners.push(listener);
     return { dispose: () => undefined };
   }
   activeEditor() {
@@ -110,6 +117,10 @@ class Server implements ServerHandle {
     this.requests.push([command, args]);
     return this.reply;
   }
+  configurationChanges = 0;
+  async configurationChanged() {
+    this.configurationChanges += 1;
+  }
 }
 
 const python: Chosen = { command: "/usr/bin/python3", source: "path", version: "3.12.1" };
@@ -136,6 +147,28 @@ function setup(interpreters: (Chosen | NoPython)[]) {
   });
   return { editor, servers, states, controller, shownOutput: () => shownOutput };
 }
+
+test("a Pylance installed or updated is told to the running server; other extension changes are not", async () => {
+  const { editor, servers, controller } = setup([python]);
+  editor.versions.set(PYLANCE_EXTENSION, "2026.2.108");
+  await controller.activate();
+  const changed = async () => {
+    for (const listener of editor.extensionsListeners) listener();
+    await settle();
+  };
+  await changed(); // another extension: the same Pylance
+  assert.equal(servers[0]?.configurationChanges, 0);
+  editor.versions.set(PYLANCE_EXTENSION, "2026.3.1");
+  await changed();
+  assert.equal(servers[0]?.configurationChanges, 1);
+  await changed();
+  assert.equal(servers[0]?.configurationChanges, 1);
+  editor.versions.delete(PYLANCE_EXTENSION); // uninstalled: the server hears that too
+  await changed();
+  assert.equal(servers[0]?.configurationChanges, 2);
+  assert.equal(servers.length, 1, "no restart for an extension change");
+  await controller.dispose();
+});
 
 test("every command answers after a failed start and a failed restart", async () => {
   const { editor, controller, servers, shownOutput } = setup([none, none, none]);

@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     _add_unsafe(check)
     _add_selection(check)
+    _add_pylance(check)
     check.add_argument(
         "--fail-on",
         choices=[s.label for s in Severity],
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     configure.add_argument("--diff", action="store_true", help="show what would change; write nothing")
     _add_unsafe(configure)
     _add_selection(configure)
+    _add_pylance(configure)
 
     explain = sub.add_parser(
         "explain", help="whether an import resolves under plain pytest, the Test Explorer, Pylance and uv"
@@ -103,6 +105,27 @@ def _add_unsafe(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also apply unsafe fixes (creating __init__.py, removing settings or extensions, "
         "changing the interpreter)",
+    )
+
+
+def _pylance_version(text: str) -> str:
+    from pyproj_doctor.workspace.extra_globs import parse_version
+
+    if parse_version(text) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a version such as 2026.3.1")
+    return text.strip()
+
+
+def _add_pylance(parser: argparse.ArgumentParser) -> None:
+    # The command line cannot see the editor's Pylance: unless told, extraPaths fixes write the
+    # list every version reads, never a glob.
+    parser.add_argument(
+        "--pylance-version",
+        type=_pylance_version,
+        default=None,
+        metavar="VERSION",
+        help="the Pylance the team uses (its extension version): extraPaths fixes then write a glob "
+        "such as packages/*/src where that Pylance expands it and it names exactly the same folders",
     )
 
 
@@ -231,6 +254,7 @@ def _options(args: argparse.Namespace) -> Options:
         ignore=tuple(args.ignore or ()),
         fail_on=Severity.parse(fail_on) if fail_on else None,
         cache=not getattr(args, "no_cache", False),
+        pylance_version=getattr(args, "pylance_version", None),
     )
 
 

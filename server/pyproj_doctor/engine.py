@@ -39,6 +39,9 @@ class Options:
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     # Read what earlier runs learned from the test modules (.pyproj-doctor_cache); see save_cache.
     cache: bool = False
+    # The editor's Pylance (its extension's version), which decides whether extraPaths fixes may
+    # write globs; None: not known (the command line), so they write the list.
+    pylance_version: str | None = None
 
     def enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):
@@ -152,7 +155,12 @@ def check(
     if options.cache:
         cache.load(snapshot)
     ws = Workspace(snapshot, index, disk, reuse)
-    ctx = Context(ws, Settings(extra_recommendations=options.extra_recommendations))
+    ctx = Context(
+        ws,
+        Settings(
+            extra_recommendations=options.extra_recommendations, pylance_version=options.pylance_version
+        ),
+    )
     findings: list[Finding] = []
     for rule in RULES:
         if cancelled is not None and cancelled():
@@ -262,6 +270,9 @@ class Checker:
         key = (repr(options), file_wins, tuple(sorted((overlay or {}).items())))
         report = reports.get(key)
         if report is not None:
+            # The most recently used stay: typing and undoing around one state keeps hitting it.
+            reports.pop(key, None)
+            reports[key] = report
             return report
         report = check(self.root, options, overlay, file_wins, index, cancelled, disk, reuse)
         if generation == self.generation:

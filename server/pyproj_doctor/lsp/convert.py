@@ -101,14 +101,50 @@ def diagnostic_message(finding: Finding, disabled_actions: bool) -> str:
     return finding.message
 
 
+# A finding's diagnostics as last translated: the texts of the files they were placed in, and
+# (URI, diagnostic) pairs. By (finding, encoding, disabled_actions).
+Translated = dict[
+    tuple[Finding, str, bool], tuple[tuple["str | None", ...], list[tuple[str, lsp.Diagnostic]]]
+]
+
+
 def diagnostics(
-    root: str, findings: Sequence[Finding], text_of: TextOf, encoding: str, disabled_actions: bool = True
+    root: str,
+    findings: Sequence[Finding],
+    text_of: TextOf,
+    encoding: str,
+    disabled_actions: bool = True,
+    kept: Translated | None = None,
 ) -> dict[str, list[lsp.Diagnostic]]:
     """Diagnostics per URI: one per finding, and one per related location that is a site.
 
     Why a fix could not be built is in ``data.fixUnavailable``; a client that cannot show a
     disabled code action with that reason (``disabled_actions`` false) gets it in the message.
+    ``kept`` holds the translations of an earlier call: a finding found again whose files hold
+    the same texts keeps its diagnostics (a keystroke changes few findings); on return it holds
+    this call's.
     """
+    if kept is None:
+        return _translate(root, findings, text_of, encoding, disabled_actions)
+    earlier = dict(kept)
+    kept.clear()
+    out: dict[str, list[lsp.Diagnostic]] = {}
+    for item in findings:
+        key = (item, encoding, disabled_actions)
+        texts = tuple(text_of(path) for path in (item.path, *(r.path for r in item.related)))
+        entry = earlier.get(key)
+        if entry is None or entry[0] != texts:
+            made = _translate(root, [item], text_of, encoding, disabled_actions)
+            entry = (texts, [(uri, d) for uri, items in made.items() for d in items])
+        kept[key] = entry
+        for uri, diagnostic in entry[1]:
+            out.setdefault(uri, []).append(diagnostic)
+    return out
+
+
+def _translate(
+    root: str, findings: Sequence[Finding], text_of: TextOf, encoding: str, disabled_actions: bool
+) -> dict[str, list[lsp.Diagnostic]]:
     converters: dict[str, Positions] = {}
     uris: dict[str, str] = {}
 

@@ -18,7 +18,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from pyproj_doctor import engine, explain
 from pyproj_doctor.findings import Finding, Range, Severity
-from pyproj_doctor.lsp import edits, settings
+from pyproj_doctor.lsp import edits, settings, trace
 from pyproj_doctor.lsp.contract import CREATED_OR_DELETED, EXPLAIN_COMMAND, WATCHED_GLOBS
 from pyproj_doctor.lsp.convert import Positions, disabled_actions, sites, uri_of
 from pyproj_doctor.lsp.server import DoctorServer
@@ -100,8 +100,13 @@ async def load_settings(ls: DoctorServer) -> None:
     def warn(message: str) -> None:
         ls.log(message, lsp.MessageType.Warning)
 
+    # The client reports its Pylance at start (initialization options); a folder's answer to
+    # workspace/configuration that names one (null: none installed) is newer: it changed since.
+    reported = settings.pylance_version(ls.initialization_options, warn)
     for folder, value in zip(folders, values or [None] * len(folders)):
         folder.settings = settings.parse(value, warn)
+        if not (isinstance(value, dict) and settings.PYLANCE_VERSION in value):
+            folder.settings.options.pylance_version = reported
 
 
 async def register_watchers(ls: DoctorServer) -> None:
@@ -149,6 +154,7 @@ def did_open(ls: DoctorServer, params: lsp.DidOpenTextDocumentParams) -> None:
 
 
 def did_change(ls: DoctorServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    trace.mark("didChange handled")
     _touched(ls, params.text_document.uri)
 
 

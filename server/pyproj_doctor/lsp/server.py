@@ -27,6 +27,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCRequest
 
 from pyproj_doctor import __version__
+from pyproj_doctor.lsp import trace
 from pyproj_doctor.lsp.session import Session
 
 # A message larger than this is refused: no real request comes near it, and reading a
@@ -115,6 +116,7 @@ class DoctorServer(LanguageServer):
         os._exit(0 if self.protocol._shutdown else 1)
 
     def _dispatch(self, body: bytes) -> None:
+        trace.mark("message", len(body))
         try:
             data = json.loads(body)
         except ValueError as error:
@@ -174,8 +176,8 @@ def create_server() -> DoctorServer:
 
 def serve() -> None:
     logging.basicConfig(level=logging.WARNING)
-    # The CLI imports it only when PD501 compares versions; the server imports it while it
-    # starts, so the first check (timed from `initialized`) does not pay for it.
+    # The CLI imports it only when PD501 meets a requires-python beyond plain comparisons; the
+    # server imports it while it starts, so no check (timed from `initialized`) pays for it.
     import packaging.specifiers  # noqa: F401
 
     create_server().serve_stdio(sys.stdin.buffer, sys.stdout.buffer)

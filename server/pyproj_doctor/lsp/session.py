@@ -11,6 +11,7 @@ code actions reuse it while those still hold.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
@@ -23,8 +24,9 @@ from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 
 from pyproj_doctor import engine
+from pyproj_doctor.lsp import trace
 from pyproj_doctor.lsp.contract import CHECKED_NOTIFICATION
-from pyproj_doctor.lsp.convert import diagnostics, disabled_actions
+from pyproj_doctor.lsp.convert import Translated, diagnostics, disabled_actions
 from pyproj_doctor.lsp.settings import FolderSettings
 
 if TYPE_CHECKING:
@@ -70,6 +72,21 @@ def in_thread(func: Callable[[], T]) -> asyncio.Future[T]:
     return future
 
 
+def keep_cache(report: engine.Report) -> None:
+    """Write what the check read from the test modules to the cache the command line keeps, in a
+    thread of its own once the diagnostics are out: the next start of the server (or the next
+    ``check``) then reads each unchanged module's imports from it instead of the module. Written
+    as the command line writes it (atomically, inside the folder, only what is new, not at all
+    under ``cache = false``); a failure costs only the speed-up."""
+
+    def run() -> None:
+        # Never the user's problem: without the file the next check simply reads the modules.
+        with contextlib.suppress(Exception):
+            engine.save_cache(report)
+
+    threading.Thread(target=run, name="pyproj-doctor-cache", daemon=True).start()
+
+
 def path_of(uri: str) -> str | None:
     """The normalized file system path of a ``file:`` URI (``a/../b`` is ``b``)."""
     try:
@@ -109,6 +126,7 @@ class Folder:
     task: asyncio.Future[None] | None = None
     dirty: bool = False
     settled: asyncio.Event = field(default_factory=asyncio.Event)
+    cached_epoch: int = -1  # the disk epoch whose test-module imports were last offered to the cache
 
     def contains(self, path: str) -> bool:
         return path == self.path or path.startswith(self.path.rstrip(os.sep) + os.sep)
@@ -123,6 +141,8 @@ class Folder:
     translated: list[tuple[engine.Report, tuple[str, bool], dict[str, list[lsp.Diagnostic]]]] = field(
         default_factory=list
     )
+    # Each finding of the last translation with its diagnostics (see convert.diagnostics).
+    diagnostics: Translated = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.checker = engine.Checker(self.path)
@@ -235,6 +255,7 @@ class Session:
         folder.timer = loop.call_later(delay, self._start, folder)
 
     def _start(self, folder: Folder) -> None:
+        trace.mark("timer fires")
         folder.timer = None
         if folder.uri not in self.folders or not folder.dirty:
             return
@@ -275,20 +296,32 @@ class Session:
         shows_disabled = disabled_actions(self.server.client_capabilities)
 
         def work() -> tuple[engine.Report, dict[str, list[lsp.Diagnostic]]]:
+            trace.mark("check begins")
             report = folder.checker.check(options, texts, True, cancel.is_set)
+            trace.mark("check ends")
             # The checker hands back the same report for inputs it has seen (an undo): so is
             # its translation.
             how = (encoding, shows_disabled)
             for seen, seen_how, by_uri in folder.translated:
                 if seen is report and seen_how == how:
                     return report, by_uri
-            by_uri = diagnostics(folder.path, report.findings, report.snapshot.text, encoding, shows_disabled)
+            by_uri = diagnostics(
+                folder.path,
+                report.findings,
+                report.snapshot.text,
+                encoding,
+                shows_disabled,
+                folder.diagnostics,
+            )
             folder.translated = [*folder.translated[-3:], (report, how, by_uri)]
+            trace.mark("translated")
             return report, by_uri
 
         started = time.perf_counter()
+        trace.mark("thread starts")
         try:
             report, by_uri = await in_thread(work)
+            trace.mark("loop resumes")
         except engine.Cancelled:
             return
         except engine.ConfigError as error:
@@ -319,6 +352,9 @@ class Session:
         for problem in report.problems:
             self.server.log(f"{problem.path}: {problem.message}", lsp.MessageType.Warning)
         self.publish(folder, by_uri)
+        if folder.cached_epoch != epoch:
+            folder.cached_epoch = epoch
+            keep_cache(report)
 
     def publish(self, folder: Folder, by_uri: dict[str, list[lsp.Diagnostic]]) -> None:
         """Send only what changed: documents whose diagnostics differ, and cleared ones."""
@@ -334,8 +370,10 @@ class Session:
             self.server.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items)
             )
+            trace.mark("sent", uri, len(items))
         # A check that changed nothing publishes nothing: say it finished all the same.
         self.server.protocol.notify(CHECKED_NOTIFICATION, {"uri": folder.uri})
+        trace.mark("published")
 
     async def check_all(self) -> None:
         folders = list(self.folders.values())

@@ -13,15 +13,18 @@ from typing import Any
 from pyproj_doctor import engine
 from pyproj_doctor.findings import Severity
 from pyproj_doctor.rules import BY_CODE, known
+from pyproj_doctor.workspace.extra_globs import parse_version
 
 SECTION = "pyprojDoctor"
+PYLANCE_VERSION = "pylanceVersion"
 
 Warn = Callable[[str], None]
 
 
 def _options(**chosen: Any) -> engine.Options:
     # The cache of test-module imports the command line keeps (``.pyproj-doctor_cache``) serves
-    # the first check too, unless the project turns it off; the server never writes it.
+    # the first check too, unless the project turns it off; the server keeps it current after
+    # publishing (see Session._keep_cache).
     return engine.Options(cache=True, **chosen)
 
 
@@ -71,5 +74,18 @@ def parse(value: Any, warn: Warn = _ignore) -> FolderSettings:
         ignore=codes("ignore"),
         extra_recommendations=tuple(str(e) for e in extra) if isinstance(extra, list) else (),
         severity_overrides=overrides,
+        pylance_version=pylance_version(value, warn),
     )
     return FolderSettings(value.get("enable", True) is not False, options)
+
+
+def pylance_version(value: Any, warn: Warn = _ignore) -> str | None:
+    """The installed Pylance's version the client reports (``pylanceVersion``, in the
+    initialization options and the ``pyprojDoctor`` section it answers), or None."""
+    raw = value.get(PYLANCE_VERSION) if isinstance(value, dict) else None
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str) or parse_version(raw) is None:
+        warn(f"{PYLANCE_VERSION}: {raw!r} is not a version such as 2026.3.1")
+        return None
+    return raw.strip()

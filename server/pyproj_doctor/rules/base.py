@@ -47,6 +47,7 @@ class Settings:
     """Choices that change what rules look for (from ``[tool.pyproj-doctor]`` or the editor)."""
 
     extra_recommendations: tuple[str, ...] = ()
+    pylance_version: str | None = None  # as the editor reported it; None: not known
 
 
 @dataclass

@@ -12,24 +12,67 @@ from pyproj_doctor.workspace.projects import Project
 _VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
 
 
+# One clause of the usual requires-python: a comparison with a plain release ("3.10", "3.9.2").
+_PLAIN_CLAUSE = re.compile(r"\s*(>=|<=|==|!=|~=|>|<)\s*([0-9]+(?:\.[0-9]+)*)\s*")
+
+
 def _outside(spec_text: str, version: str) -> bool | None:
     """Whether ``version`` (``3.12`` or ``3.12.1``) is outside ``requires-python``; None if unknown."""
+    match = _VERSION.search(version)
+    if match is None:
+        return None
+    major, minor, patch = match.groups()
+    # "3.12" means any 3.12.x: outside only if no patch release fits.
+    patches = [int(patch)] if patch is not None else list(range(0, 40))
+    candidates = [(int(major), int(minor), p) for p in patches]
+    clauses = _plain_clauses(spec_text)
+    if clauses is not None:
+        return not any(all(_holds(c, op, v) for op, v in clauses) for c in candidates)
+    # Anything else (wildcards, pre-releases, epochs): packaging's reading, imported only then.
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     try:
         spec = SpecifierSet(spec_text)
     except InvalidSpecifier:
         return None
-    match = _VERSION.search(version)
-    if match is None:
-        return None
-    major, minor, patch = match.groups()
-    if patch is not None:
-        candidates = [f"{major}.{minor}.{patch}"]
-    else:
-        # "3.12" means any 3.12.x: outside only if no patch release fits.
-        candidates = [f"{major}.{minor}.{p}" for p in range(0, 40)]
-    return not any(spec.contains(c, prereleases=True) for c in candidates)
+    return not any(spec.contains(".".join(map(str, c)), prereleases=True) for c in candidates)
+
+
+def _plain_clauses(spec_text: str) -> list[tuple[str, tuple[int, ...]]] | None:
+    """The clauses of a specifier made only of comparisons with plain releases, else None."""
+    clauses = []
+    for part in spec_text.split(","):
+        found = _PLAIN_CLAUSE.fullmatch(part)
+        if found is None:
+            return None
+        op, text = found.groups()
+        release = tuple(int(n) for n in text.split("."))
+        if op == "~=" and len(release) < 2:
+            return None  # not a valid specifier: packaging says so
+        clauses.append((op, release))
+    return clauses
+
+
+def _holds(candidate: tuple[int, ...], op: str, release: tuple[int, ...]) -> bool:
+    """PEP 440 for a final release against a plain release: both padded with zeros to one length."""
+    width = max(len(candidate), len(release))
+    have = candidate + (0,) * (width - len(candidate))
+    want = release + (0,) * (width - len(release))
+    if op == ">=":
+        return have >= want
+    if op == "<=":
+        return have <= want
+    if op == ">":
+        return have > want
+    if op == "<":
+        return have < want
+    if op == "==":
+        return have == want
+    if op == "!=":
+        return have != want
+    # ~=X.Y.Z: at least X.Y.Z, and the same X.Y (the release without its last part).
+    prefix = release[:-1]
+    return have >= want and have[: len(prefix)] == prefix
 
 
 def _requires_python(project: Project) -> str | None:

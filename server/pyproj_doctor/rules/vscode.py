@@ -31,6 +31,7 @@ from pyproj_doctor.workspace.analysis import (
     search_paths,
 )
 from pyproj_doctor.workspace.analysis import _globbed as globbed
+from pyproj_doctor.workspace.extra_globs import as_globs, expands_globs
 from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party
 from pyproj_doctor.workspace.install import compat_root, uv_compat_set, uv_settings_file, workflow_install
 from pyproj_doctor.workspace.langserver import (
@@ -647,7 +648,15 @@ def _pd301(
             lambda: [_pyright_append(ctx, pyright, values)],
         )
     else:
-        values = ["./" + relative(r, folder.dir) for r in roots]
+        entries = list(roots)
+        glob_note = ""
+        if server == "Pylance" and expands_globs(ctx.settings.pylance_version):
+            # Only `python.analysis.extraPaths` is read by that Pylance alone; a pyright config is
+            # read by the pyright of CI too, whose version nobody reported.
+            entries = as_globs(ctx.ws, roots, _listed_roots(ctx, folder, ref))
+            if len(entries) < len(roots):
+                glob_note = f" (a glob Pylance {ctx.settings.pylance_version} expands to those folders)"
+        values = ["./" + relative(r, folder.dir) for r in entries]
         if ref is not None:
             path, range_ = ref.path, ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end))
             target, json_path = ref.path, _json_path(ref)
@@ -659,7 +668,7 @@ def _pd301(
         if ref is None or isinstance(ref.value, list):
             fix = ctx.fix(
                 f"Add {_quoted(values)} to {extra_key} in {target}"
-                + ("" if server == "Pylance" else f" (for {server})"),
+                + (glob_note if server == "Pylance" else f" (for {server})"),
                 lambda: [json_ops(ctx.ws.snapshot, target, [json_extend(json_path, values)])],
             )
     label = ", ".join(f"`{r}`" for r in roots)
@@ -685,6 +694,20 @@ def _pd301(
         fix,
         severity=severity,
     )
+
+
+def _listed_roots(ctx: Context, folder: VsCodeFolder, ref: SettingRef | None) -> set[str]:
+    """The workspace-relative folders a settings ``extraPaths`` list names literally (relative
+    entries, resolved from the VS Code folder as Pylance does)."""
+    if ref is None or not isinstance(ref.value, list):
+        return set()
+    found = set()
+    for value in ref.value:
+        if isinstance(value, str) and value and not os.path.isabs(value) and "$" not in value:
+            rel = os.path.normpath(join(folder.dir, value)).replace(os.sep, "/")
+            if rel != ".." and not rel.startswith("../"):
+                found.add(rel)
+    return found
 
 
 def _quoted(values: list[str]) -> str:
@@ -757,7 +780,7 @@ def _check_entry(
         if resolved is None or ctx.ws.is_dir(resolved):
             return
         if any(c in value for c in "*?["):
-            # A glob (`packages/*/src`, Pylance 2026.7+ and pyright 1.1.414) adds every folder it matches.
+            # A glob (`packages/*/src`; Pylance after 2026.2.108, pyright 1.1.414) adds what it matches.
             if globbed(ctx.ws, resolved):
                 return
             yield PD302.at(

@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from typing import cast
 
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Related, Severity
-from pyproj_doctor.fixes.builders import (
-    json_append,
-)
+from pyproj_doctor.fixes.builders import json_extend
 from pyproj_doctor.rules.base import Context, rule
 from pyproj_doctor.rules.pytest import _config_label, _config_target, _module_name, add_option_words
 from pyproj_doctor.workspace.install import _uv_workspace_root
@@ -250,16 +248,21 @@ def PD308(ctx: Context) -> Iterator[Finding]:
     project's folder, so it reads that project's configuration and uses its
     environment, and the enclosing project gets ``--ignore`` for it. This is
     information (a hint where no ``.vscode`` is shared or it is gitignored,
-    as for PD304): the fix lists the nested project (``path``, with the
-    extension's default ``envManager`` and ``packageManager``) in the
-    folder's settings. Silent for a project already listed, the folder's own
-    project, a project without tests or without its own configuration, test
-    data, when the Explorer already reads the project's configuration
-    (``pytestArgs`` pointing into it), and with ``python.testing.cwd`` set
-    (every project's run starts there, so a listing changes nothing). A project the
-    Explorer leaves out by an ``--ignore`` (or PD207's fix) is reported too:
-    listed, its tests appear in the Test Explorer. One outside ``testpaths``
-    or the arguments (examples, fixtures) is not."""
+    as for PD304), one finding per VS Code folder naming every project
+    missing from the list (each a related location): at the
+    ``python-envs.pythonProjects`` key when the folder sets it (the list that
+    is incomplete), else at the folder's own project file (the project the
+    folder opens; with none there, the first missing project's). The fix
+    lists them all (``path``, with the extension's default ``envManager``
+    and ``packageManager``) in one edit of the folder's settings. Silent for a
+    project already listed, the folder's own project, a project without tests
+    or without its own configuration, test data, when the Explorer already
+    reads the project's configuration (``pytestArgs`` pointing into it), and
+    with ``python.testing.cwd`` set (every project's run starts there, so a
+    listing changes nothing). A project the Explorer leaves out by an
+    ``--ignore`` (or PD207's fix) is reported too: listed, its tests appear
+    in the Test Explorer. One outside ``testpaths`` or the arguments
+    (examples, fixtures) is not."""
     ws = ctx.ws
     for folder in ws.folders:
         if ws.setting(folder, PYTEST_CWD) is not None:
@@ -269,8 +272,8 @@ def PD308(ctx: Context) -> Iterator[Finding]:
             continue
         listed = _listed(ctx, folder)
         run = explorer_run(ws, folder, None)
-        ref = ws.setting(folder, PYTHON_PROJECTS)
-        for project in nested:
+        missing: list[tuple[Project, PytestConfig, bool]] = []  # (project, its config, collected)
+        for project in sorted(nested, key=lambda p: p.dir):
             config = own_config(project)
             assert config is not None
             if project.dir in listed or (run.config is not None and run.config.path == config.path):
@@ -278,43 +281,85 @@ def PD308(ctx: Context) -> Iterator[Finding]:
             collected = any(collects(ws, run, m.path) for m in project.test_modules)
             if not collected and not _left_on_purpose(ctx, folder, run, project):
                 continue  # outside `testpaths` or the arguments: examples, fixtures, not a suite of its own
-            entry = {
-                "path": relative(project.dir, folder.dir),
-                "envManager": ENV_MANAGER,
-                "packageManager": PACKAGE_MANAGER,
-            }
-            if ref is not None:
-                target, json_path = ref.path, _json_path(ref.path)
-            else:
-                target, json_path = folder.settings_path, (PYTHON_PROJECTS,)
-            path, range_ = ctx.anchor(project)
-            # Team advice only where the team shares VS Code settings; otherwise a hint for you (as PD304).
-            personal = ""
-            if ws.gitignored(folder.settings_path):
-                personal = " `.vscode` is gitignored here: a setting for you, not the team."
-            elif ref is None and not shares_vscode(ws, folder):
-                personal = " No `.vscode` is shared here: a setting for you, not the team."
-            if collected:
-                reads = f"reading {_config_label(run.config)}" if run.config else "with no configuration"
-                now = f"{run.label} collects its tests {reads}, so that configuration does not apply"
-            else:
-                now = f"{run.label} does not collect its tests, so they are missing from the Test Explorer"
-            yield PD308.at(
-                path,
-                range_,
-                f"`{project.dir}` has its own pytest configuration ({_config_label(config)}), but "
-                f"{now}. "
-                f"Listed in `{PYTHON_PROJECTS}`, it is tested on its own, from its folder with "
-                "its own configuration and environment (when the Python Environments extension is in "
-                "use: `python.useEnvironmentsExtension`)." + personal,
-                ctx.json_fix(
-                    f"List `{entry['path']}` in {PYTHON_PROJECTS} in {target}",
-                    target,
-                    [json_append(json_path, entry)],
-                ),
-                related=(ctx.related(config.path, config.span, "its own pytest configuration"),),
-                severity=Severity.HINT if personal else None,
-            )
+            missing.append((project, config, collected))
+        if missing:
+            yield _pd308(ctx, folder, run, missing)
+
+
+def _pd308(
+    ctx: Context, folder: VsCodeFolder, run: Run, missing: list[tuple[Project, PytestConfig, bool]]
+) -> Finding:
+    ws = ctx.ws
+    ref = ws.setting(folder, PYTHON_PROJECTS)
+    if ref is not None:
+        target, json_path = ref.path, _json_path(ref.path)
+        path, range_ = ref.path, ctx.range(ref.path, (ref.prop.offset, ref.prop.children[0].end))
+    else:
+        target, json_path = folder.settings_path, (PYTHON_PROJECTS,)
+        # The folder's own project file is what a user opens for the folder as a whole (for a uv
+        # workspace root, where the members are declared); settings.json may not exist yet.
+        own = next((p for p in folder.projects if p.dir == folder.dir), None)
+        path, range_ = ctx.anchor(own if own is not None else missing[0][0])
+    entries = [
+        {"path": relative(p.dir, folder.dir), "envManager": ENV_MANAGER, "packageManager": PACKAGE_MANAGER}
+        for p, _, _ in missing
+    ]
+    # Team advice only where the team shares VS Code settings; otherwise a hint for you (as PD304).
+    personal = ""
+    if ws.gitignored(folder.settings_path):
+        personal = " `.vscode` is gitignored here: a setting for you, not the team."
+    elif ref is None and not shares_vscode(ws, folder):
+        personal = " No `.vscode` is shared here: a setting for you, not the team."
+    collected = sum(1 for _, _, c in missing if c)
+    left_out = len(missing) - collected
+    reads = f"reading {_config_label(run.config)}" if run.config else "with no configuration"
+    if len(missing) == 1:
+        project, config, _ = missing[0]
+        if collected:
+            now = f"{run.label} collects its tests {reads}, so that configuration does not apply"
+        else:
+            now = f"{run.label} does not collect its tests, so they are missing from the Test Explorer"
+        what = f"`{project.dir}` has its own pytest configuration ({_config_label(config)}), but {now}."
+        listing = f"Listed in `{PYTHON_PROJECTS}`, it is tested on its own"
+        title = f"List `{entries[0]['path']}` in {PYTHON_PROJECTS} in {target}"
+    else:
+        names = [f"`{p.dir}`" for p, _, _ in missing]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        parts = []
+        if collected == len(missing):
+            parts.append(f"collects all their tests {reads}, so their configuration does not apply")
+        elif collected:
+            parts.append(f"collects the tests of {collected} {reads}, so their configuration does not apply")
+        if left_out:
+            parts.append(f"does not collect those of {left_out}, so they are missing from the Test Explorer")
+        folder_label = "this folder" if folder.dir == ROOT else f"folder `{folder.dir}`"
+        what = (
+            f"{len(missing)} projects in {folder_label} have their own pytest configuration but are not "
+            f"listed in `{PYTHON_PROJECTS}` ({shown}); {run.label} " + " and ".join(parts) + "."
+        )
+        listing = "Listed, each is tested on its own"
+        title = f"List the {len(missing)} projects in {PYTHON_PROJECTS} in {target}"
+    message = (
+        f"{what} {listing}, from its folder with its own configuration and environment (when the Python "
+        "Environments extension is in use: `python.useEnvironmentsExtension`)." + personal
+    )
+    related = tuple(
+        ctx.related(
+            config.path,
+            config.span,
+            f"`{project.dir}`'s own pytest configuration"
+            + ("" if was_collected else " (its tests are not collected)"),
+        )
+        for project, config, was_collected in missing
+    )
+    return PD308.at(
+        path,
+        range_,
+        message,
+        ctx.json_fix(title, target, [json_extend(json_path, entries)]),
+        related=related,
+        severity=Severity.HINT if personal else None,
+    )
 
 
 def _left_on_purpose(ctx: Context, folder: VsCodeFolder, run: Run, project: Project) -> bool:

@@ -191,7 +191,7 @@ def jedi_search_paths(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) ->
 
 
 def _globbed(ws: Workspace, path: str) -> list[str]:
-    """``extraPaths`` accepts globs such as ``packages/*/src`` (Pylance 2026.7+).
+    """``extraPaths`` accepts globs such as ``packages/*/src`` (see ``workspace/extra_globs.py``).
 
     Matched on the scanned tree, never on disk: ``/*/*/*/*/x*`` must not walk the
     filesystem, and a glob leading out of the workspace matches nothing we can see.

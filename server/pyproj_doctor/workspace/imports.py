@@ -56,11 +56,16 @@ class Failure:
 
 
 def first_party(ws: Workspace) -> dict[str, Origin]:
-    """Every first-party top-level name: source roots, then folders on pytest's ``pythonpath``."""
-    found: dict[str, Origin] = {}
-    for origin in _origins(ws):
-        found.setdefault(origin.path.rsplit("/", 1)[-1].removesuffix(".py"), origin)
-    return found
+    """Every first-party top-level name: source roots, then folders on pytest's ``pythonpath``.
+
+    Made once per check (several rules ask); callers only read it."""
+    cached = ws.memo.get(("first-party",))
+    if cached is None:
+        found: dict[str, Origin] = {}
+        for origin in _origins(ws):
+            found.setdefault(origin.path.rsplit("/", 1)[-1].removesuffix(".py"), origin)
+        cached = ws.memo[("first-party",)] = found
+    return cast("dict[str, Origin]", cached)
 
 
 def first_party_roots(ws: Workspace) -> list[tuple[str, str]]:

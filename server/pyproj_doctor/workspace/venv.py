@@ -46,11 +46,21 @@ class Venv:
     created_at: str | None = None
     activate: str | None = None
 
+    # Real paths resolved so far: a Venv is read once per disk state (``Workspace.venv_at``), and a
+    # check asks about every member of a large workspace.
+    _real: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def realpath(self, path: str) -> str:
+        found = self._real.get(path)
+        if found is None:
+            found = self._real[path] = os.path.realpath(path)
+        return found
+
     def editable_for(self, name: str | None, project_abs: str) -> EditableInstall | None:
-        real = os.path.realpath(project_abs)
+        real = self.realpath(project_abs)
         wanted = normalize(name) if name else None
         for editable in self.editables:
-            if editable.project_dir and os.path.realpath(editable.project_dir) == real:
+            if editable.project_dir and self.realpath(editable.project_dir) == real:
                 return editable
             if wanted and editable.name == wanted:
                 return editable
@@ -69,8 +79,8 @@ class Venv:
         return None
 
     def covers(self, folder_abs: str) -> bool:
-        real = os.path.realpath(folder_abs)
-        return any(os.path.realpath(p) == real for p in self.pth_paths)
+        real = self.realpath(folder_abs)
+        return any(self.realpath(p) == real for p in self.pth_paths)
 
 
 def normalize(name: str) -> str:
