@@ -346,3 +346,31 @@ def test_a_state_returned_to_between_keystrokes_keeps_its_report(tmp_path: Path)
     again = checker.check(options, home, True)
     assert again is not first
     assert comparable(again) == comparable(engine.check(str(root), options, home, True))
+
+
+def test_a_clash_across_members_follows_each_members_configuration(tmp_path: Path) -> None:
+    """PD205 across members (the folder's Test Explorer run collects every member in one session)
+    keeps each member's collected modules between checks: an edit that gives a member its own
+    pytest configuration takes its modules out of that session, an edit to another member does not."""
+    root = tmp_path / "mono"
+    build(root)
+    for n in (1, 3):  # members of the root's VS Code folder (0 and 2 have their own .vscode)
+        (root / f"packages/member{n}/tests/test_shared.py").write_text("def test_u():\n    pass\n")
+    checker = engine.Checker(str(root))
+    options = engine.Options()
+
+    def across(report: engine.Report) -> list[str]:
+        return sorted(f.path for f in report.findings if f.code == "PD205" and "test_shared" in f.path)
+
+    seen = []
+    for overlay in [
+        {},
+        {"packages/member2/pyproject.toml": pyproject_variants(2)[2]},
+        {"packages/member3/pyproject.toml": pyproject_variants(3)[3]},  # its own [tool.pytest.ini_options]
+        {"packages/member3/pyproject.toml": pyproject_variants(3)[0]},
+    ]:
+        report = checker.check(options, overlay, True)
+        assert comparable(report) == comparable(engine.check(str(root), options, overlay, True)), overlay
+        seen.append(across(report))
+    assert seen[0] and seen[1] == seen[0] and seen[3] == seen[0]
+    assert seen[2] == []

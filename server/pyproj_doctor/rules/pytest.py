@@ -24,7 +24,7 @@ from pyproj_doctor.workspace.install import _uv_workspace_root, build_backend, i
 from pyproj_doctor.workspace.paths import join, parent, relative
 from pyproj_doctor.workspace.projects import Project, TestModule
 from pyproj_doctor.workspace.pytest_config import Option, PytestConfig, find_config, has_glob
-from pyproj_doctor.workspace.runs import Run, collects, env_paths, plain_pytest, run_inputs
+from pyproj_doctor.workspace.runs import Run, collects, env_paths, plain_pytest, run_inputs, run_key
 from pyproj_doctor.workspace.vscode import VsCodeFolder
 
 
@@ -544,10 +544,12 @@ def PD205(ctx: Context) -> Iterator[Finding]:
 def _pd205_across(ctx: Context, folder: VsCodeFolder) -> Iterator[Finding]:
     """Clashes between projects in one session of a run that collects several of them."""
     runs = [folder_run(ctx.ws, folder)]
+    # The projects that are another project's uv workspace root, found in one pass (not per pair).
+    roots = {
+        id(root) for other in folder.projects if (root := _uv_workspace_root(ctx.ws, other)) is not other
+    }
     for project in folder.projects:
-        if project.pytest_config is not None and any(
-            _uv_workspace_root(ctx.ws, other) is project for other in folder.projects if other is not project
-        ):
+        if project.pytest_config is not None and id(project) in roots:
             runs.append(plain_pytest(ctx.ws, project))
     reported: set[str] = set()
     for run in runs:
@@ -555,8 +557,8 @@ def _pd205_across(ctx: Context, folder: VsCodeFolder) -> Iterator[Finding]:
             continue
         groups: dict[str, list[tuple[str, Project]]] = {}
         for project in folder.projects:
-            for module in _one_session(ctx, run, project):
-                groups.setdefault(_module_name(ctx, module.path), []).append((module.path, project))
+            for path, name in _session_names(ctx, run, project):
+                groups.setdefault(name, []).append((path, project))
         for name, items in sorted(groups.items()):
             owners = {project.dir for _, project in items}
             if len(owners) < 2:
@@ -579,6 +581,17 @@ def _pd205_across(ctx: Context, folder: VsCodeFolder) -> Iterator[Finding]:
                     None,
                     related=tuple(ctx.related(o, (0, 0), "imported under the same name") for o in others),
                 )
+
+
+def _session_names(ctx: Context, run: Run, project: Project) -> list[tuple[str, str]]:
+    """(path, module name) of the project's modules one session of ``run`` collects, kept across
+    checks per project (see Workspace.kept): an edit to one member re-reads that member only."""
+    return ctx.ws.kept(
+        ("PD205-session", project.dir, run_key(run)),
+        [project],
+        run_inputs(ctx.ws, run),
+        lambda: [(m.path, _module_name(ctx, m.path)) for m in _one_session(ctx, run, project)],
+    )
 
 
 def _pd205(ctx: Context, project: Project, run: Run) -> Iterator[Finding]:
