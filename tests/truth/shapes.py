@@ -321,40 +321,25 @@ def _shapes() -> list[Shape]:
     )
 
     # Pylance's `extraPaths` glob (after 2026.2.108; npm pyright 1.1.414 expands it too): one pattern for
-    # every package's src root. The engine reads the glob as pyright does, so it stays silent.
-    add(
-        Shape(
-            "extrapaths-glob-packages",
-            {
-                "pyproject.toml": pyproject(
-                    "mono",
-                    extra='[tool.pytest.ini_options]\npythonpath = ["packages/alpha/src", "packages/beta/src"]\n',
-                ),
-                "packages/alpha/src/alpha/__init__.py": MOD,
-                "packages/beta/src/beta/__init__.py": MOD,
-                "tests/test_alpha.py": test_of("alpha"),
-                "tests/test_beta.py": test_of("beta"),
-                ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["packages/*/src"]}),
-            },
+    # every package's src root, as a user writes it and in the form PD301's fix writes for a Pylance
+    # that expands it (`./` first). The engine reads the glob as pyright does, so it stays silent.
+    for suffix, glob in (("", "packages/*/src"), ("-as-fixed", "./packages/*/src")):
+        add(
+            Shape(
+                f"extrapaths-glob-packages{suffix}",
+                {
+                    "pyproject.toml": pyproject(
+                        "mono",
+                        extra='[tool.pytest.ini_options]\npythonpath = ["packages/alpha/src", "packages/beta/src"]\n',
+                    ),
+                    "packages/alpha/src/alpha/__init__.py": MOD,
+                    "packages/beta/src/beta/__init__.py": MOD,
+                    "tests/test_alpha.py": test_of("alpha"),
+                    "tests/test_beta.py": test_of("beta"),
+                    ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": [glob]}),
+                },
+            )
         )
-    )
-    # The same glob in the form PD301's fix writes for a Pylance that expands it (`./` first).
-    add(
-        Shape(
-            "extrapaths-glob-packages-as-fixed",
-            {
-                "pyproject.toml": pyproject(
-                    "mono",
-                    extra='[tool.pytest.ini_options]\npythonpath = ["packages/alpha/src", "packages/beta/src"]\n',
-                ),
-                "packages/alpha/src/alpha/__init__.py": MOD,
-                "packages/beta/src/beta/__init__.py": MOD,
-                "tests/test_alpha.py": test_of("alpha"),
-                "tests/test_beta.py": test_of("beta"),
-                ".vscode/settings.json": vscode(**{"python.analysis.extraPaths": ["./packages/*/src"]}),
-            },
-        )
-    )
 
     # --- python/ and lib/ roots ----------------------------------------------------------------------
     for root in ("python", "lib"):
