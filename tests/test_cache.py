@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
@@ -68,11 +67,10 @@ def test_a_warm_run_gives_the_same_findings(tmp_path: Path) -> None:
     assert cache_file(root).stat().st_mtime_ns == before  # nothing new: not written again
 
 
-async def test_the_language_server_reads_the_cache_and_writes_only_what_is_new(
+async def test_the_language_server_reads_the_cache_and_never_writes_it(
     editor: Editor, tmp_path: Path
 ) -> None:
-    # The same proof through the server's first check: the doctored entry is believed, and the
-    # server, which learned nothing the file lacks, leaves it as it is.
+    # The same proof through the server's first check: the doctored entry is believed.
     root = project(tmp_path)
     findings(root)
     path = cache_file(root)
@@ -88,36 +86,6 @@ async def test_the_language_server_reads_the_cache_and_writes_only_what_is_new(
         uri(root / "tests/test_main.py") not in related and uri(root / "tests/unit/test_deep.py") in related
     )
     assert path.stat().st_mtime_ns == before
-
-
-async def test_the_language_server_keeps_the_cache_for_its_next_start(editor: Editor, tmp_path: Path) -> None:
-    """No cache yet: after its first diagnostics the server writes the one ``check`` would write."""
-    root = project(tmp_path / "served")
-    await editor.start(root)
-    await editor.until(lambda: "PD201" in editor.codes(root / "pyproject.toml"))
-    await editor.until(lambda: (root / CACHE).is_dir() and any((root / CACHE).glob("*.json")))
-    await editor.until(lambda: bool(json.loads(cache_file(root).read_text() or "{}").get("modules")))
-    served = json.loads(cache_file(root).read_text())
-    assert (root / CACHE / ".gitignore").read_text().splitlines()[-1] == "*"
-    other = project(tmp_path / "cli")
-    findings(other)
-    assert served == json.loads(cache_file(other).read_text())
-
-
-async def test_the_language_server_writes_no_cache_the_project_turns_off(
-    editor: Editor, tmp_path: Path
-) -> None:
-    """Beside a folder whose cache the server writes, one with ``cache = false`` gets none."""
-    off, on = project(tmp_path / "off"), project(tmp_path / "on")
-    with (off / "pyproject.toml").open("a") as handle:
-        handle.write("\n[tool.pyproj-doctor]\ncache = false\n")
-    age(off)
-    await editor.start(off, on)
-    await editor.until(lambda: uri(off) in editor.checked and uri(on) in editor.checked)
-    await editor.until(lambda: any((on / CACHE).glob("*.json")))
-    await asyncio.sleep(0.5)  # the writer of each folder starts as its diagnostics go out
-    assert "PD201" in editor.codes(off / "pyproject.toml")
-    assert not (off / CACHE).exists()
 
 
 def test_a_warm_run_uses_the_cache_instead_of_the_modules(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ code actions reuse it while those still hold.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import threading
 import time
@@ -72,21 +71,6 @@ def in_thread(func: Callable[[], T]) -> asyncio.Future[T]:
     return future
 
 
-def keep_cache(report: engine.Report) -> None:
-    """Write what the check read from the test modules to the cache the command line keeps, in a
-    thread of its own once the diagnostics are out: the next start of the server (or the next
-    ``check``) then reads each unchanged module's imports from it instead of the module. Written
-    as the command line writes it (atomically, inside the folder, only what is new, not at all
-    under ``cache = false``); a failure costs only the speed-up."""
-
-    def run() -> None:
-        # Never the user's problem: without the file the next check simply reads the modules.
-        with contextlib.suppress(Exception):
-            engine.save_cache(report)
-
-    threading.Thread(target=run, name="pyproj-doctor-cache", daemon=True).start()
-
-
 def path_of(uri: str) -> str | None:
     """The normalized file system path of a ``file:`` URI (``a/../b`` is ``b``)."""
     try:
@@ -126,7 +110,6 @@ class Folder:
     task: asyncio.Future[None] | None = None
     dirty: bool = False
     settled: asyncio.Event = field(default_factory=asyncio.Event)
-    cached_epoch: int = -1  # the disk epoch whose test-module imports were last offered to the cache
 
     def contains(self, path: str) -> bool:
         return path == self.path or path.startswith(self.path.rstrip(os.sep) + os.sep)
@@ -352,9 +335,6 @@ class Session:
         for problem in report.problems:
             self.server.log(f"{problem.path}: {problem.message}", lsp.MessageType.Warning)
         self.publish(folder, by_uri)
-        if folder.cached_epoch != epoch:
-            folder.cached_epoch = epoch
-            keep_cache(report)
 
     def publish(self, folder: Folder, by_uri: dict[str, list[lsp.Diagnostic]]) -> None:
         """Send only what changed: documents whose diagnostics differ, and cleared ones."""

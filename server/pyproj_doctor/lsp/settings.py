@@ -23,8 +23,7 @@ Warn = Callable[[str], None]
 
 def _options(**chosen: Any) -> engine.Options:
     # The cache of test-module imports the command line keeps (``.pyproj-doctor_cache``) serves
-    # the first check too, unless the project turns it off; the server keeps it current after
-    # publishing (see Session._keep_cache).
+    # the first check too, unless the project turns it off; the server never writes it.
     return engine.Options(cache=True, **chosen)
 
 
