@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pyproj_doctor.findings import Finding, Severity
 from pyproj_doctor.rules.base import Context, rule
@@ -53,23 +54,24 @@ def _plain_clauses(spec_text: str) -> list[tuple[str, tuple[int, ...]]] | None:
     return clauses
 
 
+_COMPARE: dict[str, Callable[[tuple[int, ...], tuple[int, ...]], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
 def _holds(candidate: tuple[int, ...], op: str, release: tuple[int, ...]) -> bool:
     """PEP 440 for a final release against a plain release: both padded with zeros to one length."""
     width = max(len(candidate), len(release))
     have = candidate + (0,) * (width - len(candidate))
     want = release + (0,) * (width - len(release))
-    if op == ">=":
-        return have >= want
-    if op == "<=":
-        return have <= want
-    if op == ">":
-        return have > want
-    if op == "<":
-        return have < want
-    if op == "==":
-        return have == want
-    if op == "!=":
-        return have != want
+    compare = _COMPARE.get(op)
+    if compare is not None:
+        return compare(have, want)
     # ~=X.Y.Z: at least X.Y.Z, and the same X.Y (the release without its last part).
     prefix = release[:-1]
     return have >= want and have[: len(prefix)] == prefix
