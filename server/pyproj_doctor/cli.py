@@ -109,10 +109,10 @@ def _add_unsafe(parser: argparse.ArgumentParser) -> None:
 
 
 def _pylance_version(text: str) -> str:
-    from pyproj_doctor.workspace.extra_globs import parse_version
+    from pyproj_doctor.workspace.extra_globs import not_a_version, parse_version
 
     if parse_version(text) is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a version such as 2026.3.1")
+        raise argparse.ArgumentTypeError(not_a_version(text))
     return text.strip()
 
 

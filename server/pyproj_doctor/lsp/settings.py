@@ -13,7 +13,7 @@ from typing import Any
 from pyproj_doctor import engine
 from pyproj_doctor.findings import Severity
 from pyproj_doctor.rules import BY_CODE, known
-from pyproj_doctor.workspace.extra_globs import parse_version
+from pyproj_doctor.workspace.extra_globs import not_a_version, parse_version
 
 SECTION = "pyprojDoctor"
 PYLANCE_VERSION = "pylanceVersion"
@@ -85,6 +85,6 @@ def pylance_version(value: Any, warn: Warn = _ignore) -> str | None:
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str) or parse_version(raw) is None:
-        warn(f"{PYLANCE_VERSION}: {raw!r} is not a version such as 2026.3.1")
+        warn(f"{PYLANCE_VERSION}: {not_a_version(raw)}")
         return None
     return raw.strip()

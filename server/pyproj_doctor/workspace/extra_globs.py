@@ -34,6 +34,11 @@ def parse_version(text: str | None) -> tuple[int, int, int] | None:
     return major, minor, patch
 
 
+def not_a_version(raw: object) -> str:
+    """What the command line and the server say of a Pylance version they cannot read."""
+    return f"{raw!r} is not a version such as 2026.3.1"
+
+
 def expands_globs(pylance_version: str | None) -> bool:
     """Whether the Pylance the editor reported expands ``extraPaths`` globs (unknown: no)."""
     version = parse_version(pylance_version)
@@ -102,4 +107,4 @@ def _matches_exactly(ws: Workspace, pattern: str, index: int, members: set[str],
     return True
 
 
-__all__ = ["GLOBS_SINCE", "as_globs", "expands_globs", "parse_version"]
+__all__ = ["GLOBS_SINCE", "as_globs", "expands_globs", "not_a_version", "parse_version"]
