@@ -141,7 +141,8 @@ def read_venv(rel: str, venv_abs: str) -> Venv | None:
         for name in names:
             full = os.path.join(site, name)
             if name.endswith(".pth"):
-                lines, hook = _pth_lines(site, _read(full))
+                content = _read(full)
+                lines, hook = _pth_lines(site, content)
                 pth_paths.extend(lines)
                 if name.startswith("__editable__") or name.startswith("_") or hook:
                     dist = _dist_from_pth(name)
@@ -150,7 +151,7 @@ def read_venv(rel: str, venv_abs: str) -> Venv | None:
                         entry.path_lines.extend(lines)
                         entry.import_hook = entry.import_hook or hook
                         entry.pth_file = entry.pth_file or full
-                        for module in _hook_modules(_read(full)) if hook else ():
+                        for module in _hook_modules(content) if hook else ():
                             entry.mapping.update(_finder_mapping(os.path.join(site, module + ".py")))
             elif name.endswith(".dist-info"):
                 stem = name[: -len(".dist-info")]
