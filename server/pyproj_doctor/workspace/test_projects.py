@@ -22,6 +22,7 @@ mode (or the command line is told), it is known only when the repository turns i
 from __future__ import annotations
 
 import os
+from typing import cast
 
 from pyproj_doctor.workspace.paths import ROOT, within
 from pyproj_doctor.workspace.vscode import VsCodeFolder
@@ -73,12 +74,17 @@ def listed(ws: Workspace, folder: VsCodeFolder) -> list[str]:
 
 def project_dirs(ws: Workspace, folder: VsCodeFolder) -> list[str]:
     """The folders of the projects the Test Explorer runs on their own in project mode: the
-    VS Code folder, then each listed folder inside it that exists."""
-    dirs = [folder.dir]
-    for rel in listed(ws, folder):
-        if rel not in dirs and within(rel, folder.dir) and ws.index.listing(rel) is not None:
-            dirs.append(rel)
-    return dirs
+    VS Code folder, then each listed folder inside it that exists. Once per check: every test
+    module asks which project's run collects it."""
+    key = ("explorer-projects", folder.dir, tuple(folder.workspace_files))
+    found = ws.memo.get(key)
+    if found is None:
+        dirs = [folder.dir]
+        for rel in listed(ws, folder):
+            if rel not in dirs and within(rel, folder.dir) and ws.index.listing(rel) is not None:
+                dirs.append(rel)
+        found = ws.memo[key] = dirs
+    return cast("list[str]", found)
 
 
 def innermost(dirs: list[str], path: str) -> str:
