@@ -169,3 +169,36 @@ class TestExplain:
         [item] = json.loads(done.stdout)
         column = next(v for v in item["verdicts"] if v["runner"] == "explorer")
         assert (column["title"], column["verdict"]) == (title, verdict)
+
+
+class TestPD308:
+    @pytest.mark.parametrize(
+        ("mode", "label", "condition"),
+        [
+            (True, "the Test Explorer's run of the workspace folder's project", None),
+            (False, "the Test Explorer (`python -m pytest` in the workspace folder)", "it is not, here"),
+            (None, "the Test Explorer (`python -m pytest` in the workspace folder)", "when the Python"),
+        ],
+    )
+    def test_says_whether_a_listing_changes_the_runs(
+        self, tmp_path: Path, mode: bool | None, label: str, condition: str | None
+    ) -> None:
+        # A member with its own configuration, not listed: the folder's run reads none.
+        root = member_with_own_pythonpath(tmp_path, {"python.testing.pytestEnabled": True})
+        [item] = only(check(root, test_explorer_projects=mode), "PD308")
+        assert label in item.message
+        assert ("useEnvironmentsExtension" in item.message) == (condition is not None)
+        assert condition is None or condition in item.message
+        assert item.fix is not None
+
+
+class TestPD602:
+    @pytest.mark.parametrize(("mode", "fires"), [(True, False), (None, False), (False, True)])
+    def test_a_listed_projects_own_pythonpath_reaches_its_run(
+        self, tmp_path: Path, mode: bool | None, fires: bool
+    ) -> None:
+        # The terminal gets `packages/a/src`; so does the member's own run (its `pythonpath`), which
+        # the Test Explorer does in project mode, and may do when the mode is not known.
+        terminal = {"terminal.integrated.env.linux": {"PYTHONPATH": "${workspaceFolder}/packages/a/src"}}
+        root = member_with_own_pythonpath(tmp_path, {**LISTED, **terminal})
+        assert bool(only(check(root, test_explorer_projects=mode), "PD602")) == fires

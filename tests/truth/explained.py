@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pyproj_doctor.explain import FAILS, NOT_APPLICABLE, ExplainError, explain
+from pyproj_doctor.explain import FAILS, NOT_APPLICABLE, UNKNOWN, ExplainError, explain
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.workspace import Workspace
 from tests.truth import tools
@@ -126,6 +126,8 @@ def disagreements(side: Side, projects: tuple[str, ...], pyright_measured: bool)
             if (runner in ("pytest", "uv") and i.project == where)
             or (runner == "explorer" and i.root_folder and _innermost(dirs, i.module) == where)
         ]
+        # "unknown" claims nothing (the Test Explorer's run of a listed project, the mode not known).
+        items = [i for i in items if i.verdicts[runner][0] != UNKNOWN]
         if runner == "pytest" and where not in projects:
             continue
         explained_failing = {i.name for i in items if i.verdicts[runner][0] == FAILS}
