@@ -202,3 +202,15 @@ class TestPD602:
         terminal = {"terminal.integrated.env.linux": {"PYTHONPATH": "${workspaceFolder}/packages/a/src"}}
         root = member_with_own_pythonpath(tmp_path, {**LISTED, **terminal})
         assert bool(only(check(root, test_explorer_projects=mode), "PD602")) == fires
+
+
+class TestTheRepositorysWord:
+    def test_off_only_where_every_window_reads_false(self, tmp_path: Path) -> None:
+        # Opened through the .code-workspace, the folder's own settings are not read without a
+        # resource: the user's value (perhaps true) decides there, so the mode is not known.
+        off = {**LISTED, "python.useEnvironmentsExtension": False}
+        root = member_with_own_pythonpath(tmp_path, off)
+        write(root, {"mono.code-workspace": json.dumps({"folders": [{"path": "."}], "settings": {}})})
+        assert explorer_failures(root, None) == []
+        write(root, {"mono.code-workspace": json.dumps({"folders": [{"path": "."}], "settings": off})})
+        assert len(explorer_failures(root, None)) == 1

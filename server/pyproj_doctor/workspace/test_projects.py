@@ -37,12 +37,18 @@ def project_mode(ws: Workspace, folder: VsCodeFolder) -> bool | None:
     when the repository cannot tell (the editor did not report it)."""
     if ws.explorer_projects is not None:
         return ws.explorer_projects
-    refs = ws.every_setting(folder, USE_ENVIRONMENTS_EXTENSION)
-    # Turned off wherever the repository sets it: off, whatever the user's settings say (the
-    # workspace's value wins over theirs). Turned on: still unknown, the extension may be missing.
-    if refs and all(ref.value is False for ref in refs):
-        return False
-    return None
+    # Read without a resource, the workspace's value wins over the user's: the folder's own settings
+    # when it is opened alone, the `.code-workspace` file's when opened through one (the folder's
+    # settings then do not count). Off only when every window that may be opened says false; on is
+    # never known from the repository (the extension may be missing).
+    own = ws.folder_setting(folder, USE_ENVIRONMENTS_EXTENSION)
+    if own is None or own.value is not False:
+        return None
+    if folder.workspace_files:
+        shared = ws.workspace_settings(folder, USE_ENVIRONMENTS_EXTENSION)
+        if len(shared) < len(folder.workspace_files) or any(ref.value is not False for ref in shared):
+            return None
+    return False
 
 
 def listed(ws: Workspace, folder: VsCodeFolder) -> list[str]:
