@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -122,8 +123,8 @@ def test_an_edit_to_an_idle_folder_is_checked_at_once_and_a_burst_is_debounced(t
 
 
 def test_the_trace_is_written_only_where_the_environment_names(tmp_path: Path) -> None:
-    """PYPROJ_DOCTOR_TRACE names a file the server appends its steps to (time, CPU, thread, step);
-    without it nothing is written."""
+    """PYPROJ_DOCTOR_TRACE names a file the server appends its steps to (wall clock, time, CPU,
+    thread, step); without it nothing is written."""
     script = (
         "from pyproj_doctor.lsp import trace; trace.mark('check begins', 'x', 2); trace.mark('check ends')"
     )
@@ -134,9 +135,14 @@ def test_the_trace_is_written_only_where_the_environment_names(tmp_path: Path) -
     env["PYPROJ_DOCTOR_TRACE"] = str(target)
     subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, check=True, timeout=60)
     lines = [line.split() for line in target.read_text().splitlines()]
-    assert [line[2:] for line in lines] == [
+    assert [line[3:] for line in lines] == [
         ["MainThread", "check", "begins", "x", "2"],
         ["MainThread", "check", "ends"],
     ]
-    wall = [float(line[0]) for line in lines]
+    wall = [float(line[1]) for line in lines]
     assert 0 <= wall[0] <= wall[1]
+    # The first column is the wall clock in milliseconds, the one the client and the page read.
+    before = time.time() * 1000
+    epoch = [float(line[0]) for line in lines]
+    assert before - 60_000 <= epoch[0] <= epoch[1] <= before
+
