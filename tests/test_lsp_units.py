@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from pygls.io_ import StdoutWriter
 
 from pyproj_doctor.findings import Position, Severity
 from pyproj_doctor.lsp import settings
@@ -146,3 +147,32 @@ def test_the_trace_is_written_only_where_the_environment_names(tmp_path: Path) -
     epoch = [float(line[0]) for line in lines]
     assert before - 60_000 <= epoch[0] <= epoch[1] <= before
 
+
+def test_the_warm_up_sends_nothing_and_opens_no_document() -> None:
+    """The server runs its warm-up once the first check is done: it reads and writes sample
+    messages in memory only, so the client sees nothing and no handler runs (the server is not
+    even initialized here: a handler would find no workspace)."""
+    server = DoctorServer()
+    sent = io.BytesIO()
+    server.protocol.set_writer(StdoutWriter(sent))
+    server.warm_up()
+    assert sent.getvalue() == b""
+    assert server.session.folders == {}
+    # What it prepared reads a real keystroke's message as before.
+    change = server.protocol.structure_message(
+        {
+            "jsonrpc": "2.0",
+            "method": lsp.TEXT_DOCUMENT_DID_CHANGE,
+            "params": {
+                "textDocument": {"uri": "file:///p/pyproject.toml", "version": 3},
+                "contentChanges": [
+                    {
+                        "range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}},
+                        "text": "x",
+                    }
+                ],
+            },
+        }
+    )
+    assert isinstance(change, lsp.DidChangeTextDocumentNotification)
+    assert change.params.text_document.version == 3
