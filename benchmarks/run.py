@@ -141,7 +141,11 @@ def main() -> None:
         script.write_text(lsp_latency.BARE_SERVER)
         ours, bare = asyncio.run(
             lsp_latency.compare(
-                monorepo_root, lsp_latency.monorepo_document(monorepo_root), args.runs, 10, script
+                monorepo_root,
+                lsp_latency.monorepo_document(monorepo_root, args.members),
+                args.runs,
+                10,
+                script,
             )
         )
         print()

@@ -106,12 +106,14 @@ def text_at(root: Path, item: Finding) -> str:
     return text[index.offset(item.range.start) : index.offset(item.range.end)]
 
 
-def apply_fix(root: Path, item: Finding) -> None:
-    """Write one finding's fix to disk the way an editor applies a WorkspaceEdit."""
+def apply_fix(root: Path, item: Finding, alternative: int | None = None) -> None:
+    """Write one finding's fix (or its ``alternative``-th alternative) to disk the way an editor
+    applies a WorkspaceEdit."""
     from pyproj_doctor.text import BOM, apply_edits
 
-    assert item.fix is not None, item
-    for change in item.fix.changes:
+    fix = item.fix if alternative is None else item.alternatives[alternative]
+    assert fix is not None, item
+    for change in fix.changes:
         path = root / change.path
         if change.create:
             assert not path.exists()
@@ -157,3 +159,21 @@ def real_pytest(folder: Path, *python_m: str) -> subprocess.CompletedProcess[str
         timeout=120,
         env={k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTHONPATH")},
     )
+
+
+def hook_installed_member(root: Path) -> None:
+    """A uv workspace whose tests import a setuptools member installed editable through an import
+    hook (the finder setuptools writes for a flat layout): Python follows it, pyright does not."""
+    setuptools = '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+    write(
+        root,
+        {
+            "pyproject.toml": "[project]\nname = 'root'\nversion = '0.1.0'\n\n[tool.uv.workspace]\n"
+            "members = ['packages/*']\n",
+            "packages/app/pyproject.toml": "[project]\nname = 'app'\nversion = '0.1.0'\n\n" + setuptools,
+            "packages/app/app/__init__.py": "",
+            "tests/test_a.py": "import app\n",
+        },
+    )
+    hook = "import __editable___app_0_1_0_finder; __editable___app_0_1_0_finder.install()\n"
+    make_venv(root, pth={"__editable__.app-0.1.0.pth": hook}, editable=("app", root / "packages/app"))

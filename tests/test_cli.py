@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pyproj_doctor.rules import RULES
-from tests.helpers import ROOT, SEED_PYPROJECT, cli, seed, write
+from tests.helpers import ROOT, SEED_PYPROJECT, cli, hook_installed_member, seed, write
 
 
 def test_text_output_exit_code_and_summary(tmp_path: Path) -> None:
@@ -50,7 +50,17 @@ def test_json_format(tmp_path: Path) -> None:
     result = cli("check", "--format", "json", str(tmp_path))
     data = json.loads(result.stdout)
     first = data[0]
-    assert set(first) == {"code", "severity", "message", "path", "range", "fix", "fixUnavailable", "related"}
+    assert set(first) == {
+        "code",
+        "severity",
+        "message",
+        "path",
+        "range",
+        "fix",
+        "fixUnavailable",
+        "alternatives",
+        "related",
+    }
     assert all(isinstance(d["related"], list) for d in data)  # always there, maybe empty
     [related] = first["related"]
     assert related["path"] == "tests/test_main.py" and related["message"].startswith(
@@ -723,6 +733,40 @@ def test_every_format_shows_related_locations_and_the_fix(tmp_path: Path) -> Non
         )
         assert properties.get("fix") == fix
         assert properties.get("fixUnavailable") == f["fixUnavailable"]
+
+
+def test_alternative_fixes_are_shown_in_every_format_and_never_applied(tmp_path: Path) -> None:
+    hook_installed_member(tmp_path)
+    before = (tmp_path / "pyproject.toml").read_text()
+    [finding] = [
+        f for f in json.loads(cli("check", "--format", "json", cwd=tmp_path).stdout) if f["code"] == "PD301"
+    ]
+    [alternative] = finding["alternatives"]
+    description = (
+        'Set editable_mode = "compat" in [tool.uv] config-settings of pyproject.toml, then run `uv sync` '
+        "(a path `.pth` for `packages/app`)"
+    )
+    assert alternative["description"] == description and alternative["applicability"] == "unsafe"
+    [change] = alternative["changes"]
+    assert change["path"] == "pyproject.toml" and not change["create"]
+    line = f"    or, by hand (unsafe): {description}"
+    text = cli("check", cwd=tmp_path).stdout.splitlines()
+    assert (
+        text[
+            text.index("    fix: Add './packages/app' to python.analysis.extraPaths in .vscode/settings.json")
+            + 1
+        ]
+        == line
+    )
+    annotations = cli("check", "--format", "github", cwd=tmp_path).stdout
+    assert f"%0A{line.strip()}" in annotations
+    log = json.loads(cli("check", "--format", "sarif", cwd=tmp_path).stdout)
+    [result] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "PD301"]
+    assert result["properties"]["alternatives"] == [{"description": description, "applicability": "unsafe"}]
+    # `--fix --unsafe-fixes` applies the rule's fix, not the alternative.
+    cli("check", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    assert (tmp_path / "pyproject.toml").read_text() == before
+    assert "./packages/app" in (tmp_path / ".vscode/settings.json").read_text()
 
 
 def test_a_lone_surrogate_in_a_value_prints_in_every_format(tmp_path: Path) -> None:

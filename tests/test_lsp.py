@@ -8,7 +8,7 @@ from pathlib import Path
 from lsprotocol import types as lsp
 
 from pyproj_doctor.formats import jsonc
-from tests.helpers import SEED_PYPROJECT, seed, write
+from tests.helpers import SEED_PYPROJECT, hook_installed_member, seed, write
 from tests.lsp_support import Editor, apply_workspace_edit, client, editor, uri
 
 __all__ = ["client", "editor"]  # the fixtures, shared with the other language server tests
@@ -260,3 +260,26 @@ async def test_why_a_fix_is_missing_is_in_the_message_without_disabled_actions(
     assert diagnostic.message.endswith("\nNo automatic fix here: .vscode/settings.json is not valid JSONC")
     assert diagnostic.data == {"fixable": False, "fixUnavailable": ".vscode/settings.json is not valid JSONC"}
     assert [a for a in await editor.code_actions(pyproject, diagnostic) if "PD304" in a.title] == []
+
+
+async def test_an_alternative_fix_is_offered_after_the_rule_fix(editor: Editor, tmp_path: Path) -> None:
+    # PD301 on a uv member installed through setuptools' import hook: the extraPaths fix first
+    # (preferred), then setuptools' compat mode as the unsafe alternative, which `--fix` never applies.
+    root = tmp_path / "hook"
+    hook_installed_member(root)
+    pyproject = root / "pyproject.toml"
+    await editor.start(root)
+    await editor.until(lambda: "PD301" in editor.codes(pyproject))
+    diagnostic = next(d for d in editor.diagnostics(pyproject) if d.code == "PD301")
+    actions = [a for a in await editor.code_actions(pyproject, diagnostic) if "PD301" in a.title]
+    assert [(a.title, a.is_preferred) for a in actions] == [
+        ("Add './packages/app' to python.analysis.extraPaths in .vscode/settings.json (PD301)", True),
+        (
+            'Set editable_mode = "compat" in [tool.uv] config-settings of pyproject.toml, then run `uv sync` '
+            "(a path `.pth` for `packages/app`) (PD301, unsafe, instead)",
+            False,
+        ),
+    ]
+    assert actions[1].edit is not None
+    apply_workspace_edit(actions[1].edit)
+    assert pyproject.read_text().endswith('\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n')

@@ -11,7 +11,9 @@ from typing import ClassVar
 
 import pytest
 
-from pyproj_doctor.findings import Severity
+from pyproj_doctor import engine
+from pyproj_doctor.engine import Options
+from pyproj_doctor.findings import Applicability, Severity
 from pyproj_doctor.workspace.runs import positional_args
 from tests.helpers import SEED_PYPROJECT, apply_fix, check, make_venv, only, seed, text_at, write
 
@@ -286,6 +288,57 @@ class TestPD301ImportHook:
         assert settings(tmp_path)["python.analysis.extraPaths"] == ["./packages/app"]
         assert not only(check(tmp_path), "PD301")
 
+    def test_uv_offers_compat_as_an_unsafe_alternative_fix(self, tmp_path: Path) -> None:
+        self.member(tmp_path, root_extra=self.UV)
+        self.venv(tmp_path)
+        [item] = only(check(tmp_path), "PD301")
+        [alternative] = item.alternatives
+        assert alternative.applicability is Applicability.UNSAFE
+        assert alternative.description == (
+            'Set editable_mode = "compat" in [tool.uv] config-settings of pyproject.toml, then run `uv sync` '
+            "(a path `.pth` for `packages/app`)"
+        )
+        before = (tmp_path / "pyproject.toml").read_text()
+        # `--fix` (even unsafe) applies the rule's fix only: the alternative is a person's choice.
+        result = engine.fix_all(str(tmp_path), Options(), unsafe=True)
+        assert "pyproject.toml" not in {f.path for f in result.files}
+        apply_fix(tmp_path, item, alternative=0)
+        assert (tmp_path / "pyproject.toml").read_text() == (
+            before + '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'
+        )
+        # Written, not yet synced: the note now names `uv sync`, and nothing more is offered.
+        [stale] = only(check(tmp_path), "PD301")
+        assert "but this install predates it" in stale.message and not stale.alternatives
+
+    @pytest.mark.parametrize(
+        ("uv", "after"),
+        [
+            # An existing [tool.uv] table gets the key; existing config-settings get the entry.
+            (
+                "[tool.uv]\npackage = false  # kept\n",
+                'package = false  # kept\nconfig-settings = { editable_mode = "compat" }\n',
+            ),
+            (
+                '[tool.uv]\nconfig-settings = { build_ext = "x" }\n',
+                'config-settings = { build_ext = "x", editable_mode = "compat" }\n',
+            ),
+            (
+                '[tool.uv.config-settings]\nbuild_ext = "x"\n',
+                '[tool.uv.config-settings]\nbuild_ext = "x"\neditable_mode = "compat"\n',
+            ),
+        ],
+    )
+    def test_compat_alternative_keeps_the_uv_settings_it_finds(
+        self, tmp_path: Path, uv: str, after: str
+    ) -> None:
+        self.member(tmp_path, root_extra=self.UV + "\n" + uv)
+        self.venv(tmp_path)
+        [item] = only(check(tmp_path), "PD301")
+        apply_fix(tmp_path, item, alternative=0)
+        assert (tmp_path / "pyproject.toml").read_text().endswith(after)
+        [stale] = only(check(tmp_path), "PD301")
+        assert "but this install predates it" in stale.message
+
     def test_pip_names_the_config_settings_flag(self, tmp_path: Path) -> None:
         self.member(tmp_path)
         self.venv(tmp_path)
@@ -294,6 +347,7 @@ class TestPD301ImportHook:
             " Instead of extraPaths, `pip install -e packages/app --config-settings editable_mode=compat` "
             "makes setuptools write a path `.pth` for `packages/app`."
         )
+        assert not item.alternatives  # a command to run, not a file to edit
 
     def test_compat_already_set_names_the_reinstall(self, tmp_path: Path) -> None:
         compat = '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'
@@ -304,6 +358,7 @@ class TestPD301ImportHook:
             ' pyproject.toml sets `editable_mode = "compat"`, but this install predates it: `uv sync` '
             "reinstalls it with a path `.pth` for `packages/app`."
         )
+        assert not item.alternatives
         # Reinstalled: the path `.pth` resolves it, nothing to say.
         self.venv(tmp_path, pth=str(tmp_path / "packages/app") + "\n")
         assert not only(check(tmp_path), "PD301")
@@ -320,7 +375,7 @@ class TestPD301ImportHook:
             ' `editable_mode = "compat"` would not help: it puts `packages/app` (the project folder) on '
             "the path, and `packages/app/lib` holds the package."
         )
-        assert "Instead of" not in item.message
+        assert "Instead of" not in item.message and not item.alternatives
 
     def test_other_backends_and_setup_py_get_no_compat(self, tmp_path: Path) -> None:
         scikit = (

@@ -118,6 +118,15 @@ class TestEdits:
         )
         assert 'pytest.ini_options.addopts = "-q"\npytest.ini_options.pythonpath = ["src"]\n' in result
 
+    def test_a_sub_table_header_is_no_place_for_its_parent_keys(self) -> None:
+        # `[tool.uv.workspace]` or `[tool.uv.sources]` hold their own keys: a `[tool.uv]` key goes
+        # into a new `[tool.uv]` table, never under their headers.
+        for sub in ("[tool.uv.workspace]\nmembers = []\n", "[tool.uv.sources]\nx = { workspace = true }\n"):
+            text = '[project]\nname = "x"\n\n' + sub
+            result = edited(text, toml.set_key(toml.parse(text), ("tool", "uv"), "package", False))
+            assert result == text + "\n[tool.uv]\npackage = false\n"
+            assert tomlkit.parse(result)["tool"]["uv"]["package"] is False
+
     def test_inline_table_gets_an_inline_key(self) -> None:
         doc = toml.parse(PYPROJECT)
         result = edited(PYPROJECT, toml.set_key(doc, ("tool", "pyright", "settings"), "x", True))

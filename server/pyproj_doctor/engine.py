@@ -190,6 +190,15 @@ def check(
             if outside:
                 blocked.extend((p, "resolves outside the workspace (a link leads out)") for p in outside)
                 item = replace(item, fix=None)
+        if item.alternatives:
+            # An alternative offered only where the main fix could be: readable and inside.
+            usable = tuple(
+                a
+                for a in item.alternatives
+                if all(snapshot.inside(c.path) and not blind(c.path) for c in a.changes)
+            )
+            if usable != item.alternatives:
+                item = replace(item, alternatives=usable)
         # An override is the user's word on the rule: every finding of it takes that severity,
         # hints included (a hint is the engine's judgement of this project, not a lesser rule).
         override = options.severity_overrides.get(item.code)

@@ -113,6 +113,10 @@ class Finding:
     fix: Fix | None = None
     related: tuple[Related, ...] = field(default=())
     fix_unavailable: str | None = None  # why the rule's fix could not be built here
+    # Other fixes a person may choose instead of ``fix``, one at a time in the editor (code
+    # actions) or by reading the JSON: never applied by ``check --fix`` or Configure, since
+    # each changes how the project is built or installed, not only what a tool reads.
+    alternatives: tuple[Fix, ...] = field(default=())
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -123,6 +123,8 @@ def detail_lines(root_label: str, item: Finding) -> list[str]:
         lines.append(f"    fix{unsafe}: {clean(item.fix.description)}")
     elif item.fix_unavailable:
         lines.append(f"    no automatic fix here: {clean(item.fix_unavailable)}")
+    # Chosen by a person (an editor's code action), never applied by `--fix`.
+    lines.extend(f"    or, by hand (unsafe): {clean(a.description)}" for a in item.alternatives)
     return lines
 
 
@@ -175,6 +177,8 @@ def finding_to_json(item: Finding, root_label: str | None = None) -> dict[str, A
         "range": item.range.to_json(),
         "fix": fix_to_json(item.fix),
         "fixUnavailable": item.fix_unavailable,  # why there is no fix here although the rule has one
+        # Other fixes to choose instead of `fix`; `check --fix` never applies them.
+        "alternatives": [fix_to_json(a) for a in item.alternatives],
         # ``site``: the related location is a place of the problem itself (editors show it as a diagnostic).
         "related": [
             {"path": r.path, "range": r.range.to_json(), "message": r.message, "site": r.site}
@@ -291,6 +295,11 @@ def to_sarif(results: Sequence[tuple[str, Sequence[Finding]]], diff: str | None 
                 }
             if item.fix_unavailable:
                 properties["fixUnavailable"] = item.fix_unavailable
+            if item.alternatives:
+                properties["alternatives"] = [
+                    {"description": a.description, "applicability": a.applicability.value}
+                    for a in item.alternatives
+                ]
             if properties:
                 result["properties"] = properties
             if item.related:

@@ -56,10 +56,12 @@ function M.wait_for(bufnr, code)
   return target
 end
 
--- Ask for the code actions at the diagnostic, apply the one whose title names its code with
--- Neovim's own WorkspaceEdit code, and save every buffer.
-function M.apply_fix(bufnr, client, target)
+-- Ask for the code actions at the diagnostic, apply the one whose title names its code (or holds
+-- `wanted`, such as an alternative's "unsafe, instead") with Neovim's own WorkspaceEdit code, and
+-- save every buffer.
+function M.apply_fix(bufnr, client, target, wanted)
   local code = code_of(target)
+  wanted = wanted or ("(" .. code .. ")")
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(bufnr) },
     range = {
@@ -73,11 +75,11 @@ function M.apply_fix(bufnr, client, target)
   local chosen
   for _, action in ipairs(response.result) do
     table.insert(M.result.actions, action.title)
-    if chosen == nil and action.title:find("(" .. code .. ")", 1, true) then
+    if chosen == nil and action.title:find(wanted, 1, true) then
       chosen = action
     end
   end
-  assert(chosen and chosen.edit, "no " .. code .. " quick fix")
+  assert(chosen and chosen.edit, "no " .. code .. " quick fix titled " .. wanted)
   vim.lsp.util.apply_workspace_edit(chosen.edit, client.offset_encoding or "utf-16")
   vim.cmd("silent wall")
   M.result.applied = true

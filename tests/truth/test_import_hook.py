@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from pyproj_doctor.findings import TextEdit
+from pyproj_doctor.text import apply_edits
 from tests.truth import langservers, tools
 from tests.truth.pyright_lsp import PyrightServer
 from tests.truth.pyright_lsp import available as pyright_available
@@ -85,7 +87,7 @@ def pip_install(folder: Path, *extra: str) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def pd301(folder: Path) -> list[str]:
+def pd301_findings(folder: Path) -> list[dict[str, Any]]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "NO_COLOR")}
     proc = subprocess.run(
         [sys.executable, "-m", "pyproj_doctor", "check", "--select", "PD301", "--format", "json", "."],
@@ -95,7 +97,21 @@ def pd301(folder: Path) -> list[str]:
         text=True,
         timeout=120,
     )
-    return [str(f["message"]) for f in json.loads(proc.stdout or "[]") if f["code"] == "PD301"]
+    return [f for f in json.loads(proc.stdout or "[]") if f["code"] == "PD301"]
+
+
+def pd301(folder: Path) -> list[str]:
+    return [str(f["message"]) for f in pd301_findings(folder)]
+
+
+def apply_alternative(folder: Path) -> None:
+    """Apply the PD301 finding's alternative fix (compat) the way an editor applies the code action."""
+    [finding] = pd301_findings(folder)
+    [alternative] = finding["alternatives"]
+    for change in alternative["changes"]:
+        path = folder / change["path"]
+        edits = [TextEdit(e["start"], e["end"], e["newText"]) for e in change["edits"]]
+        path.write_text(apply_edits(path.read_text(), edits))
 
 
 def unresolved(folders: list[Path]) -> dict[Path, set[str]]:
@@ -214,7 +230,10 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
     measure("before")
     flat = found["flat-member-uv"]
     flat.before["servers"] = other_servers(flat.folder)
-    _add_compat(flat.folder)  # written, not yet synced: the install predates it
+    # The finding's alternative fix, as the editor applies it: written, not yet synced.
+    before = (flat.folder / "pyproject.toml").read_text()
+    apply_alternative(flat.folder)
+    assert (flat.folder / "pyproject.toml").read_text() == before + COMPAT
     flat.before["stale"] = pd301(flat.folder)
     with ThreadPoolExecutor(3) as pool:
         list(pool.map(lambda c: c.alternative(c.folder), items))

@@ -2,7 +2,8 @@
 // status item counts the whole workspace, agrees with the Problems view, and its tooltip names
 // each folder with its count. The third folder's editor runs basedpyright and its uv workspace
 // member is installed through setuptools' import hook: the Problems view shows PD301 with the
-// import-hook note, and its quick fix writes basedpyright's key, not Pylance's. The broken folder
+// import-hook note, and its quick fix writes basedpyright's key, not Pylance's (setuptools' compat
+// mode listed after it as the alternative). The broken folder
 // also drifts: `--cov` in the Test Explorer's arguments (PD601), fixed in launch.json. The fourth
 // folder is a uv workspace with a member and a nested project of its own: Configure Python Project,
 // picked for that folder, writes the whole-workspace setup (pytest's `pythonpath` for the member,
@@ -224,11 +225,13 @@ async function problemRow(hasText, message) {
   return row;
 }
 
-/** With the cursor on a finding of `code`: the lightbulb's action titled `title`, then Save All. */
+/** With the cursor on a finding of `code`: the lightbulb's action titled `title`, then Save All.
+ *  Returns the titles the lightbulb listed. */
 async function lightbulbFix(code, title, shot) {
   const { page } = current();
   await page.keyboard.press("Control+.");
   await page.locator(".action-widget .monaco-list-row", { hasText: code }).first().waitFor({ timeout: 30000 });
+  const listed = (await page.locator(".action-widget .monaco-list-row").allInnerTexts()).map((t) => t.replace(/\s+/g, " ").trim());
   if (shot) await screenshot(shot);
   for (let i = 0; i < 20; i++) {
     const focused = await page.locator(".action-widget .monaco-list-row.focused").first().innerText().catch(() => "");
@@ -237,6 +240,7 @@ async function lightbulbFix(code, title, shot) {
   }
   await page.keyboard.press("Enter");
   await palette("File: Save All");
+  return listed;
 }
 
 /** The PD301 row in the Problems view carries the import-hook note; its lightbulb fix writes
@@ -254,7 +258,11 @@ async function basedpyrightFix(folder) {
   await editor.click();
   await page.keyboard.press("Control+Home");
   const title = "Add './packages/app' to basedpyright.analysis.extraPaths in .vscode/settings.json (for basedpyright)";
-  await lightbulbFix("PD301", title, "basedpyright-quick-fix");
+  const listed = await lightbulbFix("PD301", title, "basedpyright-quick-fix");
+  // Setuptools' compat mode is offered after the rule's fix, as the unsafe alternative.
+  const fix = listed.findIndex((t) => t.includes(title));
+  const alternative = listed.findIndex((t) => t.includes('Set editable_mode = "compat" in [tool.uv] config-settings of pyproject.toml') && t.includes("unsafe, instead"));
+  expect(fix >= 0 && alternative > fix, `the lightbulb lists the extraPaths fix, then the compat alternative: ${JSON.stringify(listed)}`);
   const settings = path.join(folder, ".vscode", "settings.json");
   const expected = BASED_SETTINGS.replace('["tests"]\n}', '["tests"],\n    "basedpyright.analysis.extraPaths": ["./packages/app"]\n}');
   await waitFor(() => fs.readFileSync(settings, "utf8") === expected, "basedpyright.analysis.extraPaths in settings.json on disk", 30000);

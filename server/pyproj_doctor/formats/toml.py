@@ -511,8 +511,10 @@ def set_key(doc: TomlDocument, table_path: TomlPath, key: str, value: Any) -> li
     inline = doc.entry(*table_path)
     if inline is not None and inline.value.kind == "table":
         return _insert_inline(text, inline.value, line)
-    # Dotted keys such as ``pytest.ini_options.addopts = ...`` under ``[tool]``.
+    # Dotted keys such as ``pytest.ini_options.addopts = ...`` under ``[tool]`` (not the entries of
+    # a sub-table's own header: ``[tool.uv.workspace]`` does not make a place for ``[tool.uv]`` keys).
     dotted = [e for p, e in doc.entries.items() if p[: len(table_path)] == table_path]
+    dotted = [e for e in dotted if (t := _owner_table(doc, e)) is not None and len(t.path) <= len(table_path)]
     if dotted:
         last = max(dotted, key=lambda e: e.line_end)
         owner = _owner_table(doc, last)

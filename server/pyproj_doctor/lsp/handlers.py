@@ -249,7 +249,7 @@ def quick_fixes(
     show_disabled = disabled_actions(ls.client_capabilities)
     actions = []
     for item in checked.report.findings:
-        if item.fix is None and not (show_disabled and item.fix_unavailable):
+        if item.fix is None and not item.alternatives and not (show_disabled and item.fix_unavailable):
             continue
         anchors = [item.range] if item.path == rel else []
         anchors += [r.range for r in sites(item) if r.path == rel]
@@ -258,7 +258,7 @@ def quick_fixes(
             continue
         lines = {a.start.line for a in hit}
         matching = [d for d in own if d.code == item.code and d.range.start.line in lines]
-        if item.fix is None:
+        if item.fix is None and show_disabled and item.fix_unavailable:
             # Listed greyed out, with the reason the rule's fix could not be built here.
             actions.append(
                 lsp.CodeAction(
@@ -268,24 +268,28 @@ def quick_fixes(
                     disabled=lsp.CodeActionDisabled(reason=item.fix_unavailable or ""),
                 )
             )
-            continue
-        try:
-            edit = edits.workspace_edit(
-                folder.path, edits.for_fix(snapshot, item.fix), support, encoding, ls.session.version_of
+        # The rule's fix first (preferred when safe), then the alternatives a person may choose.
+        offered = ([(item.fix, "")] if item.fix is not None else []) + [
+            (a, ", instead") for a in item.alternatives
+        ]
+        for fix, instead in offered:
+            try:
+                edit = edits.workspace_edit(
+                    folder.path, edits.for_fix(snapshot, fix), support, encoding, ls.session.version_of
+                )
+            except edits.Unsupported as error:
+                ls.log(f"{item.code}: {error}", lsp.MessageType.Warning)
+                continue
+            safe = fix.allowed(unsafe=False)
+            actions.append(
+                lsp.CodeAction(
+                    title=f"{fix.description} ({item.code}{'' if safe else ', unsafe'}{instead})",
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=matching or None,
+                    edit=edit,
+                    is_preferred=safe and not instead,
+                )
             )
-        except edits.Unsupported as error:
-            ls.log(f"{item.code}: {error}", lsp.MessageType.Warning)
-            continue
-        safe = item.fix.allowed(unsafe=False)
-        actions.append(
-            lsp.CodeAction(
-                title=f"{item.fix.description} ({item.code}{'' if safe else ', unsafe'})",
-                kind=lsp.CodeActionKind.QuickFix,
-                diagnostics=matching or None,
-                edit=edit,
-                is_preferred=safe,
-            )
-        )
     return actions
 
 

@@ -157,9 +157,11 @@ class Rule:
         *,
         severity: Severity | None = None,
         related: tuple[Related, ...] = (),
+        alternatives: Sequence[FixOutcome] = (),
     ) -> Finding:
         """A finding of this rule. ``message`` says what is wrong and why it matters; the
-        fix's description says what the fix does."""
+        fix's description says what the fix does. ``alternatives`` are other fixes to choose
+        from (see ``Finding.alternatives``): always unsafe, those that cannot be built dropped."""
         unavailable = None
         if isinstance(fix, NoFix):
             unavailable, fix = fix.reason, None
@@ -167,7 +169,12 @@ class Rule:
             if self.fix is None:
                 raise TypeError(f"{self.code} declares no fix")
             fix = replace(fix, applicability=self.fix)
-        return Finding(self.code, severity or self.severity, message, path, range_, fix, related, unavailable)
+        others = tuple(
+            replace(a, applicability=Applicability.UNSAFE) for a in alternatives if isinstance(a, Fix)
+        )
+        return Finding(
+            self.code, severity or self.severity, message, path, range_, fix, related, unavailable, others
+        )
 
 
 def rule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Range, Severity, TextEdit
@@ -21,7 +21,7 @@ from pyproj_doctor.fixes.builders import (
     toml_ops,
 )
 from pyproj_doctor.formats import jsonc, toml
-from pyproj_doctor.rules.base import Context, rule
+from pyproj_doctor.rules.base import Context, FixOutcome, rule
 from pyproj_doctor.rules.workspace_setup import left_to_their_own_run
 from pyproj_doctor.workspace.analysis import (
     AUTOCOMPLETE_PATHS,
@@ -175,7 +175,9 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     so and names setuptools' ``editable_mode = "compat"`` (``[tool.uv]
     config-settings`` then ``uv sync``, or pip's ``--config-settings``) only
     where compat puts that root on the path; so for Pylance, basedpyright, an
-    execution environment, ty and Pyrefly alike (none follows the hook). Jedi
+    execution environment, ty and Pyrefly alike (none follows the hook). For uv
+    that setting is also an alternative fix (unsafe: uv passes it to every
+    setuptools build of the workspace; never applied by ``--fix``). Jedi
     asks the interpreter's own finders for a name its path lacks, so a package
     that setuptools' finder maps (its ``MAPPING``, read, not run) resolves there."""
     ws = ctx.ws
@@ -228,8 +230,9 @@ def PD301(ctx: Context) -> Iterator[Finding]:
                     index,
                     group,
                     _installed_later(ctx, venv, group),
-                    _stub_note(ctx, folder, paths, group) + _hook_note(ctx, venv, group, server),
+                    _stub_note(ctx, folder, paths, group),
                     server,
+                    _hook_note(ctx, venv, group, server),
                 )
         own_extra = pyright is not None and pyright.extra_paths_span is not None
         ref = None if own_extra else ws.setting(folder, extra_key)
@@ -247,14 +250,26 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         # Nothing to configure: the workflow's install resolves them (PD201 names the command).
         severity = Severity.HINT if len(later) == len(roots) else None
         note += _stub_note(ctx, folder, paths, packages)
-        note += _hook_note(ctx, venv, failing, server)
+        hook_note, alternatives = _hook_note(ctx, venv, failing, server)
+        note += hook_note
         only_env = env_only >= set(roots)
         if only_env:
             # Pylance resolves them (the Python extension hands it `.env`'s PYTHONPATH); the pyright
             # CLI, basedpyright and other editors do not read `.env`.
             severity = Severity.INFORMATION
         yield _pd301(
-            ctx, folder, project, roots, packages, target_config, ref, note, severity, only_env, server
+            ctx,
+            folder,
+            project,
+            roots,
+            packages,
+            target_config,
+            ref,
+            note,
+            severity,
+            only_env,
+            server,
+            alternatives,
         )
 
 
@@ -334,7 +349,8 @@ def _pd301_tool(
     else:
         searched = "the import root it infers (`src` when it exists, else the folder)"
     one = len(roots) == 1
-    note = _install_note(later, commands) + _hook_note(ctx, venv, failing, server, f"`{config.label}`")
+    hook_note, alternatives = _hook_note(ctx, venv, failing, server, f"`{config.label}`")
+    note = _install_note(later, commands) + hook_note
     if server == "Pyrefly" and not config.entries and config.key_span is None and config.table_span is None:
         # Pyrefly's editor shows type errors once a config exists (pyrefly.org, configuration).
         note += " Adding Pyrefly's first config also makes its editor show type errors."
@@ -348,6 +364,7 @@ def _pd301_tool(
         f"{'it' if one else 'them'}: imports of {_names(packages)} show as unresolved in the editor.{note}",
         fix,
         severity=Severity.HINT if len(later) == len(roots) else None,
+        alternatives=alternatives,
     )
 
 
@@ -466,17 +483,19 @@ def _hook_note(
     failing: dict[str, list[tuple[Project, str, Origin]]],
     server: str,
     instead: str = "extraPaths",
-) -> str:
+) -> tuple[str, list[FixOutcome]]:
     """Why an installed package stays unresolved: its editable install is an import hook (a
     ``.pth`` that runs ``import ...``), which only Python runs; pyright, basedpyright, ty and
     Pyrefly follow path lines only (each checked with a real ``uv sync``; Jedi asks the
     interpreter and follows the hook, so it gets no note). Names setuptools'
     ``editable_mode=compat`` only where it puts this very root on the path (a flat layout yes, a
-    ``package-dir`` mapping no), as the alternative to the fix's key ``instead``."""
+    ``package-dir`` mapping no), as the alternative to the fix's key ``instead``; for uv, that
+    setting is also the finding's alternative fix (one per settings file)."""
     if venv is None:
-        return ""
+        return "", []
     ws = ctx.ws
     notes: list[str] = []
+    compat_files: dict[str, list[str]] = {}  # uv settings file -> the roots compat puts on the path
     for root_path, items in sorted(failing.items()):
         owner = items[0][2].project
         editable = venv.editable_for(owner.name, ws.abspath(owner.dir))
@@ -508,13 +527,34 @@ def _hook_note(
                 f' Instead of {instead}, `[tool.uv] config-settings = {{ editable_mode = "compat" }}` in '
                 f"{settings_file} and then `uv sync` make setuptools write a path `.pth` for `{root_path}`."
             )
+            compat_files.setdefault(settings_file, []).append(root_path)
         else:
             note += (
                 f" Instead of {instead}, `pip install -e {owner.dir} --config-settings "
                 f"editable_mode=compat` makes setuptools write a path `.pth` for `{root_path}`."
             )
         notes.append(note)
-    return "".join(notes)
+    return "".join(notes), [_compat_fix(ctx, path, roots) for path, roots in sorted(compat_files.items())]
+
+
+def _compat_fix(ctx: Context, settings_file: str, roots: list[str]) -> FixOutcome:
+    """``editable_mode = "compat"`` in ``[tool.uv] config-settings``: uv then passes it to every
+    setuptools build of the workspace (the reason it is an unsafe alternative), and the next
+    ``uv sync`` reinstalls the editable with a path ``.pth`` (tests/truth/test_import_hook.py)."""
+
+    def op(doc: toml.TomlDocument) -> list[TextEdit]:
+        table = ("tool", "uv", "config-settings")
+        if doc.entry(*table) is not None or doc.table(*table) is not None:
+            return toml.set_key(doc, table, "editable_mode", "compat")
+        return toml.set_key(doc, ("tool", "uv"), "config-settings", {"editable_mode": "compat"})
+
+    shown = ", ".join(f"`{r}`" for r in roots)
+    return ctx.toml_fix(
+        f'Set editable_mode = "compat" in [tool.uv] config-settings of {settings_file}, then run `uv sync` '
+        f"(a path `.pth` for {shown})",
+        settings_file,
+        [op],
+    )
 
 
 def _stub_note(
@@ -554,8 +594,9 @@ def _pd301_environment(
     index: int,
     failing: dict[str, list[tuple[Project, str, Origin]]],
     installed: tuple[list[str], set[str]],
-    notes: str = "",  # the stub and import-hook notes
+    notes: str = "",  # the stub note
     server: str = "Pylance",
+    hook: tuple[str, list[FixOutcome]] = ("", []),  # the import-hook note and its alternatives
 ) -> Finding:
     """Imports failing in an execution environment that sets its own ``extraPaths``. Its list
     replaces the other extraPaths, but site-packages and its ``.pth`` path lines still apply
@@ -598,11 +639,15 @@ def _pd301_environment(
     label = ", ".join(f"`{r}`" for r in roots)
     names = _names(packages)
     note = (
-        f" No environment exists here yet; after {', '.join(sorted(commands))} the install's `.pth` "
-        "path lines in site-packages, which this environment still searches, resolve them as well."
-        if later
-        else ""
-    ) + notes
+        (
+            f" No environment exists here yet; after {', '.join(sorted(commands))} the install's `.pth` "
+            "path lines in site-packages, which this environment still searches, resolve them as well."
+            if later
+            else ""
+        )
+        + notes
+        + hook[0]
+    )
     return PD301.at(
         pyright.path,
         ctx.range(pyright.path, span),
@@ -615,6 +660,7 @@ def _pd301_environment(
         fix,
         # Nothing to configure: the workflow's install resolves them (PD201 names the command).
         severity=Severity.HINT if len(later) == len(roots) else None,
+        alternatives=hook[1],
     )
 
 
@@ -634,6 +680,7 @@ def _pd301(
     severity: Severity | None = None,
     only_env: bool = False,
     server: str = "Pylance",
+    alternatives: Sequence[FixOutcome] = (),
 ) -> Finding:
     names = _names(packages)
     extra_key = EXTRA_PATHS if server == "Pylance" else BASED_EXTRA_PATHS
@@ -683,6 +730,7 @@ def _pd301(
             f"unresolved.{note}",
             fix,
             severity=severity,
+            alternatives=alternatives,
         )
     return PD301.at(
         path,
@@ -693,6 +741,7 @@ def _pd301(
         f"at it): imports of {names} show as unresolved in the editor.{note}",
         fix,
         severity=severity,
+        alternatives=alternatives,
     )
 
 

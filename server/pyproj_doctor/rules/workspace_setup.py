@@ -234,7 +234,7 @@ def _pd207(
     "PD308",
     "python-project-not-listed",
     Severity.INFORMATION,
-    "A nested project with its own pytest configuration is not listed in python-envs.pythonProjects",
+    "Nested projects with their own pytest configuration are not listed in python-envs.pythonProjects",
     fix=Applicability.SAFE,
 )
 def PD308(ctx: Context) -> Iterator[Finding]:
