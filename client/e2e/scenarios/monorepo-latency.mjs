@@ -68,7 +68,7 @@ function traced(from, to) {
 /**
  * One keystroke's way to the screen, every time in ms after the keydown, all on one clock (epoch
  * ms: the page's performance.timeOrigin + now(), the extension host's and the server's wall clock):
- * the page writes the change to code-server's socket, the extension host's language client has it,
+ * the page writes the edit to code-server's socket, the extension host's language client has it,
  * the server has handled it, the check runs (with its thread's CPU time: a gap between the two is
  * time spent waiting for a core), the server has published, the extension host has the first
  * diagnostics, and the problem counter changed.
@@ -98,7 +98,7 @@ function hops(state) {
     counter: state.changed - state.key,
   };
   const text =
-    `page wrote to the socket +${state.sent ? (state.sent - state.key).toFixed(0) : "?"} (editor drawn +${(state.rendered - state.key).toFixed(0)})` +
+    `page wrote the edit to the socket +${state.sent ? (state.sent - state.key).toFixed(0) : "?"} (editor drawn +${(state.rendered - state.key).toFixed(0)})` +
     ` → extension host +${ms(client)} → server +${ms(server)} → check +${ms(begins)}…+${ms(ends)}` +
     ` (${figures.check === undefined ? "?" : figures.check.toFixed(0)} ms, CPU ${figures.checkCpu === undefined ? "?" : figures.checkCpu.toFixed(0)} ms)` +
     ` → published +${ms(published)} → extension host +${ms(received)} → counter +${figures.counter.toFixed(0)}`;
@@ -126,8 +126,8 @@ async function timeKeystroke(keys, doneSource, arg) {
         }
       });
       observer.observe(document.querySelector(".part.statusbar"), { subtree: true, childList: true, characterData: true, attributes: true });
-      // When the editor showed the keystroke, and when the page first wrote to code-server's
-      // sockets after it (the edit on its way to the extension host): the page's own share.
+      // When the editor showed the keystroke, and when the page wrote the edit to code-server's
+      // socket (VS Code's RPC message $acceptModelChanged, on its way to the extension host).
       const lines = new MutationObserver(() => {
         if (state.key && !state.rendered) {
           state.rendered = performance.now();
@@ -136,11 +136,15 @@ async function timeKeystroke(keys, doneSource, arg) {
       });
       lines.observe(document.querySelector(".monaco-editor .view-lines"), { subtree: true, childList: true, characterData: true });
       const send = WebSocket.prototype.send;
+      const latin1 = new TextDecoder("latin1");
       window.__pdSend = send;
       WebSocket.prototype.send = function (data) {
-        if (state.key && !state.sent) {
-          state.sent = performance.now();
-          WebSocket.prototype.send = send;
+        if (state.key && !state.sent && (data instanceof ArrayBuffer || ArrayBuffer.isView(data))) {
+          const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+          if (latin1.decode(bytes).includes("$acceptModelChanged")) {
+            state.sent = performance.now();
+            WebSocket.prototype.send = send;
+          }
         }
         return send.call(this, data);
       };
