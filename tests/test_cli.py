@@ -743,7 +743,7 @@ def test_alternative_fixes_are_shown_in_every_format_and_never_applied(tmp_path:
     ]
     [alternative] = finding["alternatives"]
     description = (
-        'Set editable_mode = "compat" in [tool.uv] config-settings of pyproject.toml, then run `uv sync` '
+        'Set editable_mode = "compat" for `app` in [tool.uv] config-settings-package of pyproject.toml, then run `uv sync` '
         "(a path `.pth` for `packages/app`)"
     )
     assert alternative["description"] == description and alternative["applicability"] == "unsafe"

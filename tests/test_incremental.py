@@ -111,7 +111,12 @@ ROOT_VARIANTS = [
 
 # Shared files every member's discovery or rules may consult.
 SHARED = {
-    ".vscode/settings.json": [*SETTINGS_VARIANTS, '{\n    "python.testing.pytestArgs": ["packages"]\n}\n'],
+    ".vscode/settings.json": [
+        *SETTINGS_VARIANTS,
+        '{\n    "python.testing.pytestArgs": ["packages"]\n}\n',
+        # A listed member: not known whether the Test Explorer runs it on its own (project mode).
+        '{"python-envs.pythonProjects": [{"path": "packages/member1"}, {"path": "packages/member3"}]}\n',
+    ],
     "pytest.ini": ["[pytest]\npythonpath = packages/member0/src\n", "[pytest]\n", "[pytest\n"],
     ".python-version": ["3.12\n", "3.9\n"],
     "uv.lock": ["version = 1\n", "version = \n"],
@@ -374,3 +379,46 @@ def test_a_clash_across_members_follows_each_members_configuration(tmp_path: Pat
         seen.append(across(report))
     assert seen[0] and seen[1] == seen[0] and seen[3] == seen[0]
     assert seen[2] == []
+
+
+def test_the_test_explorers_mode_and_its_projects_follow_each_check(tmp_path: Path) -> None:
+    """Project mode reported on and off, and ``python-envs.pythonProjects`` edited in a buffer:
+    each check of the long-lived checker equals a fresh one, and the clash across members is in
+    the folder's one session only while the members share it."""
+    root = tmp_path / "mono"
+    build(root)
+    for n in (1, 3):
+        (root / f"packages/member{n}/tests/test_shared.py").write_text("def test_u():\n    pass\n")
+    checker = engine.Checker(str(root))
+    both = '{"python-envs.pythonProjects": [{"path": "packages/member1"}, {"path": "packages/member3"}]}\n'
+    one = '{"python-envs.pythonProjects": [{"path": "packages/member1"}]}\n'
+    off = '{"python.useEnvironmentsExtension": false, "python-envs.pythonProjects": [{"path": "packages/member1"}]}'
+
+    def across(report: engine.Report) -> bool:
+        # (`pytest` at the workspace root, which configures pytest, collects both in any mode.)
+        return any(
+            f.code == "PD205" and "test_shared" in f.path and "Test Explorer" in f.message
+            for f in report.findings
+        )
+
+    seen = []
+    for mode, settings in [
+        (None, None),
+        (True, both),
+        (False, both),
+        (None, both),
+        (True, None),
+        (True, one),
+        (None, one),
+        (None, off),
+        (True, off),  # the editor's report wins over the repository's setting
+    ]:
+        overlay = {} if settings is None else {".vscode/settings.json": settings}
+        options = engine.Options(test_explorer_projects=mode)
+        report = checker.check(options, overlay, True)
+        assert comparable(report) == comparable(engine.check(str(root), options, overlay, True)), (
+            mode,
+            settings,
+        )
+        seen.append(across(report))
+    assert seen == [True, False, True, False, True, False, False, True, False]

@@ -275,11 +275,13 @@ async def test_an_alternative_fix_is_offered_after_the_rule_fix(editor: Editor, 
     assert [(a.title, a.is_preferred) for a in actions] == [
         ("Add './packages/app' to python.analysis.extraPaths in .vscode/settings.json (PD301)", True),
         (
-            'Set editable_mode = "compat" in [tool.uv] config-settings of pyproject.toml, then run `uv sync` '
+            'Set editable_mode = "compat" for `app` in [tool.uv] config-settings-package of pyproject.toml, then run `uv sync` '
             "(a path `.pth` for `packages/app`) (PD301, unsafe, instead)",
             False,
         ),
     ]
     assert actions[1].edit is not None
     apply_workspace_edit(actions[1].edit)
-    assert pyproject.read_text().endswith('\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n')
+    assert pyproject.read_text().endswith(
+        '\n[tool.uv]\nconfig-settings-package = { app = { editable_mode = "compat" } }\n'
+    )

@@ -55,6 +55,23 @@ def test_settings_take_the_reported_pylance_version_and_report_one_that_is_not()
     ]
 
 
+def test_settings_take_the_reported_test_explorer_mode() -> None:
+    def mode(value: object, warnings: list[str] | None = None) -> bool | None:
+        return settings.parse(
+            value, (warnings if warnings is not None else []).append
+        ).options.test_explorer_projects
+
+    both = {"useEnvironmentsExtension": True, "environmentsExtension": True}
+    assert mode(both) is True
+    assert mode({**both, "environmentsExtension": False}) is False  # the setting alone does nothing
+    assert mode({**both, "useEnvironmentsExtension": False}) is False
+    assert mode({"useEnvironmentsExtension": True}) is None  # the extension not reported: not known
+    assert mode({}) is None
+    warnings: list[str] = []
+    assert mode({**both, "environmentsExtension": "yes"}, warnings) is None
+    assert warnings == ["environmentsExtension: expected true or false, not 'yes'"]
+
+
 def test_settings_defaults_and_disable() -> None:
     assert settings.parse(None).enabled
     assert settings.parse({"enable": False}).enabled is False

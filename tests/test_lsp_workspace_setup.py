@@ -113,3 +113,40 @@ async def test_initialization_options_alone_make_the_fix_a_glob(editor: Editor, 
     # The engine reads the glob back as Pylance expands it: nothing is left to report.
     editor.files_changed(folder / ".vscode/settings.json")
     await editor.until(lambda: "PD301" not in editor.codes(pyproject))
+
+
+async def test_the_reported_test_explorer_mode_switches_the_prediction(
+    editor: Editor, tmp_path: Path
+) -> None:
+    # A member whose own configuration puts its `src` on sys.path, listed in pythonProjects: the
+    # folder's Test Explorer run cannot import it, the member's own run (project mode) can.
+    folder = write(
+        tmp_path / "mono",
+        {
+            "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n\n'
+            '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            "packages/a/pyproject.toml": '[project]\nname = "a"\nversion = "0"\n\n'
+            '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+            "packages/a/src/a/__init__.py": "X = 1\n",
+            "packages/a/tests/test_a.py": "from a import X\n\n\ndef test_x():\n    assert X == 1\n",
+            ".vscode/settings.json": '{"python-envs.pythonProjects": [{"path": "packages/a"}]}\n',
+        },
+    )
+    pyproject = folder / "packages/a/pyproject.toml"
+    off = {"useEnvironmentsExtension": False, "environmentsExtension": True}
+    await editor.start(folder, initialization_options=off)
+    await editor.until(
+        lambda: (
+            "PD201" in editor.codes(pyproject)
+            or "PD201" in editor.codes(folder / "packages/a/tests/test_a.py")
+        )
+    )
+    # The client now reports the setting on (workspace/configuration): the member runs on its own.
+    editor.client.set_configuration({"pyprojDoctor": {**off, "useEnvironmentsExtension": True}})
+    editor.client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    await editor.until(
+        lambda: all(
+            "PD201" not in editor.codes(folder / rel)
+            for rel in ("packages/a/pyproject.toml", "packages/a/tests/test_a.py")
+        )
+    )

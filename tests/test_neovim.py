@@ -164,19 +164,19 @@ def test_neovim_shows_the_import_hook_note_and_applies_its_alternative(tmp_path:
     assert pd301["message"].endswith(
         " `.venv` installs `app` editable through an import hook (`__editable__.app-0.1.0.pth` runs "
         "`import ...`): Python follows it, but Pylance (like pyright) follows only path lines in "
-        '`.pth` files. Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in '
+        '`.pth` files. Instead of extraPaths, `[tool.uv] config-settings-package = { app = { editable_mode = "compat" } }` in '
         "pyproject.toml and then `uv sync` make setuptools write a path `.pth` for `packages/app`."
     )
     # Neovim applied the alternative chosen by its title. The rule's own fix creates
     # .vscode/settings.json, which needs `documentChanges` (Neovim 0.7 does not announce them), so
     # that one is not offered here.
     assert [a for a in result["actions"] if "(PD301" in a] == [
-        'Set editable_mode = "compat" in [tool.uv] config-settings of pyproject.toml, then run `uv sync` '
+        'Set editable_mode = "compat" for `app` in [tool.uv] config-settings-package of pyproject.toml, then run `uv sync` '
         "(a path `.pth` for `packages/app`) (PD301, unsafe, instead)",
     ]
     assert result["applied"] is True
     assert (project / "pyproject.toml").read_text() == before + (
-        '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'
+        '\n[tool.uv]\nconfig-settings-package = { app = { editable_mode = "compat" } }\n'
     )
 
 

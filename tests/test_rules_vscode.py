@@ -280,7 +280,7 @@ class TestPD301ImportHook:
         assert item.message.endswith(
             " `.venv` installs `app` editable through an import hook (`__editable__.app-0.1.0.pth` runs "
             "`import ...`): Python follows it, but Pylance (like pyright) follows only path lines in "
-            '`.pth` files. Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in '
+            '`.pth` files. Instead of extraPaths, `[tool.uv] config-settings-package = { app = { editable_mode = "compat" } }` in '
             "pyproject.toml and then `uv sync` make setuptools write a path `.pth` for `packages/app`."
         )
         # The extraPaths fix stays, and resolves it.
@@ -295,7 +295,7 @@ class TestPD301ImportHook:
         [alternative] = item.alternatives
         assert alternative.applicability is Applicability.UNSAFE
         assert alternative.description == (
-            'Set editable_mode = "compat" in [tool.uv] config-settings of pyproject.toml, then run `uv sync` '
+            'Set editable_mode = "compat" for `app` in [tool.uv] config-settings-package of pyproject.toml, then run `uv sync` '
             "(a path `.pth` for `packages/app`)"
         )
         before = (tmp_path / "pyproject.toml").read_text()
@@ -304,7 +304,7 @@ class TestPD301ImportHook:
         assert "pyproject.toml" not in {f.path for f in result.files}
         apply_fix(tmp_path, item, alternative=0)
         assert (tmp_path / "pyproject.toml").read_text() == (
-            before + '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'
+            before + '\n[tool.uv]\nconfig-settings-package = { app = { editable_mode = "compat" } }\n'
         )
         # Written, not yet synced: the note now names `uv sync`, and nothing more is offered.
         [stale] = only(check(tmp_path), "PD301")
@@ -313,18 +313,23 @@ class TestPD301ImportHook:
     @pytest.mark.parametrize(
         ("uv", "after"),
         [
-            # An existing [tool.uv] table gets the key; existing config-settings get the entry.
+            # An existing [tool.uv] table gets the key; an existing per-package table gets the
+            # package, or the package's own entry the setting (as the file spells its name).
             (
                 "[tool.uv]\npackage = false  # kept\n",
-                'package = false  # kept\nconfig-settings = { editable_mode = "compat" }\n',
+                'package = false  # kept\nconfig-settings-package = { app = { editable_mode = "compat" } }\n',
             ),
             (
-                '[tool.uv]\nconfig-settings = { build_ext = "x" }\n',
-                'config-settings = { build_ext = "x", editable_mode = "compat" }\n',
+                '[tool.uv]\nconfig-settings-package = { other = { x = "1" } }\n',
+                'config-settings-package = { other = { x = "1" }, app = { editable_mode = "compat" } }\n',
             ),
             (
-                '[tool.uv.config-settings]\nbuild_ext = "x"\n',
-                '[tool.uv.config-settings]\nbuild_ext = "x"\neditable_mode = "compat"\n',
+                '[tool.uv.config-settings-package]\nApp = { build_ext = "x" }\n',
+                '[tool.uv.config-settings-package]\nApp = { build_ext = "x", editable_mode = "compat" }\n',
+            ),
+            (
+                '[tool.uv.config-settings-package.app]\nbuild_ext = "x"\n',
+                '[tool.uv.config-settings-package.app]\nbuild_ext = "x"\neditable_mode = "compat"\n',
             ),
         ],
     )
@@ -439,7 +444,7 @@ class TestPD301ImportHookEveryServer:
     NOTE = (
         " `.venv` installs `app` editable through an import hook (`__editable__.app-0.1.0.pth` runs "
         "`import ...`): Python follows it, but {server} (like pyright) follows only path lines in "
-        '`.pth` files. Instead of {key}, `[tool.uv] config-settings = {{ editable_mode = "compat" }}` in '
+        '`.pth` files. Instead of {key}, `[tool.uv] config-settings-package = {{ app = {{ editable_mode = "compat" }} }}` in '
         "pyproject.toml and then `uv sync` make setuptools write a path `.pth` for `packages/app`."
     )
 

@@ -41,6 +41,26 @@ export interface ServerHandle {
  *  engine's judgement, not the client's. */
 export const PYLANCE_EXTENSION = "ms-python.vscode-pylance";
 
+/** The Python Environments extension: with it installed and `python.useEnvironmentsExtension` on,
+ *  the Test Explorer runs each Python project on its own (the engine's judgement what that runs). */
+export const ENVIRONMENTS_EXTENSION = "ms-python.vscode-python-envs";
+export const USE_ENVIRONMENTS_SETTING = "python.useEnvironmentsExtension";
+
+/** What the server is told of the editor beyond the settings: the installed Pylance's version and
+ *  the two facts that decide the Test Explorer's project mode. */
+export function editorReport(host: Host): {
+  pylanceVersion: string | null;
+  useEnvironmentsExtension: boolean;
+  environmentsExtension: boolean;
+} {
+  return {
+    // null, not left out, once Pylance is gone: the value given at start is stale.
+    pylanceVersion: host.extensionVersion(PYLANCE_EXTENSION) ?? null,
+    useEnvironmentsExtension: host.useEnvironmentsExtension(),
+    environmentsExtension: host.hasExtension(ENVIRONMENTS_EXTENSION),
+  };
+}
+
 export interface Deps {
   host: Host;
   log(line: string): void;
@@ -120,23 +140,24 @@ export class Controller implements Disposable {
   private queue: Promise<void> = Promise.resolve();
   private readonly disposables: Disposable[] = [];
   private disposed = false;
-  private pylanceVersion: string | undefined;
+  private reported = "";
 
   constructor(private readonly deps: Deps) {}
 
-  /** An extension was installed, removed or updated: a different Pylance goes to the server,
-   *  which reads it (with the other settings) through workspace/configuration. */
-  private async extensionsChanged(): Promise<void> {
-    const version = this.deps.host.extensionVersion(PYLANCE_EXTENSION);
-    if (version === this.pylanceVersion) {
+  /** An extension was installed, removed or updated, or `python.useEnvironmentsExtension` changed:
+   *  a different report (another Pylance, the Test Explorer's mode) goes to the server, which reads
+   *  it (with the other settings) through workspace/configuration. */
+  private async editorChanged(): Promise<void> {
+    const report = JSON.stringify(editorReport(this.deps.host));
+    if (report === this.reported) {
       return;
     }
-    this.pylanceVersion = version;
+    this.reported = report;
     await this.queue;
     try {
       await this.server?.configurationChanged();
     } catch (error) {
-      this.deps.log(`Telling the server about Pylance ${version ?? "(none)"} failed: ${String(error)}`);
+      this.deps.log(`Telling the server about the editor (${report}) failed: ${String(error)}`);
     }
   }
 
@@ -151,12 +172,14 @@ export class Controller implements Disposable {
       host.onConfigurationChange((affects) => {
         if (affects("pyprojDoctor.interpreter")) {
           void this.restart();
+        } else if (affects(USE_ENVIRONMENTS_SETTING)) {
+          void this.editorChanged();
         }
       }),
       host.onTrustGranted(() => void this.restart()),
-      host.onExtensionsChange(() => void this.extensionsChanged()),
+      host.onExtensionsChange(() => void this.editorChanged()),
     );
-    this.pylanceVersion = host.extensionVersion(PYLANCE_EXTENSION);
+    this.reported = JSON.stringify(editorReport(host));
     this.noticePythonExtension();
     await this.restart();
   }

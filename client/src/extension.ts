@@ -1,7 +1,7 @@
 // Activation: wires VS Code to the controller. No judgement here, and none in the controller
 // either: findings and fixes come from the server.
 import * as vscode from "vscode";
-import { Controller, PYLANCE_EXTENSION } from "./controller";
+import { Controller, editorReport } from "./controller";
 import { QuietChannel } from "./output";
 import { onInterpreterChange } from "./python";
 import { findInterpreter, launch } from "./server";
@@ -24,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     launch: (chosen) =>
       launch(context.extensionPath, chosen, output, {
         onResult: () => status.result(),
-        pylanceVersion: () => host.extensionVersion(PYLANCE_EXTENSION),
+        editorReport: () => editorReport(host),
       }),
   });
   const running = controller;

@@ -76,8 +76,9 @@ class Client extends LanguageClient {
 export interface Hooks {
   /** The server has reported a result (diagnostics, or the end of a check). */
   onResult(): void;
-  /** The installed Pylance's version, reported to the server as `pylanceVersion`. */
-  pylanceVersion(): string | undefined;
+  /** What the server is told of the editor (see `editorReport`): the installed Pylance's version
+   *  and the Test Explorer's project mode. */
+  editorReport(): Record<string, unknown>;
 }
 
 async function applyEdit(client: LanguageClient, params: ApplyWorkspaceEditParams): Promise<ApplyWorkspaceEditResult> {
@@ -141,7 +142,7 @@ export function launch(
     outputChannel: output,
     traceOutputChannel: output,
     // The server reads it from here at start, and from each answer below after a change.
-    initializationOptions: { pylanceVersion: hooks.pylanceVersion() },
+    initializationOptions: hooks.editorReport(),
     middleware: {
       // A window closing stops the client while VS Code may still ask for the editor's code actions.
       provideCodeActions: (document, range, context, token, next) =>
@@ -172,8 +173,7 @@ export function launch(
                           get: <T>(key: string) =>
                             value && typeof value === "object" ? ((value as Record<string, unknown>)[key] as T) : undefined,
                         }),
-                        // null, not left out, once Pylance is gone: the start's value is stale.
-                        pylanceVersion: hooks.pylanceVersion() ?? null,
+                        ...hooks.editorReport(),
                       }
                     : value,
                 )

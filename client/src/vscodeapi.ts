@@ -25,6 +25,9 @@ export interface Host {
   hasExtension(id: string): boolean;
   /** An installed extension's version (its package.json), or undefined. */
   extensionVersion(id: string): string | undefined;
+  /** `python.useEnvironmentsExtension` as the Python extension reads it: without a resource (user,
+   *  workspace, or an experiment's default), false when not set. */
+  useEnvironmentsExtension(): boolean;
   registerCommand(id: string, run: (...args: unknown[]) => unknown): Disposable;
   executeCommand(id: string, ...args: unknown[]): Thenable<unknown>;
   showMessage(kind: MessageKind, message: string, modal: boolean, ...actions: string[]): Thenable<string | undefined>;
@@ -81,6 +84,8 @@ export function vscodeHost(context: vscode.ExtensionContext): Host {
       const version: unknown = vscode.extensions.getExtension(id)?.packageJSON?.version;
       return typeof version === "string" ? version : undefined;
     },
+    useEnvironmentsExtension: () =>
+      vscode.workspace.getConfiguration("python").get<boolean>("useEnvironmentsExtension", false) === true,
     registerCommand: (id, run) => vscode.commands.registerCommand(id, run),
     executeCommand: (id, ...args) => vscode.commands.executeCommand(id, ...args),
     showMessage: (kind, message, modal, ...actions) => {

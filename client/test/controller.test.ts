@@ -6,6 +6,7 @@ import {
   CONFIGURE_COMMAND,
   Chosen,
   Controller,
+  ENVIRONMENTS_EXTENSION,
   INSTALL_PYTHON,
   NoPython,
   OPEN_SETTING,
@@ -16,7 +17,9 @@ import {
   SELECT_INTERPRETER,
   SHOW_OUTPUT_COMMAND,
   ServerHandle,
+  USE_ENVIRONMENTS_SETTING,
   configuredMessage,
+  editorReport,
 } from "../src/controller";
 import { EXPLAIN_COMMAND } from "../src/contract";
 import type { ServerState } from "../src/summary";
@@ -53,6 +56,10 @@ class Editor implements Host {
   }
   hasExtension(id: string) {
     return this.extensions.has(id);
+  }
+  useEnvs = false;
+  useEnvironmentsExtension() {
+    return this.useEnvs;
   }
   versions = new Map<string, string>();
   extensionsListeners: (() => void)[] = [];
@@ -167,6 +174,35 @@ test("a Pylance installed or updated is told to the running server; other extens
   await changed();
   assert.equal(servers[0]?.configurationChanges, 2);
   assert.equal(servers.length, 1, "no restart for an extension change");
+  await controller.dispose();
+});
+
+test("the Test Explorer's project mode is told to the running server when either of its facts changes", async () => {
+  const { editor, servers, controller } = setup([python]);
+  await controller.activate();
+  assert.deepEqual(editorReport(editor), {
+    pylanceVersion: null,
+    useEnvironmentsExtension: false,
+    environmentsExtension: false,
+  });
+  const configChanged = async (section: string) => {
+    for (const listener of editor.configListeners) listener((s) => s === section);
+    await settle();
+  };
+  const extensionsChanged = async () => {
+    for (const listener of editor.extensionsListeners) listener();
+    await settle();
+  };
+  editor.useEnvs = true;
+  await configChanged(USE_ENVIRONMENTS_SETTING);
+  assert.equal(servers[0]?.configurationChanges, 1);
+  await configChanged("python.analysis.extraPaths"); // another setting: nothing to tell
+  assert.equal(servers[0]?.configurationChanges, 1);
+  editor.extensions.add(ENVIRONMENTS_EXTENSION);
+  await extensionsChanged();
+  assert.equal(servers[0]?.configurationChanges, 2);
+  assert.equal(editorReport(editor).environmentsExtension, true);
+  assert.equal(servers.length, 1, "no restart for either");
   await controller.dispose();
 });
 

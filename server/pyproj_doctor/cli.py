@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_unsafe(check)
     _add_selection(check)
     _add_pylance(check)
+    _add_projects(check)
     check.add_argument(
         "--fail-on",
         choices=[s.label for s in Severity],
@@ -88,12 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_unsafe(configure)
     _add_selection(configure)
     _add_pylance(configure)
+    _add_projects(configure)
 
     explain = sub.add_parser(
         "explain", help="whether an import resolves under plain pytest, the Test Explorer, Pylance and uv"
     )
     explain.add_argument("target", metavar="PATH:LINE", help="a Python file and the line of an import")
     explain.add_argument("--format", choices=("text", "json"), default="text")
+    _add_projects(explain)
 
     sub.add_parser("lsp", help="serve the language server over stdio")
     return parser
@@ -129,6 +132,24 @@ def _add_pylance(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_projects(parser: argparse.ArgumentParser) -> None:
+    # The command line sees neither the installed extensions nor the user's settings, which decide
+    # whether the Test Explorer runs each project on its own (see workspace/test_projects.py).
+    parser.add_argument(
+        "--test-explorer-projects",
+        choices=("on", "off"),
+        default=None,
+        help="whether the team's Test Explorer runs each project on its own (the Python Environments "
+        "extension in use: python.useEnvironmentsExtension); unless told, only the repository's own "
+        "`false` turns it off, and no run is predicted for the tests of a listed project",
+    )
+
+
+def _projects_mode(args: argparse.Namespace) -> bool | None:
+    value = getattr(args, "test_explorer_projects", None)
+    return None if value is None else value == "on"
+
+
 def _add_selection(parser: argparse.ArgumentParser) -> None:
     # Repeated flags accumulate, as ruff's do: `--select PD2 --select PD3` selects both.
     parser.add_argument(
@@ -162,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lsp":
             return _lsp()
         if args.command == "explain":
-            return _explain(args.target, args.format)
+            return _explain(args.target, args.format, _projects_mode(args))
         if args.command is None:
             args = parser.parse_args(["check", *(argv if argv is not None else sys.argv[1:])])
         return _check(args)
@@ -255,6 +276,7 @@ def _options(args: argparse.Namespace) -> Options:
         fail_on=Severity.parse(fail_on) if fail_on else None,
         cache=not getattr(args, "no_cache", False),
         pylance_version=getattr(args, "pylance_version", None),
+        test_explorer_projects=_projects_mode(args),
     )
 
 
@@ -262,7 +284,7 @@ class _UsageError(Exception):
     pass
 
 
-def _explain(target: str, fmt: str) -> int:
+def _explain(target: str, fmt: str, projects: bool | None = None) -> int:
     import json
 
     from pyproj_doctor import explain, output
@@ -277,7 +299,7 @@ def _explain(target: str, fmt: str) -> int:
     root = explain.workspace_root(absolute)
     rel = os.path.relpath(os.path.realpath(absolute), os.path.realpath(root)).replace(os.sep, "/")
     try:
-        items = explain.explain_in(root, rel, int(number))
+        items = explain.explain_in(root, rel, int(number), projects=projects)
     except explain.ExplainError as error:
         message = str(error).replace(rel, path, 1) if str(error).startswith(rel) else str(error)
         raise _UsageError(output.clean(message)) from None

@@ -42,6 +42,9 @@ class Options:
     # The editor's Pylance (its extension's version), which decides whether extraPaths fixes may
     # write globs; None: not known (the command line), so they write the list.
     pylance_version: str | None = None
+    # Whether the editor's Test Explorer runs each project on its own (project mode, see
+    # workspace/test_projects.py); None: not known (the command line unless told).
+    test_explorer_projects: bool | None = None
 
     def enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):
@@ -154,7 +157,7 @@ def check(
     options = project_options(snapshot, options or Options(), file_wins)
     if options.cache:
         cache.load(snapshot)
-    ws = Workspace(snapshot, index, disk, reuse)
+    ws = Workspace(snapshot, index, disk, reuse, options.test_explorer_projects)
     ctx = Context(
         ws,
         Settings(

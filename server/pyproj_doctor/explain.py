@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from pyproj_doctor.formats import pyimports
 from pyproj_doctor.workspace.analysis import EXTRA_PATHS, SearchPaths, search_paths
-from pyproj_doctor.workspace.imports import Origin, explorer_venv, first_party, lookup, run_path
+from pyproj_doctor.workspace.imports import (
+    Origin,
+    explorer_run_of,
+    explorer_venv,
+    first_party,
+    lookup,
+    run_path,
+)
 from pyproj_doctor.workspace.install import _uv_managed, _uv_workspace_root, synced_members, workflow_install
 from pyproj_doctor.workspace.paths import within
 from pyproj_doctor.workspace.projects import Project
@@ -27,13 +34,19 @@ from pyproj_doctor.workspace.runs import (
     Resolution,
     Run,
     collects,
-    explorer_run,
     imports_ok,
     plain_pytest,
     resolve_in,
 )
 from pyproj_doctor.workspace.snapshot import Snapshot
+from pyproj_doctor.workspace.test_projects import (
+    PYTHON_PROJECTS,
+    USE_ENVIRONMENTS_EXTENSION,
+    innermost,
+    project_dirs,
+)
 from pyproj_doctor.workspace.venv import normalize
+from pyproj_doctor.workspace.vscode import VsCodeFolder
 from pyproj_doctor.workspace.walk import FileIndex
 from pyproj_doctor.workspace.workspace import Workspace
 
@@ -94,12 +107,18 @@ class Explanation:
 
 
 def explain_in(
-    root: str, rel: str, line: int, overlay: dict[str, str] | None = None, index: FileIndex | None = None
+    root: str,
+    rel: str,
+    line: int,
+    overlay: dict[str, str] | None = None,
+    index: FileIndex | None = None,
+    projects: bool | None = None,
 ) -> list[Explanation]:
     """``explain`` in the workspace at ``root`` (with unsaved ``overlay`` texts, as the editor has them).
 
-    ``index`` is a listing of the tree the caller knows to be current (the language server's)."""
-    return explain(Workspace(Snapshot(root, overlay), index), rel, line)
+    ``index`` is a listing of the tree the caller knows to be current (the language server's);
+    ``projects`` whether the Test Explorer runs each project on its own (None: not known)."""
+    return explain(Workspace(Snapshot(root, overlay), index, explorer_projects=projects), rel, line)
 
 
 def has_import(text: str, line: int) -> bool:
@@ -193,11 +212,36 @@ def _verdicts(
     folder = project.folder
     assert folder is not None  # every project belongs to a folder (the root one at least)
     venv = explorer_venv(ws, folder)
-    explorer = _pytest_verdict(ws, explorer_run(ws, folder, venv), "explorer", rel, is_test, name, origin)
+    explorer = _explorer_verdict(ws, folder, rel, is_test, name, origin)
     pyright = _pyright_verdict(
         ws, search_paths(ws, folder, venv), rel, name, origin, folder.pyright is not None
     )
     return [plain, explorer, pyright, _uv_verdict(ws, project, plain, name, origin)]
+
+
+def _explorer_verdict(
+    ws: Workspace, folder: VsCodeFolder, rel: str, is_test: bool, name: str, origin: Origin | None
+) -> RunnerVerdict:
+    """Column (b): the Test Explorer's run that collects the file, in the folder's mode."""
+    run = explorer_run_of(ws, folder, rel)
+    if run is None:
+        owner = innermost(project_dirs(ws, folder), rel)
+        return RunnerVerdict(
+            "explorer",
+            _title("explorer"),
+            UNKNOWN,
+            None,
+            f"`{owner}` is listed in `{PYTHON_PROJECTS}`: with the Python Environments extension in use "
+            f"(`{USE_ENVIRONMENTS_EXTENSION}`, not known here) the Test Explorer runs it on its own, "
+            "otherwise within the folder's run (`--test-explorer-projects on|off` tells which)",
+            f"{USE_ENVIRONMENTS_EXTENSION} / {PYTHON_PROJECTS}",
+        )
+    verdict = _pytest_verdict(ws, run, "explorer", rel, is_test, name, origin)
+    if run.project is None:
+        return verdict
+    # Project mode: the column names whose run it is (each project's run is its own).
+    whose = "the folder's project" if run.project == folder.dir else f"project `{run.project}`"
+    return replace(verdict, title=f"{verdict.title} ({whose})")
 
 
 def _title(runner: str) -> str:
@@ -286,6 +330,8 @@ def _third_party(
 
 
 def _run_setting(run: Run) -> str | None:
+    if run.kind == "explorer" and run.project is not None:
+        return f"{PYTHON_PROJECTS}, {PYTEST_CWD} / {PYTEST_ARGS} and PYTHONPATH in .env"
     if run.kind == "explorer":
         return f"{PYTEST_CWD} / {PYTEST_ARGS} and PYTHONPATH in .env"
     if run.config is not None:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pyproj_doctor.explain import FAILS, NOT_APPLICABLE, ExplainError, explain
+from pyproj_doctor.explain import FAILS, NOT_APPLICABLE, UNKNOWN, ExplainError, explain
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.workspace import Workspace
 from tests.truth import tools
@@ -56,7 +56,7 @@ def record(side: Side) -> None:
     files = tools.python_files(side.folder)
     ours = tools.first_party(side.folder, files)
     found = Record()
-    ws = Workspace(Snapshot(str(side.folder)))
+    ws = Workspace(Snapshot(str(side.folder)), explorer_projects=side.explorer_projects)
     for project in ws.projects:
         for module in project.test_modules:
             text = ws.text(module.path) or ""
@@ -91,11 +91,19 @@ def disagreements(side: Side, projects: tuple[str, ...], pyright_measured: bool)
     if found is None:
         return ["nothing was explained"]
     problems = list(found.errors)
-    runs = {
-        ("pytest", _rel(side, r.cwd)) if r.label == "pytest" else ("explorer", "."): r
-        for r in side.verdict.pytest
-        if not r.environment and not any("is not installed" in e for e in r.errors)
-    }
+    # In project mode the Test Explorer runs each project on its own: a module is the business of
+    # the run of the innermost project holding it (tools.run_explorer_projects).
+    # They come in the order of the projects' folders (one run, the folder's, out of project mode).
+    dirs = tools.explorer_projects(side.folder) if side.explorer_projects else ["."]
+    explorer_runs = iter(dirs)
+    runs = {}
+    for r in side.verdict.pytest:
+        if r.label == "pytest":
+            key = ("pytest", _rel(side, r.cwd))
+        else:
+            key = ("explorer", next(explorer_runs, "?") if side.explorer_projects else ".")
+        if not r.environment and not any("is not installed" in e for e in r.errors):
+            runs[key] = r
     for run in side.verdict.uv:
         where = _rel(side, run.cwd)
         if not PYTEST_RAN.search(run.output):
@@ -115,8 +123,11 @@ def disagreements(side: Side, projects: tuple[str, ...], pyright_measured: bool)
         items = [
             i
             for i in found.items
-            if (runner in ("pytest", "uv") and i.project == where) or (runner == "explorer" and i.root_folder)
+            if (runner in ("pytest", "uv") and i.project == where)
+            or (runner == "explorer" and i.root_folder and _innermost(dirs, i.module) == where)
         ]
+        # "unknown" claims nothing (the Test Explorer's run of a listed project, the mode not known).
+        items = [i for i in items if i.verdicts[runner][0] != UNKNOWN]
         if runner == "pytest" and where not in projects:
             continue
         explained_failing = {i.name for i in items if i.verdicts[runner][0] == FAILS}
@@ -151,6 +162,12 @@ def disagreements(side: Side, projects: tuple[str, ...], pyright_measured: bool)
         for name in sorted(failing - set(side.verdict.pyright)):
             problems.append(f"pyright: explain says {name} fails; the real pyright resolved it")
     return problems
+
+
+def _innermost(dirs: list[str], module: str) -> str:
+    """The innermost of the projects' folders holding a module (the first, ".", holds all)."""
+    holding = [d for d in dirs if d == "." or module.startswith(d + "/")]
+    return max(holding, key=lambda d: 0 if d == "." else d.count("/") + 1)
 
 
 def _rel(side: Side, cwd: str) -> str:

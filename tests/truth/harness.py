@@ -67,6 +67,8 @@ class Side:
     fix_output: str = ""
     verdict: Verdict = field(default_factory=Verdict)
     explained: Any = None  # tests.truth.explained.Record: what `explain` said, as measured
+    # The Test Explorer's project mode the shape is measured and checked in (None: not known).
+    explorer_projects: bool | None = None
 
     def severe(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["severity"] in SEVERE]
@@ -77,6 +79,13 @@ class Entry:
     id: str
     before: Side
     after: Side | None
+
+
+def mode_flag(side: Side) -> list[str]:
+    """The command line's word on the Test Explorer's project mode, for a side measured in one."""
+    if side.explorer_projects is None:
+        return []
+    return ["--test-explorer-projects", "on" if side.explorer_projects else "off"]
 
 
 def engine(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -97,7 +106,7 @@ def has_unsafe_fixes() -> bool:
 
 
 def check_json(side: Side) -> None:
-    proc = engine(["check", "--format", "json", "."], side.folder)
+    proc = engine(["check", "--format", "json", *mode_flag(side), "."], side.folder)
     side.exit = proc.returncode
     try:
         side.findings = json.loads(proc.stdout or "[]")
@@ -107,7 +116,10 @@ def check_json(side: Side) -> None:
 
 def apply_fixes(side: Side, unsafe: bool) -> None:
     outputs = []
-    for args in (["configure", "."], ["check", "--fix", *(["--unsafe-fixes"] if unsafe else []), "."]):
+    for args in (
+        ["configure", *mode_flag(side), "."],
+        ["check", "--fix", *mode_flag(side), *(["--unsafe-fixes"] if unsafe else []), "."],
+    ):
         proc = engine(args, side.folder)
         outputs.append(f"$ pyproj-doctor {' '.join(args)} -> {proc.returncode}\n{proc.stdout}{proc.stderr}")
     side.fix_output = "\n".join(outputs)
@@ -144,6 +156,7 @@ TESTING_KEYS = (
     "python.envFile",
     tools.TERMINAL_ENV,
     tools.USE_ENV_FILE,
+    tools.PYTHON_PROJECTS,
 )
 
 
@@ -165,7 +178,11 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
             _digest(
                 side.folder,
                 files,
-                {**{k: settings.get(k) for k in TESTING_KEYS}, "debug-env": tools.debug_env(side.folder)},
+                {
+                    **{k: settings.get(k) for k in TESTING_KEYS},
+                    "debug-env": tools.debug_env(side.folder),
+                    "projects": side.explorer_projects,
+                },
             ),
             _digest(side.folder, files, analysis_settings(settings)),
         )
@@ -181,7 +198,9 @@ def measure(sides: Iterable[tuple[Side, Sequence[str]]], runner: Path, large: bo
         for number, project in enumerate(projects):
             folder_runs = tools.run_pytest(side.folder / project, venv, ours, stubs)
             runs.append(folder_runs[0])
-            if number == 0:
+            if number == 0 and side.explorer_projects:
+                runs.extend(tools.run_explorer_projects(side.folder, venv, ours, stubs))
+            elif number == 0:
                 explorer = tools.run_pytest(side.folder, venv, ours, stubs) if project != "." else folder_runs
                 runs.extend(explorer[1:])  # the Test Explorer's run (and its debug probe, with pytest-cov)
         side.verdict.pytest = runs
@@ -275,7 +294,7 @@ def prepare(
     runner = tools.make_runner(base)
 
     def build(entry: Any) -> Entry:
-        before = Side(base / entry.id)
+        before = Side(base / entry.id, explorer_projects=getattr(entry, "explorer_projects", None))
         write(entry, before.folder)
         for command in getattr(entry, "setup", ()):
             proc = tools.uv(list(command[1:]), before.folder)
@@ -295,7 +314,7 @@ def fix(entries: Sequence[Entry], sources: Sequence[Any]) -> None:
 
     def one(entry: Entry) -> None:
         source = by_id[entry.id]
-        after = Side(entry.before.folder)
+        after = Side(entry.before.folder, explorer_projects=entry.before.explorer_projects)
         pyproject = after.folder / "pyproject.toml"
         old = pyproject.read_bytes() if pyproject.exists() else b""
         apply_fixes(after, unsafe_flag and getattr(source, "unsafe", False))

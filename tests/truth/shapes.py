@@ -81,6 +81,10 @@ class Shape:
     unsafe: bool = False
     # check name ("confirmed", "reported", "fixed") -> reason, for strict xfails.
     known: dict[str, str] = field(default_factory=dict)
+    # Whether the Test Explorer runs each project on its own (the Python Environments extension in
+    # use): the engine is told (`--test-explorer-projects`) and the harness runs that mode's
+    # invocations (tools.run_explorer_projects). None: one run per folder, the engine not told.
+    explorer_projects: bool | None = None
 
 
 def _shapes() -> list[Shape]:
@@ -870,6 +874,95 @@ def _shapes() -> list[Shape]:
             "setuptools-flat-member-compat-synced",
             {"pyproject.toml": flat_member_root + compat, **flat_member},
             setup=SYNC,
+        )
+    )
+
+    # --- the Test Explorer's project mode (the Python Environments extension in use) -----------
+    # A uv workspace member whose own configuration puts its `src` on sys.path: its own run (project
+    # mode, the member listed) imports it, the folder's one run (no configuration at the root) cannot.
+    def listed(*paths: str) -> str:
+        entries = [
+            {"path": p, "envManager": "ms-python.python:venv", "packageManager": "ms-python.python:pip"}
+            for p in paths
+        ]
+        return vscode(**{"python-envs.pythonProjects": entries})
+
+    own_pythonpath = {
+        "pyproject.toml": pyproject("mono", extra='[tool.uv.workspace]\nmembers = ["packages/*"]\n'),
+        "packages/a/pyproject.toml": pyproject(
+            "a", extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+        ),
+        "packages/a/src/a/__init__.py": "",
+        "packages/a/src/a/core.py": MOD,
+        "packages/a/tests/test_core.py": test_of("a.core"),
+    }
+    for mode, name in ((True, "on"), (False, "off")):
+        add(
+            Shape(
+                f"projects-mode-{name}-member-own-pythonpath",
+                {**own_pythonpath, ".vscode/settings.json": listed("packages/a")},
+                setup=SYNC,
+                projects=("packages/a",),
+                explorer_projects=mode,
+            )
+        )
+    # Not listed: in project mode the folder's own run collects the member, as one run per folder does.
+    add(
+        Shape(
+            "projects-mode-on-member-unlisted",
+            {**own_pythonpath, ".vscode/settings.json": vscode()},
+            setup=SYNC,
+            projects=("packages/a",),
+            explorer_projects=True,
+        )
+    )
+    # Two listed members with the same test module name: each is its own session, no clash.
+    same_names = {
+        "pyproject.toml": pyproject("mono", extra='[tool.uv.workspace]\nmembers = ["packages/*"]\n'),
+        **{
+            rel: text
+            for m in ("a", "b")
+            for rel, text in {
+                f"packages/{m}/pyproject.toml": pyproject(
+                    m, extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+                ),
+                f"packages/{m}/src/{m}/__init__.py": "",
+                f"packages/{m}/src/{m}/core.py": MOD,
+                f"packages/{m}/tests/test_util.py": test_of(f"{m}.core"),
+            }.items()
+        },
+        ".vscode/settings.json": listed("packages/a", "packages/b"),
+    }
+    add(
+        Shape(
+            "projects-mode-on-members-same-test-name",
+            same_names,
+            setup=SYNC,
+            projects=("packages/a", "packages/b"),
+            explorer_projects=True,
+        )
+    )
+    # A listed project nested in the folder's project, both with `tests/test_util.py`: the folder's own
+    # run gets `--ignore=<absolute path>` for it, so the Test Explorer has no clash; plain `pytest`
+    # at the root collects both (PD207, fixed by `--ignore=nested` in the root's addopts).
+    add(
+        Shape(
+            "projects-mode-on-nested-project-ignored",
+            {
+                "pyproject.toml": pyproject(extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'),
+                "src/app/__init__.py": "",
+                "src/app/core.py": MOD,
+                "tests/test_util.py": test_of("app.core"),
+                "nested/pyproject.toml": pyproject(
+                    "inner", extra='[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+                ),
+                "nested/src/inner/__init__.py": "",
+                "nested/src/inner/core.py": MOD,
+                "nested/tests/test_util.py": test_of("inner.core"),
+                ".vscode/settings.json": listed("nested"),
+            },
+            projects=(".", "nested"),
+            explorer_projects=True,
         )
     )
     return shapes

@@ -30,7 +30,8 @@ from tests.truth.pyright_lsp import available as pyright_available
 TEST = "from app.core import f\n\n\ndef test_it():\n    assert f() == 1\n"
 SETUPTOOLS = '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
 APP = '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n\n' + SETUPTOOLS
-COMPAT = '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'
+COMPAT = '\n[tool.uv]\nconfig-settings = { editable_mode = "compat" }\n'  # for every build
+COMPAT_APP = '\n[tool.uv]\nconfig-settings-package = { app = { editable_mode = "compat" } }\n'  # for `app`
 
 # A uv workspace whose member `packages/app` has setuptools' flat layout; the root's tests import it.
 FLAT_MEMBER = {
@@ -233,7 +234,7 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
     # The finding's alternative fix, as the editor applies it: written, not yet synced.
     before = (flat.folder / "pyproject.toml").read_text()
     apply_alternative(flat.folder)
-    assert (flat.folder / "pyproject.toml").read_text() == before + COMPAT
+    assert (flat.folder / "pyproject.toml").read_text() == before + COMPAT_APP
     flat.before["stale"] = pd301(flat.folder)
     with ThreadPoolExecutor(3) as pool:
         list(pool.map(lambda c: c.alternative(c.folder), items))
@@ -251,7 +252,7 @@ def test_compat_named_for_a_flat_member_resolves_after_uv_sync(cases: dict[str, 
     [message] = case.before["pd301"]
     assert HOOK in message
     assert (
-        'Instead of extraPaths, `[tool.uv] config-settings = { editable_mode = "compat" }` in pyproject.toml '
+        'Instead of extraPaths, `[tool.uv] config-settings-package = { app = { editable_mode = "compat" } }` in pyproject.toml '
         "and then `uv sync` make setuptools write a path `.pth` for `packages/app`." in message
     )
     # Written where the note says (the workspace root: a member's own config-settings are ignored).

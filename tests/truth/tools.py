@@ -272,6 +272,68 @@ def run_pytest(folder: Path, venv: Path, ours: set[str], stubs: set[str]) -> lis
     return runs
 
 
+PYTHON_PROJECTS = "python-envs.pythonProjects"
+
+
+def explorer_projects(folder: Path) -> list[str]:
+    """The projects the Test Explorer runs on its own in project mode (the Python Environments
+    extension in use): the folder, then each `python-envs.pythonProjects` entry inside it, as
+    folder-relative POSIX paths."""
+    found = ["."]
+    entries = folder_settings(folder).get(PYTHON_PROJECTS, [])
+    for entry in entries if isinstance(entries, list) else []:
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(path, str) or not path:
+            continue
+        full = (folder / path).resolve()
+        if full.is_dir() and full.is_relative_to(folder.resolve()):
+            rel = full.relative_to(folder.resolve()).as_posix() or "."
+            if rel not in found:
+                found.append(rel)
+    return found
+
+
+def run_explorer_projects(folder: Path, venv: Path, ours: set[str], stubs: set[str]) -> list[PytestRun]:
+    """The Test Explorer's collection runs in project mode: one per project, each `python -m pytest
+    --collect-only <pytestArgs> --rootdir=<cwd>` in `python.testing.cwd` or the project's folder,
+    with `--ignore=<absolute path>` for every other project inside it, in the project's own `.venv`
+    (else the folder's interpreter), with the folder's `.env`."""
+    settings = folder_settings(folder)
+    args = settings.get("python.testing.pytestArgs", [])
+    args = [str(a).replace("${workspaceFolder}", str(folder)) for a in args] if isinstance(args, list) else []
+    cwd_setting = settings.get("python.testing.cwd")
+    env = clean_env({"TRUTH_STUBS": ",".join(sorted(stubs)), **read_env_file(folder, settings)})
+    dirs = explorer_projects(folder)
+    runs = []
+    for project in dirs:
+        cwd = folder / project
+        if isinstance(cwd_setting, str) and cwd_setting:
+            cwd = Path(cwd_setting.replace("${workspaceFolder}", str(folder)))
+            cwd = cwd if cwd.is_absolute() else folder / cwd
+        own = folder / project / ".venv"
+        python = own if project != "." and (own / "bin" / "python").exists() else venv
+        ignores = [
+            f"--ignore={(folder / other).resolve()}"
+            for other in dirs
+            if other != project and (project == "." or other.startswith(project + "/"))
+        ]
+        command = [
+            str(python / "bin" / "python"),
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ]
+        command += [*args, *ignores]
+        if not any(a.startswith("--rootdir") for a in args):
+            command.append(f"--rootdir={cwd}")
+        proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+        runs.append(parse_pytest("test explorer", command, cwd, proc, ours))
+    return runs
+
+
 TERMINAL = "terminal"
 TERMINAL_ENV = "terminal.integrated.env.linux"
 USE_ENV_FILE = "python.terminal.useEnvFile"

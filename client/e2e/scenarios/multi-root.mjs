@@ -25,7 +25,7 @@ const BASED_PD301 =
   "and no `.pth` of the selected environment points at it): imports of `app` show as unresolved in the editor. " +
   "`.venv` installs `app` editable through an import hook (`__editable__.app-0.1.0.pth` runs `import ...`): " +
   "Python follows it, but basedpyright (like pyright) follows only path lines in `.pth` files. Instead of extraPaths, " +
-  '`[tool.uv] config-settings = { editable_mode = "compat" }` in pyproject.toml and then `uv sync` make setuptools ' +
+  '`[tool.uv] config-settings-package = { app = { editable_mode = "compat" } }` in pyproject.toml and then `uv sync` make setuptools ' +
   "write a path `.pth` for `packages/app`.";
 
 /** basedpyright recommended; a uv workspace whose setuptools flat-layout member `uv sync` installed
@@ -261,7 +261,7 @@ async function basedpyrightFix(folder) {
   const listed = await lightbulbFix("PD301", title, "basedpyright-quick-fix");
   // Setuptools' compat mode is offered after the rule's fix, as the unsafe alternative.
   const fix = listed.findIndex((t) => t.includes(title));
-  const alternative = listed.findIndex((t) => t.includes('Set editable_mode = "compat" in [tool.uv] config-settings of pyproject.toml') && t.includes("unsafe, instead"));
+  const alternative = listed.findIndex((t) => t.includes('Set editable_mode = "compat" for `app` in [tool.uv] config-settings-package of pyproject.toml') && t.includes("unsafe, instead"));
   expect(fix >= 0 && alternative > fix, `the lightbulb lists the extraPaths fix, then the compat alternative: ${JSON.stringify(listed)}`);
   const settings = path.join(folder, ".vscode", "settings.json");
   const expected = BASED_SETTINGS.replace('["tests"]\n}', '["tests"],\n    "basedpyright.analysis.extraPaths": ["./packages/app"]\n}');

@@ -104,10 +104,13 @@ async def load_settings(ls: DoctorServer) -> None:
     # The client reports its Pylance at start (initialization options); a folder's answer to
     # workspace/configuration that names one (null: none installed) is newer: it changed since.
     reported = settings.pylance_version(ls.initialization_options, warn)
+    projects = settings.test_explorer_projects(ls.initialization_options, warn)
     for folder, value in zip(folders, values or [None] * len(folders)):
         folder.settings = settings.parse(value, warn)
         if not (isinstance(value, dict) and settings.PYLANCE_VERSION in value):
             folder.settings.options.pylance_version = reported
+        if not settings.reports_projects(value):
+            folder.settings.options.test_explorer_projects = projects
 
 
 async def register_watchers(ls: DoctorServer) -> None:
@@ -433,7 +436,8 @@ async def _explained(ls: DoctorServer, uri: str, line: int) -> list[explain.Expl
         if not explain.has_import(text, line + 1):
             return f"{rel}:{line + 1}: not an import"
         try:
-            return explain.explain_in(folder.path, rel, line + 1, texts, index)
+            projects = folder.settings.options.test_explorer_projects
+            return explain.explain_in(folder.path, rel, line + 1, texts, index, projects)
         except explain.ExplainError as error:
             return str(error)
 

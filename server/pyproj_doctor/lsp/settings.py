@@ -17,6 +17,11 @@ from pyproj_doctor.workspace.extra_globs import not_a_version, parse_version
 
 SECTION = "pyprojDoctor"
 PYLANCE_VERSION = "pylanceVersion"
+# What the client reports of the Test Explorer's project mode (see workspace/test_projects.py):
+# the effective `python.useEnvironmentsExtension` and whether the Python Environments extension
+# is installed.
+USE_ENVIRONMENTS_EXTENSION = "useEnvironmentsExtension"
+ENVIRONMENTS_EXTENSION = "environmentsExtension"
 
 Warn = Callable[[str], None]
 
@@ -74,8 +79,33 @@ def parse(value: Any, warn: Warn = _ignore) -> FolderSettings:
         extra_recommendations=tuple(str(e) for e in extra) if isinstance(extra, list) else (),
         severity_overrides=overrides,
         pylance_version=pylance_version(value, warn),
+        test_explorer_projects=test_explorer_projects(value, warn),
     )
     return FolderSettings(value.get("enable", True) is not False, options)
+
+
+def reports_projects(value: Any) -> bool:
+    """Whether a value the client sent says anything of the Test Explorer's project mode."""
+    keys = (USE_ENVIRONMENTS_EXTENSION, ENVIRONMENTS_EXTENSION)
+    return isinstance(value, dict) and any(key in value for key in keys)
+
+
+def test_explorer_projects(value: Any, warn: Warn = _ignore) -> bool | None:
+    """Whether the Test Explorer runs each project on its own, from what the client reports: both the
+    effective ``useEnvironmentsExtension`` and ``environmentsExtension`` (installed) must be true.
+    None when it reports neither (another editor) or a value that is not a boolean."""
+    if not reports_projects(value):
+        return None
+    known: list[bool] = []
+    for key in (USE_ENVIRONMENTS_EXTENSION, ENVIRONMENTS_EXTENSION):
+        raw = value.get(key)
+        if isinstance(raw, bool):
+            known.append(raw)
+        elif raw is not None:
+            warn(f"{key}: expected true or false, not {raw!r}")
+    if False in known:
+        return False  # either one off turns the mode off
+    return True if len(known) == 2 else None
 
 
 def pylance_version(value: Any, warn: Warn = _ignore) -> str | None:

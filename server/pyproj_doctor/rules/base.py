@@ -93,7 +93,8 @@ class Context:
     ) -> list[Finding]:
         """A rule's findings for one VS Code folder, kept across checks (see ``Workspace.kept``):
         ``compute`` may look at the folder, its projects and any file, nothing else."""
-        uses = (folder.dir, folder.workspace_files, folder.pyright)
+        # The Test Explorer's mode as the editor reports it is no file: part of what it takes.
+        uses = (folder.dir, folder.workspace_files, folder.pyright, self.ws.explorer_projects)
         return self.ws.kept((code, "folder", folder.dir), folder.projects, uses, lambda: list(compute()))
 
     def related(self, path: str, span: Span, message: str, site: bool = False) -> Related:

@@ -12,7 +12,7 @@ from pyproj_doctor.findings import Applicability, Finding, Severity
 from pyproj_doctor.fixes.builders import json_append, json_remove, json_set
 from pyproj_doctor.rules.base import Context, FixOutcome, NoFix, rule
 from pyproj_doctor.workspace.declared import declared_names
-from pyproj_doctor.workspace.imports import explorer_venv, failures, first_party
+from pyproj_doctor.workspace.imports import explorer_venv, failures, first_party, project_run
 from pyproj_doctor.workspace.launch import (
     EnvVar,
     Launch,
@@ -24,6 +24,7 @@ from pyproj_doctor.workspace.launch import (
     read_launch,
 )
 from pyproj_doctor.workspace.runs import explorer_run
+from pyproj_doctor.workspace.test_projects import project_dirs, project_mode
 from pyproj_doctor.workspace.vscode import SettingRef, VsCodeFolder
 
 PYTEST_ARGS = "python.testing.pytestArgs"
@@ -263,20 +264,28 @@ def _pythonpath_entries(ctx: Context, folder: VsCodeFolder, value: str) -> list[
 def _seen_by_explorer(ctx: Context, folder: VsCodeFolder) -> set[str]:
     """Folders the Test Explorer's run has on ``sys.path`` anyway: pytest's ``pythonpath`` option
     (every run gets it) and PYTHONPATH of the folder's env file (the Python extension merges it in;
-    that CI lacks it is PD201's to say)."""
-    run = explorer_run(ctx.ws, folder, None)
-    seen = set(run.env_paths)
-    config = run.config
-    option = config.get("pythonpath") if config is not None else None
-    if config is not None and option is not None:
-        # Once per configuration: a uv workspace root's pythonpath names every member, and
-        # every folder's run reads it.
-        key = ("pythonpath-folders", config.path, config.table, config.section)
-        folders = ctx.ws.memo.get(key)
-        if folders is None:
-            base = ctx.ws.snapshot.abspath(config.folder)
-            folders = ctx.ws.memo[key] = {os.path.normpath(os.path.join(base, w.text)) for w in option.words}
-        seen |= cast("set[str]", folders)
+    that CI lacks it is PD201's to say). Unless the Test Explorer is known not to run projects on
+    their own, each listed project's run counts too, with its own configuration (a folder one of
+    them has is not called missing from the Test Explorer)."""
+    runs = [explorer_run(ctx.ws, folder, None)]
+    if project_mode(ctx.ws, folder) is not False:
+        runs += [project_run(ctx.ws, folder, rel) for rel in project_dirs(ctx.ws, folder)[1:]]
+    seen: set[str] = set()
+    for run in runs:
+        seen |= set(run.env_paths)
+        config = run.config
+        option = config.get("pythonpath") if config is not None else None
+        if config is not None and option is not None:
+            # Once per configuration: a uv workspace root's pythonpath names every member, and
+            # every folder's run reads it.
+            key = ("pythonpath-folders", config.path, config.table, config.section)
+            folders = ctx.ws.memo.get(key)
+            if folders is None:
+                base = ctx.ws.snapshot.abspath(config.folder)
+                folders = ctx.ws.memo[key] = {
+                    os.path.normpath(os.path.join(base, w.text)) for w in option.words
+                }
+            seen |= cast("set[str]", folders)
     return seen
 
 

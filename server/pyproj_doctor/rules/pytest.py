@@ -19,12 +19,13 @@ from pyproj_doctor.fixes.builders import (
 )
 from pyproj_doctor.rules.base import Context, rule
 from pyproj_doctor.workspace.declared import pytest_declared
-from pyproj_doctor.workspace.imports import Failure, failures, first_party, folder_run
+from pyproj_doctor.workspace.imports import Failure, failures, first_party, folder_run, project_run
 from pyproj_doctor.workspace.install import _uv_workspace_root, build_backend, is_compiled, workflow_install
 from pyproj_doctor.workspace.paths import join, parent, relative
 from pyproj_doctor.workspace.projects import Project, TestModule
 from pyproj_doctor.workspace.pytest_config import Option, PytestConfig, find_config, has_glob
 from pyproj_doctor.workspace.runs import Run, collects, env_paths, plain_pytest, run_inputs, run_key
+from pyproj_doctor.workspace.test_projects import innermost, project_dirs, project_mode
 from pyproj_doctor.workspace.vscode import VsCodeFolder
 
 
@@ -543,7 +544,10 @@ def PD205(ctx: Context) -> Iterator[Finding]:
 
 def _pd205_across(ctx: Context, folder: VsCodeFolder) -> Iterator[Finding]:
     """Clashes between projects in one session of a run that collects several of them."""
-    runs = [folder_run(ctx.ws, folder)]
+    runs, dirs = _explorer_sessions(ctx, folder)
+    # Not known whether the Explorer runs listed projects on their own: the folder's run counts
+    # only for modules outside them (those it collects in either mode, with the same names).
+    outside = dirs if project_mode(ctx.ws, folder) is None else None
     # The projects that are another project's uv workspace root, found in one pass (not per pair).
     roots = {
         id(root) for other in folder.projects if (root := _uv_workspace_root(ctx.ws, other)) is not other
@@ -558,7 +562,8 @@ def _pd205_across(ctx: Context, folder: VsCodeFolder) -> Iterator[Finding]:
         groups: dict[str, list[tuple[str, Project]]] = {}
         for project in folder.projects:
             for path, name in _session_names(ctx, run, project):
-                groups.setdefault(name, []).append((path, project))
+                if outside is None or run.kind != "explorer" or innermost(outside, path) == folder.dir:
+                    groups.setdefault(name, []).append((path, project))
         for name, items in sorted(groups.items()):
             owners = {project.dir for _, project in items}
             if len(owners) < 2:
@@ -581,6 +586,15 @@ def _pd205_across(ctx: Context, folder: VsCodeFolder) -> Iterator[Finding]:
                     None,
                     related=tuple(ctx.related(o, (0, 0), "imported under the same name") for o in others),
                 )
+
+
+def _explorer_sessions(ctx: Context, folder: VsCodeFolder) -> tuple[list[Run], list[str]]:
+    """The Test Explorer's runs of a folder (one per project in project mode, else the folder's
+    own) and the folders of its projects."""
+    dirs = project_dirs(ctx.ws, folder)
+    if project_mode(ctx.ws, folder) is True:
+        return [project_run(ctx.ws, folder, d) for d in dirs], dirs
+    return [folder_run(ctx.ws, folder)], dirs
 
 
 def _session_names(ctx: Context, run: Run, project: Project) -> list[tuple[str, str]]:

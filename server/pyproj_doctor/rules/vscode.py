@@ -11,6 +11,7 @@ from typing import Any
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Range, Severity, TextEdit
 from pyproj_doctor.fixes.builders import (
     FixUnavailable,
+    TomlOp,
     create_file,
     json_append,
     json_extend,
@@ -45,7 +46,7 @@ from pyproj_doctor.workspace.langserver import (
 from pyproj_doctor.workspace.paths import join, parent, relative, within
 from pyproj_doctor.workspace.projects import Project
 from pyproj_doctor.workspace.runs import explorer_run, imports_ok, positional_args, resolve_in, uses_pyargs
-from pyproj_doctor.workspace.venv import Venv
+from pyproj_doctor.workspace.venv import Venv, normalize
 from pyproj_doctor.workspace.vscode import PyrightConfig, SettingRef, VsCodeFolder, shares_vscode
 from pyproj_doctor.workspace.workspace import Workspace
 
@@ -172,12 +173,13 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     rejects the file), else ``basedpyright.analysis.extraPaths``; it does not
     see ``.env``. When the root is installed editable through an import hook
     (setuptools' flat layout or a ``package-dir`` mapping), the message says
-    so and names setuptools' ``editable_mode = "compat"`` (``[tool.uv]
-    config-settings`` then ``uv sync``, or pip's ``--config-settings``) only
-    where compat puts that root on the path; so for Pylance, basedpyright, an
-    execution environment, ty and Pyrefly alike (none follows the hook). For uv
-    that setting is also an alternative fix (unsafe: uv passes it to every
-    setuptools build of the workspace; never applied by ``--fix``). Jedi
+    so and names setuptools' ``editable_mode = "compat"`` (for that package in
+    ``[tool.uv] config-settings-package`` then ``uv sync``, or pip's
+    ``--config-settings``) only where compat puts that root on the path; so for
+    Pylance, basedpyright, an execution environment, ty and Pyrefly alike (none
+    follows the hook). For uv that setting is also an alternative fix (unsafe:
+    a flat layout's path line makes the whole project folder importable; never
+    applied by ``--fix``). Jedi
     asks the interpreter's own finders for a name its path lacks, so a package
     that setuptools' finder maps (its ``MAPPING``, read, not run) resolves there."""
     ws = ctx.ws
@@ -495,7 +497,7 @@ def _hook_note(
         return "", []
     ws = ctx.ws
     notes: list[str] = []
-    compat_files: dict[str, list[str]] = {}  # uv settings file -> the roots compat puts on the path
+    compat_files: dict[str, list[tuple[str, str]]] = {}  # uv settings file -> (package, its root)
     for root_path, items in sorted(failing.items()):
         owner = items[0][2].project
         editable = venv.editable_for(owner.name, ws.abspath(owner.dir))
@@ -523,11 +525,15 @@ def _hook_note(
                 f"`uv sync` reinstalls it with a path `.pth` for `{root_path}`."
             )
         elif settings_file is not None:
+            # For this package only: `config-settings` would reach every build uv makes, and
+            # meson-python or scikit-build-core reject a setting they do not know.
+            package = normalize(editable.name)
             note += (
-                f' Instead of {instead}, `[tool.uv] config-settings = {{ editable_mode = "compat" }}` in '
-                f"{settings_file} and then `uv sync` make setuptools write a path `.pth` for `{root_path}`."
+                f" Instead of {instead}, `[tool.uv] config-settings-package = {{ {toml.quote_key(package)} = "
+                f'{{ editable_mode = "compat" }} }}` in {settings_file} and then `uv sync` make setuptools '
+                f"write a path `.pth` for `{root_path}`."
             )
-            compat_files.setdefault(settings_file, []).append(root_path)
+            compat_files.setdefault(settings_file, []).append((package, root_path))
         else:
             note += (
                 f" Instead of {instead}, `pip install -e {owner.dir} --config-settings "
@@ -537,23 +543,35 @@ def _hook_note(
     return "".join(notes), [_compat_fix(ctx, path, roots) for path, roots in sorted(compat_files.items())]
 
 
-def _compat_fix(ctx: Context, settings_file: str, roots: list[str]) -> FixOutcome:
-    """``editable_mode = "compat"`` in ``[tool.uv] config-settings``: uv then passes it to every
-    setuptools build of the workspace (the reason it is an unsafe alternative), and the next
-    ``uv sync`` reinstalls the editable with a path ``.pth`` (tests/truth/test_import_hook.py)."""
+def _compat_fix(ctx: Context, settings_file: str, packages: list[tuple[str, str]]) -> FixOutcome:
+    """``editable_mode = "compat"`` for each package in ``[tool.uv] config-settings-package``; the
+    next ``uv sync`` reinstalls them with a path ``.pth`` (tests/truth/test_import_hook.py). Unsafe:
+    a flat layout's path line is the whole project folder, so every top-level module and folder
+    there becomes importable."""
 
-    def op(doc: toml.TomlDocument) -> list[TextEdit]:
-        table = ("tool", "uv", "config-settings")
-        if doc.entry(*table) is not None or doc.table(*table) is not None:
-            return toml.set_key(doc, table, "editable_mode", "compat")
-        return toml.set_key(doc, ("tool", "uv"), "config-settings", {"editable_mode": "compat"})
+    def op(package: str) -> TomlOp:
+        def edit(doc: toml.TomlDocument) -> list[TextEdit]:
+            table = ("tool", "uv", "config-settings-package")
+            present = doc.get(*table)
+            if isinstance(present, dict):
+                # The key as the file spells it (uv compares package names normalized).
+                key = next((k for k in present if normalize(k) == package), package)
+                if isinstance(present.get(key), dict):
+                    return toml.set_key(doc, (*table, key), "editable_mode", "compat")
+                return toml.set_key(doc, table, key, {"editable_mode": "compat"})
+            return toml.set_key(
+                doc, ("tool", "uv"), "config-settings-package", {package: {"editable_mode": "compat"}}
+            )
 
-    shown = ", ".join(f"`{r}`" for r in roots)
+        return edit
+
+    names = ", ".join(f"`{p}`" for p, _ in packages)
+    roots = ", ".join(f"`{r}`" for _, r in packages)
     return ctx.toml_fix(
-        f'Set editable_mode = "compat" in [tool.uv] config-settings of {settings_file}, then run `uv sync` '
-        f"(a path `.pth` for {shown})",
+        f'Set editable_mode = "compat" for {names} in [tool.uv] config-settings-package of {settings_file}, '
+        f"then run `uv sync` (a path `.pth` for {roots})",
         settings_file,
-        [op],
+        [op(p) for p, _ in packages],
     )
 
 

@@ -22,9 +22,11 @@ from pyproj_doctor.workspace.paths import ROOT, join, relative, within
 from pyproj_doctor.workspace.projects import Project, is_test_data
 from pyproj_doctor.workspace.pytest_config import PytestConfig, has_glob
 from pyproj_doctor.workspace.runs import PYTEST_CWD, Run, collects, explorer_run, ignore_options, plain_pytest
+from pyproj_doctor.workspace.test_projects import PYTHON_PROJECTS, project_dirs, project_mode
+from pyproj_doctor.workspace.test_projects import listed as listed_projects
+from pyproj_doctor.workspace.test_projects import nested as nested_projects
 from pyproj_doctor.workspace.vscode import VsCodeFolder, shares_vscode
 
-PYTHON_PROJECTS = "python-envs.pythonProjects"
 # What the Python Environments extension itself writes for a project (package.json defaults).
 ENV_MANAGER = "ms-python.python:venv"
 PACKAGE_MANAGER = "ms-python.python:pip"
@@ -270,8 +272,14 @@ def PD308(ctx: Context) -> Iterator[Finding]:
         nested = [p for p in folder.projects if p.dir != folder.dir and separately_configured(ctx, p)]
         if not nested:
             continue
-        listed = _listed(ctx, folder)
-        run = explorer_run(ws, folder, None)
+        listed = set(listed_projects(ws, folder))
+        mode = project_mode(ws, folder)
+        # In project mode the folder's own run ignores the listed projects (the same collection
+        # for the others); its label says whose run it is.
+        dirs = project_dirs(ws, folder)
+        run = explorer_run(
+            ws, folder, None, *((folder.dir, tuple(nested_projects(dirs, folder.dir))) if mode else ())
+        )
         missing: list[tuple[Project, PytestConfig, bool]] = []  # (project, its config, collected)
         for project in sorted(nested, key=lambda p: p.dir):
             config = own_config(project)
@@ -283,11 +291,15 @@ def PD308(ctx: Context) -> Iterator[Finding]:
                 continue  # outside `testpaths` or the arguments: examples, fixtures, not a suite of its own
             missing.append((project, config, collected))
         if missing:
-            yield _pd308(ctx, folder, run, missing)
+            yield _pd308(ctx, folder, run, missing, mode)
 
 
 def _pd308(
-    ctx: Context, folder: VsCodeFolder, run: Run, missing: list[tuple[Project, PytestConfig, bool]]
+    ctx: Context,
+    folder: VsCodeFolder,
+    run: Run,
+    missing: list[tuple[Project, PytestConfig, bool]],
+    mode: bool | None,
 ) -> Finding:
     ws = ctx.ws
     ref = ws.setting(folder, PYTHON_PROJECTS)
@@ -339,9 +351,16 @@ def _pd308(
         )
         listing = "Listed, each is tested on its own"
         title = f"List the {len(missing)} projects in {PYTHON_PROJECTS} in {target}"
+    # Whether the Python Environments extension is in use (see workspace/test_projects.py) decides
+    # whether a listing changes the Test Explorer's runs at all.
+    when = {
+        True: "",
+        None: " (when the Python Environments extension is in use: `python.useEnvironmentsExtension`)",
+        False: " once the Python Environments extension is in use (`ms-python.vscode-python-envs` "
+        "installed and `python.useEnvironmentsExtension` on; it is not, here)",
+    }[mode]
     message = (
-        f"{what} {listing}, from its folder with its own configuration and environment (when the Python "
-        "Environments extension is in use: `python.useEnvironmentsExtension`)." + personal
+        f"{what} {listing}, from its folder with its own configuration and environment{when}." + personal
     )
     related = tuple(
         ctx.related(
@@ -375,27 +394,6 @@ def _left_on_purpose(ctx: Context, folder: VsCodeFolder, run: Run, project: Proj
 
 def _json_path(settings_file: str) -> tuple[str, ...]:
     return (PYTHON_PROJECTS,) if settings_file.endswith("settings.json") else ("settings", PYTHON_PROJECTS)
-
-
-def _listed(ctx: Context, folder: VsCodeFolder) -> set[str]:
-    """The workspace-relative folders ``python-envs.pythonProjects`` lists (paths resolve from the
-    VS Code folder, as the extension's ``path.resolve(folder, entry.path)``)."""
-    ref = ctx.ws.setting(folder, PYTHON_PROJECTS)
-    found: set[str] = set()
-    if ref is None or not isinstance(ref.value, list):
-        return found
-    base = ctx.ws.snapshot.abspath(folder.dir)
-    root = ctx.ws.snapshot.root
-    for entry in ref.value:
-        value = entry.get("path") if isinstance(entry, dict) else None
-        if not isinstance(value, str) or not value:
-            continue
-        full = os.path.normpath(os.path.join(base, value))
-        if full == root:
-            found.add(ROOT)
-        elif full.startswith(root + os.sep):
-            found.add(os.path.relpath(full, root).replace(os.sep, "/"))
-    return found
 
 
 __all__ = ["PD207", "PD308", "add_addopts_word", "clashing_suites", "left_to_their_own_run"]

@@ -30,6 +30,7 @@ from pyproj_doctor.workspace.runs import (
     run_key,
     sys_path,
 )
+from pyproj_doctor.workspace.test_projects import innermost, nested, project_dirs, project_mode
 from pyproj_doctor.workspace.venv import EditableInstall, Venv
 from pyproj_doctor.workspace.vscode import VsCodeFolder
 from pyproj_doctor.workspace.workspace import Workspace
@@ -162,15 +163,63 @@ def folder_run(ws: Workspace, folder: VsCodeFolder) -> Run:
     return cast(Run, found)
 
 
+def project_run(ws: Workspace, folder: VsCodeFolder, project: str) -> Run:
+    """The Test Explorer's run of one project in project mode (see test_projects.py): it starts in
+    the project's folder (or ``python.testing.cwd``), ignores the projects nested in it and uses
+    the project's own environment."""
+    dirs = project_dirs(ws, folder)
+    key = ("explorer-project-run", folder.dir, tuple(folder.workspace_files), project, tuple(dirs))
+    found = ws.memo.get(key)
+    if found is None:
+        venv = project_venv(ws, folder, project)
+        found = ws.memo[key] = explorer_run(ws, folder, venv, project, tuple(nested(dirs, project)))
+    return cast(Run, found)
+
+
+def project_venv(ws: Workspace, folder: VsCodeFolder, project: str) -> Venv | None:
+    """The environment a project of project mode runs in.
+
+    The Python Environments extension asks the project's environment manager; the default one
+    (venv) takes an environment it keeps for that project, else one found in the project's own
+    folder, else its global one (vscode-python-environments @9a2c114 ``venvManager.ts`` 363-398,
+    ``findEnvironmentByPath`` 638-648). A listed project with its own ``.venv`` runs in it; for one
+    without, the choice the extension kept is not in the repository: the folder's interpreter is
+    taken, which holds the workspace's installs (any other choice imports less, so an import this
+    one resolves is never reported as failing because of the choice)."""
+    if project != folder.dir:
+        own = ws.venv_at(join(project, ".venv"))
+        if own is not None:
+            return own
+    return explorer_venv(ws, folder)
+
+
+def explorer_run_of(ws: Workspace, folder: VsCodeFolder, path: str) -> Run | None:
+    """The Test Explorer's run that collects a file of this folder, in the mode the folder is in.
+
+    Off: the one run of the folder. On: the run of the innermost project holding the file. Not
+    known (the command line, not told): the folder's run where both modes give it (the file is in
+    no listed project: the folder's run then only adds the listed projects' modules), else None:
+    no claim is made of a run that may not be the one the Explorer does."""
+    dirs = project_dirs(ws, folder)
+    mode = project_mode(ws, folder)
+    owner = innermost(dirs, path)
+    if mode is True:
+        return project_run(ws, folder, owner)
+    if mode is None and owner != folder.dir:
+        return None
+    return folder_run(ws, folder)
+
+
 def runs_for(ws: Workspace, project: Project) -> list[Run]:
     """The pytest runs that collect this project's tests."""
     workspace_root = _uv_workspace_root(ws, project)
     folder = project.folder
     # Kept across checks (see Workspace.kept): all they take from elsewhere is the uv workspace
-    # root's project and the VS Code folder (whose settings are files they read).
+    # root's project and the VS Code folder (whose settings are files they read), and the mode
+    # of the Test Explorer the editor reports.
     same = workspace_root is None or workspace_root.dir == project.dir
     owners = [project] if same or workspace_root is None else [project, workspace_root]
-    where = None if folder is None else (folder.dir, tuple(folder.workspace_files))
+    where = None if folder is None else (folder.dir, tuple(folder.workspace_files), ws.explorer_projects)
     return ws.kept(("runs", project.dir), owners, where, lambda: _runs_for(ws, project, workspace_root))
 
 
@@ -183,9 +232,16 @@ def _runs_for(ws: Workspace, project: Project, workspace_root: Project | None) -
             runs.append(root_run)
     folder = project.folder
     if folder is not None:
-        run = folder_run(ws, folder)
-        if any(collects(ws, run, m.path) for m in project.test_modules):
-            runs.append(run)
+        # In project mode a project's test modules may belong to several projects' runs (a
+        # listed folder inside it): each run that collects one of them.
+        chosen: dict[tuple[object, ...], Run] = {}
+        for module in project.test_modules:
+            found = explorer_run_of(ws, folder, module.path)
+            if found is not None:
+                chosen.setdefault(run_key(found), found)
+        for run in chosen.values():
+            if any(collects(ws, run, m.path) for m in project.test_modules):
+                runs.append(run)
     return runs
 
 

@@ -130,11 +130,21 @@ def uv_settings_file(ws: Workspace, project: Project) -> str | None:
 
 
 def uv_compat_set(ws: Workspace, project: Project) -> bool:
-    """Whether uv passes ``editable_mode=compat`` to the project's build backend."""
+    """Whether uv passes ``editable_mode=compat`` to the project's build backend: in
+    ``config-settings`` (every build) or in ``config-settings-package`` under the project's name
+    (uv normalizes that key as a package name; both checked with uv 0.13.9)."""
     path = uv_settings_file(ws, project)
     doc = ws.snapshot.toml(path) if path is not None else None
-    settings = doc.get("tool", "uv", "config-settings") if doc is not None and doc.ok else None
-    return isinstance(settings, dict) and settings.get("editable_mode") == "compat"
+    if doc is None or not doc.ok:
+        return False
+    settings = doc.get("tool", "uv", "config-settings")
+    if isinstance(settings, dict) and settings.get("editable_mode") == "compat":
+        return True
+    per_package = doc.get("tool", "uv", "config-settings-package")
+    if not isinstance(per_package, dict) or not project.name:
+        return False
+    own = [v for k, v in per_package.items() if normalize(k) == normalize(project.name)]
+    return any(isinstance(v, dict) and v.get("editable_mode") == "compat" for v in own)
 
 
 def compat_root(ws: Workspace, project: Project) -> str | None:

@@ -59,6 +59,10 @@ class Run:
     rootdir: str
     venv: Venv | None
     env_paths: list[str] = field(default_factory=list)  # absolute PYTHONPATH entries from .env
+    # Project mode (see test_projects.py): the project whose run this is, and the nested
+    # projects it is given ``--ignore=<absolute path>`` for (workspace-relative here).
+    project: str | None = None
+    ignores: tuple[str, ...] = ()
     key: tuple[object, ...] | None = field(default=None, compare=False, repr=False)  # see run_key
 
     @property
@@ -68,6 +72,9 @@ class Run:
             return f"plain `pytest` in {where}"
         # The Explorer starts in the workspace folder, whichever project the finding is about.
         where = "the workspace folder" if self.cwd == "." else f"`{self.cwd}`"
+        if self.project is not None:
+            whose = "the workspace folder's project" if self.project == "." else f"project `{self.project}`"
+            return f"the Test Explorer's run of {whose} (`python -m pytest` in {where})"
         return f"the Test Explorer (`python -m pytest` in {where})"
 
     def import_mode(self) -> str:
@@ -108,9 +115,12 @@ def plain_pytest(ws: Workspace, project: Project) -> Run:
     return Run("pytest", project.dir, [], config, rootdir, project.venv)
 
 
-def explorer_args(ws: Workspace, folder: VsCodeFolder) -> tuple[str, list[str]]:
-    """The Test Explorer's cwd and the path arguments of ``pytestArgs`` (workspace-relative)."""
-    cwd = folder.dir
+def explorer_args(ws: Workspace, folder: VsCodeFolder, start: str | None = None) -> tuple[str, list[str]]:
+    """The Test Explorer's cwd and the path arguments of ``pytestArgs`` (workspace-relative).
+
+    ``start``: the project folder a run of project mode starts in unless ``python.testing.cwd``
+    is set (the folder's settings apply to each of its projects)."""
+    cwd = folder.dir if start is None else start
     ref = ws.setting(folder, PYTEST_CWD)
     if ref is not None and isinstance(ref.value, str):
         value = ref.value.replace("${workspaceFolder}", ".").replace("${workspaceRoot}", ".")
@@ -176,11 +186,19 @@ def _common(paths: list[str]) -> str:
     return "/".join(common) or "."
 
 
-def explorer_run(ws: Workspace, folder: VsCodeFolder, venv: Venv | None) -> Run:
-    cwd, args = explorer_args(ws, folder)
+def explorer_run(
+    ws: Workspace,
+    folder: VsCodeFolder,
+    venv: Venv | None,
+    project: str | None = None,
+    ignores: tuple[str, ...] = (),
+) -> Run:
+    """The Test Explorer's run of a folder, or in project mode of one of its projects (``project``,
+    with the nested projects it ignores)."""
+    cwd, args = explorer_args(ws, folder, project)
     start = _common([parent(a) if ws.snapshot.is_file(a) else a for a in args]) if args else cwd
     config, _ = find_config(ws.snapshot, start, ws.has_file)
-    return Run("explorer", cwd, args, config, cwd, venv, env_paths(ws, folder, cwd))
+    return Run("explorer", cwd, args, config, cwd, venv, env_paths(ws, folder, cwd), project, ignores)
 
 
 def env_paths(ws: Workspace, folder: VsCodeFolder, cwd: str) -> list[str]:
@@ -265,6 +283,7 @@ def _collection(ws: Workspace, run: Run) -> _Collection:
         ws.snapshot.saw(run.config.path)
     if plan is None:
         ignore_paths, globs = ignore_options(run)
+        ignore_paths = [*ignore_paths, *run.ignores]
         base = ws.snapshot.abspath(run.cwd)
         absolute_globs = [p for g in globs for p in (os.path.join(base, g), g)]
         plan = ws.facts[key] = _Collection(
@@ -287,6 +306,8 @@ def run_key(run: Run) -> tuple[object, ...]:
         None if config is None else (config.path, config.kind, config.table, config.section),
         None if run.venv is None else run.venv.rel,
         tuple(run.env_paths),
+        run.project,
+        run.ignores,
     )
     return run.key
 

@@ -34,8 +34,12 @@ class Workspace:
         index: walk.FileIndex | None = None,
         disk: dict[tuple[object, ...], object] | None = None,
         reuse: Reuse | None = None,
+        explorer_projects: bool | None = None,
     ) -> None:
         self.snapshot = snapshot
+        # Whether the Test Explorer runs each project on its own (the Python Environments
+        # extension in use), as the editor or the command line says; None: not told.
+        self.explorer_projects = explorer_projects
         # A cached index (the language server keeps one per folder) is never modified here.
         self.base_index = index or walk.scan(snapshot.root)
         # What an earlier check of the same listing built (see reuse.py), when the caller keeps it.
