@@ -7,9 +7,11 @@ import io
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from pygls.io_ import StdoutWriter
 
 from pyproj_doctor.findings import Position, Severity
 from pyproj_doctor.lsp import settings
@@ -139,8 +141,8 @@ def test_an_edit_to_an_idle_folder_is_checked_at_once_and_a_burst_is_debounced(t
 
 
 def test_the_trace_is_written_only_where_the_environment_names(tmp_path: Path) -> None:
-    """PYPROJ_DOCTOR_TRACE names a file the server appends its steps to (time, CPU, thread, step);
-    without it nothing is written."""
+    """PYPROJ_DOCTOR_TRACE names a file the server appends its steps to (wall clock, time, CPU,
+    thread, step); without it nothing is written."""
     script = (
         "from pyproj_doctor.lsp import trace; trace.mark('check begins', 'x', 2); trace.mark('check ends')"
     )
@@ -151,9 +153,43 @@ def test_the_trace_is_written_only_where_the_environment_names(tmp_path: Path) -
     env["PYPROJ_DOCTOR_TRACE"] = str(target)
     subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, check=True, timeout=60)
     lines = [line.split() for line in target.read_text().splitlines()]
-    assert [line[2:] for line in lines] == [
+    assert [line[3:] for line in lines] == [
         ["MainThread", "check", "begins", "x", "2"],
         ["MainThread", "check", "ends"],
     ]
-    wall = [float(line[0]) for line in lines]
+    wall = [float(line[1]) for line in lines]
     assert 0 <= wall[0] <= wall[1]
+    # The first column is the wall clock in milliseconds, the one the client and the page read.
+    before = time.time() * 1000
+    epoch = [float(line[0]) for line in lines]
+    assert before - 60_000 <= epoch[0] <= epoch[1] <= before
+
+
+def test_the_warm_up_sends_nothing_and_opens_no_document() -> None:
+    """The server runs its warm-up once the first check is done: it reads and writes sample
+    messages in memory only, so the client sees nothing and no handler runs (the server is not
+    even initialized here: a handler would find no workspace)."""
+    server = DoctorServer()
+    sent = io.BytesIO()
+    server.protocol.set_writer(StdoutWriter(sent))
+    server.warm_up()
+    assert sent.getvalue() == b""
+    assert server.session.folders == {}
+    # What it prepared reads a real keystroke's message as before.
+    change = server.protocol.structure_message(
+        {
+            "jsonrpc": "2.0",
+            "method": lsp.TEXT_DOCUMENT_DID_CHANGE,
+            "params": {
+                "textDocument": {"uri": "file:///p/pyproject.toml", "version": 3},
+                "contentChanges": [
+                    {
+                        "range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}},
+                        "text": "x",
+                    }
+                ],
+            },
+        }
+    )
+    assert isinstance(change, lsp.DidChangeTextDocumentNotification)
+    assert change.params.text_document.version == 3

@@ -1,7 +1,8 @@
 // End-to-end: our .vsix in a real VS Code (code-server) driven through its UI in headless Chromium.
 // Usage: node client/e2e/run.mjs <code-server> <extension.vsix> <python>
 //   E2E_ONLY=name,name  runs only those scenarios (no-python, when kept, still runs first);
-//   E2E_KEEP=1          keeps the temporary folder (workspaces, user data, logs).
+//   E2E_KEEP=1          keeps the temporary folder (workspaces, user data, logs, trace.log);
+//   E2E_PROFILE=1       monorepo-latency writes a Chromium performance trace per keystroke to test-results/.
 //
 // One code-server whose PATH has no Python, so the extension finds none until the user sets
 // pyprojDoctor.interpreter. The scenarios run one after another in that code-server's page; each

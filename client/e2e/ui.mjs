@@ -131,6 +131,8 @@ export async function startCodeServer({ codeServer, vsix, python }) {
     XDG_CONFIG_HOME: path.join(work, "config"),
     XDG_DATA_HOME: path.join(work, "data"),
     XDG_CACHE_HOME: path.join(work, "cache"),
+    // The server and the client append their timed steps here (see server/pyproj_doctor/lsp/trace.py).
+    PYPROJ_DOCTOR_TRACE: path.join(work, "trace.log"),
   };
   for (const tool of ["python3", "python"]) {
     if (fs.existsSync(path.join(bin, tool))) throw new Error(`${tool} must not be on the test PATH`);
@@ -162,7 +164,7 @@ export async function startCodeServer({ codeServer, vsix, python }) {
     ],
     { env, detached: true, stdio: ["ignore", logFd, logFd] },
   );
-  session = { work, userData, extensions, settingsFile, serverLog, port, server, python, browser: undefined, page: undefined };
+  session = { work, userData, extensions, settingsFile, serverLog, port, server, python, trace: env.PYPROJ_DOCTOR_TRACE, browser: undefined, page: undefined };
   await waitFor(async () => {
     try {
       return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;

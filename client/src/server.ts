@@ -23,6 +23,7 @@ import { candidates, parseVersion, supported } from "./interpreter";
 import { fromPythonEnvironments, fromPythonExtension } from "./python";
 import { serverSettings } from "./settings";
 import { unlessStopped } from "./stopping";
+import { mark, tracing } from "./trace";
 import type { Host } from "./vscodeapi";
 
 /** Runs `command -I -c …` from `cwd` and reads its version. */
@@ -147,9 +148,19 @@ export function launch(
       provideCodeActions: (document, range, context, token, next) =>
         unlessStopped(() => client.isRunning(), () => next(document, range, context, token), undefined),
       handleDiagnostics: (uri, diagnostics, next) => {
+        mark("diagnostics received", uri.toString(), diagnostics.length);
         next(uri, diagnostics);
         hooks.onResult();
       },
+      // Only with PYPROJ_DOCTOR_TRACE: when the editor's change reached the client.
+      ...(tracing
+        ? {
+            didChange: (event: vscode.TextDocumentChangeEvent, next: (event: vscode.TextDocumentChangeEvent) => Promise<void>) => {
+              mark("didChange sending", event.document.uri.toString(), event.document.version);
+              return next(event).then(() => mark("didChange sent", event.document.uri.toString()));
+            },
+          }
+        : {}),
       workspace: {
         configuration: (params, token, next) => {
           const answer = next(params, token);

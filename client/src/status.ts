@@ -2,6 +2,7 @@
 // the Problems view shows for the whole workspace, with the icon of the worst severity.
 import * as vscode from "vscode";
 import { ServerState, render, summarize } from "./summary";
+import { mark } from "./trace";
 
 export class Status implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("pyprojDoctor.status", vscode.StatusBarAlignment.Left, 50);
@@ -32,6 +33,7 @@ export class Status implements vscode.Disposable {
   }
 
   update(): void {
+    const started = performance.now();
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath }));
     const entries = vscode.languages
       .getDiagnostics()
@@ -46,6 +48,7 @@ export class Status implements vscode.Disposable {
       role: "button",
     };
     this.item.command = shown.command;
+    mark("status updated", (performance.now() - started).toFixed(2));
   }
 
   dispose(): void {

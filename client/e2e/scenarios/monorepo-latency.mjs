@@ -4,14 +4,19 @@
 // The times are taken in the page itself: from the keydown event to the change of the
 // workbench's problem counters (the status bar entry the Problems view shares its markers
 // with), seen by a MutationObserver, so neither Playwright's round trips nor polling count.
+// In between, the hops: the page's, the extension host's and the server's marks on one clock
+// (PYPROJ_DOCTOR_TRACE, which ui.mjs sets for code-server) say where the time went.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { agreedCount, current, expect, focusProblems, open, problemsCount, screenshot, step, waitFor, write } from "../ui.mjs";
 
 const MEMBERS = 60;
 const EDITED = 7;
-// What this machine (2 shared cores, code-server and Chromium beside the server) must stay under;
-// the target on a quiet machine is 150 ms, and the figures are printed either way.
-const BOUND_MS = 3000;
+// The target, printed beside each figure with its hops. The assertion's bound is for this machine
+// (2 shared cores, Chromium, code-server and other suites beside the server), where a loaded run
+// measured up to ~620 ms; it catches a server or client that waits or re-sends everything.
+const TARGET_MS = 150;
+const BOUND_MS = 1500;
 
 /** The benchmark's monorepo shape (benchmarks/generate.py), smaller: src packages, tests, some .vscode. */
 function monorepo(root) {
@@ -48,9 +53,62 @@ async function memberRows() {
   return rows.map((r) => r.replace(/\s+/g, " ").trim()).filter(Boolean);
 }
 
+/** The trace lines (server and client, see lsp/trace.py and client/src/trace.ts) from `from` to `to`. */
+function traced(from, to) {
+  const file = current().trace;
+  if (!file || !fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .map((line) => line.split(" ").filter(Boolean))
+    .filter((f) => f.length >= 5 && Number(f[0]) >= from && Number(f[0]) <= to)
+    .map((f) => ({ at: Number(f[0]), cpu: Number(f[2]), thread: f[3], step: f.slice(4).join(" ") }));
+}
+
 /**
- * Arms an observer in the page, presses `keys`, and returns the milliseconds from the keydown
- * to the moment the problem counters satisfy `done` (a function of their text, run in the page).
+ * One keystroke's way to the screen, every time in ms after the keydown, all on one clock (epoch
+ * ms: the page's performance.timeOrigin + now(), the extension host's and the server's wall clock):
+ * the page writes the edit to code-server's socket, the extension host's language client has it,
+ * the server has handled it, the check runs (with its thread's CPU time: a gap between the two is
+ * time spent waiting for a core), the server has published, the extension host has the first
+ * diagnostics, and the problem counter changed.
+ */
+function hops(state) {
+  const key = state.origin + state.key;
+  const marks = traced(key - 5, state.origin + state.changed + 5);
+  const after = (from, thread, step) => from && marks.find((m) => m.at >= from.at && m.thread === thread && m.step.startsWith(step));
+  const start = { at: key };
+  const client = after(start, "extension-host", "didChange sending");
+  const server = after(client, "MainThread", "didChange handled");
+  const begins = after(server, "pyproj-doctor", "check begins");
+  const ends = after(begins, "pyproj-doctor", "check ends");
+  const resumed = after(ends, "MainThread", "loop resumes");
+  const published = after(resumed, "MainThread", "published");
+  // The client may log its receipt before the server logs the write it came from.
+  const received = after(resumed, "extension-host", "diagnostics received");
+  const ms = (mark) => (mark ? (mark.at - key).toFixed(0) : "?");
+  const figures = {
+    page: state.sent ? state.sent - state.key : undefined,
+    client: client && client.at - key,
+    server: server && server.at - key,
+    check: begins && ends && ends.at - begins.at,
+    checkCpu: begins && ends && ends.cpu - begins.cpu,
+    published: published && published.at - key,
+    received: received && received.at - key,
+    counter: state.changed - state.key,
+  };
+  const text =
+    `page wrote the edit to the socket +${state.sent ? (state.sent - state.key).toFixed(0) : "?"} (editor drawn +${(state.rendered - state.key).toFixed(0)})` +
+    ` → extension host +${ms(client)} → server +${ms(server)} → check +${ms(begins)}…+${ms(ends)}` +
+    ` (${figures.check === undefined ? "?" : figures.check.toFixed(0)} ms, CPU ${figures.checkCpu === undefined ? "?" : figures.checkCpu.toFixed(0)} ms)` +
+    ` → published +${ms(published)} → extension host +${ms(received)} → counter +${figures.counter.toFixed(0)}`;
+  return { figures, text };
+}
+
+/**
+ * Arms observers in the page, presses `keys`, and returns the milliseconds from the keydown to
+ * the moment the problem counters satisfy `done` (a function of their text, run in the page),
+ * with the hops between (see hops()).
  */
 async function timeKeystroke(keys, doneSource, arg) {
   const { page } = current();
@@ -58,7 +116,7 @@ async function timeKeystroke(keys, doneSource, arg) {
     ({ source, arg }) => {
       const done = new Function("text", "arg", source);
       const read = () => document.querySelector('[id="status.problems"]')?.innerText ?? "";
-      const state = { key: 0, changed: 0 };
+      const state = { key: 0, rendered: 0, sent: 0, changed: 0, origin: performance.timeOrigin };
       window.__pdLatency = state;
       window.addEventListener("keydown", () => { if (!state.key) state.key = performance.now(); }, { capture: true, once: true });
       const observer = new MutationObserver(() => {
@@ -68,9 +126,38 @@ async function timeKeystroke(keys, doneSource, arg) {
         }
       });
       observer.observe(document.querySelector(".part.statusbar"), { subtree: true, childList: true, characterData: true, attributes: true });
+      // When the editor showed the keystroke, and when the page wrote the edit to code-server's
+      // socket (VS Code's RPC message $acceptModelChanged, on its way to the extension host).
+      const lines = new MutationObserver(() => {
+        if (state.key && !state.rendered) {
+          state.rendered = performance.now();
+          lines.disconnect();
+        }
+      });
+      lines.observe(document.querySelector(".monaco-editor .view-lines"), { subtree: true, childList: true, characterData: true });
+      const send = WebSocket.prototype.send;
+      const latin1 = new TextDecoder("latin1");
+      window.__pdSend = send;
+      WebSocket.prototype.send = function (data) {
+        if (state.key && !state.sent && (data instanceof ArrayBuffer || ArrayBuffer.isView(data))) {
+          const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+          if (latin1.decode(bytes).includes("$acceptModelChanged")) {
+            state.sent = performance.now();
+            WebSocket.prototype.send = send;
+          }
+        }
+        return send.call(this, data);
+      };
     },
     { source: doneSource, arg },
   );
+  // E2E_PROFILE=1: a Chromium performance trace of the page per keystroke, in test-results/.
+  const profiling = Boolean(process.env.E2E_PROFILE);
+  if (profiling) {
+    await current().browser.startTracing(page, {
+      categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel", "v8.execute"],
+    });
+  }
   await page.keyboard.press(keys);
   const state = await waitFor(
     async () => {
@@ -80,8 +167,13 @@ async function timeKeystroke(keys, doneSource, arg) {
     `the Problems view after ${keys}`,
     60000,
     20,
-  );
-  return state.changed - state.key;
+  ).finally(() => page.evaluate(() => { WebSocket.prototype.send = window.__pdSend; }));
+  if (profiling) {
+    fs.writeFileSync(path.join("test-results", `monorepo-latency-${keys}.trace.json`), await current().browser.stopTracing());
+  }
+  const result = { ms: state.changed - state.key, ...hops(state) };
+  step(`latency ${JSON.stringify({ keys, ...result.figures })}`);
+  return result;
 }
 
 export default async function monorepoLatency(ctx) {
@@ -164,23 +256,26 @@ export default async function monorepoLatency(ctx) {
   await page.keyboard.press("Control+End");
   await page.waitForTimeout(500);
 
-  const typed = await timeKeystroke("x", "return text !== arg", countersBefore);
+  const typing = await timeKeystroke("x", "return text !== arg", countersBefore);
+  const typed = typing.ms;
   await page.waitForTimeout(1000);
   const rowsTyped = await memberRows();
-  step(`typed one character: Problems changed after ${typed.toFixed(0)} ms; member rows ${JSON.stringify(rowsTyped)}`);
+  step(`typed one character: Problems changed after ${typed.toFixed(0)} ms: ${typing.text}; member rows ${JSON.stringify(rowsTyped)}`);
   expect(rowsTyped.some((r) => r.includes("PD901")), `no PD901 for the broken file: ${JSON.stringify(rowsTyped)}`);
 
-  const undone = await timeKeystroke("Control+Z", "return text === arg", countersBefore);
+  const undoing = await timeKeystroke("Control+Z", "return text === arg", countersBefore);
+  const undone = undoing.ms;
   await page.waitForTimeout(1000);
   const rowsUndone = await memberRows();
   const countersUndone = await counters();
-  step(`undo: the previous counters were back after ${undone.toFixed(0)} ms`);
+  step(`undo: the previous counters were back after ${undone.toFixed(0)} ms: ${undoing.text}`);
   await screenshot("monorepo-latency");
   expect(countersUndone === countersBefore, `counters after the undo "${countersUndone}", before "${countersBefore}"`);
   expect(JSON.stringify(rowsUndone) === JSON.stringify(rowsFiltered), `rows after the undo ${JSON.stringify(rowsUndone)}, before ${JSON.stringify(rowsFiltered)}`);
   expect((await problemsCount()) === initial, "the total after the undo differs");
-  ctx.result(`monorepo (${MEMBERS} members, ${files} files): keystroke → Problems view`, `${typed.toFixed(0)} ms (target 150 ms, bound ${BOUND_MS} ms)`);
-  ctx.result(`monorepo (${MEMBERS} members, ${files} files): undo → the exact previous set`, `${undone.toFixed(0)} ms`);
+  const verdict = (ms) => (ms <= TARGET_MS ? `within the ${TARGET_MS} ms target` : `MISSES the ${TARGET_MS} ms target`);
+  ctx.result(`monorepo (${MEMBERS} members, ${files} files): keystroke → Problems view`, `${typed.toFixed(0)} ms, ${verdict(typed)} (bound ${BOUND_MS} ms); ${typing.text}`);
+  ctx.result(`monorepo (${MEMBERS} members, ${files} files): undo → the exact previous set`, `${undone.toFixed(0)} ms, ${verdict(undone)}; ${undoing.text}`);
   expect(typed <= BOUND_MS, `keystroke → Problems view took ${typed.toFixed(0)} ms (bound ${BOUND_MS} ms)`);
   expect(undone <= BOUND_MS, `undo → Problems view took ${undone.toFixed(0)} ms (bound ${BOUND_MS} ms)`);
   await filter.fill("");

@@ -68,6 +68,7 @@ async def initialized(ls: DoctorServer, params: lsp.InitializedParams) -> None:
     await load_settings(ls)
     await register_watchers(ls)
     await ls.session.check_all()
+    ls.warm_up()  # idle now: the first keystroke does not wait for it
 
 
 def shutdown(ls: DoctorServer, params: None) -> None:
@@ -145,6 +146,9 @@ def _touched(ls: DoctorServer, uri: str, disk: bool = False) -> None:
     folder = ls.session.folder_of(uri)
     if folder is None:
         return
+    path = path_of(uri)
+    if path is not None:
+        folder.edited.add(path)
     if disk and not ls.watching:
         # Without file events, an open or a save is the moment to notice files that came
         # or went (a new test module, a deleted __init__.py): list the tree again.

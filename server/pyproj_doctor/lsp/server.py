@@ -75,6 +75,46 @@ class DoctorServer(LanguageServer):
     def encoding(self) -> str:
         return str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
 
+    def warm_up(self) -> None:
+        """Build the code that reads and writes the messages of a keystroke, while the server is idle.
+
+        pygls' converter (cattrs) builds it for each message type on first use, about 5 ms each:
+        the user's first keystroke would wait for its didChange and publishDiagnostics.
+        """
+        position = {"line": 0, "character": 0}
+        span = {"start": position, "end": position}
+        uri = "file:///pyproj-doctor-warm-up"
+        document = {"uri": uri, "version": 0}
+        context = {"diagnostics": [], "only": [lsp.CodeActionKind.QuickFix]}
+        for message in (
+            {
+                "method": lsp.TEXT_DOCUMENT_DID_CHANGE,
+                "params": {"textDocument": document, "contentChanges": [{"range": span, "text": ""}]},
+            },
+            {
+                "id": 0,
+                "method": lsp.TEXT_DOCUMENT_CODE_ACTION,
+                "params": {"textDocument": document, "range": span, "context": context},
+            },
+        ):
+            self.protocol.structure_message({"jsonrpc": "2.0", **message})
+        range_ = lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=0))
+        diagnostic = lsp.Diagnostic(
+            range=range_,
+            message="",
+            severity=lsp.DiagnosticSeverity.Error,
+            code="PD000",
+            source="pyproj-doctor",
+            related_information=[
+                lsp.DiagnosticRelatedInformation(location=lsp.Location(uri=uri, range=range_), message="")
+            ],
+            data={"fixable": False},
+        )
+        published = lsp.PublishDiagnosticsNotification(
+            params=lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[diagnostic])
+        )
+        json.dumps(published, default=self.protocol._serialize_message)
+
     async def begin_progress(self, message: str) -> str | None:
         window = self.client_capabilities.window
         if window is None or not window.work_done_progress:

@@ -100,6 +100,9 @@ class Folder:
     checked: Checked | None = None
     broken: bool = False  # the last check could not run (its configuration is unusable)
     published: dict[str, list[lsp.Diagnostic]] = field(default_factory=dict)
+    # Paths of the documents the user changed (opened, typed in, closed) since the last
+    # publication: theirs go out first, as that is where the user looks.
+    edited: set[str] = field(default_factory=set)
     last_duration: float = MAX_DEBOUNCE_SECONDS
     last_input: float = 0.0  # time.monotonic() of the last scheduled input
     # Scheduling: a pending timer, the running check's cancel flag, and whether input
@@ -337,20 +340,22 @@ class Session:
         self.publish(folder, by_uri)
 
     def publish(self, folder: Folder, by_uri: dict[str, list[lsp.Diagnostic]]) -> None:
-        """Send only what changed: documents whose diagnostics differ, and cleared ones."""
-        for uri in [u for u in folder.published if u not in by_uri]:
-            del folder.published[uri]
+        """Send only what changed (documents whose diagnostics differ, and cleared ones), those of
+        the documents just edited first: each is one message the client handles in turn."""
+        changed = [u for u in folder.published if u not in by_uri]
+        changed += [u for u, items in by_uri.items() if folder.published.get(u) != items]
+        edited, folder.edited = folder.edited, set()
+        changed.sort(key=lambda u: path_of(u) not in edited)  # stable: otherwise the report's order
+        for uri in changed:
+            items = by_uri.get(uri)
+            if items is None:
+                del folder.published[uri]
+            else:
+                folder.published[uri] = items
             self.server.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items or [])
             )
-        for uri, items in by_uri.items():
-            if folder.published.get(uri) == items:
-                continue
-            folder.published[uri] = items
-            self.server.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items)
-            )
-            trace.mark("sent", uri, len(items))
+            trace.mark("sent", uri, len(items or []))
         # A check that changed nothing publishes nothing: say it finished all the same.
         self.server.protocol.notify(CHECKED_NOTIFICATION, {"uri": folder.uri})
         trace.mark("published")
