@@ -11,6 +11,7 @@ import lsprotocol.types as lsp
 
 from tests.helpers import cli, write
 from tests.lsp_support import Editor, apply_workspace_edit, client, editor
+from tests.test_test_explorer_projects import member_with_own_pythonpath
 
 __all__ = ["client", "editor"]
 
@@ -120,18 +121,7 @@ async def test_the_reported_test_explorer_mode_switches_the_prediction(
 ) -> None:
     # A member whose own configuration puts its `src` on sys.path, listed in pythonProjects: the
     # folder's Test Explorer run cannot import it, the member's own run (project mode) can.
-    folder = write(
-        tmp_path / "mono",
-        {
-            "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n\n'
-            '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
-            "packages/a/pyproject.toml": '[project]\nname = "a"\nversion = "0"\n\n'
-            '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
-            "packages/a/src/a/__init__.py": "X = 1\n",
-            "packages/a/tests/test_a.py": "from a import X\n\n\ndef test_x():\n    assert X == 1\n",
-            ".vscode/settings.json": '{"python-envs.pythonProjects": [{"path": "packages/a"}]}\n',
-        },
-    )
+    folder = member_with_own_pythonpath(tmp_path / "mono")
     pyproject = folder / "packages/a/pyproject.toml"
     off = {"useEnvironmentsExtension": False, "environmentsExtension": True}
     await editor.start(folder, initialization_options=off)

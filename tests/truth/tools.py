@@ -31,6 +31,8 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 # Makes imports of third-party names (listed in TRUTH_STUBS) succeed with an empty module when
 # nothing installed provides them, so that a skeleton's first-party imports are what is tested.
 # It is appended to sys.meta_path, so every real finder is asked first.
+# pytest's collection as every measured run does it (after the interpreter or `-m`).
+COLLECT = ["pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
 STUB_PTH = "import _truth_stubs; _truth_stubs.install()\n"
 STUB_MODULE = """
 import os, sys, types
@@ -252,16 +254,7 @@ def run_pytest(folder: Path, venv: Path, ours: set[str], stubs: set[str]) -> lis
     if isinstance(cwd_setting, str) and cwd_setting:
         cwd = Path(cwd_setting.replace("${workspaceFolder}", str(folder)))
         cwd = cwd if cwd.is_absolute() else folder / cwd
-    explorer = [
-        str(venv / "bin" / "python"),
-        "-m",
-        "pytest",
-        "--collect-only",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        *args,
-    ]
+    explorer = [str(venv / "bin" / "python"), "-m", *COLLECT, *args]
     if not any(a.startswith("--rootdir") for a in args):
         explorer.append(f"--rootdir={cwd}")
     env = clean_env({**base, **read_env_file(folder, settings)})
@@ -317,16 +310,7 @@ def run_explorer_projects(folder: Path, venv: Path, ours: set[str], stubs: set[s
             for other in dirs
             if other != project and (project == "." or other.startswith(project + "/"))
         ]
-        command = [
-            str(python / "bin" / "python"),
-            "-m",
-            "pytest",
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-        ]
-        command += [*args, *ignores]
+        command = [str(python / "bin" / "python"), "-m", *COLLECT, *args, *ignores]
         if not any(a.startswith("--rootdir") for a in args):
             command.append(f"--rootdir={cwd}")
         proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
