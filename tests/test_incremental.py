@@ -11,11 +11,14 @@ from __future__ import annotations
 import os
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pyproj_doctor import engine
 from pyproj_doctor.lsp.convert import Translated, diagnostics, uri_of
+from pyproj_doctor.rules import pytest as pytest_rules
+from tests.helpers import write
 
 MEMBERS = 4
 ROOT_PYPROJECT = """\
@@ -422,3 +425,53 @@ def test_the_test_explorers_mode_and_its_projects_follow_each_check(tmp_path: Pa
         )
         seen.append(across(report))
     assert seen == [True, False, True, False, True, False, False, True, False]
+
+
+def test_pd201_edits_are_kept_while_the_file_they_edit_holds_the_same_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Members whose tests cannot import their own `src`: each gets PD201 with an edit of its own
+    # pyproject.toml (and the Test Explorer's run one of the root's). A keystroke in one member
+    # rebuilds that member's edit only; the others are taken over, equal to a fresh check's.
+    root = tmp_path / "mono"
+    files = {
+        "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    }
+    for n in range(3):
+        files[f"packages/m{n}/pyproject.toml"] = f'[project]\nname = "m{n}"\nversion = "0"\n'
+        files[f"packages/m{n}/src/pkg{n}/__init__.py"] = ""
+        files[f"packages/m{n}/tests/test_m{n}.py"] = f"import pkg{n}\n"
+    write(root, files)
+    built: list[str] = []
+    build_edit = pytest_rules._add_pythonpath
+
+    def counting(ctx: Any, config: Any, target: str, folders: list[str]) -> Any:
+        built.append(target)
+        return build_edit(ctx, config, target, folders)
+
+    monkeypatch.setattr(pytest_rules, "_add_pythonpath", counting)
+    checker = engine.Checker(str(root))
+    options = engine.Options()
+
+    def fixes(report: engine.Report) -> dict[str, Any]:
+        return {f.fix.changes[0].path: f.fix for f in report.findings if f.code == "PD201" and f.fix}
+
+    first = fixes(checker.check(options, {}, True))
+    assert sorted(first) == [
+        "packages/m0/pyproject.toml",
+        "packages/m1/pyproject.toml",
+        "packages/m2/pyproject.toml",
+        "pyproject.toml",
+    ]
+    built.clear()
+    m1 = "packages/m1/pyproject.toml"
+    edited = {m1: "# a first line\n" + files[m1]}
+    report = checker.check(options, edited, True)
+    assert built == [m1]
+    assert comparable(report) == comparable(engine.check(str(root), options, edited, True))
+    second = fixes(report)
+    assert second[m1] != first[m1]  # its offsets moved with the new first line
+    assert {k: v for k, v in second.items() if k != m1} == {k: v for k, v in first.items() if k != m1}
+    back = checker.check(options, {}, True)
+    assert comparable(back) == comparable(engine.check(str(root), options, {}, True))
+    assert fixes(back) == first

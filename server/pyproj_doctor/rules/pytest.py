@@ -305,10 +305,18 @@ def _pd201_pythonpath(ctx: Context, target: str | None, items: list[Failure]) ->
         why += ", and nothing installs the project"
     fix = None
     if target is not None:
-        fix = ctx.fix(
+        description = (
             f"Add {', '.join(repr(relative(r, config.folder if config else parent(target))) for r in roots)} "
-            f"to pytest's pythonpath in {target}",
-            lambda: _add_pythonpath(ctx, config, target, roots),
+            f"to pytest's pythonpath in {target}"
+        )
+        # Kept across checks while the files it edits hold the same text (Workspace.kept records
+        # them): on a keystroke every other member's finding rebuilt its edit, two TOML parses each.
+        read = None if config is None else (config.path, config.kind, config.table, config.section)
+        fix = ctx.ws.kept(
+            ("PD201-fix", target),
+            [],
+            (read, description, tuple(roots)),
+            lambda: ctx.fix(description, lambda: _add_pythonpath(ctx, config, target, roots)),
         )
     return PD201.at(
         path,
