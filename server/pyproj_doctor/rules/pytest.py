@@ -331,7 +331,8 @@ def _pd201_pythonpath(ctx: Context, target: str | None, items: list[Failure]) ->
             if terminal
             else "the Test Explorer; plain `pytest` never reads `.env`)"
         )
-    installs = {w for i in items if (w := workflow_install(ctx.ws, i.origin.project)) is not None}
+    owners = {i.origin.project.dir: i.origin.project for i in items}
+    installs = {w for owner in owners.values() if (w := workflow_install(ctx.ws, owner)) is not None}
     venvs = {i.run.venv.rel for i in items if i.run.venv is not None}
     if installs and venvs:
         commands = _labels({w.command for w in installs})
