@@ -263,6 +263,26 @@ def projects_by_dir(ws: Workspace) -> dict[str, Project]:
     return cast("dict[str, Project]", found)
 
 
+def inside(ws: Workspace, project: Project) -> list[Project]:
+    """The project and every project below its folder, in the order of ``ws.projects``.
+
+    Found once per check by walking up from each project: asking every project of every
+    project was quadratic in the members of a large workspace."""
+    found = ws.memo.get(("projects-inside",))
+    if found is None:
+        by_dir = projects_by_dir(ws)
+        below: dict[str, list[Project]] = {}
+        for other in ws.projects:
+            folder = other.dir
+            below.setdefault(folder, []).append(other)
+            while folder != ROOT:
+                folder = parent(folder)
+                if folder in by_dir:
+                    below.setdefault(folder, []).append(other)
+        found = ws.memo[("projects-inside",)] = below
+    return list(cast("dict[str, list[Project]]", found).get(project.dir, [project]))
+
+
 def enclosing(ws: Workspace, project: Project) -> list[Project]:
     """The projects whose folders hold this one's, outermost first (the order of ``ws.projects``).
 
