@@ -248,6 +248,15 @@ def is_test_data(ws: Workspace, project: Project) -> bool:
     only what is declared, Pylance reads the workspace root's. The tests build or read it."""
     if project.dir == ROOT:
         return False
+    # Once per project and check: several rules ask of every member.
+    known = cast("dict[str, bool]", ws.memo.setdefault(("test-data",), {}))
+    found = known.get(project.dir)
+    if found is None:
+        found = known[project.dir] = _in_tests_folder(ws, project)
+    return found
+
+
+def _in_tests_folder(ws: Workspace, project: Project) -> bool:
     for other in enclosing(ws, project):
         for tests in other.tests_dirs:
             if tests != other.dir and (project.dir == tests or project.dir.startswith(tests + "/")):
