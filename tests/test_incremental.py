@@ -19,6 +19,7 @@ from pyproj_doctor import engine
 from pyproj_doctor.lsp.convert import Translated, diagnostics, uri_of
 from pyproj_doctor.rules import pytest as pytest_rules
 from pyproj_doctor.rules import vscode as vscode_rules
+from pyproj_doctor.workspace import analysis
 from tests.helpers import write
 
 MEMBERS = 4
@@ -490,7 +491,7 @@ def test_pd301_search_paths_follow_the_files_they_read(
     # A package in `lib`, first-party once member1 declares `lib` its source root (variant 5).
     write(root, {"packages/member1/lib/libpkg/__init__.py": ""})
     computed: list[str] = []
-    search = vscode_rules.search_paths
+    search = analysis.search_paths
 
     def counting(ws: Any, folder: Any, venv: Any, server: str = "Pylance") -> Any:
         computed.append(folder.dir)
