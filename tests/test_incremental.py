@@ -18,6 +18,8 @@ import pytest
 from pyproj_doctor import engine
 from pyproj_doctor.lsp.convert import Translated, diagnostics, uri_of
 from pyproj_doctor.rules import pytest as pytest_rules
+from pyproj_doctor.rules import vscode as vscode_rules
+from pyproj_doctor.workspace import analysis
 from tests.helpers import write
 
 MEMBERS = 4
@@ -535,3 +537,56 @@ def test_pd201_findings_are_rebuilt_only_for_what_an_edit_changes(
     env = check({".env": "PYTHONPATH=packages/m2/src\n"})
     assert any("PYTHONPATH in `.env`" in m for m in env["m2"]) and env["m0"] == first["m0"]
     assert check({}) == first
+
+
+def test_pd301_search_paths_follow_the_files_they_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PD301 keeps each VS Code folder's language server, interpreter and search paths between
+    checks: edits to the settings, extensions.json, pyrightconfig.json and `.env` are seen (each
+    report equals a fresh check's), the members' source roots count once settings add them, and a
+    keystroke in a member's pyproject.toml computes no folder's search paths again."""
+    root = tmp_path / "mono"
+    build(root)
+    # A package in `lib`, first-party once member1 declares `lib` its source root (variant 5).
+    write(root, {"packages/member1/lib/libpkg/__init__.py": ""})
+    computed: list[str] = []
+    search = analysis.search_paths
+
+    def counting(ws: Any, folder: Any, venv: Any, server: str = "Pylance") -> Any:
+        computed.append(folder.dir)
+        return search(ws, folder, venv, server)
+
+    monkeypatch.setattr(vscode_rules, "search_paths", counting)
+    checker = engine.Checker(str(root))
+    options = engine.Options()
+    settings = ".vscode/settings.json"
+    member1 = "packages/member1/pyproject.toml"
+    add = {
+        settings: '{"python.analysis.addExtraPathsForPythonProjects": true}\n',
+        "packages/member1/tests/test_member1.py": "import pkg1\nimport libpkg\n",
+    }
+    seen = []
+    for overlay in [
+        {},
+        {settings: '{"python.analysis.extraPaths": ["packages/member1/src"]}\n'},
+        add,
+        # member1's source root is `lib` now: with the projects' roots added, the folder's paths follow.
+        {**add, member1: pyproject_variants(1)[5]},
+        {".vscode/extensions.json": '{"recommendations": ["detachhead.basedpyright"]}\n'},
+        {"pyrightconfig.json": '{"extraPaths": ["packages/member3/src"]}\n'},
+        {"pyrightconfig.json": '{"extraPaths": ["packages/member1/src"]}\n'},
+        {".env": "PYTHONPATH=packages/member1/src:packages/member3/src\n"},
+        {},
+    ]:
+        report = checker.check(options, overlay, True)
+        assert comparable(report) == comparable(engine.check(str(root), options, overlay, True)), overlay
+        seen.append(sorted(f"{f.path}: {f.message}" for f in report.findings if f.code == "PD301"))
+    assert len({tuple(s) for s in seen}) >= 6 and seen[-1] == seen[0]
+    assert "basedpyright" in " ".join(seen[4]) and "`.env`" in " ".join(seen[7])
+    computed.clear()
+    for n in range(1, 4):
+        typed = {member1: MEMBER_PYPROJECT.format(n=1) + "x" * n}
+        report = checker.check(options, typed, True)
+        assert comparable(report) == comparable(engine.check(str(root), options, typed, True))
+    assert computed.count(".") == 3  # the fresh checks' only

@@ -97,10 +97,25 @@ def _ruff_in(ctx: Context, folder: VsCodeFolder) -> bool:
         if doc.get("tool", "ruff") is not None:
             return True
         text = ctx.ws.snapshot.text(project.pyproject) if project.pyproject else None
-        if text and re.search(r"""["']ruff([<>=!~\[ ;"']|$)""", text):
+        if text and _names_ruff(text):
             return True
     pre_commit = ctx.ws.snapshot.text(join(folder.dir, ".pre-commit-config.yaml"))
     return bool(pre_commit and "ruff-pre-commit" in pre_commit)
+
+
+_RUFF_NAMED = re.compile(r"""["']ruff([<>=!~\[ ;"']|$)""")
+_RUFF_IN_TEXT: dict[str, bool] = {}
+
+
+def _names_ruff(text: str) -> bool:
+    """Whether a pyproject.toml text names ruff as a requirement. By text: a file on disk is the
+    same string object from check to check (its hash is kept), and a folder asks of every member."""
+    found = _RUFF_IN_TEXT.get(text)
+    if found is None:
+        if len(_RUFF_IN_TEXT) >= 4096:
+            _RUFF_IN_TEXT.clear()
+        found = _RUFF_IN_TEXT[text] = _RUFF_NAMED.search(text) is not None
+    return found
 
 
 def _wanted(ctx: Context, folder: VsCodeFolder) -> list[tuple[str, str]]:

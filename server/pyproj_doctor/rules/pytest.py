@@ -583,7 +583,9 @@ def PD205(ctx: Context) -> Iterator[Finding]:
         yield from ctx.per_project("PD205", project, uses, functools.partial(_pd205, ctx, project, run))
     for folder in ctx.ws.folders:
         if len(folder.projects) > 1:
-            yield from ctx.per_folder("PD205", folder, functools.partial(_pd205_across, ctx, folder))
+            # Not kept as a whole: an edit to any member would compute it again, inside a recording
+            # that empties the check's memo. Each member's part (_session_names) is kept instead.
+            yield from _pd205_across(ctx, folder)
 
 
 def _pd205_across(ctx: Context, folder: VsCodeFolder) -> Iterator[Finding]:

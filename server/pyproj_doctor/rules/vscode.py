@@ -25,6 +25,7 @@ from pyproj_doctor.formats import jsonc, toml
 from pyproj_doctor.rules.base import Context, FixOutcome, rule
 from pyproj_doctor.rules.workspace_setup import left_to_their_own_run
 from pyproj_doctor.workspace.analysis import (
+    ADD_PROJECT_PATHS,
     AUTOCOMPLETE_PATHS,
     SearchPaths,
     jedi_search_paths,
@@ -38,6 +39,7 @@ from pyproj_doctor.workspace.install import compat_root, uv_compat_set, uv_setti
 from pyproj_doctor.workspace.langserver import (
     LANGUAGE_SERVER,
     LanguageServers,
+    Server,
     detect,
     pyright_config,
     tool_config,
@@ -185,8 +187,7 @@ def PD301(ctx: Context) -> Iterator[Finding]:
     ws = ctx.ws
     names = first_party(ws)
     for folder in ws.folders:
-        servers = detect(ws, folder)
-        server = servers.editor
+        servers, server, pyright, venv, found = _search_setup(ws, folder)
         if servers.python_extension_server is None and not servers.others:
             continue  # `python.languageServer: "None"` and no other server: nothing resolves imports
         if server in ("ty", "Pyrefly"):
@@ -195,12 +196,9 @@ def PD301(ctx: Context) -> Iterator[Finding]:
         if server == "Jedi":
             yield from _pd301_jedi(ctx, folder, names)
             continue
-        if server not in ("Pylance", "basedpyright"):
-            server = "Pylance"
-        pyright = pyright_config(ws, folder, server)
+        assert found is not None
+        paths = found
         extra_key = EXTRA_PATHS if server == "Pylance" else BASED_EXTRA_PATHS
-        venv = explorer_venv(ws, folder)
-        paths = search_paths(ws, folder, venv, server)
         failing: dict[str, list[tuple[Project, str, Origin]]] = {}
         # Files of an execution environment with its own extraPaths: that list is what to extend.
         own_env: dict[int, dict[str, list[tuple[Project, str, Origin]]]] = {}
@@ -273,6 +271,37 @@ def PD301(ctx: Context) -> Iterator[Finding]:
             server,
             alternatives,
         )
+
+
+def _search_setup(
+    ws: Workspace, folder: VsCodeFolder
+) -> tuple[LanguageServers, Server, PyrightConfig | None, Venv | None, SearchPaths | None]:
+    """The folder's language servers, the one whose keys a fix writes, and for Pylance or
+    basedpyright its pyright config, the interpreter and the search paths.
+
+    Kept across checks (see Workspace.kept): made from the folder's settings and config files
+    (its reads), the disk's environments and the listing; from the projects only when
+    ``addExtraPathsForPythonProjects`` adds their source roots, so an edit to a member's
+    pyproject.toml leaves the workspace folder's search paths alone."""
+
+    def compute() -> tuple[LanguageServers, Server, PyrightConfig | None, Venv | None, SearchPaths | None]:
+        servers = detect(ws, folder)
+        server = servers.editor
+        if (servers.python_extension_server is None and not servers.others) or server in (
+            "ty",
+            "Pyrefly",
+            "Jedi",
+        ):
+            return servers, server, None, None, None
+        if server not in ("Pylance", "basedpyright"):
+            server = "Pylance"
+        venv = explorer_venv(ws, folder)
+        pyright = pyright_config(ws, folder, server)
+        return servers, server, pyright, venv, search_paths(ws, folder, venv, server)
+
+    projects = folder.projects if ws.setting_is_true(folder, ADD_PROJECT_PATHS) else []
+    uses = (folder.dir, tuple(folder.workspace_files), folder.pyright)
+    return ws.kept(("PD301-setup", folder.dir), projects, uses, compute)
 
 
 def _unresolved(
@@ -589,8 +618,8 @@ def _stub_note(
             {o.path.rsplit("/", 1)[-1].removesuffix(".py") for i in packages.values() for _, _, o in i}
         )
     stubs = paths.stubs
-    if stubs is None:
-        return ""
+    if stubs is None or not ctx.ws.snapshot.disk_isdir(stubs):
+        return ""  # no stub folder: nothing in it (asked of every failing package otherwise)
     stubbed = [
         p
         for p in packages

@@ -20,6 +20,7 @@ from pyproj_doctor.rules.pytest import _config_label, _config_target, _module_na
 from pyproj_doctor.workspace.install import _uv_workspace_root
 from pyproj_doctor.workspace.paths import ROOT, join, relative, within
 from pyproj_doctor.workspace.projects import Project, is_test_data
+from pyproj_doctor.workspace.projects import inside as projects_inside
 from pyproj_doctor.workspace.pytest_config import PytestConfig, has_glob
 from pyproj_doctor.workspace.runs import PYTEST_CWD, Run, collects, explorer_run, ignore_options, plain_pytest
 from pyproj_doctor.workspace.test_projects import PYTHON_PROJECTS, project_dirs, project_mode
@@ -112,6 +113,9 @@ def clashing_suites(ctx: Context, outer: Project) -> tuple[Run, dict[str, Projec
 
 def _clashing_suites(ctx: Context, outer: Project) -> tuple[Run, dict[str, Project], Clashes] | None:
     ws = ctx.ws
+    inside = projects_inside(ws, outer)
+    if len(inside) < 2:
+        return None  # no project below it (most members of a monorepo): nothing nested to clash
     if is_test_data(ws, outer):
         return None
     run = plain_pytest(ws, outer)
@@ -121,7 +125,6 @@ def _clashing_suites(ctx: Context, outer: Project) -> tuple[Run, dict[str, Proje
         return None  # nothing says `pytest` is run here
     if run.import_mode() == "importlib":
         return None
-    inside = [p for p in ws.projects if within(p.dir, outer.dir)]
     named = _named_folders(ctx, run)
     nested = {
         p.dir: p

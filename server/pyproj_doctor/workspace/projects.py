@@ -248,6 +248,15 @@ def is_test_data(ws: Workspace, project: Project) -> bool:
     only what is declared, Pylance reads the workspace root's. The tests build or read it."""
     if project.dir == ROOT:
         return False
+    # Once per project and check: several rules ask of every member.
+    known = cast("dict[str, bool]", ws.memo.setdefault(("test-data",), {}))
+    found = known.get(project.dir)
+    if found is None:
+        found = known[project.dir] = _in_tests_folder(ws, project)
+    return found
+
+
+def _in_tests_folder(ws: Workspace, project: Project) -> bool:
     for other in enclosing(ws, project):
         for tests in other.tests_dirs:
             if tests != other.dir and (project.dir == tests or project.dir.startswith(tests + "/")):
@@ -261,6 +270,26 @@ def projects_by_dir(ws: Workspace) -> dict[str, Project]:
     if found is None:
         found = ws.memo[("projects-by-dir",)] = {p.dir: p for p in ws.projects}
     return cast("dict[str, Project]", found)
+
+
+def inside(ws: Workspace, project: Project) -> list[Project]:
+    """The project and every project below its folder, in the order of ``ws.projects``.
+
+    Found once per check by walking up from each project: asking every project of every
+    project was quadratic in the members of a large workspace."""
+    found = ws.memo.get(("projects-inside",))
+    if found is None:
+        by_dir = projects_by_dir(ws)
+        below: dict[str, list[Project]] = {}
+        for other in ws.projects:
+            folder = other.dir
+            below.setdefault(folder, []).append(other)
+            while folder != ROOT:
+                folder = parent(folder)
+                if folder in by_dir:
+                    below.setdefault(folder, []).append(other)
+        found = ws.memo[("projects-inside",)] = below
+    return list(cast("dict[str, list[Project]]", found).get(project.dir, [project]))
 
 
 def enclosing(ws: Workspace, project: Project) -> list[Project]:
