@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from pyproj_doctor import gcpause
 from pyproj_doctor.findings import FileChange, Finding, Severity, TextEdit
 from pyproj_doctor.rules import BY_CODE, PARSE_ERRORS, RULES, Context, Settings, known
 from pyproj_doctor.text import FileProblem, SourceText, minimal_edit
@@ -286,7 +287,8 @@ class Checker:
             reports.pop(key, None)
             reports[key] = report
             return report
-        report = check(self.root, options, overlay, file_wins, index, cancelled, disk, reuse)
+        with gcpause.paused():  # the check's objects are traversed once, after it (see gcpause.py)
+            report = check(self.root, options, overlay, file_wins, index, cancelled, disk, reuse)
         if generation == self.generation:
             if self._index is None:
                 self._index = report.index

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 
-from pyproj_doctor import engine
+from pyproj_doctor import engine, gcpause
 from pyproj_doctor.lsp import trace
 from pyproj_doctor.lsp.contract import CHECKED_NOTIFICATION
 from pyproj_doctor.lsp.convert import Translated, diagnostics, disabled_actions
@@ -259,7 +259,9 @@ class Session:
 
     async def _check(self, folder: Folder, cancel: threading.Event) -> None:
         try:
-            await self._check_once(folder, cancel)
+            # Garbage collection waits until the diagnostics are out (see gcpause.py).
+            with gcpause.paused():
+                await self._check_once(folder, cancel)
         finally:
             folder.in_flight -= 1
             if folder.running is cancel:

@@ -12,7 +12,7 @@ from pyproj_doctor.findings import Applicability, Finding, Severity
 from pyproj_doctor.fixes.builders import json_append, json_remove, json_set
 from pyproj_doctor.rules.base import Context, FixOutcome, NoFix, rule
 from pyproj_doctor.workspace.declared import declared_names
-from pyproj_doctor.workspace.imports import explorer_venv, failures, first_party, project_run
+from pyproj_doctor.workspace.imports import explorer_venv, failures, first_party, folder_run, project_run
 from pyproj_doctor.workspace.launch import (
     EnvVar,
     Launch,
@@ -23,7 +23,6 @@ from pyproj_doctor.workspace.launch import (
     read_env,
     read_launch,
 )
-from pyproj_doctor.workspace.runs import explorer_run
 from pyproj_doctor.workspace.test_projects import project_dirs, project_mode
 from pyproj_doctor.workspace.vscode import SettingRef, VsCodeFolder
 
@@ -84,7 +83,7 @@ def _cov_sites(ctx: Context, folder: VsCodeFolder) -> tuple[list[_CovSite], list
                     sites.append(
                         _CovSite(ref.path, (item.offset, item.end), f"`{PYTEST_ARGS}` in {ref.path}")
                     )
-    config = explorer_run(ws, folder, None).config
+    config = folder_run(ws, folder).config  # the run's interpreter plays no part here
     option = config.get("addopts") if config is not None else None
     if config is not None and option is not None:
         for word in option.words:
@@ -267,7 +266,7 @@ def _seen_by_explorer(ctx: Context, folder: VsCodeFolder) -> set[str]:
     that CI lacks it is PD201's to say). Unless the Test Explorer is known not to run projects on
     their own, each listed project's run counts too, with its own configuration (a folder one of
     them has is not called missing from the Test Explorer)."""
-    runs = [explorer_run(ctx.ws, folder, None)]
+    runs = [folder_run(ctx.ws, folder)]  # once per check (its interpreter plays no part here)
     if project_mode(ctx.ws, folder) is not False:
         runs += [project_run(ctx.ws, folder, rel) for rel in project_dirs(ctx.ws, folder)[1:]]
     seen: set[str] = set()
@@ -324,11 +323,13 @@ def PD602(ctx: Context) -> Iterator[Finding]:
     folders in pytest's ``pythonpath`` (and Pylance's ``extraPaths``)."""
     ws = ctx.ws
     for folder in ws.folders:
+        refs = [ref for key in TERMINAL_ENV for ref in ws.every_setting(folder, key)]
+        if not refs:
+            continue  # the folder sets no terminal environment: nothing to judge
         covered = _seen_by_explorer(ctx, folder)
         replaced_by = _env_file_replaces(ctx, folder)
-        for key in TERMINAL_ENV:
-            for ref in ws.every_setting(folder, key):
-                yield from _terminal_finding(ctx, folder, ref, covered, replaced_by)
+        for ref in refs:
+            yield from _terminal_finding(ctx, folder, ref, covered, replaced_by)
 
 
 def _terminal_finding(

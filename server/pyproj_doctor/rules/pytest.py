@@ -575,6 +575,8 @@ def PD205(ctx: Context) -> Iterator[Finding]:
     members' folders would shadow their own packages; rename a module, or
     set ``--import-mode=importlib`` where that run's configuration allows)."""
     for project in ctx.ws.projects:
+        if not _shared_basename(project.test_modules):
+            continue  # modules named after different files cannot share a name (most projects)
         run = plain_pytest(ctx.ws, project)
         if run.import_mode() == "importlib":
             continue
@@ -582,10 +584,24 @@ def PD205(ctx: Context) -> Iterator[Finding]:
         uses = run_inputs(ctx.ws, run)
         yield from ctx.per_project("PD205", project, uses, functools.partial(_pd205, ctx, project, run))
     for folder in ctx.ws.folders:
-        if len(folder.projects) > 1:
+        if len(folder.projects) > 1 and _shared_basename(
+            [m for p in folder.projects for m in p.test_modules]
+        ):
             # Not kept as a whole: an edit to any member would compute it again, inside a recording
             # that empties the check's memo. Each member's part (_session_names) is kept instead.
             yield from _pd205_across(ctx, folder)
+
+
+def _shared_basename(modules: list[TestModule]) -> bool:
+    """Whether two of the modules have one file name: a module's name under the "prepend" import
+    mode ends with its file name, so only such modules can be imported under one name."""
+    names = set()
+    for module in modules:
+        name = module.path.rpartition("/")[2]
+        if name in names:
+            return True
+        names.add(name)
+    return False
 
 
 def _pd205_across(ctx: Context, folder: VsCodeFolder) -> Iterator[Finding]:

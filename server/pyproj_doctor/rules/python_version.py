@@ -101,8 +101,6 @@ def PD501(ctx: Context) -> Iterator[Finding]:
         spec = _requires_python(project)
         if spec is None or project.pyproject is None or project.doc is None:
             continue
-        entry = project.doc.entry("project", "requires-python")
-        spec_span = (entry.value.start, entry.value.end) if entry else (0, 0)
         pin = project.python_version_file
         if pin is not None and (pin, spec) not in seen:
             seen.add((pin, spec))
@@ -119,7 +117,9 @@ def PD501(ctx: Context) -> Iterator[Finding]:
                         f'`{pin}` pins Python {stripped}, outside `requires-python = "{spec}"` of '
                         f"{project.pyproject}: uv and VS Code would use an unsupported interpreter. "
                         "Pin a supported version (`uv python pin`).",
-                        related=(ctx.related(project.pyproject, spec_span, "the supported versions"),),
+                        related=(
+                            ctx.related(project.pyproject, _spec_span(project), "the supported versions"),
+                        ),
                     )
                 break
         venv = project.venv
@@ -128,11 +128,17 @@ def PD501(ctx: Context) -> Iterator[Finding]:
             if _outside(spec, venv.version):
                 yield PD501.at(
                     project.pyproject,
-                    ctx.range(project.pyproject, spec_span),
+                    ctx.range(project.pyproject, _spec_span(project)),
                     f"`{venv.rel}` was made with Python {venv.version}, outside `requires-python = "
                     f'"{spec}"`: tests and the editor run on an unsupported interpreter. Recreate it '
                     "(`uv sync` after `uv python pin`).",
                 )
+
+
+def _spec_span(project: Project) -> tuple[int, int]:
+    """Where ``requires-python``'s value is (looked up only for a finding: every member is checked)."""
+    entry = project.doc.entry("project", "requires-python") if project.doc is not None else None
+    return (entry.value.start, entry.value.end) if entry else (0, 0)
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
