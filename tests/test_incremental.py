@@ -20,7 +20,7 @@ from pyproj_doctor.lsp.convert import Translated, diagnostics, uri_of
 from pyproj_doctor.rules import pytest as pytest_rules
 from pyproj_doctor.rules import vscode as vscode_rules
 from pyproj_doctor.workspace import analysis
-from tests.helpers import write
+from tests.helpers import make_venv, write
 
 MEMBERS = 4
 ROOT_PYPROJECT = """\
@@ -590,3 +590,44 @@ def test_pd301_search_paths_follow_the_files_they_read(
         report = checker.check(options, typed, True)
         assert comparable(report) == comparable(engine.check(str(root), options, typed, True))
     assert computed.count(".") == 3  # the fresh checks' only
+
+
+@pytest.mark.parametrize("environment", [False, True])
+def test_a_members_install_command_follows_what_its_siblings_depend_on(
+    tmp_path: Path, environment: bool
+) -> None:
+    # `uv sync` at a workspace root with a [project] installs the members it depends on, also
+    # through other members: `a` is installed through `b` until `b` stops depending on it, and
+    # then needs `uv sync --all-packages`. An edit to `b` changes what PD201 says of `a`'s tests
+    # (its finding, before any environment exists, or its pythonpath message once one does).
+    root = tmp_path / "ws"
+    backend = '\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+    member_b = (
+        '[project]\nname = "b"\nversion = "0"\ndependencies = ["a"]\n\n[tool.uv.sources]\n'
+        "a = { workspace = true }\n" + backend
+    )
+    write(
+        root,
+        {
+            "pyproject.toml": '[project]\nname = "app"\nversion = "0"\ndependencies = ["b"]\n\n'
+            '[tool.uv.workspace]\nmembers = ["packages/*"]\n\n[tool.uv.sources]\nb = { workspace = true }\n',
+            "packages/a/pyproject.toml": '[project]\nname = "a"\nversion = "0"\n' + backend,
+            "packages/a/src/pkg_a/__init__.py": "",
+            "packages/a/tests/test_a.py": "import pkg_a\n",
+            "packages/b/pyproject.toml": member_b,
+            "packages/b/src/pkg_b/__init__.py": "",
+        },
+    )
+    if environment:
+        make_venv(root)
+    checker = engine.Checker(str(root))
+    commands = []
+    for overlay in [{}, {"packages/b/pyproject.toml": member_b.replace('["a"]', "[]")}, {}]:
+        report = checker.check(engine.Options(), overlay, True)
+        assert comparable(report) == comparable(engine.check(str(root), engine.Options(), overlay, True))
+        # Each run that cannot import it says so (plain `pytest`, and the Test Explorer's with an
+        # environment), each naming the same command.
+        messages = [f.message for f in report.findings if f.code == "PD201" and "pkg_a" in f.message]
+        assert messages and len({"--all-packages" in m for m in messages}) == 1, messages
+        commands.append("--all-packages" in messages[0])
+    assert commands == [False, True, False]

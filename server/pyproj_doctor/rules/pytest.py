@@ -164,10 +164,15 @@ def _kept_finding(
     failures are the same and the projects, folders and files it reads are too: on a keystroke
     in one member of a large workspace every other member's finding stays as it was."""
     involved: dict[str, Project] = {}
+    owners: dict[str, Project] = {}
     for item in items:
         involved.setdefault(item.project.dir, item.project)
-        involved.setdefault(item.origin.project.dir, item.origin.project)
+        owners.setdefault(item.origin.project.dir, item.origin.project)
+    involved.update(owners)
     uses = (
+        # How each owner is installed (the message names the command): it may depend on projects
+        # other than these, such as a uv workspace's other members (see workflow_install).
+        [workflow_install(ctx.ws, owner) for owner in owners.values()],
         [
             (
                 run_inputs(ctx.ws, item.run),
