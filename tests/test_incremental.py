@@ -530,3 +530,30 @@ def test_pd301_search_paths_follow_the_files_they_read(
         report = checker.check(options, typed, True)
         assert comparable(report) == comparable(engine.check(str(root), options, typed, True))
     assert computed.count(".") == 3  # the fresh checks' only
+
+
+def test_pd401_kept_per_folder_follows_its_files_and_the_extra_recommendations(tmp_path: Path) -> None:
+    """PD401 keeps each VS Code folder's findings between checks: an edit to that folder's
+    extensions.json, to a .gitignore, to a member's pyproject.toml (Ruff in use) and the caller's
+    extra recommendations are each seen, and each report equals a fresh check's."""
+    root = tmp_path / "mono"
+    build(root)
+    checker = engine.Checker(str(root))
+    plain = engine.Options()
+    extra = engine.Options(extra_recommendations=("ms-toolsai.jupyter",))
+    ruff = MEMBER_PYPROJECT.format(n=0) + "\n[tool.ruff]\nline-length = 100\n"
+    seen = []
+    for options, overlay in [
+        (plain, {}),
+        (plain, {"packages/member0/.vscode/extensions.json": '{"recommendations": ["ms-python.python"]}\n'}),
+        (plain, {"packages/member0/pyproject.toml": ruff}),
+        (plain, {".gitignore": ".vscode/\n"}),
+        (extra, {}),
+        (plain, {}),
+    ]:
+        report = checker.check(options, overlay, True)
+        assert comparable(report) == comparable(engine.check(str(root), options, overlay, True)), overlay
+        seen.append(sorted(f"{f.path}: {f.message}" for f in report.findings if f.code == "PD401"))
+    assert len({tuple(s) for s in seen}) == 5 and seen[-1] == seen[0]
+    assert len(seen[1]) < len(seen[0]) and "charliermarsh.ruff" in " ".join(seen[2])
+    assert not seen[3] and "ms-toolsai.jupyter" in " ".join(seen[4])
