@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from pyproj_doctor.workspace.declared import requirement_names
 from pyproj_doctor.workspace.paths import join, parent, within
-from pyproj_doctor.workspace.projects import Project, projects_by_dir
+from pyproj_doctor.workspace.projects import Project, enclosing, projects_by_dir
 from pyproj_doctor.workspace.venv import normalize
 from pyproj_doctor.workspace.workspace import Workspace
 
@@ -483,10 +483,25 @@ def _has_runner(ws: Workspace, project: Project) -> bool:
 
 
 def workflow_install(ws: Workspace, project: Project) -> Install | None:
-    """How the project's own workflow installs it, or None when nothing does."""
+    """How the project's own workflow installs it, or None when nothing does.
+
+    Kept across checks (see Workspace.kept): it reads the project's files, the enclosing
+    projects' (a uv or hatch workspace above it) and the disk's workflow folder. Which members
+    a uv workspace root with a ``[project]`` syncs depends on every member's name and
+    dependencies: then on every project."""
     cache: dict[str, Install | None] = ws.__dict__.setdefault("_install_cache", {})
     if project.dir not in cache:
-        cache[project.dir] = _workflow_install(ws, project)
+        root = _uv_workspace_root(ws, project)
+        syncs_members = (
+            root is not None
+            and root.dir != project.dir
+            and root.doc is not None
+            and isinstance(root.doc.get("project"), dict)
+        )
+        owners = ws.projects if syncs_members else [project, *enclosing(ws, project)]
+        cache[project.dir] = ws.kept(
+            ("workflow-install", project.dir), owners, None, lambda: _workflow_install(ws, project)
+        )
     return cache[project.dir]
 
 
