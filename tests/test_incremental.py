@@ -127,6 +127,11 @@ SHARED = {
     "uv.lock": ["version = 1\n", "version = \n"],
     "packages/extra/pyproject.toml": [MEMBER_PYPROJECT.format(n=9), "[project\n"],
     "packages/extra/tests/test_extra.py": ["import pkg9\nimport pkg0\n", "import pytest\n"],
+    # What a project's own workflow installs (PD201's messages and groups name it) and `.env`.
+    ".github/workflows/test.yml": ["steps:\n  - run: pip install -e .\n", "steps:\n  - run: echo hi\n"],
+    "requirements-dev.txt": ["-e .\npytest\n", "pytest\n"],
+    "tox.ini": ["[tox]\nenv_list = py311\n\n[testenv]\ncommands = pytest\n", "[pytest]\n"],
+    ".env": ["PYTHONPATH=packages/member0/src\n", "OTHER=1\n"],
 }
 
 
@@ -149,6 +154,8 @@ def candidates(n: int) -> dict[str, list[str]]:
         # A configuration file the listing gains (PD901 looks for them by name) or that is test data.
         f"{base}/pytest.toml": ['[pytest]\ntestpaths = ["tests"]\n', "[pytest\n"],
         f"{base}/tests/data/proj/pyproject.toml": ["[project\n", MEMBER_PYPROJECT.format(n=7)],
+        f"{base}/.github/workflows/ci.yml": ["steps:\n  - run: uv sync\n", "steps: []\n"],
+        f"{base}/hatch.toml": ["[envs.default]\n", "[envs.default]\nskip-install = true\n"],
     }
 
 
@@ -178,7 +185,7 @@ class Disk:
 UNREADABLE = b'[project]\nname = "\xff\xfe"\n'
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6, 7, 8])
 def test_incremental_reports_equal_full_checks(tmp_path: Path, seed: int) -> None:
     root = tmp_path / "mono"
     build(root)
@@ -477,6 +484,59 @@ def test_pd201_edits_are_kept_while_the_file_they_edit_holds_the_same_text(
     back = checker.check(options, {}, True)
     assert comparable(back) == comparable(engine.check(str(root), options, {}, True))
     assert fixes(back) == first
+
+
+def test_pd201_findings_are_rebuilt_only_for_what_an_edit_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each member's tests cannot import its own `src`. A keystroke in one member rebuilds that
+    # member's finding only; the Test Explorer's mode (no file: the editor reports it) and a `.env`
+    # buffer change the findings they touch, each equal to a fresh check's.
+    root = tmp_path / "mono"
+    files = {
+        "pyproject.toml": '[project]\nname = "root"\nversion = "0"\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        ".vscode/settings.json": '{"python-envs.pythonProjects": [{"path": "packages/m0"}, {"path": "packages/m1"}]}\n',
+    }
+    for n in range(3):
+        files[f"packages/m{n}/pyproject.toml"] = f'[project]\nname = "m{n}"\nversion = "0"\n'
+        files[f"packages/m{n}/src/pkg{n}/__init__.py"] = ""
+        files[f"packages/m{n}/tests/test_m{n}.py"] = f"import pkg{n}\n"
+    write(root, files)
+    built: list[tuple[str, ...]] = []
+    build = pytest_rules._pd201_pythonpath
+
+    def counting(ctx: Any, target: str | None, items: list[Any]) -> Any:
+        built.append(tuple(sorted({item.run.label for item in items})))
+        return build(ctx, target, items)
+
+    monkeypatch.setattr(pytest_rules, "_pd201_pythonpath", counting)
+    checker = engine.Checker(str(root))
+    rebuilt: list[tuple[str, ...]] = []  # by the long-lived checker's last check
+
+    def check(overlay: dict[str, str], mode: bool | None = None) -> dict[str, list[str]]:
+        options = engine.Options(test_explorer_projects=mode)
+        built.clear()
+        report = checker.check(options, overlay, True)
+        rebuilt[:] = built
+        assert comparable(report) == comparable(engine.check(str(root), options, overlay, True))
+        found: dict[str, list[str]] = {}
+        for f in report.findings:
+            if f.code == "PD201":
+                found.setdefault(f.path.split("/")[1] if "/" in f.path else f.path, []).append(f.message)
+        return found
+
+    first = check({})
+    assert sorted(first) == ["m0", "m1", "m2"] and len(rebuilt) == 4  # m2 also fails in the Explorer's run
+    m1 = "packages/m1/pyproject.toml"
+    edited = check({m1: "# a first line\n" + files[m1]})
+    assert rebuilt == [("plain `pytest` in `packages/m1`",)]
+    assert edited == first
+    on = check({}, mode=True)  # listed members are run on their own: m0 and m1 gain that run
+    assert any("run of project `packages/m0`" in m for m in on["m0"]) and on["m2"] != first["m2"]
+    assert not any("project `packages/m0`" in m for m in first["m0"])
+    env = check({".env": "PYTHONPATH=packages/m2/src\n"})
+    assert any("PYTHONPATH in `.env`" in m for m in env["m2"]) and env["m0"] == first["m0"]
+    assert check({}) == first
 
 
 def test_pd301_search_paths_follow_the_files_they_read(

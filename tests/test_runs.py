@@ -12,7 +12,15 @@ import pytest
 from pyproj_doctor import engine
 from pyproj_doctor.workspace.imports import failures
 from pyproj_doctor.workspace.install import workflow_install
-from pyproj_doctor.workspace.runs import collects, explorer_run, imports_ok, plain_pytest, resolve, sys_path
+from pyproj_doctor.workspace.runs import (
+    collects,
+    explorer_run,
+    imports_ok,
+    inserted_by,
+    plain_pytest,
+    resolve,
+    sys_path,
+)
 from pyproj_doctor.workspace.snapshot import Snapshot
 from pyproj_doctor.workspace.workspace import Workspace
 from tests.helpers import apply_fix, write
@@ -52,7 +60,7 @@ def predicted(root: Path, kind: str, project_dir: str, name: str) -> bool:
         folder = next(f for f in ws.folders if f.dir == ".")
         run = explorer_run(ws, folder, None)
     [source] = [r.packages[name] for p in ws.projects for r in p.source_roots if name in r.packages]
-    return imports_ok(resolve(sys_path(ws, run, [project]), name), str(root / source))
+    return imports_ok(resolve(sys_path(ws, run, inserted_by(ws, run, [project])), name), str(root / source))
 
 
 PYPROJECT = '[project]\nname = "app"\nversion = "0"\n'

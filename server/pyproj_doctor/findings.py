@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import cast
 
 
 class Severity(enum.IntEnum):
@@ -117,6 +118,28 @@ class Finding:
     # actions) or by reading the JSON: never applied by ``check --fix`` or Configure, since
     # each changes how the project is built or installed, not only what a tool reads.
     alternatives: tuple[Fix, ...] = field(default=())
+
+    def __hash__(self) -> int:
+        # Computed once per object (the fields never change): the language server looks each
+        # finding up by value on every keystroke, and most are the very objects of the check
+        # before (Workspace.kept), with fixes and related locations to hash all over again.
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(
+                (
+                    self.code,
+                    self.severity,
+                    self.message,
+                    self.path,
+                    self.range,
+                    self.fix,
+                    self.related,
+                    self.fix_unavailable,
+                    self.alternatives,
+                )
+            )
+            object.__setattr__(self, "_hash", cached)
+        return cast(int, cached)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -1,17 +1,21 @@
 // A uv workspace with many members: how long one keystroke in a member's pyproject.toml takes to
 // reach the Problems view, and whether the undo brings back exactly the set shown before.
 //
-// The times are taken in the page itself: from the keydown event to the change of the
+// The times are taken in the page itself: from the keydown event to the last change of the
 // workbench's problem counters (the status bar entry the Problems view shares its markers
-// with), seen by a MutationObserver, so neither Playwright's round trips nor polling count.
+// with) before they hold still for a second, seen by a MutationObserver, so neither
+// Playwright's round trips nor polling count, and a first partial update does not either.
 // In between, the hops: the page's, the extension host's and the server's marks on one clock
 // (PYPROJ_DOCTOR_TRACE, which ui.mjs sets for code-server) say where the time went.
+// Several keystrokes, each a character not typed before (a state the server has not checked),
+// each followed by its undo: the median is held to the target, every one to the bound.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { agreedCount, current, expect, focusProblems, open, problemsCount, screenshot, step, waitFor, write } from "../ui.mjs";
 
 const MEMBERS = 60;
 const EDITED = 7;
+const KEYS = ["x", "y", "z", "q", "w"];
 // The target, printed beside each figure with its hops. The assertion's bound is for this machine
 // (2 shared cores, Chromium, code-server and other suites beside the server), where a loaded run
 // measured up to ~620 ms; it catches a server or client that waits or re-sends everything.
@@ -107,24 +111,36 @@ function hops(state) {
 
 /**
  * Arms observers in the page, presses `keys`, and returns the milliseconds from the keydown to
- * the moment the problem counters satisfy `done` (a function of their text, run in the page),
- * with the hops between (see hops()).
+ * the last change of the problem counters before they hold still for a second (their final
+ * state for this keystroke): `until` "changed" (another state than before) or "restored" (the
+ * state the last "changed" keystroke started from), with the hops between (see hops()).
  */
-async function timeKeystroke(keys, doneSource, arg) {
+async function timeKeystroke(keys, until) {
   const { page } = current();
   await page.evaluate(
-    ({ source, arg }) => {
-      const done = new Function("text", "arg", source);
-      const read = () => document.querySelector('[id="status.problems"]')?.innerText ?? "";
-      const state = { key: 0, rendered: 0, sent: 0, changed: 0, origin: performance.timeOrigin };
+    ({ until }) => {
+      // textContent, not innerText: reading it forces no layout of the page on every mutation.
+      const read = () => document.querySelector('[id="status.problems"]')?.textContent ?? "";
+      const armed = read();
+      // "changed": any final text but the one shown now (remembered for the undo); "restored":
+      // the text remembered when the change was armed.
+      if (until === "changed") window.__pdRestore = armed;
+      const done = until === "changed" ? (text) => text !== armed : (text) => text === window.__pdRestore;
+      const state = { key: 0, rendered: 0, sent: 0, changed: 0, changes: [], origin: performance.timeOrigin };
       window.__pdLatency = state;
       window.addEventListener("keydown", () => { if (!state.key) state.key = performance.now(); }, { capture: true, once: true });
+      let shown = armed;
       const observer = new MutationObserver(() => {
-        if (state.key && !state.changed && done(read(), arg)) {
-          state.changed = performance.now();
-          observer.disconnect();
+        if (!state.key) return;
+        const text = read();
+        if (text !== shown) {
+          shown = text;
+          const at = performance.now();
+          state.changes.push({ at, text });
+          state.changed = done(text) ? at : 0;
         }
       });
+      window.__pdObserver = observer;
       observer.observe(document.querySelector(".part.statusbar"), { subtree: true, childList: true, characterData: true, attributes: true });
       // When the editor showed the keystroke, and when the page wrote the edit to code-server's
       // socket (VS Code's RPC message $acceptModelChanged, on its way to the extension host).
@@ -149,7 +165,7 @@ async function timeKeystroke(keys, doneSource, arg) {
         return send.call(this, data);
       };
     },
-    { source: doneSource, arg },
+    { until },
   );
   // E2E_PROFILE=1: a Chromium performance trace of the page per keystroke, in test-results/.
   const profiling = Boolean(process.env.E2E_PROFILE);
@@ -159,22 +175,37 @@ async function timeKeystroke(keys, doneSource, arg) {
     });
   }
   await page.keyboard.press(keys);
+  // Final: the counters satisfy `done` and have not changed for a second since.
   const state = await waitFor(
     async () => {
       const s = await page.evaluate(() => window.__pdLatency);
-      return s.changed ? s : undefined;
+      const last = s.changes.at(-1);
+      const now = await page.evaluate(() => performance.now());
+      return last && s.changed && now - last.at >= 1000 ? s : undefined;
     },
     `the Problems view after ${keys}`,
     60000,
-    20,
-  ).finally(() => page.evaluate(() => { WebSocket.prototype.send = window.__pdSend; }));
+    50,
+  ).finally(() => page.evaluate(() => {
+    WebSocket.prototype.send = window.__pdSend;
+    window.__pdObserver.disconnect();
+  }));
   if (profiling) {
     fs.writeFileSync(path.join("test-results", `monorepo-latency-${keys}.trace.json`), await current().browser.stopTracing());
   }
   const result = { ms: state.changed - state.key, ...hops(state) };
-  step(`latency ${JSON.stringify({ keys, ...result.figures })}`);
+  if (state.changes.length > 1) {
+    result.text += ` (the counters changed ${state.changes.length} times: ${state.changes.map((c) => `+${(c.at - state.key).toFixed(0)} "${c.text.replace(/\s+/g, " ")}"`).join(", ")})`;
+  }
+  step(`latency ${JSON.stringify({ keys, ...result.figures, changes: state.changes.length })}`);
   return result;
 }
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 export default async function monorepoLatency(ctx) {
   const { page } = current();
@@ -256,27 +287,36 @@ export default async function monorepoLatency(ctx) {
   await page.keyboard.press("Control+End");
   await page.waitForTimeout(500);
 
-  const typing = await timeKeystroke("x", "return text !== arg", countersBefore);
-  const typed = typing.ms;
-  await page.waitForTimeout(1000);
-  const rowsTyped = await memberRows();
-  step(`typed one character: Problems changed after ${typed.toFixed(0)} ms: ${typing.text}; member rows ${JSON.stringify(rowsTyped)}`);
-  expect(rowsTyped.some((r) => r.includes("PD901")), `no PD901 for the broken file: ${JSON.stringify(rowsTyped)}`);
+  const typedMs = [];
+  const undoneMs = [];
+  for (const key of KEYS) {
+    const typing = await timeKeystroke(key, "changed");
+    typedMs.push(typing.ms);
+    const rowsTyped = await memberRows();
+    step(`typed "${key}": Problems final after ${typing.ms.toFixed(0)} ms: ${typing.text}; member rows ${JSON.stringify(rowsTyped)}`);
+    expect(rowsTyped.some((r) => r.includes("PD901")), `no PD901 for the broken file: ${JSON.stringify(rowsTyped)}`);
 
-  const undoing = await timeKeystroke("Control+Z", "return text === arg", countersBefore);
-  const undone = undoing.ms;
-  await page.waitForTimeout(1000);
-  const rowsUndone = await memberRows();
-  const countersUndone = await counters();
-  step(`undo: the previous counters were back after ${undone.toFixed(0)} ms: ${undoing.text}`);
+    const undoing = await timeKeystroke("Control+Z", "restored");
+    undoneMs.push(undoing.ms);
+    const rowsUndone = await memberRows();
+    const countersUndone = await counters();
+    step(`undo: the previous counters were back after ${undoing.ms.toFixed(0)} ms: ${undoing.text}`);
+    expect(countersUndone === countersBefore, `counters after the undo "${countersUndone}", before "${countersBefore}"`);
+    expect(JSON.stringify(rowsUndone) === JSON.stringify(rowsFiltered), `rows after the undo ${JSON.stringify(rowsUndone)}, before ${JSON.stringify(rowsFiltered)}`);
+    expect((await problemsCount()) === initial, "the total after the undo differs");
+    expect(typing.ms <= BOUND_MS, `keystroke → Problems view took ${typing.ms.toFixed(0)} ms (bound ${BOUND_MS} ms)`);
+    expect(undoing.ms <= BOUND_MS, `undo → Problems view took ${undoing.ms.toFixed(0)} ms (bound ${BOUND_MS} ms)`);
+  }
   await screenshot("monorepo-latency");
-  expect(countersUndone === countersBefore, `counters after the undo "${countersUndone}", before "${countersBefore}"`);
-  expect(JSON.stringify(rowsUndone) === JSON.stringify(rowsFiltered), `rows after the undo ${JSON.stringify(rowsUndone)}, before ${JSON.stringify(rowsFiltered)}`);
-  expect((await problemsCount()) === initial, "the total after the undo differs");
   const verdict = (ms) => (ms <= TARGET_MS ? `within the ${TARGET_MS} ms target` : `MISSES the ${TARGET_MS} ms target`);
-  ctx.result(`monorepo (${MEMBERS} members, ${files} files): keystroke → Problems view`, `${typed.toFixed(0)} ms, ${verdict(typed)} (bound ${BOUND_MS} ms); ${typing.text}`);
-  ctx.result(`monorepo (${MEMBERS} members, ${files} files): undo → the exact previous set`, `${undone.toFixed(0)} ms, ${verdict(undone)}; ${undoing.text}`);
-  expect(typed <= BOUND_MS, `keystroke → Problems view took ${typed.toFixed(0)} ms (bound ${BOUND_MS} ms)`);
-  expect(undone <= BOUND_MS, `undo → Problems view took ${undone.toFixed(0)} ms (bound ${BOUND_MS} ms)`);
+  const all = (values) => values.map((v) => v.toFixed(0)).join(", ");
+  ctx.result(
+    `monorepo (${MEMBERS} members, ${files} files): keystroke → Problems view (final state), median of ${KEYS.length}`,
+    `${median(typedMs).toFixed(0)} ms, ${verdict(median(typedMs))} (each: ${all(typedMs)}; bound ${BOUND_MS} ms)`,
+  );
+  ctx.result(
+    `monorepo (${MEMBERS} members, ${files} files): undo → the exact previous set, median of ${KEYS.length}`,
+    `${median(undoneMs).toFixed(0)} ms, ${verdict(median(undoneMs))} (each: ${all(undoneMs)})`,
+  );
   await filter.fill("");
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pyproj_doctor.findings import Applicability, FileChange, Finding, Related, Severity
 from pyproj_doctor.fixes.builders import (
@@ -124,6 +124,8 @@ def PD201(ctx: Context) -> Iterator[Finding]:
     edit. Silent when a ``conftest.py`` edits ``sys.path``."""
     names = first_party(ctx.ws)
     groups: dict[tuple[str, str], list[Failure]] = {}
+    compiled: dict[str, bool] = {}  # by owner: asked for every failing import line
+    targets: dict[tuple[object, ...], str | None] = {}  # by run
     for project in ctx.ws.projects:
         if not project.test_modules or _conftest_edits_sys_path(ctx, project):
             continue
@@ -132,22 +134,55 @@ def PD201(ctx: Context) -> Iterator[Finding]:
             install = workflow_install(ctx.ws, owner)
             if install is not None and not install.stated and failure.project.dir != owner.dir:
                 install = None  # the standard install is the project's own business, not its importers'
+            if owner.dir not in compiled:
+                compiled[owner.dir] = is_compiled(ctx.ws, owner)
             if failure.run.venv is None and install is not None:
                 # One fact about a fresh checkout: no environment yet, one command makes it.
                 key = ("installed-later", f"{install.tool}: {install.command}")
-            elif is_compiled(ctx.ws, owner):
+            elif compiled[owner.dir]:
                 key = ("compiled", owner.dir)
             else:
-                _, target = _config_target(ctx, failure.run)
-                key = ("pythonpath", target or "")
+                run = run_key(failure.run)
+                if run not in targets:
+                    targets[run] = _config_target(ctx, failure.run)[1]
+                key = ("pythonpath", targets[run] or "")
             groups.setdefault(key, []).append(failure)
     for (kind, where), items in sorted(groups.items(), key=lambda kv: kv[0]):
         if kind == "installed-later":
-            yield _pd201_not_installed(ctx, items)
+            build = functools.partial(_pd201_not_installed, ctx, items)
         elif kind == "compiled":
-            yield _pd201_compiled(ctx, items)
+            build = functools.partial(_pd201_compiled, ctx, items)
         else:
-            yield _pd201_pythonpath(ctx, where or None, items)
+            build = functools.partial(_pd201_pythonpath, ctx, where or None, items)
+        yield _kept_finding(ctx, ("PD201", kind, where), items, build)
+
+
+def _kept_finding(
+    ctx: Context, key: tuple[object, ...], items: list[Failure], build: Callable[[], Finding]
+) -> Finding:
+    """A finding about failing imports, kept across checks (``Workspace.kept``) while its
+    failures are the same and the projects, folders and files it reads are too: on a keystroke
+    in one member of a large workspace every other member's finding stays as it was."""
+    involved: dict[str, Project] = {}
+    for item in items:
+        involved.setdefault(item.project.dir, item.project)
+        involved.setdefault(item.origin.project.dir, item.origin.project)
+    uses = (
+        [
+            (
+                run_inputs(ctx.ws, item.run),
+                item.module.path,
+                item.ref,
+                item.origin.path,
+                item.origin.root.path,
+                item.origin.root.layout,
+            )
+            for item in items
+        ],
+        # The folders whose settings and `.env` files the message reads (the reads are recorded).
+        [(folder.dir, folder.workspace_files) for folder in ctx.ws.folders],
+    )
+    return ctx.ws.kept(key, [involved[d] for d in sorted(involved)], uses, build)
 
 
 def _related(ctx: Context, items: list[Failure]) -> tuple[Related, ...]:
@@ -296,7 +331,8 @@ def _pd201_pythonpath(ctx: Context, target: str | None, items: list[Failure]) ->
             if terminal
             else "the Test Explorer; plain `pytest` never reads `.env`)"
         )
-    installs = {w for i in items if (w := workflow_install(ctx.ws, i.origin.project)) is not None}
+    owners = {i.origin.project.dir: i.origin.project for i in items}
+    installs = {w for owner in owners.values() if (w := workflow_install(ctx.ws, owner)) is not None}
     venvs = {i.run.venv.rel for i in items if i.run.venv is not None}
     if installs and venvs:
         commands = _labels({w.command for w in installs})

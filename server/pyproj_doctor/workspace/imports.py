@@ -24,6 +24,7 @@ from pyproj_doctor.workspace.runs import (
     env_paths,
     explorer_run,
     imports_ok,
+    inserted_by,
     plain_pytest,
     resolve_in,
     run_inputs,
@@ -271,10 +272,12 @@ def run_path(ws: Workspace, run: Run) -> list[str]:
     key = ("sys_path", run_key(run))
     cached = ws.memo.get(key)
     if cached is None:
-        # Kept across checks (see Workspace.kept): a member's own runs depend on that member alone.
-        candidates = _candidates(ws, run)
+        # Kept across checks (see Workspace.kept) while each project the run collects inserts the
+        # same folders. Those are kept by project and taken here, outside the computation:
+        # recorded inside it, a keystroke in one of 60 members replayed the reads of all 60.
+        parts = inserted_by(ws, run, _candidates(ws, run))
         cached = ws.memo[key] = ws.kept(
-            key, candidates, run_inputs(ws, run), lambda: sys_path(ws, run, candidates)
+            key, [], (run_inputs(ws, run), parts), lambda: sys_path(ws, run, parts)
         )
     return cast(list[str], cached)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from pyproj_doctor.workspace.declared import requirement_names
-from pyproj_doctor.workspace.paths import join, parent, within
+from pyproj_doctor.workspace.paths import join, parent
 from pyproj_doctor.workspace.projects import Project, enclosing, projects_by_dir
 from pyproj_doctor.workspace.venv import normalize
 from pyproj_doctor.workspace.workspace import Workspace
@@ -433,9 +433,7 @@ def _hatch_envs(ws: Workspace, project: Project) -> tuple[str, dict[str, Any]] |
 def _hatch_member(ws: Workspace, project: Project) -> str | None:
     """The file of an enclosing hatch project whose environment lists this one as a workspace member
     (``workspace.members``): hatch installs members editable into that environment."""
-    for other in ws.projects:
-        if other.dir == project.dir or not within(project.dir, other.dir):
-            continue
+    for other in enclosing(ws, project):
         found = _hatch_envs(ws, other)
         if found is None:
             continue
@@ -454,9 +452,15 @@ def _hatch_member(ws: Workspace, project: Project) -> str | None:
 def _ci(ws: Workspace, project: Project) -> str | None:
     """A GitHub workflow that installs the project (``pip install -e .``, ``uv sync``, …)."""
     folder = join(project.dir, ".github/workflows")
-    try:
-        names = sorted(os.listdir(ws.snapshot.abspath(folder)))
-    except OSError:
+    # Read from the disk (the tree's listing skips hidden folders), once while it does not change.
+    key = ("workflows", folder)
+    if key not in ws.disk:
+        try:
+            ws.disk[key] = sorted(os.listdir(ws.snapshot.abspath(folder)))
+        except OSError:
+            ws.disk[key] = None
+    names = cast("list[str] | None", ws.disk[key])
+    if names is None:
         return None
     for name in names[:50]:
         if name.endswith((".yml", ".yaml")):
@@ -485,24 +489,24 @@ def _has_runner(ws: Workspace, project: Project) -> bool:
 def workflow_install(ws: Workspace, project: Project) -> Install | None:
     """How the project's own workflow installs it, or None when nothing does.
 
-    Kept across checks (see Workspace.kept): it reads the project's files, the enclosing
-    projects' (a uv or hatch workspace above it) and the disk's workflow folder. Which members
-    a uv workspace root with a ``[project]`` syncs depends on every member's name and
+    Once per check (rules ask for every failing import), and kept across checks while the
+    project and those holding it (a uv or hatch workspace root) were discovered from the same
+    files and every file it read (workflows, tox.ini, requirements) holds the same text. Which
+    members a uv workspace root with a ``[project]`` syncs depends on every member's name and
     dependencies: then on every project."""
-    cache: dict[str, Install | None] = ws.__dict__.setdefault("_install_cache", {})
-    if project.dir not in cache:
-        root = _uv_workspace_root(ws, project)
-        syncs_members = (
-            root is not None
-            and root.dir != project.dir
-            and root.doc is not None
-            and isinstance(root.doc.get("project"), dict)
-        )
-        owners = ws.projects if syncs_members else [project, *enclosing(ws, project)]
-        cache[project.dir] = ws.kept(
-            ("workflow-install", project.dir), owners, None, lambda: _workflow_install(ws, project)
-        )
-    return cache[project.dir]
+    key = ("workflow-install", project.dir)
+    if key in ws.memo:
+        return cast("Install | None", ws.memo[key])
+    root = _uv_workspace_root(ws, project)
+    syncs_members = (
+        root is not None
+        and root.dir != project.dir
+        and root.doc is not None
+        and isinstance(root.doc.get("project"), dict)
+    )
+    owners = ws.projects if syncs_members else [project, *enclosing(ws, project)]
+    found = ws.memo[key] = ws.kept(key, owners, None, lambda: _workflow_install(ws, project))
+    return found
 
 
 def _workflow_install(ws: Workspace, project: Project) -> Install | None:
@@ -554,7 +558,7 @@ def _workflow_install(ws: Workspace, project: Project) -> Install | None:
     # whoever runs its tests installs it the standard way, as its instructions say. The rules count
     # this only for its own tests, and only while no environment exists (then the environment is
     # the truth).
-    enclosed = any(p.dir != project.dir and within(project.dir, p.dir) for p in ws.projects)
+    enclosed = bool(enclosing(ws, project))
     standalone = enclosed and uv_file is None and not opted_out and not _has_runner(ws, project)
     if standalone and not compiled and isinstance(get("build-system"), dict):
         command = "pip install -e ." if project.dir == "." else f"pip install -e {project.dir}"

@@ -373,8 +373,31 @@ def _conftests(ws: Workspace, run: Run, project_conftests: list[str]) -> list[st
     return loaded
 
 
-def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
-    """Absolute folders on ``sys.path`` once the run has collected these projects' tests, in order.
+Inserted = tuple[list[str], list[str]]  # see _inserted
+
+
+def inserted_by(ws: Workspace, run: Run, projects: list[Project]) -> list[Inserted]:
+    """What collecting each project's tests inserts on the run's ``sys.path`` (see ``_inserted``).
+
+    Kept across checks by project (see Workspace.kept): a run at a uv workspace root collects
+    every member, and an edit changes one. A value equal to the last check's is that same
+    object, so ``sys_path`` of a run whose projects inserted the same is kept too."""
+    mode = run.import_mode()
+    inputs = run_inputs(ws, run)
+    return [
+        ws.kept(
+            ("inserted", project.dir, inputs[0]),
+            [project],
+            inputs,
+            functools.partial(_inserted, ws, run, project, mode),
+        )
+        for project in projects
+    ]
+
+
+def sys_path(ws: Workspace, run: Run, parts: list[Inserted]) -> list[str]:
+    """Absolute folders on ``sys.path`` once the run has collected the tests whose insertions
+    are ``parts`` (``inserted_by``), in order.
 
     Every collected module's and conftest's basedir counts, whatever the
     collection order: an import that works only thanks to another module is
@@ -383,17 +406,8 @@ def sys_path(ws: Workspace, run: Run, projects: list[Project]) -> list[str]:
     front = _pythonpath(ws, run.config) if run.config is not None else []
     inserted: list[str] = []
     mode = run.import_mode()
-    inputs = run_inputs(ws, run)
     django: list[str] = []
-    for project in projects:
-        # Kept across checks (see Workspace.kept): a run at a uv workspace root collects every
-        # member, and an edit changes one.
-        own, own_django = ws.kept(
-            ("inserted", project.dir, inputs[0]),
-            [project],
-            inputs,
-            functools.partial(_inserted, ws, run, project, mode),
-        )
+    for own, own_django in parts:
         inserted.extend(own)
         django.extend(own_django)
     inserted.extend(django)
