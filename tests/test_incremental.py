@@ -19,7 +19,7 @@ from pyproj_doctor import engine
 from pyproj_doctor.lsp.convert import Translated, diagnostics, uri_of
 from pyproj_doctor.rules import pytest as pytest_rules
 from pyproj_doctor.rules import vscode as vscode_rules
-from pyproj_doctor.workspace import analysis
+from pyproj_doctor.workspace import analysis, install
 from tests.helpers import make_venv, write
 
 MEMBERS = 4
@@ -631,3 +631,90 @@ def test_a_members_install_command_follows_what_its_siblings_depend_on(
         assert messages and len({"--all-packages" in m for m in messages}) == 1, messages
         commands.append("--all-packages" in messages[0])
     assert commands == [False, True, False]
+
+
+def test_pd401_kept_per_folder_follows_its_files_and_the_extra_recommendations(tmp_path: Path) -> None:
+    """PD401 keeps each VS Code folder's findings between checks: an edit to that folder's
+    extensions.json, to a .gitignore, to a member's pyproject.toml (Ruff in use) and the caller's
+    extra recommendations are each seen, and each report equals a fresh check's."""
+    root = tmp_path / "mono"
+    build(root)
+    checker = engine.Checker(str(root))
+    plain = engine.Options()
+    extra = engine.Options(extra_recommendations=("ms-toolsai.jupyter",))
+    ruff = MEMBER_PYPROJECT.format(n=0) + "\n[tool.ruff]\nline-length = 100\n"
+    seen = []
+    for options, overlay in [
+        (plain, {}),
+        (plain, {"packages/member0/.vscode/extensions.json": '{"recommendations": ["ms-python.python"]}\n'}),
+        (plain, {"packages/member0/pyproject.toml": ruff}),
+        (plain, {".gitignore": ".vscode/\n"}),
+        (extra, {}),
+        (plain, {}),
+    ]:
+        report = checker.check(options, overlay, True)
+        assert comparable(report) == comparable(engine.check(str(root), options, overlay, True)), overlay
+        seen.append(sorted(f"{f.path}: {f.message}" for f in report.findings if f.code == "PD401"))
+    assert len({tuple(s) for s in seen}) == 5 and seen[-1] == seen[0]
+    assert len(seen[1]) < len(seen[0]) and "charliermarsh.ruff" in " ".join(seen[2])
+    assert not seen[3] and "ms-toolsai.jupyter" in " ".join(seen[4])
+
+
+def test_workflow_installs_are_kept_per_member_and_follow_what_they_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How each member's workflow installs it (PD201 and PD301 name the command while no
+    environment exists) is kept between checks: edits to a member's own settings, its files and
+    the workspace root are seen, each report equals a fresh check's, and a keystroke in one member
+    of a virtual workspace root works out that member's install only."""
+    root = tmp_path / "mono"
+    backend = '\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+    files = {"pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n'}
+    for n in range(3):
+        files[f"packages/m{n}/pyproject.toml"] = f'[project]\nname = "m{n}"\nversion = "0"\n' + backend
+        files[f"packages/m{n}/src/pkg{n}/__init__.py"] = ""
+        files[f"packages/m{n}/tests/test_m{n}.py"] = f"import pkg{n}\n"
+    write(root, files)
+    worked_out: list[str] = []
+    work_out = install._workflow_install
+
+    def counting(ws: Any, project: Any) -> Any:
+        worked_out.append(project.dir)
+        return work_out(ws, project)
+
+    monkeypatch.setattr(install, "_workflow_install", counting)
+    checker = engine.Checker(str(root))
+    options = engine.Options()
+    m0, m1 = "packages/m0/pyproject.toml", "packages/m1/pyproject.toml"
+    syncing_root = (
+        '[project]\nname = "root"\nversion = "0"\ndependencies = ["m0"]\n\n' + files["pyproject.toml"]
+    )
+    seen = []
+    for overlay in [
+        {},
+        {m1: files[m1] + "\n[tool.uv]\npackage = false\n"},
+        {"pyproject.toml": syncing_root},  # `uv sync` at this root installs m0 only
+        # ... and the members m0 depends on: what it syncs follows every member's dependencies.
+        {
+            "pyproject.toml": syncing_root,
+            m0: files[m0].replace('version = "0"\n', 'version = "0"\ndependencies = ["m1"]\n'),
+        },
+        {
+            "packages/m2/pyproject.toml": files["packages/m2/pyproject.toml"]
+            + "\n[tool.uv]\nmanaged = false\n"
+        },
+        {},
+    ]:
+        report = checker.check(options, overlay, True)
+        assert comparable(report) == comparable(engine.check(str(root), options, overlay, True)), overlay
+        seen.append(sorted(f.message for f in report.findings if f.code in ("PD201", "PD301")))
+    assert len({tuple(s) for s in seen}) == 5 and seen[-1] == seen[0]
+    assert "--all-packages" in " ".join(seen[2]) and "--all-packages" not in " ".join(seen[0])
+    assert "`pkg0`, `pkg1`" in " ".join(seen[3]) and "pip install -e packages/m2" in " ".join(seen[4])
+    checker.check(options, {m1: files[m1] + "\n"}, True)  # a check of the disk's other files
+    for n in range(1, 3):
+        typed = {m1: files[m1] + "#" * n}
+        worked_out.clear()
+        incremental = checker.check(options, typed, True)
+        assert worked_out == ["packages/m1"]  # the other members' installs are taken over
+        assert comparable(incremental) == comparable(engine.check(str(root), options, typed, True))

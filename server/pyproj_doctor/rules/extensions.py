@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -153,26 +154,39 @@ def PD401(ctx: Context) -> Iterator[Finding]:
     A gap in a list the team keeps is information; where the team keeps no list
     at all (no extensions.json, no ``extensions`` in a workspace file) starting
     one is a convenience: a hint."""
-    for folder in _shared_folders(ctx):
-        wanted = _wanted(ctx, folder)
-        if not wanted:
+    for folder in ctx.ws.folders:
+        # Kept across checks (see Workspace.kept): it reads the folder's files and its projects;
+        # the extra recommendations are the caller's.
+        uses = (folder.dir, tuple(folder.workspace_files), ctx.settings.extra_recommendations)
+        yield from ctx.ws.kept(
+            ("PD401", "folder", folder.dir), folder.projects, uses, functools.partial(_pd401, ctx, folder)
+        )
+
+
+def _pd401(ctx: Context, folder: VsCodeFolder) -> list[Finding]:
+    if ctx.ws.gitignored(folder.extensions_path):
+        return []  # personal settings, not the team's: see _shared_folders
+    wanted = _wanted(ctx, folder)
+    if not wanted:
+        return []
+    sources = _sources(ctx, folder)
+    if ctx.ws.snapshot.is_file(folder.extensions_path) and not any(
+        s.file == folder.extensions_path for s in sources
+    ):
+        return []  # extensions.json does not parse: PD902 reports it
+    recommended = {e.id for s in sources for e in s.recommended}
+    unwanted = {e.id for s in sources for e in s.unwanted}
+    target = sources[0] if sources else None
+    curated = bool(sources)
+    found = []
+    for ext_id, why in wanted:
+        if ext_id in recommended or ext_id in unwanted:
             continue
-        sources = _sources(ctx, folder)
-        if ctx.ws.snapshot.is_file(folder.extensions_path) and not any(
-            s.file == folder.extensions_path for s in sources
-        ):
-            continue  # extensions.json does not parse: PD902 reports it
-        recommended = {e.id for s in sources for e in s.recommended}
-        unwanted = {e.id for s in sources for e in s.unwanted}
-        target = sources[0] if sources else None
-        curated = bool(sources)
-        for ext_id, why in wanted:
-            if ext_id in recommended or ext_id in unwanted:
-                continue
-            path, range_ = _location(ctx, folder, target)
-            rel = target.file if target and target.file else folder.extensions_path
-            prefix = target.prefix if target else ()
-            yield PD401.at(
+        path, range_ = _location(ctx, folder, target)
+        rel = target.file if target and target.file else folder.extensions_path
+        prefix = target.prefix if target else ()
+        found.append(
+            PD401.at(
                 path,
                 range_,
                 f"`{ext_id}` is not recommended in {rel} ({why}): teammates are not offered it"
@@ -184,6 +198,8 @@ def PD401(ctx: Context) -> Iterator[Finding]:
                 ),
                 severity=None if curated else Severity.HINT,
             )
+        )
+    return found
 
 
 def _location(ctx: Context, folder: VsCodeFolder, target: Recommendations | None) -> tuple[str, Range]:

@@ -492,13 +492,21 @@ def workflow_install(ws: Workspace, project: Project) -> Install | None:
     Once per check (rules ask for every failing import), and kept across checks while the
     project and those holding it (a uv or hatch workspace root) were discovered from the same
     files, every file it read (workflows, tox.ini, requirements) holds the same text, and the
-    members a plain ``uv sync`` at its uv workspace root installs are the same: whether a
-    member needs ``--all-packages`` depends on what its siblings depend on."""
+    members a plain ``uv sync`` at its uv workspace root installs are the same: a root with a
+    ``[project]`` reaches members through every member's dependencies, and a member it does
+    not reach needs ``--all-packages``."""
     key = ("workflow-install", project.dir)
     if key in ws.memo:
         return cast("Install | None", ws.memo[key])
     root = _uv_workspace_root(ws, project)
-    synced = synced_members(ws, root, root) if root is not None and root is not project else None
+    syncs_members = (
+        root is not None
+        and root.dir != project.dir
+        and root.doc is not None
+        and isinstance(root.doc.get("project"), dict)
+    )
+    # What it takes from the other members: the names synced (once per check for the root).
+    synced = synced_members(ws, root, root) if syncs_members and root is not None else None
     found = ws.memo[key] = ws.kept(
         key, [project, *enclosing(ws, project)], synced, lambda: _workflow_install(ws, project)
     )
