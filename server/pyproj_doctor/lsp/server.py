@@ -103,7 +103,7 @@ class DoctorServer(LanguageServer):
             range=range_,
             message="",
             severity=lsp.DiagnosticSeverity.Error,
-            code="PD000",
+            code="warm-up",  # any string: the same serialization as a finding's code
             source="pyproj-doctor",
             related_information=[
                 lsp.DiagnosticRelatedInformation(location=lsp.Location(uri=uri, range=range_), message="")
@@ -216,8 +216,8 @@ def create_server() -> DoctorServer:
 
 def serve() -> None:
     logging.basicConfig(level=logging.WARNING)
-    # The CLI imports it only when PD501 meets a requires-python beyond plain comparisons; the
-    # server imports it while it starts, so no check (timed from `initialized`) pays for it.
+    # The engine imports it only for a requires-python beyond plain comparisons; the server
+    # imports it while it starts, so no check (timed from `initialized`) pays for it.
     import packaging.specifiers  # noqa: F401
 
     create_server().serve_stdio(sys.stdin.buffer, sys.stdout.buffer)
